@@ -1,0 +1,73 @@
+# ngx_privacy_module
+#
+#   make            build ngx_http_privacy_module.so for Debian 12's nginx
+#   make demo       nginx with the module and Redis on 127.0.0.1:8080
+#   make test       unit tests and the Test::Nginx suites (Debian's nginx)
+#   make test-compat   the same suites against nginx 1.26.3 and hiredis 1.x
+#   make install    install the module the Debian way
+#   make deps       install the build, test and demo dependencies
+#
+# Both `make demo` and `make test` install their own dependencies first.
+
+SHELL      := /bin/bash
+TOP        := $(CURDIR)
+BUILD      := $(TOP)/build
+NGINX_DEV  := /usr/share/nginx/src
+MODULE     := $(BUILD)/debian/ngx_http_privacy_module.so
+NGINX      := /usr/sbin/nginx
+PROVE_ARGS ?=
+
+# Debian's nginx is built --with-compat, which makes a dynamic module built
+# from its nginx-dev tree with the same configure flags binary compatible.
+DEB_CC_OPT := -g -O2 -fstack-protector-strong -Wformat \
+              -Werror=format-security -fPIC -Wdate-time -D_FORTIFY_SOURCE=2 \
+              -Wextra
+DEB_LD_OPT := -Wl,-z,relro -Wl,-z,now -fPIC
+
+SRCS := config $(wildcard ngx_privacy_module/*.c ngx_privacy_module/*.h)
+
+.PHONY: all build deps install uninstall test unit test-compat demo clean
+
+all: build
+
+build: $(MODULE)
+
+$(MODULE): $(SRCS) tools/build-module.sh
+	@test -x $(NGINX_DEV)/configure || $(MAKE) -s deps
+	source $(NGINX_DEV)/conf_flags && \
+	    tools/build-module.sh $(NGINX_DEV) $(BUILD)/debian \
+	        "$${NGX_CONF_FLAGS[@]}" \
+	        --with-cc-opt='$(DEB_CC_OPT)' --with-ld-opt='$(DEB_LD_OPT)'
+
+deps:
+	@tools/deps.sh
+
+unit:
+	$(MAKE) -s -C unit BUILD=$(BUILD)/unit run
+
+test: deps build unit
+	tools/with-redis.sh tools/prove.sh $(NGINX) $(MODULE) $(PROVE_ARGS)
+
+test-compat: deps unit
+	tools/compat.sh
+
+install: build
+	install -D -m 0644 $(MODULE) \
+	    $(DESTDIR)/usr/lib/nginx/modules/ngx_http_privacy_module.so
+	install -d $(DESTDIR)/usr/share/nginx/modules-available \
+	    $(DESTDIR)/etc/nginx/modules-enabled
+	echo 'load_module modules/ngx_http_privacy_module.so;' \
+	    > $(DESTDIR)/usr/share/nginx/modules-available/mod-http-privacy.conf
+	ln -sf /usr/share/nginx/modules-available/mod-http-privacy.conf \
+	    $(DESTDIR)/etc/nginx/modules-enabled/50-mod-http-privacy.conf
+
+uninstall:
+	rm -f $(DESTDIR)/etc/nginx/modules-enabled/50-mod-http-privacy.conf \
+	    $(DESTDIR)/usr/share/nginx/modules-available/mod-http-privacy.conf \
+	    $(DESTDIR)/usr/lib/nginx/modules/ngx_http_privacy_module.so
+
+demo: deps build unit
+	demo/run.sh $(NGINX) $(MODULE)
+
+clean:
+	rm -rf $(BUILD) t/servroot*

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# make demo: Redis and nginx with the module, in the foreground, serving the
+# demo site on http://127.0.0.1:8080/.  Ctrl-C stops both.
+#
+#   run.sh NGINX_BINARY MODULE_SO
+set -euo pipefail
+
+nginx=$1
+module=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+dir=$top/build/demo
+redis_port=${DEMO_REDIS_PORT:-16380}
+port=${DEMO_PORT:-8080}
+app_port=${DEMO_APP_PORT:-8081}
+
+mkdir -p "$dir/conf" "$dir/logs" "$dir/redis"
+rm -rf "$dir/html"
+cp -r "$top/demo/html" "$dir/html"
+
+if [ ! -s "$dir/conf/privacy.key" ]; then
+    (umask 077 && openssl rand -hex 32 >"$dir/conf/privacy.key")
+fi
+
+sed -e "s#@MODULE@#$module#g" -e "s#@PORT@#$port#g" -e "s#@APP_PORT@#$app_port#g" \
+    -e "s#@REDIS_PORT@#$redis_port#g" -e "s#@DIR@#$dir#g" \
+    "$top/demo/nginx.conf.in" >"$dir/conf/nginx.conf"
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
+    --appendonly yes --save '' --daemonize yes \
+    --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log"
+
+stop() {
+    trap - INT TERM EXIT
+    [ -n "${nginx_pid:-}" ] && kill -QUIT "$nginx_pid" 2>/dev/null \
+        && wait "$nginx_pid" 2>/dev/null
+    redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+    echo
+    echo "demo: stopped nginx and Redis"
+}
+trap stop INT TERM EXIT
+
+"$nginx" -p "$dir/" -c conf/nginx.conf -t -q
+
+cat <<MSG
+
+  The demo site: http://127.0.0.1:$port/
+  What the application receives: http://127.0.0.1:$port/app/
+  Your decision as JSON: http://127.0.0.1:$port/privacy/consent
+  The records in Redis: redis-cli -p $redis_port XRANGE privacy:log - +
+
+  Ctrl-C stops nginx and Redis.
+
+MSG
+
+"$nginx" -p "$dir/" -c conf/nginx.conf -g 'daemon off;' &
+nginx_pid=$!
+wait "$nginx_pid" || true

@@ -1,0 +1,991 @@
+
+/*
+ * Cookies: the categories, the Cookie headers the application receives,
+ * the Set-Cookie headers the visitor receives, expiring blocked cookies and
+ * setting the consent cookie.  Parsing is the core's (privacy_cookie.c).
+ */
+
+
+#include "ngx_http_privacy_module.h"
+
+
+typedef struct {
+    ngx_http_request_t           *r;
+    ngx_http_privacy_loc_conf_t  *plcf;
+    ngx_http_privacy_ctx_t       *ctx;
+    ngx_uint_t                    blocked;
+} ngx_http_privacy_filter_t;
+
+
+static int ngx_http_privacy_regex_match(void *regex, const unsigned char *s,
+    size_t len);
+static int ngx_http_privacy_keep_cookie(void *data,
+    const privacy_cookie_t *c);
+static ngx_int_t ngx_http_privacy_block(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, const u_char *name, size_t len);
+static ngx_int_t ngx_http_privacy_remove_cookie_header(ngx_http_request_t *r,
+    ngx_list_part_t *part, ngx_uint_t i);
+static ngx_int_t ngx_http_privacy_add_set_cookie(ngx_http_request_t *r,
+    u_char *data, size_t len);
+
+
+static ngx_str_t  ngx_http_privacy_set_cookie_key = ngx_string("Set-Cookie");
+
+
+/* privacy_category NAME [essential] PATTERN ... */
+
+char *
+ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    u_char                         *p, errstr[NGX_MAX_CONF_ERRSTR];
+    ngx_str_t                      *value;
+    ngx_uint_t                      i, n, first;
+    ngx_regex_compile_t             rc;
+    privacy_match_name_t           *exact;
+    privacy_match_regex_t          *regex;
+    ngx_http_privacy_category_t    *cat;
+    ngx_http_privacy_categories_t  *cats;
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].len > 32) {
+        goto bad_name;
+    }
+
+    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
+        if (!(isalnum(*p) || *p == '_' || *p == '-')) {
+            goto bad_name;
+        }
+    }
+
+    cats = plcf->categories;
+
+    if (cats == NULL) {
+        cats = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_categories_t));
+        if (cats == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_array_init(&cats->categories, cf->pool, 4,
+                           sizeof(ngx_http_privacy_category_t))
+            != NGX_OK
+            || ngx_array_init(&cats->exact, cf->pool, 8,
+                              sizeof(privacy_match_name_t))
+               != NGX_OK
+            || ngx_array_init(&cats->regex, cf->pool, 4,
+                              sizeof(privacy_match_regex_t))
+               != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        plcf->categories = cats;
+    }
+
+    cat = cats->categories.elts;
+    n = cats->categories.nelts;
+
+    for (i = 0; i < n; i++) {
+        if (cat[i].name.len == value[1].len
+            && ngx_strncmp(cat[i].name.data, value[1].data, value[1].len)
+               == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate category \"%V\" in \"%V\"",
+                               &value[1], &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (n == PRIVACY_MAX_CATEGORIES) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "too many categories in \"%V\", at most %d",
+                           &cmd->name, PRIVACY_MAX_CATEGORIES);
+        return NGX_CONF_ERROR;
+    }
+
+    cat = ngx_array_push(&cats->categories);
+    if (cat == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cat->name = value[1];
+    cat->essential = 0;
+
+    first = 2;
+
+    if (value[2].len == 9 && ngx_strncmp(value[2].data, "essential", 9) == 0)
+    {
+        cat->essential = 1;
+        first = 3;
+    }
+
+    if (first == cf->args->nelts) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "category \"%V\" in \"%V\" has no cookie name "
+                           "or pattern", &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = first; i < cf->args->nelts; i++) {
+
+        if (value[i].len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "empty cookie name in \"%V\"", &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+
+        if (value[i].data[0] != '~') {
+            exact = ngx_array_push(&cats->exact);
+            if (exact == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            exact->name = value[i].data;
+            exact->name_len = value[i].len;
+            exact->category = n;
+            continue;
+        }
+
+        ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
+
+        rc.pattern.data = value[i].data + 1;
+        rc.pattern.len = value[i].len - 1;
+
+        if (rc.pattern.len && rc.pattern.data[0] == '*') {
+            rc.pattern.data++;
+            rc.pattern.len--;
+            rc.options = NGX_REGEX_CASELESS;
+        }
+
+        if (rc.pattern.len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "empty regular expression \"%V\" in \"%V\"",
+                               &value[i], &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+
+        rc.pool = cf->pool;
+        rc.err.len = NGX_MAX_CONF_ERRSTR;
+        rc.err.data = errstr;
+
+        if (ngx_regex_compile(&rc) != NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid regular expression \"%V\" in "
+                               "\"%V\": %V", &value[i], &cmd->name, &rc.err);
+            return NGX_CONF_ERROR;
+        }
+
+        regex = ngx_array_push(&cats->regex);
+        if (regex == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        regex->regex = rc.regex;
+        regex->category = n;
+    }
+
+    return NGX_CONF_OK;
+
+bad_name:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid category name \"%V\" in \"%V\", use 1 to 32 "
+                       "letters, digits, \"_\" or \"-\"", &value[1],
+                       &cmd->name);
+
+    return NGX_CONF_ERROR;
+}
+
+
+/* sorts the names, builds the matcher and the token fingerprint, once */
+
+char *
+ngx_http_privacy_categories_finalize(ngx_conf_t *cf,
+    ngx_http_privacy_categories_t *cats)
+{
+    size_t                        dup;
+    ngx_uint_t                    i;
+    privacy_match_name_t         *exact;
+    privacy_category_desc_t      *desc;
+    ngx_http_privacy_category_t  *cat;
+
+    cats->finalized = 1;
+
+    exact = cats->exact.elts;
+
+    if (privacy_match_sort(exact, cats->exact.nelts, &dup) != 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "cookie \"%*s\" is named in two \"privacy_category\" "
+                      "directives", exact[dup].name_len, exact[dup].name);
+        return NGX_CONF_ERROR;
+    }
+
+    cats->matcher.names = exact;
+    cats->matcher.nnames = cats->exact.nelts;
+    cats->matcher.regexes = cats->regex.elts;
+    cats->matcher.nregexes = cats->regex.nelts;
+    cats->matcher.match = ngx_http_privacy_regex_match;
+
+    desc = ngx_palloc(cf->temp_pool,
+                      cats->categories.nelts * sizeof(privacy_category_desc_t)
+                      + 1);
+    if (desc == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cat = cats->categories.elts;
+
+    for (i = 0; i < cats->categories.nelts; i++) {
+        desc[i].name = cat[i].name.data;
+        desc[i].name_len = cat[i].name.len;
+        desc[i].essential = cat[i].essential;
+
+        if (cat[i].essential) {
+            cats->essential |= 1u << i;
+
+        } else {
+            cats->optional |= 1u << i;
+        }
+    }
+
+    cats->fingerprint = privacy_categories_fingerprint(desc,
+                                                       cats->categories.nelts);
+    if (cats->fingerprint == 0) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static int
+ngx_http_privacy_regex_match(void *regex, const unsigned char *s, size_t len)
+{
+    ngx_int_t  n;
+    ngx_str_t  name;
+
+    name.data = (u_char *) s;
+    name.len = len;
+
+    n = ngx_regex_exec((ngx_regex_t *) regex, &name, NULL, 0);
+
+    if (n == NGX_REGEX_NO_MATCHED) {
+        return 0;
+    }
+
+    return n < 0 ? -1 : 1;
+}
+
+
+/*
+ * Whether a cookie may pass for a visitor who granted GRANTED (essential
+ * categories included).  The consent cookie always passes.
+ */
+
+ngx_int_t
+ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
+    uint32_t granted, u_char *name, size_t len)
+{
+    int                             n;
+    ngx_http_privacy_categories_t  *cats;
+
+    if (len == plcf->cookie.name.len
+        && ngx_memcmp(name, plcf->cookie.name.data, len) == 0)
+    {
+        return 1;
+    }
+
+    cats = plcf->categories;
+
+    n = cats ? privacy_match_category(&cats->matcher, name, len)
+             : PRIVACY_MATCH_NONE;
+
+    if (n >= 0) {
+        return (granted & (1u << n)) != 0;
+    }
+
+    if (!plcf->unknown_cookies) {
+        return 1;
+    }
+
+    /* strict mode: an unknown cookie needs every optional category */
+    return cats != NULL && (granted & cats->optional) == cats->optional;
+}
+
+
+/* the n-th Cookie header of the request, or NULL */
+
+ngx_table_elt_t *
+ngx_http_privacy_cookie_header(ngx_http_request_t *r, ngx_uint_t n)
+{
+#if (nginx_version >= 1023000)
+    ngx_table_elt_t  *h;
+
+    for (h = r->headers_in.cookie; h && n; h = h->next) {
+        n--;
+    }
+
+    return h;
+#else
+    ngx_table_elt_t  **h;
+
+    if (n >= r->headers_in.cookies.nelts) {
+        return NULL;
+    }
+
+    h = r->headers_in.cookies.elts;
+
+    return h[n];
+#endif
+}
+
+
+/*
+ * Request side: cookies of categories the visitor has not granted leave
+ * the Cookie headers before the application sees them; a header left empty
+ * goes.  Runs once per main request, whatever internal redirects follow.
+ */
+
+ngx_int_t
+ngx_http_privacy_request_cookies(ngx_http_request_t *r)
+{
+    u_char                       *out;
+    size_t                        len;
+    ngx_uint_t                    i;
+    const u_char                 *pos, *end;
+    ngx_list_part_t              *part;
+    ngx_table_elt_t              *h;
+    privacy_cookie_t              c;
+    ngx_http_privacy_ctx_t       *ctx;
+    ngx_http_privacy_filter_t     filter;
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    if (r != r->main) {
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->request_filtered) {
+        return NGX_OK;
+    }
+
+    ctx->request_filtered = 1;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    if (ngx_http_privacy_read_decision(r, plcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    filter.r = r;
+    filter.plcf = plcf;
+    filter.ctx = ctx;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len != sizeof("Cookie") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Cookie",
+                               sizeof("Cookie") - 1)
+               != 0)
+        {
+            continue;
+        }
+
+        /*
+         * a first pass only looks, most requests need no change; enforcing,
+         * it stops at the first blocked cookie
+         */
+
+        filter.blocked = 0;
+        pos = h[i].value.data;
+        end = pos + h[i].value.len;
+
+        while (privacy_cookie_next(&pos, end, &c)) {
+            if (!ngx_http_privacy_keep_cookie(&filter, &c)) {
+                break;
+            }
+        }
+
+        /* report mode keeps every cookie: the pass recorded the names */
+        if (filter.blocked == 0
+            || plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT)
+        {
+            continue;
+        }
+
+        out = ngx_pnalloc(r->pool, h[i].value.len);
+        if (out == NULL) {
+            return NGX_ERROR;
+        }
+
+        /* the names already recorded are recorded again: no harm, deduped */
+        len = privacy_cookie_filter(h[i].value.data, h[i].value.len, out,
+                                    ngx_http_privacy_keep_cookie, &filter);
+
+        ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy cookie header \"%V\" -> \"%*s\"",
+                       &h[i].value, len, out);
+
+        if (len) {
+            h[i].value.data = out;
+            h[i].value.len = len;
+            continue;
+        }
+
+        if (ngx_http_privacy_remove_cookie_header(r, part, i) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        /* the part now ends at i: carry on with the next one */
+        i--;
+    }
+
+    ctx->request_blocked = ctx->blocked ? ctx->blocked->nelts : 0;
+
+    return NGX_OK;
+}
+
+
+static int
+ngx_http_privacy_keep_cookie(void *data, const privacy_cookie_t *c)
+{
+    ngx_http_privacy_filter_t *filter = data;
+
+    if (ngx_http_privacy_cookie_allowed(filter->plcf, filter->ctx->granted,
+                                        (u_char *) c->name, c->name_len))
+    {
+        return 1;
+    }
+
+    filter->blocked++;
+
+    if (ngx_http_privacy_block(filter->r, filter->ctx, c->name, c->name_len)
+        != NGX_OK)
+    {
+        /* keeping a cookie is safer than failing open on memory */
+        return 0;
+    }
+
+    return filter->plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT;
+}
+
+
+/* records a blocked cookie name once, for $privacy_blocked and expiry */
+
+static ngx_int_t
+ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
+    const u_char *name, size_t len)
+{
+    ngx_str_t   *s;
+    ngx_uint_t   i;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy blocked cookie \"%*s\"", len, name);
+
+    if (ctx->blocked == NULL) {
+        ctx->blocked = ngx_array_create(r->main->pool, 4, sizeof(ngx_str_t));
+        if (ctx->blocked == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    s = ctx->blocked->elts;
+
+    for (i = 0; i < ctx->blocked->nelts; i++) {
+        if (s[i].len == len && ngx_memcmp(s[i].data, name, len) == 0) {
+            return NGX_OK;
+        }
+    }
+
+    s = ngx_array_push(ctx->blocked);
+    if (s == NULL) {
+        return NGX_ERROR;
+    }
+
+    s->data = (u_char *) name;
+    s->len = len;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Removes the emptied Cookie header h = part->elts[i] without moving any
+ * other element: r->headers_in keeps pointers into the list.  The part is
+ * cut at i and the elements after it become a part of their own.
+ */
+
+static ngx_int_t
+ngx_http_privacy_remove_cookie_header(ngx_http_request_t *r,
+    ngx_list_part_t *part, ngx_uint_t i)
+{
+    ngx_list_t       *list;
+    ngx_list_part_t  *rest, *room;
+    ngx_table_elt_t  *h;
+#if (nginx_version >= 1023000)
+    ngx_table_elt_t  **hp;
+#else
+    ngx_uint_t        n;
+    ngx_table_elt_t  **cookies;
+#endif
+
+    list = &r->headers_in.headers;
+    h = (ngx_table_elt_t *) part->elts + i;
+
+#if (nginx_version >= 1023000)
+    for (hp = &r->headers_in.cookie; *hp; hp = &(*hp)->next) {
+        if (*hp == h) {
+            *hp = h->next;
+            break;
+        }
+    }
+#else
+    cookies = r->headers_in.cookies.elts;
+
+    for (n = 0; n < r->headers_in.cookies.nelts; n++) {
+        if (cookies[n] == h) {
+            ngx_memmove(&cookies[n], &cookies[n + 1],
+                        (r->headers_in.cookies.nelts - n - 1)
+                        * sizeof(ngx_table_elt_t *));
+            r->headers_in.cookies.nelts--;
+            break;
+        }
+    }
+#endif
+
+    if (i + 1 == part->nelts) {
+        /* the last one of its part: if it is the list's last part, the next
+         * ngx_list_push() reuses the slot, which nothing points to now */
+        part->nelts--;
+        return NGX_OK;
+    }
+
+    rest = ngx_palloc(r->pool, sizeof(ngx_list_part_t));
+    if (rest == NULL) {
+        return NGX_ERROR;
+    }
+
+    rest->elts = (u_char *) part->elts + (i + 1) * list->size;
+    rest->nelts = part->nelts - i - 1;
+    rest->next = part->next;
+
+    part->nelts = i;
+    part->next = rest;
+
+    if (list->last == part) {
+        /*
+         * ngx_list_push() fills the last part up to list->nalloc: the rest
+         * has less room than that, so later pushes get a part of their own
+         */
+        room = ngx_palloc(r->pool, sizeof(ngx_list_part_t));
+        if (room == NULL) {
+            return NGX_ERROR;
+        }
+
+        room->elts = ngx_palloc(r->pool, list->nalloc * list->size);
+        if (room->elts == NULL) {
+            return NGX_ERROR;
+        }
+
+        room->nelts = 0;
+        room->next = NULL;
+
+        rest->next = room;
+        list->last = room;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Response side: Set-Cookie headers of categories not granted go, whoever
+ * set them; the consent cookie and essential categories pass.  Then the
+ * blocked cookies the browser sent are expired.
+ */
+
+ngx_int_t
+ngx_http_privacy_response_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
+{
+    size_t            len;
+    ngx_uint_t        i;
+    const u_char     *name;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    /* the request side ran in the rewrite phase, unless the request was
+     * finalized earlier (a 400 or a redirect in server rewrites) */
+    if (ngx_http_privacy_request_cookies(r) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    part = &r->headers_out.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0
+            || h[i].key.len != sizeof("Set-Cookie") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Set-Cookie",
+                               sizeof("Set-Cookie") - 1)
+               != 0)
+        {
+            continue;
+        }
+
+        if (ctx->status_resource) {
+            /* the tracking status resource never sets a cookie */
+            h[i].hash = 0;
+            continue;
+        }
+
+        if (!privacy_set_cookie_name(h[i].value.data, h[i].value.len,
+                                     &name, &len))
+        {
+            continue;
+        }
+
+        if (ngx_http_privacy_cookie_allowed(plcf, ctx->granted,
+                                            (u_char *) name, len))
+        {
+            continue;
+        }
+
+        if (ngx_http_privacy_block(r, ctx, name, len) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (plcf->mode == NGX_HTTP_PRIVACY_MODE_ENFORCE) {
+            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "privacy removed \"Set-Cookie: %V\"",
+                           &h[i].value);
+            h[i].hash = 0;
+        }
+    }
+
+    if (ctx->request_blocked == 0
+        || ctx->expired_sent
+        || ctx->status_resource
+        || !plcf->expire_blocked
+        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE)
+    {
+        return NGX_OK;
+    }
+
+    ctx->expired_sent = 1;
+
+    return ngx_http_privacy_expire_cookies(r, plcf, ctx->blocked,
+                                           ctx->request_blocked);
+}
+
+
+/*
+ * Deletes cookies the browser holds: once host-only and once per
+ * privacy_cookie_domains entry, since a cookie set for a parent domain is
+ * only deleted with the same Domain attribute.
+ */
+
+ngx_int_t
+ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_array_t *names, ngx_uint_t n)
+{
+    u_char      *p;
+    size_t       len;
+    ngx_str_t   *name, *domain;
+    ngx_uint_t   i, d, ndomains;
+
+    name = names->elts;
+    domain = plcf->cookie_domains ? plcf->cookie_domains->elts : NULL;
+    ndomains = plcf->cookie_domains ? plcf->cookie_domains->nelts : 0;
+
+    for (i = 0; i < n; i++) {
+
+        if (name[i].len == 0) {
+            /* a nameless cookie cannot be addressed by a Set-Cookie */
+            continue;
+        }
+
+        for (d = 0; d <= ndomains; d++) {
+
+            if (d == 0) {
+                len = privacy_cookie_expire_len(name[i].data, name[i].len,
+                                                NULL, 0);
+            } else {
+                len = privacy_cookie_expire_len(name[i].data, name[i].len,
+                                                domain[d - 1].data,
+                                                domain[d - 1].len);
+            }
+
+            p = ngx_pnalloc(r->pool, len);
+            if (p == NULL) {
+                return NGX_ERROR;
+            }
+
+            if (d == 0) {
+                (void) privacy_cookie_expire(p, name[i].data, name[i].len,
+                                             NULL, 0);
+            } else {
+                (void) privacy_cookie_expire(p, name[i].data, name[i].len,
+                                             domain[d - 1].data,
+                                             domain[d - 1].len);
+            }
+
+            if (ngx_http_privacy_add_set_cookie(r, p, len) != NGX_OK) {
+                return NGX_ERROR;
+            }
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_add_set_cookie(ngx_http_request_t *r, u_char *data,
+    size_t len)
+{
+    ngx_str_t  value;
+
+    value.data = data;
+    value.len = len;
+
+    return ngx_http_privacy_add_header(r, &ngx_http_privacy_set_cookie_key,
+                                       &value);
+}
+
+
+/* the consent cookie, sized first and then filled, HttpOnly always */
+
+ngx_int_t
+ngx_http_privacy_set_cookie(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *value, time_t max_age)
+{
+    u_char                          *p, *start;
+    size_t                           len;
+    ngx_uint_t                       secure;
+    ngx_http_privacy_cookie_conf_t  *cc;
+
+    cc = &plcf->cookie;
+
+    secure = cc->secure;
+
+    if (secure == NGX_HTTP_PRIVACY_SECURE_AUTO) {
+#if (NGX_HTTP_SSL)
+        secure = r->connection->ssl ? 1 : 0;
+#else
+        secure = 0;
+#endif
+    }
+
+    len = cc->name.len + 1 + value->len
+          + sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN
+          + sizeof("; Path=") - 1 + cc->path.len
+          + sizeof("; SameSite=") - 1 + cc->samesite.len
+          + sizeof("; HttpOnly") - 1;
+
+    if (cc->domain.len) {
+        len += sizeof("; Domain=") - 1 + cc->domain.len;
+    }
+
+    if (secure) {
+        len += sizeof("; Secure") - 1;
+    }
+
+    start = ngx_pnalloc(r->pool, len);
+    if (start == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(start, cc->name.data, cc->name.len);
+    *p++ = '=';
+    p = ngx_cpymem(p, value->data, value->len);
+    p = ngx_sprintf(p, "; Max-Age=%T", max_age);
+    p = ngx_cpymem(p, "; Path=", sizeof("; Path=") - 1);
+    p = ngx_cpymem(p, cc->path.data, cc->path.len);
+
+    if (cc->domain.len) {
+        p = ngx_cpymem(p, "; Domain=", sizeof("; Domain=") - 1);
+        p = ngx_cpymem(p, cc->domain.data, cc->domain.len);
+    }
+
+    p = ngx_cpymem(p, "; SameSite=", sizeof("; SameSite=") - 1);
+    p = ngx_cpymem(p, cc->samesite.data, cc->samesite.len);
+    p = ngx_cpymem(p, "; HttpOnly", sizeof("; HttpOnly") - 1);
+
+    if (secure) {
+        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+
+    return ngx_http_privacy_add_set_cookie(r, start, p - start);
+}
+
+
+/*
+ * privacy_cookie name=NAME [max_age=TIME] [path=PATH] [domain=DOMAIN]
+ *     [samesite=strict|lax|none] [secure=auto|on|off]
+ */
+
+char *
+ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    u_char                          *p;
+    ngx_str_t                       *value, v;
+    ngx_uint_t                       i;
+    ngx_http_privacy_cookie_conf_t  *cc;
+
+    cc = &plcf->cookie;
+
+    if (cc->name.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        p = ngx_strlchr(value[i].data, value[i].data + value[i].len, '=');
+        if (p == NULL) {
+            goto invalid;
+        }
+
+        v.data = p + 1;
+        v.len = value[i].data + value[i].len - v.data;
+
+        if (ngx_strncmp(value[i].data, "name=", 5) == 0) {
+
+            for (p = v.data; p < v.data + v.len; p++) {
+                if (*p <= ' ' || *p >= 0x7f
+                    || ngx_strchr("()<>@,;:\\\"/[]?={}", *p))
+                {
+                    goto invalid;
+                }
+            }
+
+            if (v.len == 0) {
+                goto invalid;
+            }
+
+            cc->name = v;
+
+        } else if (ngx_strncmp(value[i].data, "max_age=", 8) == 0) {
+            cc->max_age = ngx_parse_time(&v, 1);
+            if (cc->max_age == (time_t) NGX_ERROR || cc->max_age == 0) {
+                goto invalid;
+            }
+
+        } else if (ngx_strncmp(value[i].data, "path=", 5) == 0) {
+            if (v.len == 0 || v.data[0] != '/'
+                || ngx_strlchr(v.data, v.data + v.len, ';'))
+            {
+                goto invalid;
+            }
+
+            cc->path = v;
+
+        } else if (ngx_strncmp(value[i].data, "domain=", 7) == 0) {
+            if (v.len == 0 || ngx_strlchr(v.data, v.data + v.len, ';')) {
+                goto invalid;
+            }
+
+            cc->domain = v;
+
+        } else if (ngx_strncmp(value[i].data, "samesite=", 9) == 0) {
+            if (v.len == 6 && ngx_strncasecmp(v.data, (u_char *) "strict", 6)
+                              == 0)
+            {
+                ngx_str_set(&cc->samesite, "Strict");
+
+            } else if (v.len == 3
+                       && ngx_strncasecmp(v.data, (u_char *) "lax", 3) == 0)
+            {
+                ngx_str_set(&cc->samesite, "Lax");
+
+            } else if (v.len == 4
+                       && ngx_strncasecmp(v.data, (u_char *) "none", 4) == 0)
+            {
+                ngx_str_set(&cc->samesite, "None");
+
+            } else {
+                goto invalid;
+            }
+
+        } else if (ngx_strncmp(value[i].data, "secure=", 7) == 0) {
+            if (v.len == 4 && ngx_strncmp(v.data, "auto", 4) == 0) {
+                cc->secure = NGX_HTTP_PRIVACY_SECURE_AUTO;
+
+            } else if (v.len == 2 && ngx_strncmp(v.data, "on", 2) == 0) {
+                cc->secure = 1;
+
+            } else if (v.len == 3 && ngx_strncmp(v.data, "off", 3) == 0) {
+                cc->secure = 0;
+
+            } else {
+                goto invalid;
+            }
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "unknown option \"%V\" in \"%V\", expected "
+                               "name=, max_age=, path=, domain=, samesite= "
+                               "or secure=", &value[i], &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (cc->name.data == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" needs name=NAME", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (cc->samesite.len == 4 && cc->secure == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\": samesite=none needs secure=on or "
+                           "secure=auto, browsers drop it otherwise",
+                           &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\"", &value[i],
+                       &cmd->name);
+
+    return NGX_CONF_ERROR;
+}

@@ -1,0 +1,1058 @@
+
+/*
+ * ngx_http_privacy_module: directives, configuration, filter registration
+ * and the variables.  Each concern has its own file:
+ *
+ *   ngx_http_privacy_status.c   Tk header and /.well-known/dnt/
+ *   ngx_http_privacy_cookie.c   categories, Cookie and Set-Cookie filtering
+ *   ngx_http_privacy_token.c    keys and the consent decision of a request
+ *   ngx_http_privacy_banner.c   the banner body filter
+ *   ngx_http_privacy_consent.c  the consent endpoint
+ *   ngx_http_privacy_redis.c    hiredis on nginx's event loop
+ */
+
+
+#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_redis.h"
+#include "privacy_addr.h"
+
+
+static ngx_int_t ngx_http_privacy_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_privacy_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
+static ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
+static void ngx_http_privacy_ctx_cleanup(void *data);
+
+static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
+static ngx_int_t ngx_http_privacy_variable_dnt(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_privacy_variable_consent(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_privacy_variable_consent_id(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_privacy_variable_blocked(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_privacy_variable_remote_addr(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+
+static char *ngx_http_privacy_tracking_status(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_privacy_policy_version(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static ngx_int_t ngx_http_privacy_init(ngx_conf_t *cf);
+static void *ngx_http_privacy_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_privacy_create_srv_conf(ngx_conf_t *cf);
+static char *ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static void *ngx_http_privacy_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+
+
+ngx_str_t  ngx_http_privacy_cache_control = ngx_string("Cache-Control");
+ngx_str_t  ngx_http_privacy_no_store = ngx_string("no-store");
+ngx_str_t  ngx_http_privacy_retry_after = ngx_string("Retry-After");
+
+
+ngx_http_output_header_filter_pt  ngx_http_privacy_next_header_filter;
+ngx_http_output_body_filter_pt    ngx_http_privacy_next_body_filter;
+
+
+static ngx_conf_enum_t  ngx_http_privacy_modes[] = {
+    { ngx_string("enforce"), NGX_HTTP_PRIVACY_MODE_ENFORCE },
+    { ngx_string("report"), NGX_HTTP_PRIVACY_MODE_REPORT },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_privacy_unknown_cookies[] = {
+    { ngx_string("allow"), 0 },
+    { ngx_string("block"), 1 },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_privacy_banner_positions[] = {
+    { ngx_string("body_start"), PRIVACY_BANNER_BODY_START },
+    { ngx_string("body_end"), PRIVACY_BANNER_BODY_END },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_command_t  ngx_http_privacy_commands[] = {
+
+    { ngx_string("privacy"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, enable),
+      NULL },
+
+    { ngx_string("privacy_tracking_status"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_privacy_tracking_status,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_tracking_status_resource"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_privacy_tracking_status_resource,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_policy_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, policy_url),
+      NULL },
+
+    { ngx_string("privacy_mode"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, mode),
+      &ngx_http_privacy_modes },
+
+    { ngx_string("privacy_policy_version"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_privacy_policy_version,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_secret"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_http_privacy_secret,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_category"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_privacy_category,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_unknown_cookies"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, unknown_cookies),
+      &ngx_http_privacy_unknown_cookies },
+
+    { ngx_string("privacy_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_privacy_cookie,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_cookie_domains"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_conf_set_str_array_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, cookie_domains),
+      NULL },
+
+    { ngx_string("privacy_expire_blocked"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, expire_blocked),
+      NULL },
+
+    { ngx_string("privacy_consent_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, consent_url),
+      NULL },
+
+    { ngx_string("privacy_banner"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_privacy_banner,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_banner_position"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, banner_position),
+      &ngx_http_privacy_banner_positions },
+
+    { ngx_string("privacy_banner_types"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_types_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, banner_types_keys),
+      &ngx_http_html_default_types[0] },
+
+    { ngx_string("privacy_redis"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_privacy_redis_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_consent_endpoint"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_privacy_consent_endpoint,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_privacy_module_ctx = {
+    ngx_http_privacy_add_variables,        /* preconfiguration */
+    ngx_http_privacy_init,                 /* postconfiguration */
+
+    ngx_http_privacy_create_main_conf,     /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    ngx_http_privacy_create_srv_conf,      /* create server configuration */
+    ngx_http_privacy_merge_srv_conf,       /* merge server configuration */
+
+    ngx_http_privacy_create_loc_conf,      /* create location configuration */
+    ngx_http_privacy_merge_loc_conf        /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_privacy_module = {
+    NGX_MODULE_V1,
+    &ngx_http_privacy_module_ctx,          /* module context */
+    ngx_http_privacy_commands,             /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_http_privacy_redis_init_process,   /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_http_privacy_redis_exit_process,   /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_http_variable_t  ngx_http_privacy_vars[] = {
+
+    { ngx_string("privacy_dnt"), NULL,
+      ngx_http_privacy_variable_dnt, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("privacy_consent"), NULL,
+      ngx_http_privacy_variable_consent, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("privacy_consent_id"), NULL,
+      ngx_http_privacy_variable_consent_id, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("privacy_blocked"), NULL,
+      ngx_http_privacy_variable_blocked, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("privacy_remote_addr"), NULL,
+      ngx_http_privacy_variable_remote_addr, 0, 0, 0 },
+
+      ngx_http_null_variable
+};
+
+
+/*
+ * The request context lives in a pool cleanup as well as in r->ctx:
+ * an internal redirect zeroes r->ctx, and the decision and the cookie
+ * filtering must not be redone, or done differently, after one.
+ */
+
+ngx_http_privacy_ctx_t *
+ngx_http_privacy_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t      *cln;
+    ngx_http_request_t      *mr;
+    ngx_http_privacy_ctx_t  *ctx;
+
+    mr = r->main;
+
+    ctx = ngx_http_get_module_ctx(mr, ngx_http_privacy_module);
+    if (ctx) {
+        return ctx;
+    }
+
+    for (cln = mr->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_privacy_ctx_cleanup) {
+            ctx = cln->data;
+            ngx_http_set_ctx(mr, ctx, ngx_http_privacy_module);
+            return ctx;
+        }
+    }
+
+    cln = ngx_pool_cleanup_add(mr->pool, sizeof(ngx_http_privacy_ctx_t));
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    ctx = cln->data;
+    ngx_memzero(ctx, sizeof(ngx_http_privacy_ctx_t));
+
+    cln->handler = ngx_http_privacy_ctx_cleanup;
+
+    ngx_http_set_ctx(mr, ctx, ngx_http_privacy_module);
+
+    return ctx;
+}
+
+
+static void
+ngx_http_privacy_ctx_cleanup(void *data)
+{
+    /* nothing to free: the handler only marks the pool cleanup as ours */
+}
+
+
+/* the privacy_tracking_status values of the W3C Tracking Status Value */
+
+static char *
+ngx_http_privacy_tracking_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    ngx_str_t  *value;
+
+    if (plcf->tracking_status != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 4 && ngx_strncmp(value[1].data, "auto", 4) == 0) {
+        plcf->tracking_status = NGX_HTTP_PRIVACY_TK_AUTO;
+        return NGX_CONF_OK;
+    }
+
+    if (value[1].len == 1 && ngx_strchr("!?GNTCPDU", value[1].data[0])) {
+        plcf->tracking_status = value[1].data[0];
+        return NGX_CONF_OK;
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\" directive, "
+                       "it must be \"auto\" or one of the tracking status "
+                       "values \"!\", \"?\", \"G\", \"N\", \"T\", \"C\", "
+                       "\"P\", \"D\", \"U\"", &value[1], &cmd->name);
+
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_http_privacy_policy_version(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    u_char      *p;
+    ngx_str_t   *value;
+
+    if (plcf->policy_version.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].len > PRIVACY_POLICY_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" must be 1 to %d bytes long",
+                           &cmd->name, PRIVACY_POLICY_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    /* it is written into JSON and Redis records as it is */
+    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
+        if (*p <= ' ' || *p == '"' || *p == '\\' || *p == ',' || *p >= 0x7f)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid value \"%V\" in \"%V\" directive, "
+                               "use printable characters without spaces, "
+                               "quotes, backslashes or commas",
+                               &value[1], &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    plcf->policy_version = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_init(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt           *h;
+    ngx_http_core_main_conf_t     *cmcf;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
+
+    /* no consent is acted on that could not be recorded */
+    if (pmcf->endpoints && pmcf->redis == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"privacy_consent_endpoint\" needs \"privacy_redis\" "
+                      "in the http block: every decision is recorded before "
+                      "it is acted on");
+        return NGX_ERROR;
+    }
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    /* cookies leave the request before access checks, content and proxy */
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_privacy_request_handler;
+
+    ngx_http_privacy_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_http_privacy_header_filter;
+
+    ngx_http_privacy_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_http_privacy_body_filter;
+
+    return ngx_http_privacy_banner_init(cf);
+}
+
+
+static ngx_int_t
+ngx_http_privacy_request_handler(ngx_http_request_t *r)
+{
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    if (!plcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_privacy_request_cookies(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_privacy_ctx_t       *ctx;
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    if (!plcf->enable || r != r->main) {
+        return ngx_http_privacy_next_header_filter(r);
+    }
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_privacy_read_decision(r, plcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_privacy_status_header(r, plcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_privacy_response_cookies(r, plcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_privacy_banner_header(r, plcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_privacy_next_header_filter(r);
+}
+
+
+static ngx_int_t
+ngx_http_privacy_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    return ngx_http_privacy_banner_body(r, in);
+}
+
+
+/* a response header; r->headers_out fields that mirror it are left alone */
+
+ngx_int_t
+ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
+    ngx_str_t *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+    h->key = *key;
+    h->value = *value;
+
+    return NGX_OK;
+}
+
+
+/* a request header by name, for those r->headers_in has no field for */
+
+ngx_table_elt_t *
+ngx_http_privacy_find_header(ngx_http_request_t *r, u_char *name,
+    size_t len)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == len
+            && ngx_strncasecmp(h[i].key.data, name, len) == 0)
+        {
+            return &h[i];
+        }
+    }
+}
+
+
+/* the banner's script and API clients ask for JSON */
+
+ngx_int_t
+ngx_http_privacy_wants_json(ngx_http_request_t *r)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_http_privacy_find_header(r, (u_char *) "Accept",
+                                     sizeof("Accept") - 1);
+
+    return h != NULL
+           && ngx_strlcasestrn(h->value.data, h->value.data + h->value.len,
+                               (u_char *) "application/json",
+                               sizeof("application/json") - 2)
+              != NULL;
+}
+
+
+/* grants of a decision, with the essential categories always in */
+
+ngx_int_t
+ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_ctx_t *ctx)
+{
+    if (!ctx->decided || plcf->categories == NULL) {
+        return 0;
+    }
+
+    return (ctx->granted & plcf->categories->optional) != 0;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_privacy_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_variable_dnt(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_int_t  dnt;
+
+    dnt = ngx_http_privacy_dnt(r);
+
+    if (dnt == NGX_DECLINED) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->len = 1;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = (u_char *) (dnt ? "1" : "0");
+
+    return NGX_OK;
+}
+
+
+/*
+ * The decision variables read the decision the way the filters do, so a
+ * log line tells what the request was treated as.
+ */
+
+static ngx_http_privacy_ctx_t *
+ngx_http_privacy_variable_ctx(ngx_http_request_t *r)
+{
+    ngx_http_privacy_ctx_t       *ctx;
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    if (ngx_http_privacy_read_decision(r, plcf, ctx) != NGX_OK) {
+        return NULL;
+    }
+
+    return ctx;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_variable_consent(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                         *p;
+    size_t                          len;
+    ngx_uint_t                      i;
+    ngx_http_privacy_ctx_t         *ctx;
+    ngx_http_privacy_category_t    *cat;
+    ngx_http_privacy_categories_t  *cats;
+
+    ctx = ngx_http_privacy_variable_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    cats = ctx->decided_for;
+
+    if (!ctx->decided || cats == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    cat = cats->categories.elts;
+    len = 0;
+
+    /* what the visitor chose: the optional categories granted */
+    for (i = 0; i < cats->categories.nelts; i++) {
+        if ((ctx->token.granted & cats->optional) & (1u << i)) {
+            len += cat[i].name.len + 1;
+        }
+    }
+
+    if (len == 0) {
+        ngx_str_set(v, "none");
+        v->valid = 1;
+        v->no_cacheable = 0;
+        v->not_found = 0;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->data = p;
+
+    for (i = 0; i < cats->categories.nelts; i++) {
+        if ((ctx->token.granted & cats->optional) & (1u << i)) {
+            if (p != v->data) {
+                *p++ = ',';
+            }
+            p = ngx_cpymem(p, cat[i].name.data, cat[i].name.len);
+        }
+    }
+
+    v->len = p - v->data;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_variable_consent_id(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                  *p;
+    ngx_http_privacy_ctx_t  *ctx;
+
+    ctx = ngx_http_privacy_variable_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (!ctx->decided) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, NGX_HTTP_PRIVACY_ID_HEX_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    privacy_hex(p, ctx->token.consent_id, sizeof(ctx->token.consent_id));
+
+    v->data = p;
+    v->len = NGX_HTTP_PRIVACY_ID_HEX_LEN;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_variable_blocked(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                  *p;
+    size_t                   len;
+    ngx_str_t               *name;
+    ngx_uint_t               i;
+    ngx_http_privacy_ctx_t  *ctx;
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->blocked == NULL || ctx->blocked->nelts == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    name = ctx->blocked->elts;
+    len = 0;
+
+    for (i = 0; i < ctx->blocked->nelts; i++) {
+        len += name[i].len + 1;
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->data = p;
+
+    for (i = 0; i < ctx->blocked->nelts; i++) {
+        if (i) {
+            *p++ = ',';
+        }
+        p = ngx_cpymem(p, name[i].data, name[i].len);
+    }
+
+    v->len = p - v->data;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_variable_remote_addr(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t  addr;
+
+    if (ngx_http_privacy_remote_addr(r, &addr) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (addr.len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = addr.data;
+    v->len = addr.len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The client address with the host part zeroed (/24, /48): what access
+ * logs and consent records keep instead of personal data.  Empty for a
+ * unix socket.
+ */
+
+ngx_int_t
+ngx_http_privacy_remote_addr(ngx_http_request_t *r, ngx_str_t *addr)
+{
+    struct sockaddr      *sa;
+    struct sockaddr_in   *sin;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6  *sin6;
+#endif
+
+    sa = r->connection->sockaddr;
+
+    addr->len = 0;
+    addr->data = ngx_pnalloc(r->pool, NGX_INET6_ADDRSTRLEN);
+    if (addr->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    switch (sa->sa_family) {
+
+    case AF_INET:
+        sin = (struct sockaddr_in *) sa;
+        addr->len = privacy_addr_anonymize(addr->data, NGX_INET6_ADDRSTRLEN,
+                                           AF_INET,
+                                           (u_char *) &sin->sin_addr);
+        break;
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) sa;
+        addr->len = privacy_addr_anonymize(addr->data, NGX_INET6_ADDRSTRLEN,
+                                           AF_INET6,
+                                           (u_char *) &sin6->sin6_addr);
+        break;
+#endif
+
+    default:
+        break;
+    }
+
+    return NGX_OK;
+}
+
+
+static void *
+ngx_http_privacy_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_main_conf_t));
+    if (pmcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     pmcf->redis = NULL;
+     */
+
+    return pmcf;
+}
+
+
+static void *
+ngx_http_privacy_create_srv_conf(ngx_conf_t *cf)
+{
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    pscf = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_srv_conf_t));
+    if (pscf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     pscf->keys = NULL;
+     */
+
+    return pscf;
+}
+
+
+static char *
+ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_privacy_srv_conf_t *prev = parent;
+    ngx_http_privacy_srv_conf_t *conf = child;
+
+    if (conf->keys == NULL) {
+        conf->keys = prev->keys;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    plcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_loc_conf_t));
+    if (plcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     plcf->policy_url = { 0, NULL };
+     *     plcf->policy_version = { 0, NULL };
+     *     plcf->categories = NULL;
+     *     plcf->cookie.path = { 0, NULL };
+     *     plcf->cookie.domain = { 0, NULL };
+     *     plcf->cookie.samesite = { 0, NULL };
+     *     plcf->consent_url = { 0, NULL };
+     *     plcf->banner_file = { 0, NULL };
+     *     plcf->banner_text = { 0, NULL };
+     *     plcf->banner_types = { NULL };
+     *     plcf->banner_types_keys = NULL;
+     *     plcf->consent_endpoint = 0;
+     *     plcf->conf_file = NULL;
+     */
+
+    plcf->enable = NGX_CONF_UNSET;
+    plcf->tracking_status = NGX_CONF_UNSET_UINT;
+    plcf->mode = NGX_CONF_UNSET_UINT;
+    plcf->unknown_cookies = NGX_CONF_UNSET_UINT;
+    plcf->cookie.max_age = NGX_CONF_UNSET;
+    plcf->cookie.secure = NGX_CONF_UNSET_UINT;
+    plcf->cookie_domains = NGX_CONF_UNSET_PTR;
+    plcf->expire_blocked = NGX_CONF_UNSET;
+    plcf->banner = NGX_CONF_UNSET_UINT;
+    plcf->banner_position = NGX_CONF_UNSET_UINT;
+
+    plcf->conf_file = cf->conf_file->file.name.data;
+    plcf->conf_line = cf->conf_file->line;
+
+    return plcf;
+}
+
+
+static char *
+ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_privacy_loc_conf_t *prev = parent;
+    ngx_http_privacy_loc_conf_t *conf = child;
+
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_uint_value(conf->tracking_status, prev->tracking_status,
+                              NGX_HTTP_PRIVACY_TK_AUTO);
+    ngx_conf_merge_str_value(conf->policy_url, prev->policy_url, "");
+    ngx_conf_merge_uint_value(conf->mode, prev->mode,
+                              NGX_HTTP_PRIVACY_MODE_ENFORCE);
+    ngx_conf_merge_str_value(conf->policy_version, prev->policy_version, "");
+    ngx_conf_merge_uint_value(conf->unknown_cookies, prev->unknown_cookies,
+                              0);
+
+    ngx_conf_merge_str_value(conf->cookie.name, prev->cookie.name,
+                             "privacy_consent");
+    ngx_conf_merge_sec_value(conf->cookie.max_age, prev->cookie.max_age,
+                             180 * 86400);
+    ngx_conf_merge_str_value(conf->cookie.path, prev->cookie.path, "/");
+    ngx_conf_merge_str_value(conf->cookie.domain, prev->cookie.domain, "");
+    ngx_conf_merge_str_value(conf->cookie.samesite, prev->cookie.samesite,
+                             "Lax");
+    ngx_conf_merge_uint_value(conf->cookie.secure, prev->cookie.secure,
+                              NGX_HTTP_PRIVACY_SECURE_AUTO);
+
+    ngx_conf_merge_ptr_value(conf->cookie_domains, prev->cookie_domains,
+                             NULL);
+    ngx_conf_merge_value(conf->expire_blocked, prev->expire_blocked, 1);
+    ngx_conf_merge_str_value(conf->consent_url, prev->consent_url,
+                             "/privacy/consent");
+
+    if (conf->categories == NULL) {
+        conf->categories = prev->categories;
+    }
+
+    if (conf->categories && !conf->categories->finalized) {
+        if (ngx_http_privacy_categories_finalize(cf, conf->categories)
+            != NGX_CONF_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (ngx_http_privacy_banner_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->consent_endpoint) {
+        pscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_privacy_module);
+
+        if (pscf->keys == NULL) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"privacy_consent_endpoint\" in %s:%ui needs "
+                          "\"privacy_secret\" to sign consent cookies",
+                          conf->conf_file, conf->conf_line);
+            return NGX_CONF_ERROR;
+        }
+
+        if (conf->policy_version.len == 0) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"privacy_consent_endpoint\" in %s:%ui needs "
+                          "\"privacy_policy_version\"",
+                          conf->conf_file, conf->conf_line);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (conf->enable && conf->policy_version.len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"privacy_policy_version\" is required where "
+                      "\"privacy\" is on, in %s:%ui: a consent is given "
+                      "to one version of the privacy notice",
+                      conf->conf_file, conf->conf_line);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}

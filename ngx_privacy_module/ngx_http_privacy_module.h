@@ -1,0 +1,215 @@
+
+/*
+ * ngx_http_privacy_module: the privacy notice enforced at the edge.
+ *
+ * Shared declarations of the nginx glue.  The server-agnostic core lives in
+ * the privacy_*.[ch] files and knows nothing of nginx.
+ */
+
+
+#ifndef _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "privacy_cookie.h"
+#include "privacy_match.h"
+#include "privacy_token.h"
+#include "privacy_banner.h"
+
+
+/* privacy_tracking_status auto: the value is computed per response */
+#define NGX_HTTP_PRIVACY_TK_AUTO        0
+
+#define NGX_HTTP_PRIVACY_MODE_ENFORCE   0
+#define NGX_HTTP_PRIVACY_MODE_REPORT    1
+
+#define NGX_HTTP_PRIVACY_BANNER_OFF     0
+#define NGX_HTTP_PRIVACY_BANNER_BUILTIN 1
+#define NGX_HTTP_PRIVACY_BANNER_FILE    2
+
+#define NGX_HTTP_PRIVACY_SECURE_AUTO    2
+
+#define NGX_HTTP_PRIVACY_ID_HEX_LEN     32
+
+
+/* one privacy_category directive */
+typedef struct {
+    ngx_str_t                       name;
+    ngx_uint_t                      essential;    /* unsigned: 1 */
+} ngx_http_privacy_category_t;
+
+
+/*
+ * The category list of a location, shared by the locations that inherit
+ * it.  The core matcher points into the arrays; the fingerprint goes into
+ * every consent token so that a token from another list is not honoured.
+ */
+typedef struct {
+    ngx_array_t                     categories;   /* ngx_http_privacy_category_t */
+    ngx_array_t                     exact;        /* privacy_match_name_t */
+    ngx_array_t                     regex;        /* privacy_match_regex_t */
+    privacy_matcher_t               matcher;
+    uint64_t                        fingerprint;
+    uint32_t                        essential;    /* mask of essential ones */
+    uint32_t                        optional;     /* mask of the others */
+    ngx_uint_t                      finalized;    /* unsigned: 1 */
+} ngx_http_privacy_categories_t;
+
+
+typedef struct {
+    ngx_str_t                       name;
+    time_t                          max_age;
+    ngx_str_t                       path;
+    ngx_str_t                       domain;
+    ngx_str_t                       samesite;     /* "Strict", "Lax", "None" */
+    ngx_uint_t                      secure;       /* 0, 1 or SECURE_AUTO */
+} ngx_http_privacy_cookie_conf_t;
+
+
+typedef struct {
+    ngx_array_t                    *keys;         /* privacy_key_t */
+} ngx_http_privacy_srv_conf_t;
+
+
+typedef struct {
+    ngx_flag_t                      enable;
+    ngx_uint_t                      tracking_status;
+    ngx_str_t                       policy_url;
+    ngx_uint_t                      mode;
+    ngx_str_t                       policy_version;
+    ngx_http_privacy_categories_t  *categories;
+    ngx_uint_t                      unknown_cookies; /* 1: block */
+    ngx_http_privacy_cookie_conf_t  cookie;
+    ngx_array_t                    *cookie_domains; /* ngx_str_t */
+    ngx_flag_t                      expire_blocked;
+    ngx_str_t                       consent_url;
+
+    ngx_uint_t                      banner;
+    ngx_str_t                       banner_file;
+    ngx_str_t                       banner_text;  /* FILE contents */
+    ngx_uint_t                      banner_position;
+    ngx_hash_t                      banner_types;
+    ngx_array_t                    *banner_types_keys;
+    ngx_array_t                    *banner_parts; /* ngx_str_t */
+
+    ngx_flag_t                      consent_endpoint;
+
+    /* where the directives were, for nginx -t messages from merge */
+    u_char                         *conf_file;
+    ngx_uint_t                      conf_line;
+} ngx_http_privacy_loc_conf_t;
+
+
+typedef struct {
+    void                           *redis;       /* ngx_http_privacy_redis_conf_t */
+    ngx_uint_t                      endpoints;   /* consent endpoints */
+} ngx_http_privacy_main_conf_t;
+
+
+/*
+ * Per main request state.  It survives internal redirects (see
+ * ngx_http_privacy_get_ctx()), so cookies are filtered once and the
+ * decision is read once.
+ */
+typedef struct {
+    ngx_http_privacy_categories_t  *decided_for;  /* list the decision used */
+    ngx_str_t                      *decided_policy;
+    privacy_token_t                 token;
+    uint32_t                        granted;      /* with essentials added */
+    ngx_array_t                    *blocked;      /* ngx_str_t, names */
+    ngx_uint_t                      request_blocked; /* the first ones */
+    ngx_uint_t                      rejected;     /* privacy_token_status_e */
+    void                           *banner;       /* body filter state */
+
+    unsigned                        decision_read:1;
+    unsigned                        decided:1;    /* a valid token */
+    unsigned                        request_filtered:1;
+    unsigned                        expired_sent:1;
+    unsigned                        endpoint:1;   /* consent endpoint */
+    unsigned                        status_resource:1;
+} ngx_http_privacy_ctx_t;
+
+
+extern ngx_module_t  ngx_http_privacy_module;
+
+
+ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
+ngx_int_t ngx_http_privacy_read_decision(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+ngx_int_t ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
+    ngx_str_t *value);
+ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
+    u_char *name, size_t len);
+ngx_int_t ngx_http_privacy_wants_json(ngx_http_request_t *r);
+ngx_int_t ngx_http_privacy_remote_addr(ngx_http_request_t *r,
+    ngx_str_t *addr);
+ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_ctx_t *ctx);
+
+/* ngx_http_privacy_status.c */
+ngx_int_t ngx_http_privacy_status_header(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+u_char ngx_http_privacy_tracking_value(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+ngx_int_t ngx_http_privacy_dnt(ngx_http_request_t *r);
+char *ngx_http_privacy_tracking_status_resource(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+
+/* ngx_http_privacy_token.c */
+privacy_key_t *ngx_http_privacy_signing_key(ngx_http_request_t *r);
+ngx_int_t ngx_http_privacy_mint(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, privacy_token_t *token,
+    ngx_str_t *value);
+
+/* ngx_http_privacy_cookie.c */
+ngx_int_t ngx_http_privacy_request_cookies(ngx_http_request_t *r);
+ngx_int_t ngx_http_privacy_response_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+ngx_int_t ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
+    uint32_t granted, u_char *name, size_t len);
+ngx_int_t ngx_http_privacy_set_cookie(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *value, time_t max_age);
+ngx_table_elt_t *ngx_http_privacy_cookie_header(ngx_http_request_t *r,
+    ngx_uint_t n);
+ngx_int_t ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_array_t *names, ngx_uint_t n);
+char *ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_privacy_categories_finalize(ngx_conf_t *cf,
+    ngx_http_privacy_categories_t *cats);
+
+/* ngx_http_privacy_banner.c */
+ngx_int_t ngx_http_privacy_banner_header(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+ngx_int_t ngx_http_privacy_banner_body(ngx_http_request_t *r,
+    ngx_chain_t *in);
+ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_privacy_banner_text(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *return_path,
+    ngx_str_t *text);
+char *ngx_http_privacy_banner(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_privacy_banner_merge(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
+
+/* ngx_http_privacy_consent.c */
+char *ngx_http_privacy_consent_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+extern ngx_str_t  ngx_http_privacy_cache_control;
+extern ngx_str_t  ngx_http_privacy_no_store;
+extern ngx_str_t  ngx_http_privacy_retry_after;
+
+extern ngx_http_output_header_filter_pt  ngx_http_privacy_next_header_filter;
+extern ngx_http_output_body_filter_pt    ngx_http_privacy_next_body_filter;
+
+
+#endif /* _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_ */

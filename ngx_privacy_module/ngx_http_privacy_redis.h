@@ -1,0 +1,84 @@
+
+/*
+ * ngx_http_privacy_module: an asynchronous Redis client driven by nginx's
+ * event loop, used to record consent decisions as proof of consent.
+ *
+ * Each worker keeps one connection to Redis; the commands of all requests
+ * are pipelined on it.  Nothing here ever blocks a worker.
+ */
+
+
+#ifndef _NGX_HTTP_PRIVACY_REDIS_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_REDIS_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+
+/* the rc of a handler whose commands did not get a reply in time */
+#define NGX_HTTP_PRIVACY_REDIS_TIMEOUT  NGX_HTTP_GATEWAY_TIME_OUT
+
+
+/* one command: argv[0] is its name, lengths as in redisCommandArgv() */
+typedef struct {
+    int                                 argc;
+    const char                        **argv;
+    const size_t                       *argvlen;
+} ngx_http_privacy_redis_cmd_t;
+
+
+/*
+ * rc is NGX_OK when every command got a reply and none was an error reply
+ * (an EXEC reply that is nil or holds an error counts as an error reply);
+ * then reply is the redisReply * of the last command, valid only until the
+ * handler returns.  Otherwise reply is NULL and rc is NGX_ERROR (an error
+ * reply, Redis not connected, connection lost) or
+ * NGX_HTTP_PRIVACY_REDIS_TIMEOUT.
+ */
+typedef void (*ngx_http_privacy_redis_handler_pt)(void *data, ngx_int_t rc,
+    void *reply);
+
+typedef struct ngx_http_privacy_redis_req_s  ngx_http_privacy_redis_req_t;
+
+
+/* "privacy_redis" directive, conf is ngx_http_privacy_main_conf_t */
+char *ngx_http_privacy_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+ngx_int_t ngx_http_privacy_redis_init_process(ngx_cycle_t *cycle);
+void ngx_http_privacy_redis_exit_process(ngx_cycle_t *cycle);
+
+/* privacy_redis is given */
+ngx_int_t ngx_http_privacy_redis_configured(ngx_http_request_t *r);
+/* the key prefix, "privacy:" unless set */
+ngx_str_t *ngx_http_privacy_redis_prefix(ngx_http_request_t *r);
+/* how long records are kept, in seconds: 3 years unless set */
+time_t ngx_http_privacy_redis_retention(ngx_http_request_t *r);
+
+/*
+ * Sends ncmds commands back to back on the worker's connection, e.g.
+ * MULTI, XADD, HSET, PEXPIRE, EXEC in one round trip.  The arguments are
+ * copied before the call returns.
+ *
+ * The handler is called exactly once, always later from the event loop and
+ * never from inside this call; the request is freed when the handler
+ * returns, so forget it there.  log is used until then or until the
+ * request is canceled.
+ *
+ * Returns NULL only when out of memory; then the handler is not called.
+ */
+ngx_http_privacy_redis_req_t *ngx_http_privacy_redis_send(ngx_log_t *log,
+    ngx_http_privacy_redis_cmd_t *cmds, ngx_uint_t ncmds,
+    ngx_http_privacy_redis_handler_pt handler, void *data);
+
+/*
+ * The client went away: the handler will not be called, a reply arriving
+ * later is dropped.  Call it only before the handler has been called, e.g.
+ * from a cleanup of r->pool.
+ */
+void ngx_http_privacy_redis_cancel(ngx_http_privacy_redis_req_t *req);
+
+
+#endif /* _NGX_HTTP_PRIVACY_REDIS_H_INCLUDED_ */

@@ -1,0 +1,303 @@
+
+/*
+ * Keys and the consent decision of a request: privacy_secret, reading the
+ * consent cookie, minting a token.  The token format itself is the core's
+ * (privacy_token.c).
+ */
+
+
+#include "ngx_http_privacy_module.h"
+
+#include <sys/stat.h>
+
+
+static privacy_token_status_e ngx_http_privacy_verify(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, privacy_key_t *keys, ngx_uint_t nkeys,
+    ngx_str_t *value, privacy_token_t *token);
+
+
+/*
+ * privacy_secret FILE: the first key signs, every key verifies, so keys
+ * rotate without logging everyone out.
+ */
+
+char *
+ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_privacy_srv_conf_t *pscf = conf;
+
+    u_char           *start, *end;
+    ssize_t           n;
+    ngx_str_t        *value, name;
+    ngx_uint_t        i;
+    ngx_file_t        file;
+    privacy_key_t    *key, *keys;
+    ngx_file_info_t   fi;
+
+    value = cf->args->elts;
+    name = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.name = name;
+    file.log = cf->log;
+
+    file.fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (file.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\": cannot open the key file \"%s\"",
+                           &cmd->name, name.data);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\": cannot stat \"%s\"", &cmd->name,
+                           name.data);
+        goto failed;
+    }
+
+    if (ngx_file_size(&fi) > 4096) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\": the key file \"%s\" is over 4096 bytes, "
+                           "it must hold one key", &cmd->name, name.data);
+        goto failed;
+    }
+
+    if (fi.st_mode & (S_IROTH|S_IWOTH)) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "\"%V\": the key file \"%s\" is readable by other "
+                           "users, anyone who can read it can forge "
+                           "consent; chmod 600 it", &cmd->name, name.data);
+    }
+
+    start = ngx_pnalloc(cf->pool, ngx_file_size(&fi) + 1);
+    if (start == NULL) {
+        goto failed;
+    }
+
+    n = ngx_read_file(&file, start, ngx_file_size(&fi), 0);
+    if (n == NGX_ERROR) {
+        goto failed;
+    }
+
+    ngx_close_file(file.fd);
+
+    end = start + n;
+
+    while (start < end && isspace(*start)) {
+        start++;
+    }
+
+    while (end > start && isspace(end[-1])) {
+        end--;
+    }
+
+    if (end - start < PRIVACY_KEY_MIN_LEN) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\": the key in \"%s\" is %z bytes long, it "
+                           "must be at least %d (\"openssl rand -hex 32\" "
+                           "makes a good one)", &cmd->name, name.data,
+                           end - start, PRIVACY_KEY_MIN_LEN);
+        return NGX_CONF_ERROR;
+    }
+
+    if (pscf->keys == NULL) {
+        pscf->keys = ngx_array_create(cf->pool, 2, sizeof(privacy_key_t));
+        if (pscf->keys == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    key = ngx_array_push(pscf->keys);
+    if (key == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (privacy_key_init(key, start, end - start) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\": cannot derive the key id of \"%s\"",
+                           &cmd->name, name.data);
+        return NGX_CONF_ERROR;
+    }
+
+    keys = pscf->keys->elts;
+
+    for (i = 0; i + 1 < pscf->keys->nelts; i++) {
+        if (ngx_memcmp(keys[i].id, key->id, PRIVACY_KEY_ID_LEN) == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\": the key in \"%s\" is given twice",
+                               &cmd->name, name.data);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+
+failed:
+
+    ngx_close_file(file.fd);
+
+    return NGX_CONF_ERROR;
+}
+
+
+privacy_key_t *
+ngx_http_privacy_signing_key(ngx_http_request_t *r)
+{
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
+
+    if (pscf->keys == NULL || pscf->keys->nelts == 0) {
+        return NULL;
+    }
+
+    return pscf->keys->elts;
+}
+
+
+/*
+ * Reads the visitor's decision from the consent cookie, once per main
+ * request and category list.  A token that does not verify counts as no
+ * decision: it is logged at info level and never turns into an error page.
+ */
+
+ngx_int_t
+ngx_http_privacy_read_decision(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
+{
+    ngx_uint_t                    n;
+    ngx_str_t                     value;
+    privacy_token_status_e        rc;
+    const u_char                 *pos;
+    ngx_table_elt_t              *h;
+    privacy_cookie_t              c;
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    if (ctx->decision_read
+        && ctx->decided_for == plcf->categories
+        && ctx->decided_policy == &plcf->policy_version)
+    {
+        return NGX_OK;
+    }
+
+    ctx->decision_read = 1;
+    ctx->decided = 0;
+    ctx->decided_for = plcf->categories;
+    ctx->decided_policy = &plcf->policy_version;
+    ctx->granted = plcf->categories ? plcf->categories->essential : 0;
+    ctx->rejected = PRIVACY_TOKEN_OK;
+
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
+
+    if (pscf->keys == NULL) {
+        return NGX_OK;
+    }
+
+    for (n = 0; (h = ngx_http_privacy_cookie_header(r, n)); n++) {
+
+        pos = h->value.data;
+
+        while (privacy_cookie_next(&pos, h->value.data + h->value.len, &c)) {
+
+            if (c.name_len != plcf->cookie.name.len
+                || ngx_memcmp(c.name, plcf->cookie.name.data, c.name_len)
+                   != 0)
+            {
+                continue;
+            }
+
+            value.data = (u_char *) c.value;
+            value.len = c.value_len;
+
+            /* the first token that verifies wins: a browser may send two */
+            rc = ngx_http_privacy_verify(r, plcf, pscf->keys->elts,
+                                         pscf->keys->nelts, &value,
+                                         &ctx->token);
+
+            if (rc == PRIVACY_TOKEN_OK) {
+                ctx->decided = 1;
+                ctx->rejected = PRIVACY_TOKEN_OK;
+                ctx->granted |= ctx->token.granted;
+                return NGX_OK;
+            }
+
+            ctx->rejected = rc;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static privacy_token_status_e
+ngx_http_privacy_verify(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, privacy_key_t *keys, ngx_uint_t nkeys,
+    ngx_str_t *value, privacy_token_t *token)
+{
+    uint64_t                fp;
+    privacy_token_status_e  rc;
+
+    rc = privacy_token_decode(token, value->data, value->len, keys, nkeys);
+
+    if (rc == PRIVACY_TOKEN_OK) {
+        fp = plcf->categories ? plcf->categories->fingerprint : 0;
+
+        rc = privacy_token_check(token, (uint64_t) ngx_time(),
+                                 plcf->policy_version.data,
+                                 plcf->policy_version.len, fp);
+    }
+
+    if (rc == PRIVACY_TOKEN_OK) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy consent token verified");
+        return rc;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "privacy consent token rejected: %s, treated as no "
+                  "decision", privacy_token_status_text(rc));
+
+    return rc;
+}
+
+
+/* a new token for the decision in *token; its id and times are set here */
+
+ngx_int_t
+ngx_http_privacy_mint(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, privacy_token_t *token,
+    ngx_str_t *value)
+{
+    privacy_key_t  *key;
+
+    key = ngx_http_privacy_signing_key(r);
+    if (key == NULL) {
+        return NGX_ERROR;
+    }
+
+    token->issued = ngx_time();
+    token->expires = token->issued + plcf->cookie.max_age;
+    token->categories_fp = plcf->categories ? plcf->categories->fingerprint
+                                            : 0;
+    token->policy_len = plcf->policy_version.len;
+    ngx_memcpy(token->policy, plcf->policy_version.data, token->policy_len);
+
+    value->data = ngx_pnalloc(r->pool, privacy_token_encoded_len(token));
+    if (value->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    value->len = privacy_token_encode(value->data, token, key);
+    if (value->len == 0) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "privacy: cannot sign a consent token");
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}

@@ -1,0 +1,148 @@
+
+/*
+ * Consent banner insertion for ngx_privacy_module: a streaming HTML tag
+ * matcher that finds the insertion point in a response body fed buffer by
+ * buffer, plus the escaping helpers the banner template needs.
+ *
+ * Server-agnostic core: plain C99, pointers and lengths, never allocates.
+ */
+
+
+#ifndef PRIVACY_BANNER_H_INCLUDED_
+#define PRIVACY_BANNER_H_INCLUDED_
+
+
+#include <stddef.h>
+
+
+/* just after the '>' that closes the opening <body ...> tag */
+#define PRIVACY_BANNER_BODY_START  0
+/* just before the first "</body" followed by whitespace, '/' or '>' */
+#define PRIVACY_BANNER_BODY_END    1
+
+/* the most bytes the matcher ever holds back: "</body" */
+#define PRIVACY_BANNER_HELD_MAX    6
+
+
+/*
+ * The matcher follows the HTML tokenizer far enough to find tags where a
+ * browser finds them: tag names are matched ASCII case-insensitively and
+ * must end at whitespace, '/' or '>' (<bodyx>, <tbody> do not match);
+ * attributes are skipped with their quoting as the HTML spec tokenizes it,
+ * so a '>' inside a quoted value does not end the tag; <!-- comments -->
+ * (including <!--> and --!>), <!DOCTYPE ...>, <! ...> and <? ...> are
+ * skipped; the contents of script, style, textarea, title, xmp, iframe,
+ * noembed, noframes and noscript are skipped up to their end tag, so a
+ * "<body>" inside a script string is not taken.  Script "double escaped"
+ * sections (<!--<script> inside a script) are not modelled.  BODY_END is
+ * decided at the byte after "</body", so an end tag that never closes (an
+ * unterminated quoted attribute up to the end of the page) still counts.
+ *
+ * All state lives in the struct: the input may be split at any byte.
+ * Its fields are private; zero it with privacy_banner_init().
+ */
+typedef struct {
+    unsigned char  held[PRIVACY_BANNER_HELD_MAX];
+    unsigned char  emit[PRIVACY_BANNER_HELD_MAX];
+    unsigned char  name[8];
+    unsigned char  where;
+    unsigned char  state;
+    unsigned char  held_len;
+    unsigned char  name_len;
+    unsigned char  end_tag;
+    unsigned char  raw;
+    unsigned char  raw_idx;
+    unsigned char  dashes;
+    unsigned char  done;
+} privacy_banner_t;
+
+
+/*
+ * What the caller emits after privacy_banner_scan(m, buf, len, &r), in
+ * this order:
+ *
+ *     1. r.pre[0 .. r.pre_len)     bytes held back by earlier calls
+ *     2. buf[0 .. r.pass)          untouched bytes of this buffer
+ *   if r.found:
+ *     3. the banner
+ *     4. r.post[0 .. r.post_len)   held bytes that follow the banner
+ *     5. buf[r.pass .. len)        the rest of this buffer
+ *   else:
+ *        buf[r.pass .. len) is NOT emitted: the matcher copied those bytes
+ *        (a possible "</body" cut by the buffer end) and returns them in
+ *        a later pre or post, or from privacy_banner_finish().
+ *
+ * r.pre and r.post point into the matcher and stay valid until the next
+ * call on it: copy them (at most PRIVACY_BANNER_HELD_MAX bytes) before.
+ * With BODY_START nothing is ever held (pre_len, post_len are 0 and pass
+ * is len when not found).  After a find the matcher is done: later calls
+ * return pass == len, and the caller may simply stop scanning.
+ *
+ * Example, BODY_END, the page "<p>x</bo" + "dy></html>":
+ *
+ *     scan("<p>x</bo")    pre "", pass 4 ("<p>x"), found 0   (held "</bo")
+ *     scan("dy></html>")  pre "", pass 0, found 1, post "</bo"
+ *                         => emits BANNER "</bo" "dy></html>"
+ *
+ * and "<p>x</bo" + "ld>y":
+ *
+ *     scan("ld>y")        pre "</bo", pass 4, found 0  => "</bo" "ld>y"
+ */
+typedef struct {
+    const unsigned char  *pre;
+    size_t                pre_len;
+    size_t                pass;
+    int                   found;
+    const unsigned char  *post;
+    size_t                post_len;
+} privacy_banner_result_t;
+
+
+/* where: PRIVACY_BANNER_BODY_START or PRIVACY_BANNER_BODY_END */
+void privacy_banner_init(privacy_banner_t *m, int where);
+
+void privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf,
+    size_t len, privacy_banner_result_t *r);
+
+/*
+ * End of stream, nothing found: returns the number of held bytes the
+ * caller emits last, at *held (valid until the next call on m).  The
+ * matcher is done afterwards.
+ */
+size_t privacy_banner_finish(privacy_banner_t *m, const unsigned char **held);
+
+/*
+ * Reference driver, for tests and fuzzers: runs the streaming matcher over
+ * page as if it arrived in buffers cut at offsets cuts[0 .. ncuts) (each
+ * cut <= len; unsorted or repeated cuts are fine, they only make empty
+ * buffers), then privacy_banner_finish(), and writes what a caller
+ * following the contract above would emit.  With ncuts 0 it is the
+ * one-buffer reference: every split of a page must give the same output.
+ * dst must hold len + banner_len bytes; *found (if not NULL) says whether
+ * the banner went in (when not, the output is the page unchanged).
+ * Returns the output length.
+ */
+size_t privacy_banner_insert(unsigned char *dst, const unsigned char *page,
+    size_t len, int where, const unsigned char *banner, size_t banner_len,
+    const size_t *cuts, size_t ncuts, int *found);
+
+/*
+ * HTML-escapes & < > " ' (as &amp; &lt; &gt; &quot; &#39;) for text and
+ * attribute values.  With dst NULL returns the length needed; otherwise
+ * writes it and returns it.  Other bytes are copied as they are.
+ */
+size_t privacy_html_escape(unsigned char *dst, const unsigned char *src,
+    size_t n);
+
+/*
+ * Escapes the inside of a JSON string: " and \ get a backslash, control
+ * bytes (0x00-0x1f, 0x7f) become \u00XX, and < > & become \u003c \u003e
+ * \u0026 so the result is also safe inside an HTML <script> element.
+ * Bytes >= 0x80 are copied as they are (UTF-8 passes through).  With dst
+ * NULL returns the length needed; otherwise writes it and returns it.
+ */
+size_t privacy_json_escape(unsigned char *dst, const unsigned char *src,
+    size_t n);
+
+
+#endif /* PRIVACY_BANNER_H_INCLUDED_ */

@@ -1,0 +1,278 @@
+
+/*
+ * Cookie and Set-Cookie header parsing for ngx_privacy_module.
+ */
+
+
+#include <string.h>
+
+#include "privacy_cookie.h"
+
+
+#define PRIVACY_COOKIE_EXPIRE_ATTRS                                          \
+    "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/"
+#define PRIVACY_COOKIE_DOMAIN     "; Domain="
+#define PRIVACY_COOKIE_SECURE     "; Secure"
+
+#define privacy_cookie_ws(c)      ((c) == ' ' || (c) == '\t')
+#define privacy_cookie_lc(c)                                                 \
+    (unsigned char) (((c) >= 'A' && (c) <= 'Z') ? ((c) | 0x20) : (c))
+
+
+static void privacy_cookie_trim(const unsigned char **start,
+    const unsigned char **end);
+static void privacy_cookie_split(const unsigned char *start,
+    const unsigned char *end, privacy_cookie_t *c);
+static int privacy_cookie_prefix(const unsigned char *name, size_t len,
+    const char *prefix, size_t prefix_len);
+
+
+static void
+privacy_cookie_trim(const unsigned char **start, const unsigned char **end)
+{
+    const unsigned char  *s, *e;
+
+    s = *start;
+    e = *end;
+
+    while (s < e && privacy_cookie_ws(*s)) {
+        s++;
+    }
+
+    while (e > s && privacy_cookie_ws(e[-1])) {
+        e--;
+    }
+
+    *start = s;
+    *end = e;
+}
+
+
+/* splits one trimmed name-value piece into c */
+
+static void
+privacy_cookie_split(const unsigned char *start, const unsigned char *end,
+    privacy_cookie_t *c)
+{
+    const unsigned char  *eq, *ns, *ne, *vs, *ve;
+
+    c->start = start;
+    c->end = end;
+
+    eq = memchr(start, '=', (size_t) (end - start));
+
+    if (eq == NULL) {
+        /* RFC 6265bis: no '=' means an empty name, the piece is the value */
+        c->name = start;
+        c->name_len = 0;
+        c->value = start;
+        c->value_len = (size_t) (end - start);
+        return;
+    }
+
+    ns = start;
+    ne = eq;
+    privacy_cookie_trim(&ns, &ne);
+
+    vs = eq + 1;
+    ve = end;
+    privacy_cookie_trim(&vs, &ve);
+
+    c->name = ns;
+    c->name_len = (size_t) (ne - ns);
+    c->value = vs;
+    c->value_len = (size_t) (ve - vs);
+}
+
+
+int
+privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
+    privacy_cookie_t *c)
+{
+    const unsigned char  *p, *semi, *s, *e;
+
+    p = *pos;
+
+    while (p < end) {
+        semi = memchr(p, ';', (size_t) (end - p));
+        if (semi == NULL) {
+            semi = end;
+        }
+
+        s = p;
+        e = semi;
+        privacy_cookie_trim(&s, &e);
+
+        p = (semi < end) ? semi + 1 : end;
+
+        if (s == e) {
+            continue;
+        }
+
+        privacy_cookie_split(s, e, c);
+        *pos = p;
+
+        return 1;
+    }
+
+    *pos = end;
+
+    return 0;
+}
+
+
+size_t
+privacy_cookie_filter(const unsigned char *in, size_t len,
+    unsigned char *out, privacy_cookie_keep_pt keep, void *data)
+{
+    size_t                n, kept, i, j;
+    privacy_cookie_t      c;
+    const unsigned char  *p, *end;
+
+    p = in;
+    end = in + len;
+    n = 0;
+    kept = 0;
+
+    /* first joined with ";": pairs never contain ';', so it fits */
+
+    while (privacy_cookie_next(&p, end, &c)) {
+
+        if (!keep(data, &c)) {
+            continue;
+        }
+
+        if (kept++) {
+            out[n++] = ';';
+        }
+
+        memcpy(out + n, c.start, (size_t) (c.end - c.start));
+        n += (size_t) (c.end - c.start);
+    }
+
+    if (kept < 2 || n + kept - 1 > len) {
+        return n;
+    }
+
+    /* room for "; ": widen in place from the back */
+
+    i = n;
+    j = n + kept - 1;
+
+    while (i > 0) {
+        i--;
+
+        if (out[i] == ';') {
+            out[--j] = ' ';
+        }
+
+        out[--j] = out[i];
+    }
+
+    return n + kept - 1;
+}
+
+
+int
+privacy_set_cookie_name(const unsigned char *value, size_t len,
+    const unsigned char **name, size_t *name_len)
+{
+    privacy_cookie_t      c;
+    const unsigned char  *s, *e;
+
+    s = value;
+    e = memchr(value, ';', len);
+    if (e == NULL) {
+        e = value + len;
+    }
+
+    privacy_cookie_trim(&s, &e);
+    privacy_cookie_split(s, e, &c);
+
+    if (c.name_len == 0 && c.value_len == 0) {
+        return 0;
+    }
+
+    *name = c.name;
+    *name_len = c.name_len;
+
+    return 1;
+}
+
+
+static int
+privacy_cookie_prefix(const unsigned char *name, size_t len,
+    const char *prefix, size_t prefix_len)
+{
+    size_t  i;
+
+    if (len < prefix_len) {
+        return 0;
+    }
+
+    for (i = 0; i < prefix_len; i++) {
+        if (privacy_cookie_lc(name[i]) != (unsigned char) prefix[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+size_t
+privacy_cookie_expire_len(const unsigned char *name, size_t name_len,
+    const unsigned char *domain, size_t domain_len)
+{
+    size_t  len;
+
+    (void) domain;
+
+    len = name_len + sizeof(PRIVACY_COOKIE_EXPIRE_ATTRS) - 1;
+
+    if (privacy_cookie_prefix(name, name_len, "__host-", 7)) {
+        return len + sizeof(PRIVACY_COOKIE_SECURE) - 1;
+    }
+
+    if (privacy_cookie_prefix(name, name_len, "__secure-", 9)) {
+        len += sizeof(PRIVACY_COOKIE_SECURE) - 1;
+    }
+
+    if (domain_len) {
+        len += sizeof(PRIVACY_COOKIE_DOMAIN) - 1 + domain_len;
+    }
+
+    return len;
+}
+
+
+unsigned char *
+privacy_cookie_expire(unsigned char *dst, const unsigned char *name,
+    size_t name_len, const unsigned char *domain, size_t domain_len)
+{
+    int  host;
+
+    host = privacy_cookie_prefix(name, name_len, "__host-", 7);
+
+    memcpy(dst, name, name_len);
+    dst += name_len;
+
+    memcpy(dst, PRIVACY_COOKIE_EXPIRE_ATTRS,
+           sizeof(PRIVACY_COOKIE_EXPIRE_ATTRS) - 1);
+    dst += sizeof(PRIVACY_COOKIE_EXPIRE_ATTRS) - 1;
+
+    if (host || privacy_cookie_prefix(name, name_len, "__secure-", 9)) {
+        memcpy(dst, PRIVACY_COOKIE_SECURE, sizeof(PRIVACY_COOKIE_SECURE) - 1);
+        dst += sizeof(PRIVACY_COOKIE_SECURE) - 1;
+    }
+
+    if (domain_len && !host) {
+        memcpy(dst, PRIVACY_COOKIE_DOMAIN, sizeof(PRIVACY_COOKIE_DOMAIN) - 1);
+        dst += sizeof(PRIVACY_COOKIE_DOMAIN) - 1;
+
+        memcpy(dst, domain, domain_len);
+        dst += domain_len;
+    }
+
+    return dst;
+}

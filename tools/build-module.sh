@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds ngx_http_privacy_module.so for an nginx source tree.
+#
+#   build-module.sh SRC BUILD_DIR [configure arguments...]
+#
+# SRC is an nginx tree with a configure script: Debian's nginx-dev headers
+# (/usr/share/nginx/src, configured with its conf_flags for a binary
+# compatible module) or a full source tree.  The module's own objects get
+# nginx's warning set (-W -Wall -Werror) plus -Wextra; see docs/building.md.
+set -euo pipefail
+
+src=$1
+out=$2
+shift 2
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+mkdir -p "$out"
+stamp="$out/.configured"
+args="$* --add-dynamic-module=$top"
+
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$args" ] \
+        || [ "$top/config" -nt "$stamp" ]; then
+    rm -rf "$out/nginx"
+    cp -a "$src" "$out/nginx"
+    (cd "$out/nginx" && ./configure "$@" --add-dynamic-module="$top" \
+        >"$out/configure.log" 2>&1) || {
+        tail -30 "$out/configure.log"; exit 1; }
+    echo "$args" >"$stamp"
+fi
+
+make -s -C "$out/nginx" -f objs/Makefile modules
+cp "$out/nginx/objs/ngx_http_privacy_module.so" "$out/"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the Test::Nginx suites against one nginx binary and module.
+#
+#   prove.sh NGINX_BINARY MODULE_SO [prove arguments...]
+#
+# An installed upstream Test::Nginx is preferred; the project's clean-room
+# runner in t/lib is used otherwise.  The runner's own self-test always uses
+# the bundled runner.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+binary=$1
+module=$2
+shift 2
+
+export TEST_NGINX_BINARY=$binary
+export TEST_NGINX_LOAD_MODULES="$module ${TEST_NGINX_EXTRA_MODULES:-}"
+export TEST_NGINX_PRIVACY_MINT=${TEST_NGINX_PRIVACY_MINT:-$top/build/unit/privacy-mint}
+export TEST_NGINX_PRIVACY_ROOT=$top
+
+# t/lib's Test::Nginx::Socket hands over to an installed upstream one
+if perl -MTest::Nginx::Socket -e 1 2>/dev/null; then
+    echo "prove: using the installed Test::Nginx"
+else
+    echo "prove: using the bundled Test::Nginx (t/lib)"
+fi
+lib=$top/t/lib:$top/t/inc
+
+cd "$top"
+if [ $# -eq 0 ]; then
+    set -- -r t
+fi
+PERL5LIB=$lib${PERL5LIB:+:$PERL5LIB} exec prove "$@"

@@ -1,0 +1,434 @@
+
+/*
+ * Unit tests: privacy_cookie.c
+ */
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "privacy_cookie.h"
+
+
+typedef struct {
+    const char  *name;
+    const char  *value;
+} pair_t;
+
+
+typedef struct {
+    unsigned              seed;
+    size_t                n;
+    const unsigned char  *start[8];
+    size_t                len[8];
+} record_t;
+
+
+static void test_next(void);
+static void test_next_pairs(const char *in, const pair_t *want, size_t n,
+    int line);
+static void test_filter(void);
+static int keep_all(void *data, const privacy_cookie_t *c);
+static int keep_none(void *data, const privacy_cookie_t *c);
+static int keep_named(void *data, const privacy_cookie_t *c);
+static int keep_random(void *data, const privacy_cookie_t *c);
+static size_t filter(const char *in, unsigned char *out,
+    privacy_cookie_keep_pt keep, void *data);
+static void test_set_cookie_name(void);
+static void test_expire(void);
+static void expire(const char *name, const char *domain, const char *want,
+    int line);
+
+
+static void
+test_next_pairs(const char *in, const pair_t *want, size_t n, int line)
+{
+    size_t                i;
+    privacy_cookie_t      c;
+    const unsigned char  *p, *end;
+
+    p = (const unsigned char *) in;
+    end = p + strlen(in);
+
+    for (i = 0; i < n; i++) {
+        if (!unit_check(privacy_cookie_next(&p, end, &c), "pair present",
+                        __FILE__, line))
+        {
+            return;
+        }
+
+        unit_check_mem(c.name, c.name_len, want[i].name, strlen(want[i].name),
+                       "name", __FILE__, line);
+        unit_check_mem(c.value, c.value_len, want[i].value,
+                       strlen(want[i].value), "value", __FILE__, line);
+
+        /* the pair's bounds cover name to value, inside the input */
+        unit_check(c.start >= (const unsigned char *) in && c.end <= end
+                   && c.start < c.end
+                   && c.start <= c.name && c.value + c.value_len <= c.end,
+                   "pair bounds", __FILE__, line);
+    }
+
+    unit_check(privacy_cookie_next(&p, end, &c) == 0 && p == end,
+               "no more pairs", __FILE__, line);
+}
+
+
+#define PAIRS(in, ...)                                                       \
+    do {                                                                     \
+        static const pair_t  want_[] = { __VA_ARGS__ };                      \
+        test_next_pairs(in, want_, sizeof(want_) / sizeof(want_[0]),         \
+                        __LINE__);                                           \
+    } while (0)
+
+#define NO_PAIRS(in)  test_next_pairs(in, NULL, 0, __LINE__)
+
+
+static void
+test_next(void)
+{
+    privacy_cookie_t      c;
+    const unsigned char  *p, *end;
+
+    NO_PAIRS("");
+    NO_PAIRS(" ");
+    NO_PAIRS(";;; ;\t; ");
+
+    PAIRS("a=1", { "a", "1" });
+    PAIRS("a=1; b=2", { "a", "1" }, { "b", "2" });
+    PAIRS("a=1;b=2;", { "a", "1" }, { "b", "2" });
+    PAIRS(" \t a = 1 ;\tb=2\t ", { "a", "1" }, { "b", "2" });
+    PAIRS(";;a=1;; ;b=2;;", { "a", "1" }, { "b", "2" });
+
+    /* RFC 6265bis: no '=' means an empty name */
+    PAIRS("foo; a=1", { "", "foo" }, { "a", "1" });
+    PAIRS("foo bar", { "", "foo bar" });
+    PAIRS("=x", { "", "x" });
+    PAIRS("=", { "", "" });
+    PAIRS("a=", { "a", "" });
+    PAIRS("a = ", { "a", "" });
+
+    /* only the first '=' splits; ',' is no separator; quotes stay */
+    PAIRS("a=b=c", { "a", "b=c" });
+    PAIRS("a=1, b=2", { "a", "1, b=2" });
+    PAIRS("q=\"x y\"; r=\"\"", { "q", "\"x y\"" }, { "r", "\"\"" });
+
+    /* bytes are bytes */
+    PAIRS("\xc3\xa9t\xc3\xa9=\xff\x01\x7f", { "\xc3\xa9t\xc3\xa9",
+                                              "\xff\x01\x7f" });
+    PAIRS("a=1\r\n; b", { "a", "1\r\n" }, { "", "b" });
+    PAIRS("a b=c d", { "a b", "c d" });
+
+    /* start/end are the trimmed pair with its inner spaces */
+    p = (const unsigned char *) "  x = 1 ; y";
+    end = p + 11;
+    CHECK(privacy_cookie_next(&p, end, &c) == 1);
+    CHECK_STR(c.start, (size_t) (c.end - c.start), "x = 1");
+    CHECK(privacy_cookie_next(&p, end, &c) == 1);
+    CHECK_STR(c.start, (size_t) (c.end - c.start), "y");
+    CHECK(privacy_cookie_next(&p, end, &c) == 0);
+    CHECK(privacy_cookie_next(&p, end, &c) == 0);
+
+    /* the bound is respected: a ';' past end is not seen */
+    p = (const unsigned char *) "a=1;b=2";
+    end = p + 5;
+    CHECK(privacy_cookie_next(&p, end, &c) == 1);
+    CHECK(privacy_cookie_next(&p, end, &c) == 1);
+    CHECK_STR(c.name, c.name_len, "");
+    CHECK_STR(c.value, c.value_len, "b");
+    CHECK(privacy_cookie_next(&p, end, &c) == 0);
+}
+
+
+static int
+keep_all(void *data, const privacy_cookie_t *c)
+{
+    (void) data;
+    (void) c;
+    return 1;
+}
+
+
+static int
+keep_none(void *data, const privacy_cookie_t *c)
+{
+    (void) data;
+    (void) c;
+    return 0;
+}
+
+
+/* keeps the pairs whose name is in the NULL-terminated list */
+
+static int
+keep_named(void *data, const privacy_cookie_t *c)
+{
+    const char  **names;
+
+    for (names = data; *names; names++) {
+        if (strlen(*names) == c->name_len
+            && memcmp(*names, c->name, c->name_len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* keeps pairs at random and records the kept ones */
+
+static int
+keep_random(void *data, const privacy_cookie_t *c)
+{
+    record_t  *rec;
+
+    rec = data;
+    rec->seed = rec->seed * 1103515245 + 12345;
+
+    if (((rec->seed >> 16) & 1) == 0 || rec->n == 8) {
+        return 0;
+    }
+
+    rec->start[rec->n] = c->start;
+    rec->len[rec->n] = (size_t) (c->end - c->start);
+    rec->n++;
+
+    return 1;
+}
+
+
+/* runs the filter into an exactly sized heap buffer: ASan sees overruns */
+
+static size_t
+filter(const char *in, unsigned char *out, privacy_cookie_keep_pt keep,
+    void *data)
+{
+    size_t          len, n;
+    unsigned char  *buf;
+
+    len = strlen(in);
+    buf = malloc(len ? len : 1);
+    if (buf == NULL) {
+        abort();
+    }
+
+    n = privacy_cookie_filter((const unsigned char *) in, len, buf, keep,
+                              data);
+    CHECK(n <= len);
+    memcpy(out, buf, n);
+    free(buf);
+
+    return n;
+}
+
+
+static void
+test_filter(void)
+{
+    int                   ok;
+    char                  in[64];
+    size_t                n, len, i, j, npairs;
+    record_t              rec;
+    unsigned char         out[256], *buf;
+    privacy_cookie_t      c;
+    const unsigned char  *p;
+    const char           *ab[] = { "a", "b", NULL };
+    const char           *abcd[] = { "a", "b", "c", "d", NULL };
+    const char           *empty[] = { "", NULL };
+
+    n = filter("", out, keep_all, NULL);
+    CHECK_INT(n, 0);
+
+    n = filter("a=1; b=2", out, keep_all, NULL);
+    CHECK_STR(out, n, "a=1; b=2");
+
+    n = filter("a=1; b=2", out, keep_none, NULL);
+    CHECK_INT(n, 0);
+
+    n = filter(" a = 1 ;;_ga=GA1.2.3 ; b=2;", out, keep_named, ab);
+    CHECK_STR(out, n, "a = 1; b=2");
+
+    n = filter("_ga=1; a=1; _gid=2", out, keep_named, ab);
+    CHECK_STR(out, n, "a=1");
+
+    n = filter("_ga=1; _gid=2", out, keep_named, ab);
+    CHECK_INT(n, 0);
+
+    /* no room for "; " in a tight header: ";" keeps it within len */
+    n = filter("a=1;b=2", out, keep_all, NULL);
+    CHECK_STR(out, n, "a=1;b=2");
+
+    n = filter("a;b;c;d;x", out, keep_all, NULL);
+    CHECK_STR(out, n, "a;b;c;d;x");
+
+    n = filter("a=1;b=2;c=3;d=4;x", out, keep_named, abcd);
+    CHECK_STR(out, n, "a=1;b=2;c=3;d=4");
+
+    n = filter("a=1;b=2;c=3;d=4;x=5", out, keep_named, abcd);
+    CHECK_STR(out, n, "a=1; b=2; c=3; d=4");
+
+    n = filter("a=1;b=2;x=5;y=6", out, keep_named, abcd);
+    CHECK_STR(out, n, "a=1; b=2");
+
+    /* nameless pairs go through keep() like the others */
+    n = filter("flag; a=1", out, keep_named, empty);
+    CHECK_STR(out, n, "flag");
+
+    /* random headers, random keeps: never longer than the input, and
+     * the output holds exactly the kept pairs, in order */
+
+    rec.seed = 7;
+
+    for (i = 0; i < 3000; i++) {
+        len = 0;
+        npairs = rec.seed % 7;
+
+        for (j = 0; j < npairs; j++) {
+            rec.seed = rec.seed * 1103515245 + 12345;
+
+            len += (size_t) sprintf(in + len, "%s%c=%u%s",
+                                    (rec.seed >> 8) & 1 ? " " : "",
+                                    (char) ('a' + (rec.seed >> 12) % 26),
+                                    (rec.seed >> 20) % 10,
+                                    (rec.seed >> 9) & 1 ? ";" : "; ");
+        }
+
+        buf = malloc(len ? len : 1);
+        if (buf == NULL) {
+            abort();
+        }
+
+        rec.n = 0;
+        n = privacy_cookie_filter((const unsigned char *) in, len, buf,
+                                  keep_random, &rec);
+
+        ok = n <= len;
+        p = buf;
+        j = 0;
+
+        while (ok && privacy_cookie_next(&p, buf + n, &c)) {
+            ok = j < rec.n
+                 && (size_t) (c.end - c.start) == rec.len[j]
+                 && memcmp(c.start, rec.start[j], rec.len[j]) == 0;
+            j++;
+        }
+
+        ok = ok && j == rec.n;
+
+        free(buf);
+
+        if (!ok) {
+            break;
+        }
+    }
+
+    CHECK(i == 3000);
+}
+
+
+static void
+test_set_cookie_name(void)
+{
+    size_t                n;
+    const unsigned char  *name;
+
+#define NAME(in, want)                                                       \
+    name = NULL;                                                             \
+    n = 99;                                                                  \
+    if (CHECK(privacy_set_cookie_name(S(in), &name, &n) == 1)) {             \
+        CHECK_STR(name, n, want);                                            \
+    }
+
+#define UNUSABLE(in)                                                         \
+    CHECK(privacy_set_cookie_name(S(in), &name, &n) == 0)
+
+    NAME("id=1; Path=/; HttpOnly", "id");
+    NAME("id=1", "id");
+    NAME(" \tid \t= 1 ; Path=/", "id");
+    NAME("_ga=GA1.2.3=4; Domain=.example.com", "_ga");
+    NAME("a=", "a");
+    NAME("a", "");
+    NAME("=v", "");
+    NAME("novalue; Path=/", "");
+    NAME("Name With Space=1", "Name With Space");
+    NAME("a=b;c=d", "a");
+    NAME("\xc3\xa9=1", "\xc3\xa9");
+
+    UNUSABLE("");
+    UNUSABLE("   ");
+    UNUSABLE("=");
+    UNUSABLE(" = ; Path=/");
+    UNUSABLE("; id=1");
+    UNUSABLE("\t;");
+
+#undef NAME
+#undef UNUSABLE
+}
+
+
+static void
+expire(const char *name, const char *domain, const char *want, int line)
+{
+    size_t          len, dlen;
+    unsigned char  *buf, *end;
+
+    dlen = domain ? strlen(domain) : 0;
+
+    len = privacy_cookie_expire_len((const unsigned char *) name, strlen(name),
+                                    (const unsigned char *) domain, dlen);
+
+    buf = malloc(len);
+    if (buf == NULL) {
+        abort();
+    }
+
+    end = privacy_cookie_expire(buf, (const unsigned char *) name,
+                                strlen(name), (const unsigned char *) domain,
+                                dlen);
+
+    unit_check(end == buf + len, "expire length", __FILE__, line);
+    unit_check_mem(buf, (size_t) (end - buf), want, strlen(want),
+                   "expire value", __FILE__, line);
+
+    free(buf);
+}
+
+
+#define EXPIRED  "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/"
+
+
+static void
+test_expire(void)
+{
+    expire("_ga", NULL, "_ga" EXPIRED, __LINE__);
+    expire("_ga", "", "_ga" EXPIRED, __LINE__);
+    expire("_ga", ".example.com", "_ga" EXPIRED "; Domain=.example.com",
+           __LINE__);
+    expire("", NULL, EXPIRED, __LINE__);
+
+    expire("__Secure-id", NULL, "__Secure-id" EXPIRED "; Secure", __LINE__);
+    expire("__SECURE-id", "example.com",
+           "__SECURE-id" EXPIRED "; Secure; Domain=example.com", __LINE__);
+    expire("__Host-id", "example.com", "__Host-id" EXPIRED "; Secure",
+           __LINE__);
+    expire("__host-", NULL, "__host-" EXPIRED "; Secure", __LINE__);
+
+    /* not quite a prefix */
+    expire("__Secure", NULL, "__Secure" EXPIRED, __LINE__);
+    expire("_Host-id", NULL, "_Host-id" EXPIRED, __LINE__);
+}
+
+
+int
+main(void)
+{
+    test_next();
+    test_filter();
+    test_set_cookie_name();
+    test_expire();
+
+    return unit_done();
+}
