@@ -84,6 +84,7 @@ static ngx_http_privacy_consent_t *ngx_http_privacy_consent_create(
 
 static ngx_str_t  ngx_http_privacy_json_type = ngx_string("application/json");
 static ngx_str_t  ngx_http_privacy_css_type = ngx_string("text/css");
+static ngx_str_t  ngx_http_privacy_location = ngx_string("Location");
 
 
 /*
@@ -913,8 +914,8 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *cs)
 {
     uint32_t                      granted;
-    ngx_str_t                     body, *name;
-    ngx_uint_t                    n;
+    ngx_str_t                     body, *name, *sent;
+    ngx_uint_t                    n, k;
     const u_char                 *pos;
     ngx_array_t                  *expire;
     ngx_table_elt_t              *h;
@@ -936,7 +937,10 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* what the browser holds that the new decision does not allow */
+    /*
+     * what the browser holds that the new decision does not allow: the
+     * cookies still in the request and those the request side removed
+     */
     expire = ngx_array_create(r->pool, 4, sizeof(ngx_str_t));
     if (expire == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -945,52 +949,64 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
     granted = cs->granted
               | (plcf->categories ? plcf->categories->essential : 0);
 
-    if (plcf->expire_blocked) {
-        for (n = 0; (h = ngx_http_privacy_cookie_header(r, n)); n++) {
-            pos = h->value.data;
+    for (n = 0; (h = ngx_http_privacy_cookie_header(r, n)); n++) {
+        pos = h->value.data;
 
-            while (privacy_cookie_next(&pos, h->value.data + h->value.len,
-                                       &c))
-            {
-                if (ngx_http_privacy_cookie_allowed(plcf, granted,
-                                                    (u_char *) c.name,
-                                                    c.name_len))
-                {
-                    continue;
-                }
-
-                name = ngx_array_push(expire);
-                if (name == NULL) {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                name->data = (u_char *) c.name;
-                name->len = c.name_len;
+        while (privacy_cookie_next(&pos, h->value.data + h->value.len, &c)) {
+            name = ngx_array_push(expire);
+            if (name == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
-        }
 
-        if (ngx_http_privacy_expire_cookies(r, plcf, expire, expire->nelts)
-            != NGX_OK)
-        {
+            name->data = (u_char *) c.name;
+            name->len = c.name_len;
+        }
+    }
+
+    sent = ctx->blocked ? ctx->blocked->elts : NULL;
+
+    for (n = 0; n < ctx->request_blocked; n++) {
+        name = ngx_array_push(expire);
+        if (name == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
+
+        *name = sent[n];
+    }
+
+    /* keep the names the new decision blocks, in place */
+    name = expire->elts;
+    k = 0;
+
+    for (n = 0; n < expire->nelts; n++) {
+        if (!ngx_http_privacy_cookie_allowed(plcf, granted, name[n].data,
+                                             name[n].len))
+        {
+            name[k++] = name[n];
+        }
+    }
+
+    if (plcf->expire_blocked
+        && ngx_http_privacy_expire_cookies(r, plcf, expire, k) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     /* the request side's expiry would repeat these */
     ctx->expired_sent = 1;
 
     if (!cs->json) {
-        r->headers_out.location = ngx_list_push(&r->headers_out.headers);
-        if (r->headers_out.location == NULL) {
+        /*
+         * a relative Location, left as it is: nginx would make
+         * r->headers_out.location absolute with its own idea of the
+         * scheme, wrong behind a proxy that terminates TLS
+         */
+        if (ngx_http_privacy_add_header(r, &ngx_http_privacy_location,
+                                        &cs->return_path)
+            != NGX_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        r->headers_out.location->hash = 1;
-#if (nginx_version >= 1023000)
-        r->headers_out.location->next = NULL;
-#endif
-        ngx_str_set(&r->headers_out.location->key, "Location");
-        r->headers_out.location->value = cs->return_path;
 
         ngx_str_set(&body, "");
 

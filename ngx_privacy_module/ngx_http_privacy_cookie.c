@@ -655,6 +655,11 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             i = 0;
         }
 
+        /* the module's own: the consent cookie and expiring ones */
+        if (h[i].key.data == ngx_http_privacy_set_cookie_key.data) {
+            continue;
+        }
+
         if (h[i].hash == 0
             || h[i].key.len != sizeof("Set-Cookie") - 1
             || ngx_strncasecmp(h[i].key.data, (u_char *) "Set-Cookie",

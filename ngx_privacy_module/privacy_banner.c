@@ -68,9 +68,9 @@ typedef struct {
 
 static int privacy_banner_step(privacy_banner_t *m, unsigned char c);
 static int privacy_banner_tag_end(privacy_banner_t *m);
-static int privacy_banner_name_is(privacy_banner_t *m, const char *name,
-    size_t len);
-static int privacy_banner_candidate(privacy_banner_t *m);
+static int privacy_banner_name_is(const privacy_banner_t *m,
+    const char *name, size_t len);
+static int privacy_banner_candidate(const privacy_banner_t *m);
 
 
 /* elements whose contents are not markup; index + 1 is stored in m->raw */
@@ -99,7 +99,8 @@ privacy_banner_init(privacy_banner_t *m, int where)
 
 
 static int
-privacy_banner_name_is(privacy_banner_t *m, const char *name, size_t len)
+privacy_banner_name_is(const privacy_banner_t *m, const char *name,
+    size_t len)
 {
     return m->name_len == len && memcmp(m->name, name, len) == 0;
 }
@@ -410,7 +411,7 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
 /* BODY_END: whether the bytes since the last '<' may still be "</body" */
 
 static int
-privacy_banner_candidate(privacy_banner_t *m)
+privacy_banner_candidate(const privacy_banner_t *m)
 {
     switch (m->state) {
 
@@ -436,12 +437,6 @@ privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf, size_t len,
     size_t                i, old, cand;
     const unsigned char  *p;
 
-    /* held bytes move to emit[]: held[] may be refilled below */
-
-    old = m->held_len;
-    memcpy(m->emit, m->held, old);
-    m->held_len = 0;
-
     r->pre = m->emit;
     r->pre_len = 0;
     r->pass = len;
@@ -449,9 +444,17 @@ privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf, size_t len,
     r->post = m->emit;
     r->post_len = 0;
 
-    if (m->done) {
+    /* an empty buffer (buf may be NULL) leaves the held bytes held */
+
+    if (m->done || len == 0) {
         return;
     }
+
+    /* held bytes move to emit[]: held[] may be refilled below */
+
+    old = m->held_len;
+    memcpy(m->emit, m->held, old);
+    m->held_len = 0;
 
     /*
      * The candidate is where a possible "</body" starts: in the held

@@ -101,6 +101,7 @@ typedef struct {
 /* where: PRIVACY_BANNER_BODY_START or PRIVACY_BANNER_BODY_END */
 void privacy_banner_init(privacy_banner_t *m, int where);
 
+/* buf may be NULL when len is 0: held bytes then stay held */
 void privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf,
     size_t len, privacy_banner_result_t *r);
 

@@ -180,6 +180,10 @@ privacy_set_cookie_name(const unsigned char *value, size_t len,
     privacy_cookie_t      c;
     const unsigned char  *s, *e;
 
+    if (len == 0) {
+        return 0;
+    }
+
     s = value;
     e = memchr(value, ';', len);
     if (e == NULL) {
@@ -254,8 +258,10 @@ privacy_cookie_expire(unsigned char *dst, const unsigned char *name,
 
     host = privacy_cookie_prefix(name, name_len, "__host-", 7);
 
-    memcpy(dst, name, name_len);
-    dst += name_len;
+    if (name_len) {
+        memcpy(dst, name, name_len);
+        dst += name_len;
+    }
 
     memcpy(dst, PRIVACY_COOKIE_EXPIRE_ATTRS,
            sizeof(PRIVACY_COOKIE_EXPIRE_ATTRS) - 1);

@@ -15,6 +15,11 @@ shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 mkdir -p "$out"
+
+# one build at a time in a build directory (parallel make or test runs)
+exec 9>"$out/.lock"
+flock 9
+
 stamp="$out/.configured"
 args="$* --add-dynamic-module=$top"
 
@@ -29,4 +34,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$args" ] \
 fi
 
 make -s -C "$out/nginx" -f objs/Makefile modules
-cp "$out/nginx/objs/ngx_http_privacy_module.so" "$out/"
+# a new file, not an overwrite: a running nginx has the old one mapped
+cp "$out/nginx/objs/ngx_http_privacy_module.so" "$out/.module.so.new"
+mv -f "$out/.module.so.new" "$out/ngx_http_privacy_module.so"

@@ -329,6 +329,8 @@ test_contract(void)
     CHECK(r.pre_len == 0 && r.pass == 0 && !r.found);
     privacy_banner_scan(&m, S(""), &r);
     CHECK(r.pre_len == 0 && r.pass == 0 && !r.found);
+    privacy_banner_scan(&m, NULL, 0, &r);
+    CHECK(r.pre_len == 0 && r.pass == 0 && !r.found && r.post_len == 0);
     privacy_banner_scan(&m, S("bod"), &r);
     CHECK(r.pre_len == 0 && r.pass == 0 && !r.found);
     privacy_banner_scan(&m, S("y"), &r);

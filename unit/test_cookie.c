@@ -363,6 +363,7 @@ test_set_cookie_name(void)
     UNUSABLE(" = ; Path=/");
     UNUSABLE("; id=1");
     UNUSABLE("\t;");
+    CHECK(privacy_set_cookie_name(NULL, 0, &name, &n) == 0);
 
 #undef NAME
 #undef UNUSABLE
@@ -408,6 +409,8 @@ test_expire(void)
     expire("_ga", ".example.com", "_ga" EXPIRED "; Domain=.example.com",
            __LINE__);
     expire("", NULL, EXPIRED, __LINE__);
+    CHECK_INT(privacy_cookie_expire_len(NULL, 0, NULL, 0),
+              sizeof(EXPIRED) - 1);
 
     expire("__Secure-id", NULL, "__Secure-id" EXPIRED "; Secure", __LINE__);
     expire("__SECURE-id", "example.com",
