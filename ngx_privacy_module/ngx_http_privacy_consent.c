@@ -46,6 +46,8 @@ typedef struct {
 
     /* ?history=1: the records walked so far, as JSON objects */
     ngx_array_t                    *history;     /* ngx_str_t */
+
+    const char                     *error;       /* why the input is bad */
 } ngx_http_privacy_consent_t;
 
 
@@ -353,6 +355,10 @@ ngx_http_privacy_consent_body(ngx_http_request_t *r)
 
     if (rc == NGX_OK) {
         rc = ngx_http_privacy_consent_record(r, cs);
+
+    } else if (cs->error) {
+        /* bad input changes nothing: a clear status and the reason */
+        rc = ngx_http_privacy_consent_error(r, rc, cs->error);
     }
 
     ngx_http_finalize_request(r, rc);
@@ -389,8 +395,8 @@ ngx_http_privacy_consent_parse(ngx_http_request_t *r,
     };
 
     if (r->request_body == NULL) {
-        return ngx_http_privacy_consent_error(r, NGX_HTTP_BAD_REQUEST,
-                                              "no body");
+        cs->error = "no body";
+        return NGX_HTTP_BAD_REQUEST;
     }
 
     len = 0;
@@ -400,9 +406,8 @@ ngx_http_privacy_consent_parse(ngx_http_request_t *r,
     }
 
     if (len > NGX_HTTP_PRIVACY_BODY_MAX) {
-        return ngx_http_privacy_consent_error(r,
-                                          NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                          "body over 4096 bytes");
+        cs->error = "body over 4096 bytes";
+        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
     }
 
     body = ngx_pnalloc(r->pool, 2 * len + 1);
@@ -440,8 +445,8 @@ ngx_http_privacy_consent_parse(ngx_http_request_t *r,
 
         if (pair.name_len == 6 && ngx_strncmp(pair.name, "action", 6) == 0) {
             if (have_action) {
-                return ngx_http_privacy_consent_error(r, NGX_HTTP_BAD_REQUEST,
-                                                      "action given twice");
+                cs->error = "action given twice";
+                return NGX_HTTP_BAD_REQUEST;
             }
 
             for (i = 0; i < 4; i++) {
@@ -454,8 +459,8 @@ ngx_http_privacy_consent_parse(ngx_http_request_t *r,
             }
 
             if (i == 4) {
-                return ngx_http_privacy_consent_error(r, NGX_HTTP_BAD_REQUEST,
-                                                      "unknown action");
+                cs->error = "unknown action";
+                return NGX_HTTP_BAD_REQUEST;
             }
 
             cs->action = i;
@@ -486,8 +491,8 @@ ngx_http_privacy_consent_parse(ngx_http_request_t *r,
             }
 
             if (!found) {
-                return ngx_http_privacy_consent_error(r, NGX_HTTP_BAD_REQUEST,
-                                                      "unknown category");
+                cs->error = "unknown category";
+                return NGX_HTTP_BAD_REQUEST;
             }
 
         } else if (pair.name_len == 6
@@ -514,13 +519,13 @@ ngx_http_privacy_consent_parse(ngx_http_request_t *r,
     }
 
     if (rc < 0) {
-        return ngx_http_privacy_consent_error(r, NGX_HTTP_BAD_REQUEST,
-                                              "malformed form encoding");
+        cs->error = "malformed form encoding";
+        return NGX_HTTP_BAD_REQUEST;
     }
 
     if (!have_action) {
-        return ngx_http_privacy_consent_error(r, NGX_HTTP_BAD_REQUEST,
-                                              "no action");
+        cs->error = "no action";
+        return NGX_HTTP_BAD_REQUEST;
     }
 
     if (cs->action != NGX_HTTP_PRIVACY_SAVE) {

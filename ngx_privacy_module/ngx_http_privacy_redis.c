@@ -1258,18 +1258,22 @@ ngx_http_privacy_redis_read_handler(ngx_event_t *rev)
 
     if (c->close) {
 
-        /* the worker is exiting, or worker_shutdown_timeout expired */
+        /*
+         * The worker starts exiting, or worker_shutdown_timeout expired.
+         * An exiting worker still finishes the requests it has accepted:
+         * a ready connection serves them, is not opened again once lost,
+         * and is closed in exit_process.  It has no timer when idle, so it
+         * never holds the worker.
+         */
 
         c->close = 0;
         c->idle = 0;
         link->exiting = 1;
 
-        if (c->error || ngx_queue_empty(&link->pending)) {
+        if (c->error || link->state != NGX_HTTP_PRIVACY_REDIS_READY) {
             ngx_http_privacy_redis_close(link, NGX_ERROR);
             return;
         }
-
-        /* the requests still waiting get their replies first */
     }
 
     if (!link->reading) {
@@ -1316,11 +1320,6 @@ ngx_http_privacy_redis_read_handler(ngx_event_t *rev)
     }
 
     link->busy = 0;
-
-    if (link->exiting && ngx_queue_empty(&link->pending)) {
-        ngx_http_privacy_redis_close(link, NGX_ERROR);
-        return;
-    }
 
     /* re-arms the read event, posts it when reads were left for later */
     ngx_http_privacy_redis_io(link);

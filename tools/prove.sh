@@ -10,8 +10,13 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 binary=$1
-module=$2
+module=$(realpath "$2")
 shift 2
+
+# nginx resolves a relative path against its prefix, the servroot
+case $binary in
+    */*) binary=$(realpath "$binary") ;;
+esac
 
 export TEST_NGINX_BINARY=$binary
 export TEST_NGINX_LOAD_MODULES="$module ${TEST_NGINX_EXTRA_MODULES:-}"

@@ -10,9 +10,10 @@ use warnings;
 
 use Cwd qw(abs_path);
 use File::Basename qw(dirname);
+use IO::Socket::INET;
 
 use Exporter 'import';
-our @EXPORT = qw(mint mint_cmd categories_arg);
+our @EXPORT = qw(mint mint_cmd categories_arg redis redis_pid);
 
 my $top = abs_path(dirname(__FILE__) . '/../..');
 
@@ -60,6 +61,135 @@ sub mint_cmd {
     push @cmd, '--expires', $o{expires} if defined $o{expires};
     push @cmd, '--id', $o{id} if defined $o{id};
     return @cmd;
+}
+
+# redis(COMMAND, ARGS...): one command to the suites' Redis, in RESP; the
+# reply as a scalar, an array ref for arrays, undef for nil; dies on an
+# error reply.  Port: $TEST_NGINX_REDIS_PORT, or redis(port => N, ...).
+sub redis {
+    my @args = @_;
+    my $port = $ENV{TEST_NGINX_REDIS_PORT};
+    if (@args > 2 && $args[0] eq 'port') {
+        (undef, $port, @args) = @args;
+    }
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                     PeerPort => $port, Timeout => 5)
+        or die "cannot connect to Redis on $port: $!\n";
+    my $req = '*' . @args . "\r\n";
+    $req .= '$' . length($_) . "\r\n$_\r\n" for @args;
+    print $sock $req;
+    my $reply = _resp($sock);
+    close $sock;
+    return $reply;
+}
+
+sub _resp {
+    my ($sock) = @_;
+    my $line = <$sock>;
+    die "Redis closed the connection\n" unless defined $line;
+    $line =~ s/\r\n\z//;
+    my ($type, $rest) = (substr($line, 0, 1), substr($line, 1));
+    return $rest if $type eq '+' || $type eq ':';
+    die "Redis: $rest\n" if $type eq '-';
+    if ($type eq '$') {
+        return undef if $rest < 0;
+        my $data = '';
+        read($sock, $data, $rest + 2) == $rest + 2 or die "short read\n";
+        return substr($data, 0, $rest);
+    }
+    if ($type eq '*') {
+        return undef if $rest < 0;
+        return [map { _resp($sock) } 1 .. $rest];
+    }
+    die "Redis: unexpected reply '$line'\n";
+}
+
+# the pid of the suites' Redis (tools/with-redis.sh), for SIGSTOP tests
+sub redis_pid {
+    my $dir = $ENV{TEST_NGINX_REDIS_DIR} or return undef;
+    open my $fh, '<', "$dir/redis.pid" or return undef;
+    my $pid = <$fh>;
+    chomp $pid;
+    return $pid;
+}
+
+
+# ---- helpers of the enforcement suites (t/020-*.t and later) ----------
+
+push @EXPORT, qw(backend_http_config privacy_std_config);
+
+# A key file that other users can read, for the nginx -t warning (git
+# keeps no modes and user_files follow the umask, so it is made here).
+{
+    my $file = ($ENV{TMPDIR} || '/tmp') . "/ngx-privacy-test-world-$<.key";
+    if (open my $fh, '>', $file) {
+        print {$fh} "0123456789abcdef" x 4, "\n";
+        close $fh;
+        chmod 0644, $file;
+        $ENV{TEST_NGINX_KEY_WORLD} ||= $file;
+    }
+}
+
+# The category configuration matching $CATEGORIES, with privacy on.
+sub privacy_std_config {
+    return <<'_EOC_';
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category necessary essential session;
+    privacy_category analytics ~^_ga _gid;
+    privacy_category marketing _fbp;
+_EOC_
+}
+
+# The application behind the module, for http_config: a server on a unix
+# socket (no port to collide with) with stock nginx only.  Reach it with
+# proxy_pass http://backend/...;
+#
+#   /echo       "cookie: <the Cookie headers it got, joined by '; '>",
+#               or "cookie: (none)" when it got no Cookie header at all
+#               (SSI tells an absent variable from an empty one)
+#   /set        the same, and sets an essential (session), two analytics
+#               (_ga, _gid), a marketing (_fbp) and an unknown (theme)
+#               cookie
+#   /html/NAME  the file html/NAME as text/html, gzip-compressed for a
+#               request that accepts it
+sub backend_http_config {
+    my ($extra) = @_;
+    $extra = '' unless defined $extra;
+    return <<'_EOC_' . $extra . "    }\n";
+    upstream backend {
+        server unix:$TEST_NGINX_SERVER_ROOT/logs/backend.sock;
+    }
+
+    server {
+        listen unix:$TEST_NGINX_SERVER_ROOT/logs/backend.sock;
+        server_name backend;
+        default_type text/plain;
+        ssi on;
+        ssi_types text/plain;
+
+        location = /echo {
+            return 200 'cookie: <!--# echo var="http_cookie" default="(none)" encoding="none" -->\n';
+        }
+
+        location = /set {
+            add_header Set-Cookie "session=s1; Path=/; HttpOnly";
+            add_header Set-Cookie "_ga=GA1.2.3; Path=/; Max-Age=63072000";
+            add_header Set-Cookie "_gid=GA1.2.4; Path=/";
+            add_header Set-Cookie "_fbp=fb.1.2; Path=/; Domain=.example.com";
+            add_header Set-Cookie "theme=dark; Path=/";
+            return 200 'cookie: <!--# echo var="http_cookie" default="(none)" encoding="none" -->\n';
+        }
+
+        location /html/ {
+            alias $TEST_NGINX_SERVER_ROOT/html/;
+            default_type text/html;
+            ssi off;
+            gzip on;
+            gzip_min_length 0;
+        }
+_EOC_
 }
 
 1;

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# make test-asan: the whole t/ suite against nginx 1.22.1 (Debian bookworm's
+# source package) and the module, both built with AddressSanitizer and
+# UndefinedBehaviorSanitizer.  Any sanitizer report fails the run.
+#
+#   asan.sh [prove arguments...]
+#
+# Leak detection is off: nginx frees its pools wholesale at exit and LSan
+# reports them; leaks are tools/valgrind.sh's job.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/asan
+src=$top/build/src
+
+nginx_ver=1.22.1
+nginx_sum=9ebb333a9e82b952acd3e2b4aeb1d4ff6406f72491bab6cd9fe69f0dea737f31
+
+san='-fsanitize=address,undefined -fno-omit-frame-pointer'
+
+"$top/tools/fetch-source.sh" "$src" "nginx=$nginx_ver-9+deb12u9" \
+    "nginx_$nginx_ver.orig.tar.gz" "$nginx_sum"
+
+mkdir -p "$out"
+
+if [ ! -d "$out/nginx-$nginx_ver" ]; then
+    tar -xzf "$src/nginx_$nginx_ver.orig.tar.gz" -C "$out"
+fi
+
+# the modules t/*.t use, plus Debian's own set so that any suite that runs
+# against Debian's nginx also finds its directives here
+"$top/tools/build-module.sh" "$out/nginx-$nginx_ver" "$out/build" \
+    --prefix="$out/nginx" --with-compat --with-debug --with-threads \
+    --with-pcre-jit --with-http_ssl_module --with-http_v2_module \
+    --with-http_sub_module --with-http_addition_module \
+    --with-http_gunzip_module --with-http_realip_module \
+    --with-http_stub_status_module --with-http_auth_request_module \
+    --with-http_dav_module --with-http_slice_module \
+    --with-cc-opt="-g -O1 -fPIC $san" --with-ld-opt="-fPIC $san"
+
+binary=$out/nginx/sbin/nginx
+module=$out/build/ngx_http_privacy_module.so
+
+# the binary itself: built once per configuration (build-module.sh
+# reconfigures, and so rebuilds, when the arguments change)
+if [ ! -x "$binary" ] || [ "$out/build/.configured" -nt "$binary" ]; then
+    make -s -C "$out/build/nginx" -j"$(nproc)" >"$out/nginx-build.log" 2>&1 \
+        || { tail -30 "$out/nginx-build.log"; exit 1; }
+    make -s -C "$out/build/nginx" install >>"$out/nginx-build.log" 2>&1
+fi
+
+"$binary" -v 2>&1 | grep -q "nginx/$nginx_ver" || {
+    echo "asan: $binary is not nginx $nginx_ver" >&2; exit 1; }
+
+# privacy-mint, which some suites call
+make -s -C "$top/unit" BUILD="$top/build/unit" mint
+
+# Reports go to files, one per process (asan.PID, ubsan.PID): workers'
+# stderr is nginx's error log, and a report must not hide there.  The
+# directory is world-writable in case workers run as another user.
+logs=$out/sanitizer-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+chmod 1777 "$logs"
+
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$logs/asan"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan"
+
+# our own ports and server root: other suites may run at the same time
+export TEST_NGINX_PORT=${TEST_NGINX_PORT:-19700}
+export TEST_NGINX_REDIS_PORT=${TEST_NGINX_REDIS_PORT:-16450}
+export TEST_NGINX_SERVROOT=${TEST_NGINX_SERVROOT:-$out/servroot}
+export TEST_NGINX_PRIVACY_MINT=$top/build/unit/privacy-mint
+
+status=0
+"$top/tools/with-redis.sh" "$top/tools/prove.sh" "$binary" "$module" "$@" \
+    || status=$?
+
+reports=$(find "$logs" -type f \( -name 'asan.*' -o -name 'ubsan.*' \))
+if [ -n "$reports" ]; then
+    for f in $reports; do
+        echo "==== $f"
+        cat "$f"
+    done
+    echo "asan: $(echo "$reports" | wc -l) sanitizer report(s)," \
+         "see $logs" >&2
+    exit 1
+fi
+
+if [ "$status" -ne 0 ]; then
+    echo "asan: the suite failed (prove exit status $status)" >&2
+    exit "$status"
+fi
+
+echo "asan: suite passed, no sanitizer reports"
