@@ -86,6 +86,9 @@ static ngx_http_privacy_consent_t *ngx_http_privacy_consent_create(
 
 static ngx_str_t  ngx_http_privacy_json_type = ngx_string("application/json");
 static ngx_str_t  ngx_http_privacy_css_type = ngx_string("text/css");
+static ngx_str_t  ngx_http_privacy_js_type = ngx_string("text/javascript");
+static ngx_str_t  ngx_http_privacy_html_type =
+    ngx_string("text/html; charset=utf-8");
 static ngx_str_t  ngx_http_privacy_location = ngx_string("Location");
 
 
@@ -116,8 +119,60 @@ static ngx_str_t  ngx_http_privacy_banner_css = ngx_string(
 "border:2px solid #1a1a1a;border-radius:4px;cursor:pointer}\n"
 ".privacy-banner__button--save{color:#1a1a1a;background:#fff}\n"
 ".privacy-banner a:focus,.privacy-banner__button:focus,"
-".privacy-banner__choice input:focus{outline:3px solid #b35900;"
-"outline-offset:2px}\n");
+".privacy-banner__choice input:focus,.privacy-settings a:focus,"
+".privacy-settings .privacy-banner__button:focus,"
+".privacy-settings input:focus{outline:3px solid #b35900;"
+"outline-offset:2px}\n"
+".privacy-settings{margin:0;background:#fff;color:#1a1a1a;"
+"font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif}\n"
+".privacy-settings__main{max-width:40rem;margin:0 auto;padding:1rem}\n"
+".privacy-settings__current dt{font-weight:600}\n"
+".privacy-settings__current dd{margin:0 0 .5rem}\n"
+".privacy-settings a{color:#0645ad}\n");
+
+
+/*
+ * The banner's optional script: submits the choice with fetch and removes
+ * the banner without a reload; anything unexpected falls back to the form.
+ * An external file, so that a strict Content-Security-Policy holds.
+ */
+
+static ngx_str_t  ngx_http_privacy_banner_js = ngx_string(
+"(function () {\n"
+"  'use strict';\n"
+"  var banner = document.getElementById('privacy-banner');\n"
+"  if (!banner || !window.fetch || !window.URLSearchParams) {\n"
+"    return;\n"
+"  }\n"
+"  var form = banner.querySelector('form');\n"
+"  form.addEventListener('submit', function (event) {\n"
+"    var button = event.submitter;\n"
+"    if (!button || !button.value) {\n"
+"      return;\n"
+"    }\n"
+"    event.preventDefault();\n"
+"    var body = new URLSearchParams(new FormData(form));\n"
+"    body.set('action', button.value);\n"
+"    fetch(form.action, {\n"
+"      method: 'POST',\n"
+"      body: body,\n"
+"      credentials: 'same-origin',\n"
+"      headers: { 'Accept': 'application/json' }\n"
+"    }).then(function (response) {\n"
+"      if (!response.ok) {\n"
+"        throw new Error('status ' + response.status);\n"
+"      }\n"
+"      banner.parentNode.removeChild(banner);\n"
+"    }).catch(function () {\n"
+"      var action = document.createElement('input');\n"
+"      action.type = 'hidden';\n"
+"      action.name = 'action';\n"
+"      action.value = button.value;\n"
+"      form.appendChild(action);\n"
+"      form.submit();\n"
+"    });\n"
+"  });\n"
+"}());\n");
 
 
 char *
@@ -201,6 +256,15 @@ ngx_http_privacy_consent_handler(ngx_http_request_t *r)
             return ngx_http_privacy_consent_send(r, NGX_HTTP_OK,
                                              &ngx_http_privacy_css_type,
                                              &ngx_http_privacy_banner_css);
+        }
+
+        if (r->uri.len - len == sizeof("/banner.js") - 1
+            && ngx_strncmp(r->uri.data + len, "/banner.js",
+                           sizeof("/banner.js") - 1) == 0)
+        {
+            return ngx_http_privacy_consent_send(r, NGX_HTTP_OK,
+                                             &ngx_http_privacy_js_type,
+                                             &ngx_http_privacy_banner_js);
         }
 
         return NGX_HTTP_NOT_FOUND;
@@ -1073,6 +1137,19 @@ ngx_http_privacy_consent_get(ngx_http_request_t *r,
         r->main->count++;
 
         return ngx_http_privacy_consent_history(r, cs, &cs->id);
+    }
+
+    /* a browser gets the settings page, a script the JSON */
+    if (!ngx_http_privacy_wants_json(r) && ngx_http_privacy_wants_html(r)) {
+        if (ngx_http_privacy_settings_page(r, cs->plcf, ctx, &body)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_privacy_consent_send(r, NGX_HTTP_OK,
+                                             &ngx_http_privacy_html_type,
+                                             &body);
     }
 
     if (ngx_http_privacy_decision_json(r, cs->plcf, ctx->decided,

@@ -179,6 +179,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       0,
       NULL },
 
+    { ngx_string("privacy_banner_language"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_privacy_banner_language,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("privacy_banner_position"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_enum_slot,
@@ -516,6 +523,86 @@ ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
 }
 
 
+/*
+ * Reads a small file named in a directive (relative to the configuration
+ * prefix), with a clear nginx -t message when it cannot.
+ */
+
+ngx_int_t
+ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
+    ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info)
+{
+    ssize_t          n;
+    ngx_str_t        path;
+    ngx_file_t       file;
+    ngx_file_info_t  fi;
+
+    path = *name;
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.name = path;
+    file.log = cf->log;
+
+    file.fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (file.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\": cannot open \"%s\"", directive,
+                           path.data);
+        return NGX_ERROR;
+    }
+
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\": cannot stat \"%s\"", directive,
+                           path.data);
+        goto failed;
+    }
+
+    if ((size_t) ngx_file_size(&fi) > max) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\": \"%s\" is over %uz bytes", directive,
+                           path.data, max);
+        goto failed;
+    }
+
+    content->data = ngx_pnalloc(cf->pool, ngx_file_size(&fi) + 1);
+    if (content->data == NULL) {
+        goto failed;
+    }
+
+    n = ngx_read_file(&file, content->data, ngx_file_size(&fi), 0);
+    if (n == NGX_ERROR) {
+        goto failed;
+    }
+
+    content->len = n;
+
+    if (info) {
+        *info = fi;
+    }
+
+    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
+                      ngx_close_file_n " \"%s\" failed", path.data);
+    }
+
+    return NGX_OK;
+
+failed:
+
+    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
+                      ngx_close_file_n " \"%s\" failed", path.data);
+    }
+
+    return NGX_ERROR;
+}
+
+
 /* a request header by name, for those r->headers_in has no field for */
 
 ngx_table_elt_t *
@@ -550,10 +637,10 @@ ngx_http_privacy_find_header(ngx_http_request_t *r, u_char *name,
 }
 
 
-/* the banner's script and API clients ask for JSON */
+/* whether the Accept header names TYPE */
 
-ngx_int_t
-ngx_http_privacy_wants_json(ngx_http_request_t *r)
+static ngx_int_t
+ngx_http_privacy_accepts(ngx_http_request_t *r, ngx_str_t *type)
 {
     ngx_table_elt_t  *h;
 
@@ -562,9 +649,30 @@ ngx_http_privacy_wants_json(ngx_http_request_t *r)
 
     return h != NULL
            && ngx_strlcasestrn(h->value.data, h->value.data + h->value.len,
-                               (u_char *) "application/json",
-                               sizeof("application/json") - 2)
+                               type->data, type->len - 1)
               != NULL;
+}
+
+
+/* the banner's script and API clients ask for JSON */
+
+ngx_int_t
+ngx_http_privacy_wants_json(ngx_http_request_t *r)
+{
+    static ngx_str_t  json = ngx_string("application/json");
+
+    return ngx_http_privacy_accepts(r, &json);
+}
+
+
+/* a browser navigating to the consent endpoint */
+
+ngx_int_t
+ngx_http_privacy_wants_html(ngx_http_request_t *r)
+{
+    static ngx_str_t  html = ngx_string("text/html");
+
+    return ngx_http_privacy_accepts(r, &html);
 }
 
 
@@ -948,8 +1056,9 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
      *     plcf->cookie.domain = { 0, NULL };
      *     plcf->cookie.samesite = { 0, NULL };
      *     plcf->consent_url = { 0, NULL };
-     *     plcf->banner_file = { 0, NULL };
      *     plcf->banner_text = { 0, NULL };
+     *     plcf->banner_languages = NULL;
+     *     plcf->banners = NULL;
      *     plcf->banner_types = { NULL };
      *     plcf->banner_types_keys = NULL;
      *     plcf->consent_endpoint = 0;

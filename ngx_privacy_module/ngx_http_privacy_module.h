@@ -75,6 +75,35 @@ typedef struct {
 } ngx_http_privacy_srv_conf_t;
 
 
+/* what the builtin banner and the settings page say, in one language */
+typedef struct {
+    ngx_str_t                       lang;
+    ngx_str_t                       title;
+    ngx_str_t                       text;
+    ngx_str_t                       policy;
+    ngx_str_t                       settings;
+    ngx_str_t                       legend;
+    ngx_str_t                       accept;
+    ngx_str_t                       reject;
+    ngx_str_t                       save;
+    ngx_str_t                       withdraw;
+    ngx_str_t                       current;
+    ngx_str_t                       undecided;
+    ngx_str_t                       granted;
+    ngx_str_t                       refused;
+    ngx_str_t                       none;
+    ngx_str_t                       made_on;
+} ngx_http_privacy_strings_t;
+
+
+/* a banner ready to serve: its parts are cut at {{return_path}} */
+typedef struct {
+    ngx_str_t                       lang;         /* empty: the default */
+    ngx_array_t                    *parts;        /* ngx_str_t */
+    ngx_http_privacy_strings_t     *strings;
+} ngx_http_privacy_banner_lang_t;
+
+
 typedef struct {
     ngx_flag_t                      enable;
     ngx_uint_t                      tracking_status;
@@ -89,12 +118,13 @@ typedef struct {
     ngx_str_t                       consent_url;
 
     ngx_uint_t                      banner;
-    ngx_str_t                       banner_file;
     ngx_str_t                       banner_text;  /* FILE contents */
+    ngx_array_t                    *banner_languages; /* LANG FILE */
+    ngx_array_t                    *banners;     /* compiled, per language */
+    ngx_uint_t                      banner_default;
     ngx_uint_t                      banner_position;
     ngx_hash_t                      banner_types;
     ngx_array_t                    *banner_types_keys;
-    ngx_array_t                    *banner_parts; /* ngx_str_t */
 
     ngx_flag_t                      consent_endpoint;
 
@@ -145,8 +175,11 @@ ngx_int_t ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
 ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
     u_char *name, size_t len);
 ngx_int_t ngx_http_privacy_wants_json(ngx_http_request_t *r);
+ngx_int_t ngx_http_privacy_wants_html(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_remote_addr(ngx_http_request_t *r,
     ngx_str_t *addr);
+ngx_int_t ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
+    ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info);
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
 
@@ -192,13 +225,24 @@ ngx_int_t ngx_http_privacy_banner_header(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_banner_body(ngx_http_request_t *r,
     ngx_chain_t *in);
 ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_privacy_banner_text(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *return_path,
-    ngx_str_t *text);
+
+/* ngx_http_privacy_template.c */
 char *ngx_http_privacy_banner(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_privacy_banner_language(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_privacy_banner_merge(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
+ngx_http_privacy_banner_lang_t *ngx_http_privacy_banner_pick(
+    ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf);
+ngx_int_t ngx_http_privacy_banner_text(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *return_path,
+    ngx_str_t *text);
+
+/* ngx_http_privacy_settings.c */
+ngx_int_t ngx_http_privacy_settings_page(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_str_t *out);
 
 /* ngx_http_privacy_consent.c */
 char *ngx_http_privacy_consent_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,

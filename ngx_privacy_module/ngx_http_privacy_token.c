@@ -27,66 +27,29 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_privacy_srv_conf_t *pscf = conf;
 
     u_char           *start, *end;
-    ssize_t           n;
-    ngx_str_t        *value, name;
+    ngx_str_t        *value, content;
     ngx_uint_t        i;
-    ngx_file_t        file;
     privacy_key_t    *key, *keys;
     ngx_file_info_t   fi;
 
     value = cf->args->elts;
-    name = value[1];
 
-    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+    if (ngx_http_privacy_conf_read_file(cf, &cmd->name, &value[1], 4096,
+                                        &content, &fi)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(&file, sizeof(ngx_file_t));
-    file.name = name;
-    file.log = cf->log;
-
-    file.fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (file.fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "\"%V\": cannot open the key file \"%s\"",
-                           &cmd->name, name.data);
-        return NGX_CONF_ERROR;
-    }
-
-    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "\"%V\": cannot stat \"%s\"", &cmd->name,
-                           name.data);
-        goto failed;
-    }
-
-    if (ngx_file_size(&fi) > 4096) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\": the key file \"%s\" is over 4096 bytes, "
-                           "it must hold one key", &cmd->name, name.data);
-        goto failed;
     }
 
     if (fi.st_mode & (S_IROTH|S_IWOTH)) {
         ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
-                           "\"%V\": the key file \"%s\" is readable by other "
+                           "\"%V\": the key file \"%V\" is readable by other "
                            "users, anyone who can read it can forge "
-                           "consent; chmod 600 it", &cmd->name, name.data);
+                           "consent; chmod 600 it", &cmd->name, &value[1]);
     }
 
-    start = ngx_pnalloc(cf->pool, ngx_file_size(&fi) + 1);
-    if (start == NULL) {
-        goto failed;
-    }
-
-    n = ngx_read_file(&file, start, ngx_file_size(&fi), 0);
-    if (n == NGX_ERROR) {
-        goto failed;
-    }
-
-    ngx_close_file(file.fd);
-
-    end = start + n;
+    start = content.data;
+    end = content.data + content.len;
 
     while (start < end && isspace(*start)) {
         start++;
@@ -98,9 +61,9 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (end - start < PRIVACY_KEY_MIN_LEN) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\": the key in \"%s\" is %z bytes long, it "
+                           "\"%V\": the key in \"%V\" is %z bytes long, it "
                            "must be at least %d (\"openssl rand -hex 32\" "
-                           "makes a good one)", &cmd->name, name.data,
+                           "makes a good one)", &cmd->name, &value[1],
                            end - start, PRIVACY_KEY_MIN_LEN);
         return NGX_CONF_ERROR;
     }
@@ -119,8 +82,8 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (privacy_key_init(key, start, end - start) != 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\": cannot derive the key id of \"%s\"",
-                           &cmd->name, name.data);
+                           "\"%V\": cannot derive the key id of \"%V\"",
+                           &cmd->name, &value[1]);
         return NGX_CONF_ERROR;
     }
 
@@ -129,19 +92,13 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     for (i = 0; i + 1 < pscf->keys->nelts; i++) {
         if (ngx_memcmp(keys[i].id, key->id, PRIVACY_KEY_ID_LEN) == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "\"%V\": the key in \"%s\" is given twice",
-                               &cmd->name, name.data);
+                               "\"%V\": the key in \"%V\" is given twice",
+                               &cmd->name, &value[1]);
             return NGX_CONF_ERROR;
         }
     }
 
     return NGX_CONF_OK;
-
-failed:
-
-    ngx_close_file(file.fd);
-
-    return NGX_CONF_ERROR;
 }
 
 

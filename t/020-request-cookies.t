@@ -242,11 +242,11 @@ $::Std . q{
 --- request
 GET /t
 --- more_headers eval
-join "\n", "X-First: f",
+CORE::join "\n", "X-First: f",
     (map { $_ % 2 ? "Cookie: _ga$_=x" : "Cookie: k$_=v" } 1 .. 30),
     "X-Last: l"
 --- response_body eval
-"cookie: " . join("; ", map { "k$_=v" } grep { $_ % 2 == 0 } 1 .. 30) . "\n"
+"cookie: " . CORE::join("; ", map { "k$_=v" } grep { $_ % 2 == 0 } 1 .. 30) . "\n"
 --- response_headers
 X-Seen: f l
 --- no_error_log
@@ -266,7 +266,7 @@ $::Std . q{
 --- request
 GET /t
 --- more_headers eval
-join "\n", (map { "Cookie: _ga$_=x" } 1 .. 25), "X-Last: l"
+CORE::join "\n", (map { "Cookie: _ga$_=x" } 1 .. 25), "X-Last: l"
 --- response_body
 cookie: (none)
 --- response_headers
@@ -274,7 +274,7 @@ X-Last: [l]
 
 
 
-=== TEST 16: spacing: "a=1;b=2" keeps its compact form
+=== TEST 16: the kept pairs are joined with "; " when that fits
 --- config eval
 $::Std . q{
     location = /t { return 200 "cookie: [$http_cookie]\n"; }
@@ -284,7 +284,7 @@ GET /t
 --- more_headers
 Cookie: a=1;_ga=2;b=3
 --- response_body
-cookie: [a=1;b=3]
+cookie: [a=1; b=3]
 
 
 
@@ -434,7 +434,7 @@ Tk: N
 --- config eval
 $::Std . q{
     location = /t { error_page 404 = @app; return 404; }
-    location @app { proxy_pass http://backend/echo; }
+    location @app { rewrite ^ /echo break; proxy_pass http://backend; }
 }
 --- request
 GET /t
@@ -553,18 +553,77 @@ cookie: [lonely; session=abc]
 
 
 
-=== TEST 33: the filtered request header is what the access log sees
+=== TEST 33: a Cookie header emptied before other headers: they still reach the application
 --- config eval
 $::Std . q{
-    location = /t {
-        return 200 "cookie: $http_cookie\n";
-    }
+    location = /t { proxy_pass http://backend/echo2; }
 }
 --- request
 GET /t
 --- more_headers
-Cookie: session=abc; _ga=1
+Cookie: _ga=GA1.2.3
+X-After: yes
 --- response_body
-cookie: session=abc
+cookie: (none)
+after: yes
 --- no_error_log
 [error]
+[alert]
+[emerg]
+
+
+
+=== TEST 34: two Cookie headers emptied in a row before other headers
+--- config eval
+$::Std . q{
+    location = /t { proxy_pass http://backend/echo2; }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _ga=GA1.2.3
+Cookie: _fbp=fb.1
+X-After: yes
+--- response_body
+cookie: (none)
+after: yes
+--- no_error_log
+[error]
+[alert]
+[emerg]
+
+
+
+=== TEST 35: a Cookie header shortened (not emptied) before other headers
+--- config eval
+$::Std . q{
+    location = /t { proxy_pass http://backend/echo2; }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _ga=GA1.2.3; session=abc
+X-After: yes
+--- response_body
+cookie: session=abc
+after: yes
+
+
+
+=== TEST 36: two Cookie headers emptied in a row, many headers after: none reaches the application
+--- config eval
+$::Std . q{
+    location = /t { proxy_pass http://backend/echo2; }
+}
+--- request
+GET /t
+--- more_headers eval
+CORE::join "\n", "Cookie: _ga=GA1.2.3", "Cookie: _gid=GA1.9",
+    (map { "X-Fill-$_: $_" } 1 .. 20), "X-After: yes"
+--- response_body
+cookie: (none)
+after: yes
+--- no_error_log
+[error]
+[alert]
+[emerg]

@@ -149,6 +149,7 @@ _EOC_
 #   /echo       "cookie: <the Cookie headers it got, joined by '; '>",
 #               or "cookie: (none)" when it got no Cookie header at all
 #               (SSI tells an absent variable from an empty one)
+#   /echo2      the same and "after: <its X-After header>"
 #   /set        the same, and sets an essential (session), two analytics
 #               (_ga, _gid), a marketing (_fbp) and an unknown (theme)
 #               cookie
@@ -171,6 +172,10 @@ sub backend_http_config {
 
         location = /echo {
             return 200 'cookie: <!--# echo var="http_cookie" default="(none)" encoding="none" -->\n';
+        }
+
+        location = /echo2 {
+            return 200 'cookie: <!--# echo var="http_cookie" default="(none)" encoding="none" -->\nafter: <!--# echo var="http_x_after" default="(none)" encoding="none" -->\n';
         }
 
         location = /set {

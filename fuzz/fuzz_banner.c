@@ -1,0 +1,185 @@
+
+/*
+ * Fuzzes the streaming banner tag matcher: a page split at cut points
+ * taken from the input must give, byte for byte, what the one-buffer
+ * reference gives (privacy_banner_insert() with ncuts 0).  The split run
+ * is done twice: by privacy_banner_insert() with the cuts, and by a
+ * driver written here from the contract in privacy_banner.h, each buffer
+ * an exactly sized heap copy (ASan sees a read past it) and pre/post
+ * copied before the next call, as callers must.  Also checks the HTML
+ * and JSON escapers' length contract.
+ *
+ * Input: byte 0: bit 0 BODY_START/BODY_END, bits 1-4 the number of cuts;
+ * then two bytes per cut (big-endian offset modulo the page length + 1);
+ * the rest is the page.
+ */
+
+
+#include "fuzz.h"
+#include "privacy_banner.h"
+
+
+#define FUZZ_BANNER  "<div id=\"consent\">[banner]</div>"
+#define FUZZ_NCUTS   15
+
+
+static size_t
+fuzz_stream(unsigned char *dst, const unsigned char *page, size_t len,
+    int where, const size_t *cuts, size_t ncuts, int *found)
+{
+    size_t                   i, j, from, to, n, sorted[FUZZ_NCUTS + 1];
+    size_t                   held_len;
+    unsigned char           *buf, *o;
+    const unsigned char     *held;
+    privacy_banner_t         m;
+    privacy_banner_result_t  r;
+
+    /* buffers in page order: the cuts sorted */
+    for (i = 0; i < ncuts; i++) {
+        for (j = i; j > 0 && sorted[j - 1] > cuts[i]; j--) {
+            sorted[j] = sorted[j - 1];
+        }
+        sorted[j] = cuts[i];
+    }
+    sorted[ncuts] = len;
+
+    privacy_banner_init(&m, where);
+    o = dst;
+    *found = 0;
+    from = 0;
+
+    for (i = 0; i <= ncuts; i++) {
+        to = sorted[i];
+        n = to - from;
+        buf = n ? fuzz_dup(page + from, n) : NULL;
+
+        privacy_banner_scan(&m, buf, n, &r);
+
+        FUZZ_CHECK(r.pass <= n);
+        FUZZ_CHECK(r.pre_len <= PRIVACY_BANNER_HELD_MAX);
+        FUZZ_CHECK(r.post_len <= PRIVACY_BANNER_HELD_MAX);
+        FUZZ_CHECK(r.found == 0 || r.found == 1);
+
+        if (where == PRIVACY_BANNER_BODY_START) {
+            FUZZ_CHECK(r.pre_len == 0 && r.post_len == 0);
+            FUZZ_CHECK(r.found || r.pass == n);
+        }
+
+        if (*found) {
+            /* done: everything passes */
+            FUZZ_CHECK(!r.found && r.pre_len == 0 && r.pass == n);
+        }
+
+        memcpy(o, r.pre, r.pre_len);
+        o += r.pre_len;
+        memcpy(o, buf, r.pass);
+        o += r.pass;
+
+        if (r.found) {
+            *found = 1;
+            memcpy(o, FUZZ_BANNER, sizeof(FUZZ_BANNER) - 1);
+            o += sizeof(FUZZ_BANNER) - 1;
+            memcpy(o, r.post, r.post_len);
+            o += r.post_len;
+            memcpy(o, buf + r.pass, n - r.pass);
+            o += n - r.pass;
+        }
+
+        free(buf);
+        from = to;
+    }
+
+    if (!*found) {
+        held_len = privacy_banner_finish(&m, &held);
+        FUZZ_CHECK(held_len <= PRIVACY_BANNER_HELD_MAX);
+        memcpy(o, held, held_len);
+        o += held_len;
+    }
+
+    return o - dst;
+}
+
+
+static void
+fuzz_escape(const unsigned char *s, size_t len)
+{
+    size_t          n, m;
+    unsigned char  *out;
+
+    n = privacy_html_escape(NULL, s, len);
+    FUZZ_CHECK(n >= len && n <= len * 6);
+    out = fuzz_alloc(n);
+    m = privacy_html_escape(out, s, len);
+    FUZZ_CHECK(m == n);
+    FUZZ_CHECK(memchr(out, '<', n) == NULL && memchr(out, '"', n) == NULL);
+    free(out);
+
+    n = privacy_json_escape(NULL, s, len);
+    FUZZ_CHECK(n >= len && n <= len * 6);
+    out = fuzz_alloc(n);
+    m = privacy_json_escape(out, s, len);
+    FUZZ_CHECK(m == n);
+    FUZZ_CHECK(memchr(out, '<', n) == NULL && memchr(out, '\n', n) == NULL);
+    free(out);
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int             where, found, f1, f2;
+    size_t          ncuts, i, len, cap, n, n1, n2, cuts[FUZZ_NCUTS];
+    unsigned char  *page, *ref, *out1, *out2;
+
+    if (size == 0) {
+        return 0;
+    }
+
+    where = data[0] & 1 ? PRIVACY_BANNER_BODY_END : PRIVACY_BANNER_BODY_START;
+    ncuts = (data[0] >> 1) & 0x0f;
+
+    if (size < 1 + 2 * ncuts) {
+        ncuts = (size - 1) / 2;
+    }
+
+    len = size - 1 - 2 * ncuts;
+    page = fuzz_dup(data + 1 + 2 * ncuts, len);
+
+    for (i = 0; i < ncuts; i++) {
+        cuts[i] = ((size_t) data[1 + 2 * i] << 8 | data[2 + 2 * i])
+                  % (len + 1);
+    }
+
+    cap = len + sizeof(FUZZ_BANNER) - 1;
+    ref = fuzz_alloc(cap);
+    out1 = fuzz_alloc(cap);
+    out2 = fuzz_alloc(cap);
+
+    n = privacy_banner_insert(ref, page, len, where,
+                              (const unsigned char *) FUZZ_BANNER,
+                              sizeof(FUZZ_BANNER) - 1, NULL, 0, &found);
+
+    FUZZ_CHECK(n == (found ? cap : len));
+
+    /* not found: the page unchanged; found: the page with the banner in */
+    if (!found) {
+        FUZZ_CHECK(memcmp(ref, page, len) == 0);
+    }
+
+    n1 = privacy_banner_insert(out1, page, len, where,
+                               (const unsigned char *) FUZZ_BANNER,
+                               sizeof(FUZZ_BANNER) - 1, cuts, ncuts, &f1);
+    FUZZ_CHECK(f1 == found && n1 == n && memcmp(out1, ref, n) == 0);
+
+    n2 = fuzz_stream(out2, page, len, where, cuts, ncuts, &f2);
+    FUZZ_CHECK(f2 == found && n2 == n && memcmp(out2, ref, n) == 0);
+
+    fuzz_escape(page, len);
+
+    free(out2);
+    free(out1);
+    free(ref);
+    free(page);
+
+    return 0;
+}

@@ -1,0 +1,201 @@
+
+/*
+ * The settings page: GET on the consent endpoint from a browser.  It shows
+ * the current choice and when it was made, with the same form to change or
+ * withdraw it, so that withdrawing is as easy as consenting.  A site links
+ * to it from its footer ("Privacy settings").
+ */
+
+
+#include "ngx_http_privacy_module.h"
+
+
+#define NGX_HTTP_PRIVACY_SETTINGS_SIZE  6144
+
+
+static u_char *ngx_http_privacy_settings_choices(u_char *p, u_char *last,
+    ngx_http_privacy_loc_conf_t *plcf, uint32_t mask, ngx_uint_t checkboxes,
+    ngx_http_privacy_strings_t *s);
+
+
+ngx_int_t
+ngx_http_privacy_settings_page(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_str_t *out)
+{
+    u_char                          *p, *last;
+    size_t                           size;
+    uint32_t                         optional, granted;
+    ngx_tm_t                         tm;
+    ngx_str_t                        consent_url, policy_url;
+    ngx_http_privacy_strings_t      *s;
+    ngx_http_privacy_banner_lang_t  *bl;
+
+    bl = ngx_http_privacy_banner_pick(r, plcf);
+    s = bl->strings;
+
+    consent_url.len = privacy_html_escape(NULL, plcf->consent_url.data,
+                                          plcf->consent_url.len);
+    policy_url.len = privacy_html_escape(NULL, plcf->policy_url.data,
+                                         plcf->policy_url.len);
+
+    /* the page's own text is bounded; the URLs and names are added */
+    size = NGX_HTTP_PRIVACY_SETTINGS_SIZE + 4 * consent_url.len
+           + policy_url.len + PRIVACY_MAX_CATEGORIES * 256;
+
+    p = ngx_pnalloc(r->pool, size + consent_url.len + policy_url.len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    consent_url.data = p;
+    (void) privacy_html_escape(consent_url.data, plcf->consent_url.data,
+                               plcf->consent_url.len);
+
+    policy_url.data = p + consent_url.len;
+    (void) privacy_html_escape(policy_url.data, plcf->policy_url.data,
+                               plcf->policy_url.len);
+
+    p += consent_url.len + policy_url.len;
+    out->data = p;
+    last = p + size;
+
+    optional = plcf->categories ? plcf->categories->optional : 0;
+    granted = ctx->decided ? ctx->token.granted & optional : 0;
+
+    p = ngx_slprintf(p, last,
+            "<!doctype html>\n<html lang=\"%V\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" "
+            "content=\"width=device-width, initial-scale=1\">"
+            "<title>%V</title>"
+            "<link rel=\"stylesheet\" href=\"%V/banner.css\"></head>\n"
+            "<body class=\"privacy-settings\">"
+            "<main class=\"privacy-settings__main\">"
+            "<h1>%V</h1>"
+            "<section aria-labelledby=\"privacy-current\">"
+            "<h2 id=\"privacy-current\">%V</h2>",
+            bl->lang.len ? &bl->lang : &s->lang, &s->settings, &consent_url,
+            &s->settings, &s->current);
+
+    if (ctx->decided) {
+        ngx_gmtime((time_t) ctx->token.issued, &tm);
+
+        p = ngx_slprintf(p, last, "<dl class=\"privacy-settings__current\">"
+                                  "<dt>%V</dt><dd>", &s->granted);
+        p = ngx_http_privacy_settings_choices(p, last, plcf, granted, 0, s);
+        p = ngx_slprintf(p, last, "</dd><dt>%V</dt><dd>", &s->refused);
+        p = ngx_http_privacy_settings_choices(p, last, plcf,
+                                              optional & ~granted, 0, s);
+        p = ngx_slprintf(p, last,
+                         "</dd><dt>%V</dt><dd><time datetime=\"%4d-%02d-%02dT"
+                         "%02d:%02d:%02dZ\">%4d-%02d-%02d %02d:%02d UTC"
+                         "</time></dd></dl>",
+                         &s->made_on, tm.ngx_tm_year, tm.ngx_tm_mon,
+                         tm.ngx_tm_mday, tm.ngx_tm_hour, tm.ngx_tm_min,
+                         tm.ngx_tm_sec, tm.ngx_tm_year, tm.ngx_tm_mon,
+                         tm.ngx_tm_mday, tm.ngx_tm_hour, tm.ngx_tm_min);
+
+    } else {
+        p = ngx_slprintf(p, last, "<p>%V</p>", &s->undecided);
+    }
+
+    p = ngx_slprintf(p, last,
+            "</section>"
+            "<form class=\"privacy-banner__form\" method=\"post\" "
+            "action=\"%V\">"
+            "<fieldset class=\"privacy-banner__choices\">"
+            "<legend>%V</legend>", &consent_url, &s->legend);
+
+    p = ngx_http_privacy_settings_choices(p, last, plcf, granted, 1, s);
+
+    p = ngx_slprintf(p, last,
+            "</fieldset>"
+            "<input type=\"hidden\" name=\"return\" value=\"%V\">"
+            "<div class=\"privacy-banner__actions\">"
+            "<button type=\"submit\" name=\"action\" value=\"save\" "
+            "class=\"privacy-banner__button privacy-banner__button--save\">"
+            "%V</button>"
+            "<button type=\"submit\" name=\"action\" value=\"accept_all\" "
+            "class=\"privacy-banner__button\">%V</button>"
+            "<button type=\"submit\" name=\"action\" value=\"reject_all\" "
+            "class=\"privacy-banner__button\">%V</button>",
+            &consent_url, &s->save, &s->accept, &s->reject);
+
+    if (ctx->decided) {
+        p = ngx_slprintf(p, last,
+                "<button type=\"submit\" name=\"action\" value=\"withdraw\" "
+                "class=\"privacy-banner__button "
+                "privacy-banner__button--save\">%V</button>", &s->withdraw);
+    }
+
+    p = ngx_slprintf(p, last, "</div></form>");
+
+    if (policy_url.len) {
+        p = ngx_slprintf(p, last, "<p><a href=\"%V\">%V</a></p>",
+                         &policy_url, &s->policy);
+    }
+
+    p = ngx_slprintf(p, last, "</main></body></html>\n");
+
+    if (p == last) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "privacy: the settings page does not fit in %uz bytes",
+                      size);
+        return NGX_ERROR;
+    }
+
+    out->len = p - out->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The optional categories in MASK as a comma separated list, or all of
+ * them as checkboxes ticked for MASK.
+ */
+
+static u_char *
+ngx_http_privacy_settings_choices(u_char *p, u_char *last,
+    ngx_http_privacy_loc_conf_t *plcf, uint32_t mask, ngx_uint_t checkboxes,
+    ngx_http_privacy_strings_t *s)
+{
+    ngx_uint_t                    i, n;
+    ngx_http_privacy_category_t  *cat;
+
+    if (plcf->categories == NULL) {
+        return checkboxes ? p : ngx_slprintf(p, last, "%V", &s->none);
+    }
+
+    cat = plcf->categories->categories.elts;
+    n = 0;
+
+    /* names are letters, digits, "_" and "-": nothing to escape */
+
+    for (i = 0; i < plcf->categories->categories.nelts; i++) {
+
+        if (cat[i].essential) {
+            continue;
+        }
+
+        if (checkboxes) {
+            p = ngx_slprintf(p, last,
+                             "<label class=\"privacy-banner__choice\">"
+                             "<input type=\"checkbox\" name=\"category\" "
+                             "value=\"%V\"%s> %V</label>", &cat[i].name,
+                             (mask & (1u << i)) ? " checked" : "",
+                             &cat[i].name);
+            continue;
+        }
+
+        if (mask & (1u << i)) {
+            p = ngx_slprintf(p, last, n++ ? ", %V" : "%V", &cat[i].name);
+        }
+    }
+
+    if (!checkboxes && n == 0) {
+        p = ngx_slprintf(p, last, "%V", &s->none);
+    }
+
+    return p;
+}

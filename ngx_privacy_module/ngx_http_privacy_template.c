@@ -1,0 +1,750 @@
+
+/*
+ * What the banner says: the builtin banner in English, German and French,
+ * FILE banners, the language picked by Accept-Language, and the template
+ * placeholders.  Everything known at configuration time is filled in then;
+ * a banner is kept as parts cut at {{return_path}}, which is the only
+ * thing filled per request.
+ */
+
+
+#include "ngx_http_privacy_module.h"
+
+
+typedef struct {
+    ngx_str_t                       lang;
+    ngx_str_t                       file;
+    ngx_str_t                       text;
+} ngx_http_privacy_banner_file_t;
+
+
+static ngx_int_t ngx_http_privacy_banner_add(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
+    ngx_str_t *template, ngx_http_privacy_strings_t *strings);
+static ngx_int_t ngx_http_privacy_builtin_template(ngx_conf_t *cf,
+    ngx_http_privacy_strings_t *s, ngx_str_t *out);
+static ngx_int_t ngx_http_privacy_banner_compile(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *template,
+    ngx_array_t **parts);
+static ngx_int_t ngx_http_privacy_banner_category_inputs(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *out);
+static u_char *ngx_http_privacy_conf_escape(ngx_conf_t *cf, ngx_str_t *src,
+    ngx_str_t *dst);
+static ngx_int_t ngx_http_privacy_qvalue(u_char *p, u_char *last);
+
+
+/* the builtin languages; the first is the default */
+
+static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
+
+    { ngx_string("en"),
+      ngx_string("Your privacy choices"),
+      ngx_string("This site uses cookies it needs to work. With your "
+                 "consent it also uses the cookies below. None of them is "
+                 "set before you choose, and you can change your mind at "
+                 "any time."),
+      ngx_string("Read the privacy notice"),
+      ngx_string("Privacy settings"),
+      ngx_string("Optional cookies"),
+      ngx_string("Accept all"),
+      ngx_string("Reject all"),
+      ngx_string("Save my choices"),
+      ngx_string("Withdraw my consent"),
+      ngx_string("Your current choice"),
+      ngx_string("You have not made a choice yet."),
+      ngx_string("Allowed"),
+      ngx_string("Refused"),
+      ngx_string("none"),
+      ngx_string("Made on") },
+
+    { ngx_string("de"),
+      ngx_string("Ihre Datenschutz-Einstellungen"),
+      ngx_string("Diese Website verwendet Cookies, die sie zum "
+                 "Funktionieren braucht. Mit Ihrer Einwilligung verwendet "
+                 "sie auch die folgenden Cookies. Keines davon wird "
+                 "gesetzt, bevor Sie wählen, und Sie können Ihre Wahl "
+                 "jederzeit ändern."),
+      ngx_string("Datenschutzerklärung lesen"),
+      ngx_string("Datenschutz-Einstellungen"),
+      ngx_string("Optionale Cookies"),
+      ngx_string("Alle akzeptieren"),
+      ngx_string("Alle ablehnen"),
+      ngx_string("Auswahl speichern"),
+      ngx_string("Einwilligung widerrufen"),
+      ngx_string("Ihre aktuelle Wahl"),
+      ngx_string("Sie haben noch keine Wahl getroffen."),
+      ngx_string("Erlaubt"),
+      ngx_string("Abgelehnt"),
+      ngx_string("keine"),
+      ngx_string("Getroffen am") },
+
+    { ngx_string("fr"),
+      ngx_string("Vos choix de confidentialité"),
+      ngx_string("Ce site utilise les cookies nécessaires à son "
+                 "fonctionnement. Avec votre consentement, il utilise "
+                 "aussi les cookies ci-dessous. Aucun n'est déposé avant "
+                 "votre choix, et vous pouvez changer d'avis à tout "
+                 "moment."),
+      ngx_string("Lire la politique de confidentialité"),
+      ngx_string("Paramètres de confidentialité"),
+      ngx_string("Cookies facultatifs"),
+      ngx_string("Tout accepter"),
+      ngx_string("Tout refuser"),
+      ngx_string("Enregistrer mes choix"),
+      ngx_string("Retirer mon consentement"),
+      ngx_string("Votre choix actuel"),
+      ngx_string("Vous n'avez pas encore fait de choix."),
+      ngx_string("Autorisés"),
+      ngx_string("Refusés"),
+      ngx_string("aucun"),
+      ngx_string("Fait le") }
+};
+
+
+/* privacy_banner builtin | off | FILE */
+
+char *
+ngx_http_privacy_banner(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    ngx_str_t  *value;
+
+    if (plcf->banner != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "builtin") == 0) {
+        plcf->banner = NGX_HTTP_PRIVACY_BANNER_BUILTIN;
+        return NGX_CONF_OK;
+    }
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        plcf->banner = NGX_HTTP_PRIVACY_BANNER_OFF;
+        return NGX_CONF_OK;
+    }
+
+    if (ngx_http_privacy_conf_read_file(cf, &cmd->name, &value[1], 65536,
+                                        &plcf->banner_text, NULL)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    plcf->banner = NGX_HTTP_PRIVACY_BANNER_FILE;
+
+    return NGX_CONF_OK;
+}
+
+
+/* privacy_banner_language LANG FILE: adds a language or replaces one */
+
+char *
+ngx_http_privacy_banner_language(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    u_char                          *p;
+    ngx_str_t                       *value;
+    ngx_uint_t                       i;
+    ngx_http_privacy_banner_file_t  *bf;
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].len > 8) {
+        goto invalid;
+    }
+
+    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
+            goto invalid;
+        }
+
+        *p = ngx_tolower(*p);
+    }
+
+    if (plcf->banner_languages == NULL) {
+        plcf->banner_languages = ngx_array_create(cf->pool, 2,
+                                       sizeof(ngx_http_privacy_banner_file_t));
+        if (plcf->banner_languages == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    bf = plcf->banner_languages->elts;
+
+    for (i = 0; i < plcf->banner_languages->nelts; i++) {
+        if (bf[i].lang.len == value[1].len
+            && ngx_strncmp(bf[i].lang.data, value[1].data, value[1].len)
+               == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate language \"%V\" in \"%V\"",
+                               &value[1], &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    bf = ngx_array_push(plcf->banner_languages);
+    if (bf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    bf->lang = value[1];
+    bf->file = value[2];
+
+    if (ngx_http_privacy_conf_read_file(cf, &cmd->name, &value[2], 65536,
+                                        &bf->text, NULL)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid language \"%V\" in \"%V\", use a language "
+                       "tag's primary subtag such as \"de\"", &value[1],
+                       &cmd->name);
+
+    return NGX_CONF_ERROR;
+}
+
+
+char *
+ngx_http_privacy_banner_merge(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf)
+{
+    ngx_str_t                        template;
+    ngx_uint_t                       i, n;
+    ngx_http_privacy_strings_t      *strings;
+    ngx_http_privacy_banner_file_t  *bf;
+
+    if (conf->banner == NGX_CONF_UNSET_UINT) {
+        conf->banner = prev->banner;
+        conf->banner_text = prev->banner_text;
+    }
+
+    if (conf->banner_languages == NULL) {
+        conf->banner_languages = prev->banner_languages;
+    }
+
+    ngx_conf_merge_uint_value(conf->banner, prev->banner,
+                              NGX_HTTP_PRIVACY_BANNER_BUILTIN);
+    ngx_conf_merge_uint_value(conf->banner_position, prev->banner_position,
+                              PRIVACY_BANNER_BODY_START);
+
+    if (ngx_http_merge_types(cf, &conf->banner_types_keys,
+                             &conf->banner_types,
+                             &prev->banner_types_keys, &prev->banner_types,
+                             ngx_http_html_default_types)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    /* the parent's banners serve when nothing they are made of changed */
+    if (prev->banners
+        && prev->banner == conf->banner
+        && prev->banner_text.data == conf->banner_text.data
+        && prev->banner_languages == conf->banner_languages
+        && prev->categories == conf->categories
+        && prev->policy_url.data == conf->policy_url.data
+        && prev->consent_url.data == conf->consent_url.data)
+    {
+        conf->banners = prev->banners;
+        return NGX_CONF_OK;
+    }
+
+    conf->banners = ngx_array_create(cf->pool, 4,
+                                     sizeof(ngx_http_privacy_banner_lang_t));
+    if (conf->banners == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * the languages given by privacy_banner_language come first, so they
+     * replace builtin ones; the default (builtin English or the FILE
+     * banner) is kept in conf->banner_default
+     */
+
+    bf = conf->banner_languages ? conf->banner_languages->elts : NULL;
+    n = conf->banner_languages ? conf->banner_languages->nelts : 0;
+
+    for (i = 0; i < n; i++) {
+        strings = &ngx_http_privacy_builtin_strings[0];
+
+        if (ngx_http_privacy_banner_add(cf, conf, &bf[i].lang, &bf[i].text,
+                                        strings)
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (conf->banner == NGX_HTTP_PRIVACY_BANNER_FILE) {
+        conf->banner_default = conf->banners->nelts;
+
+        if (ngx_http_privacy_banner_add(cf, conf, NULL, &conf->banner_text,
+                                        &ngx_http_privacy_builtin_strings[0])
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        return NGX_CONF_OK;
+    }
+
+    conf->banner_default = conf->banners->nelts;
+
+    for (i = 0; i < sizeof(ngx_http_privacy_builtin_strings)
+                    / sizeof(ngx_http_privacy_strings_t); i++)
+    {
+        strings = &ngx_http_privacy_builtin_strings[i];
+
+        if (ngx_http_privacy_builtin_template(cf, strings, &template)
+            != NGX_OK
+            || ngx_http_privacy_banner_add(cf, conf, &strings->lang,
+                                           &template, strings)
+               != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* a compiled banner; a language already there is kept (given first) */
+
+static ngx_int_t
+ngx_http_privacy_banner_add(ngx_conf_t *cf, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_str_t *lang, ngx_str_t *template, ngx_http_privacy_strings_t *strings)
+{
+    ngx_uint_t                       i;
+    ngx_http_privacy_banner_lang_t  *bl;
+
+    bl = plcf->banners->elts;
+
+    for (i = 0; lang && i < plcf->banners->nelts; i++) {
+        if (bl[i].lang.len == lang->len
+            && ngx_strncmp(bl[i].lang.data, lang->data, lang->len) == 0)
+        {
+            return NGX_OK;
+        }
+    }
+
+    bl = ngx_array_push(plcf->banners);
+    if (bl == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (lang) {
+        bl->lang = *lang;
+    } else {
+        ngx_str_null(&bl->lang);
+    }
+
+    bl->strings = strings;
+
+    return ngx_http_privacy_banner_compile(cf, plcf, template, &bl->parts);
+}
+
+
+/*
+ * The builtin banner of a language.  Accept all and Reject all look and
+ * sit alike; the choices start unticked; it works without script and
+ * holds nothing a strict Content-Security-Policy blocks: its stylesheet
+ * and optional script are external files served by the consent endpoint.
+ */
+
+static ngx_int_t
+ngx_http_privacy_builtin_template(ngx_conf_t *cf,
+    ngx_http_privacy_strings_t *s, ngx_str_t *out)
+{
+    u_char  *p;
+    size_t   len;
+
+    static u_char  fmt[] =
+        "<div id=\"privacy-banner\" class=\"privacy-banner\" lang=\"%V\" "
+        "role=\"dialog\" aria-modal=\"false\" "
+        "aria-labelledby=\"privacy-banner-title\" "
+        "aria-describedby=\"privacy-banner-text\">"
+        "<link rel=\"stylesheet\" href=\"{{consent_url}}/banner.css\">"
+        "<script src=\"{{consent_url}}/banner.js\" defer></script>"
+        "<form class=\"privacy-banner__form\" method=\"post\" "
+        "action=\"{{consent_url}}\">"
+        "<h2 id=\"privacy-banner-title\" class=\"privacy-banner__title\">"
+        "%V</h2>"
+        "<p id=\"privacy-banner-text\" class=\"privacy-banner__text\">%V "
+        "<a href=\"{{policy_url}}\">%V</a> &middot; "
+        "<a href=\"{{consent_url}}\">%V</a></p>"
+        "<fieldset class=\"privacy-banner__choices\">"
+        "<legend>%V</legend>{{category_inputs}}</fieldset>"
+        "<input type=\"hidden\" name=\"return\" value=\"{{return_path}}\">"
+        "<div class=\"privacy-banner__actions\">"
+        "<button type=\"submit\" name=\"action\" value=\"accept_all\" "
+        "class=\"privacy-banner__button\">%V</button>"
+        "<button type=\"submit\" name=\"action\" value=\"reject_all\" "
+        "class=\"privacy-banner__button\">%V</button>"
+        "<button type=\"submit\" name=\"action\" value=\"save\" "
+        "class=\"privacy-banner__button privacy-banner__button--save\">"
+        "%V</button>"
+        "</div></form></div>";
+
+    len = sizeof(fmt) + s->lang.len + s->title.len + s->text.len
+          + s->policy.len + s->settings.len + s->legend.len + s->accept.len
+          + s->reject.len + s->save.len;
+
+    p = ngx_pnalloc(cf->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    out->data = p;
+    out->len = ngx_snprintf(p, len, (char *) fmt, &s->lang, &s->title,
+                            &s->text, &s->policy, &s->settings, &s->legend,
+                            &s->accept, &s->reject, &s->save)
+               - p;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Replaces the placeholders known at configuration time, HTML-escaped,
+ * and cuts the template at each {{return_path}}.
+ */
+
+static ngx_int_t
+ngx_http_privacy_banner_compile(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *template,
+    ngx_array_t **parts)
+{
+    u_char       *p, *last, *start, *buf;
+    size_t        len;
+    ngx_str_t    *part, inputs, policy_url, consent_url, *fill;
+    ngx_uint_t    i;
+
+    static ngx_str_t  names[] = {
+        ngx_string("{{policy_url}}"),
+        ngx_string("{{consent_url}}"),
+        ngx_string("{{category_inputs}}"),
+        ngx_string("{{return_path}}")
+    };
+
+    if (ngx_http_privacy_banner_category_inputs(cf, plcf, &inputs)
+        != NGX_OK
+        || ngx_http_privacy_conf_escape(cf, &plcf->policy_url, &policy_url)
+           == NULL
+        || ngx_http_privacy_conf_escape(cf, &plcf->consent_url,
+                                        &consent_url)
+           == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    /* every fill is at most this long: enough room for any template */
+    len = ngx_max(inputs.len, ngx_max(policy_url.len, consent_url.len));
+    len = template->len * (len + 1);
+
+    buf = ngx_pnalloc(cf->pool, len);
+    if (buf == NULL) {
+        return NGX_ERROR;
+    }
+
+    *parts = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+    if (*parts == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = template->data;
+    last = template->data + template->len;
+    start = buf;
+
+    while (p < last) {
+
+        for (i = 0; i < 4; i++) {
+            if ((size_t) (last - p) >= names[i].len
+                && ngx_strncmp(p, names[i].data, names[i].len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (i == 4) {
+            *buf++ = *p++;
+            continue;
+        }
+
+        p += names[i].len;
+
+        if (i == 3) {
+            part = ngx_array_push(*parts);
+            if (part == NULL) {
+                return NGX_ERROR;
+            }
+
+            part->data = start;
+            part->len = buf - start;
+            start = buf;
+            continue;
+        }
+
+        fill = (i == 0) ? &policy_url : (i == 1) ? &consent_url : &inputs;
+        buf = ngx_cpymem(buf, fill->data, fill->len);
+    }
+
+    part = ngx_array_push(*parts);
+    if (part == NULL) {
+        return NGX_ERROR;
+    }
+
+    part->data = start;
+    part->len = buf - start;
+
+    return NGX_OK;
+}
+
+
+/* one unticked checkbox per category the visitor may choose */
+
+static ngx_int_t
+ngx_http_privacy_banner_category_inputs(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *out)
+{
+    u_char                       *p;
+    size_t                        len;
+    ngx_uint_t                    i;
+    ngx_http_privacy_category_t  *cat;
+
+    static u_char  open[] = "<label class=\"privacy-banner__choice\">"
+                            "<input type=\"checkbox\" name=\"category\" "
+                            "value=\"";
+    static u_char  middle[] = "\"> ";
+    static u_char  close[] = "</label>";
+
+    ngx_str_null(out);
+
+    if (plcf->categories == NULL) {
+        return NGX_OK;
+    }
+
+    cat = plcf->categories->categories.elts;
+    len = 0;
+
+    for (i = 0; i < plcf->categories->categories.nelts; i++) {
+        if (!cat[i].essential) {
+            /* names are letters, digits, "_" and "-": nothing to escape */
+            len += sizeof(open) - 1 + sizeof(middle) - 1 + sizeof(close) - 1
+                   + 2 * cat[i].name.len;
+        }
+    }
+
+    p = ngx_pnalloc(cf->pool, len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    out->data = p;
+
+    for (i = 0; i < plcf->categories->categories.nelts; i++) {
+        if (!cat[i].essential) {
+            p = ngx_cpymem(p, open, sizeof(open) - 1);
+            p = ngx_cpymem(p, cat[i].name.data, cat[i].name.len);
+            p = ngx_cpymem(p, middle, sizeof(middle) - 1);
+            p = ngx_cpymem(p, cat[i].name.data, cat[i].name.len);
+            p = ngx_cpymem(p, close, sizeof(close) - 1);
+        }
+    }
+
+    out->len = p - out->data;
+
+    return NGX_OK;
+}
+
+
+static u_char *
+ngx_http_privacy_conf_escape(ngx_conf_t *cf, ngx_str_t *src, ngx_str_t *dst)
+{
+    dst->len = privacy_html_escape(NULL, src->data, src->len);
+
+    dst->data = ngx_pnalloc(cf->pool, dst->len + 1);
+    if (dst->data == NULL) {
+        return NULL;
+    }
+
+    (void) privacy_html_escape(dst->data, src->data, src->len);
+
+    return dst->data;
+}
+
+
+/* the weight of ";q=0.8" in thousandths; a weight that does not parse is 0 */
+
+static ngx_int_t
+ngx_http_privacy_qvalue(u_char *p, u_char *last)
+{
+    ngx_int_t   q, scale;
+
+    while (p < last && *p == ' ') {
+        p++;
+    }
+
+    if (last - p < 3 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '='
+        || (p[2] != '0' && p[2] != '1'))
+    {
+        return 0;
+    }
+
+    q = (p[2] - '0') * 1000;
+    p += 3;
+
+    if (p < last && *p == '.') {
+        p++;
+
+        for (scale = 100; scale && p < last && *p >= '0' && *p <= '9';
+             scale /= 10)
+        {
+            q += (*p++ - '0') * scale;
+        }
+    }
+
+    return ngx_min(q, 1000);
+}
+
+
+/*
+ * The banner in the visitor's language: the Accept-Language entry with the
+ * highest q whose primary subtag has a banner, otherwise the default.
+ */
+
+ngx_http_privacy_banner_lang_t *
+ngx_http_privacy_banner_pick(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    u_char                          *p, *last, *tag, *tag_end;
+    ngx_int_t                        q, best_q;
+    ngx_uint_t                       i;
+    ngx_table_elt_t                 *h;
+    ngx_http_privacy_banner_lang_t  *bl, *best;
+
+    bl = plcf->banners->elts;
+    best = &bl[plcf->banner_default];
+
+    h = ngx_http_privacy_find_header(r, (u_char *) "Accept-Language",
+                                     sizeof("Accept-Language") - 1);
+    if (h == NULL) {
+        return best;
+    }
+
+    best_q = 0;
+    p = h->value.data;
+    last = p + h->value.len;
+
+    while (p < last) {
+
+        while (p < last && (*p == ' ' || *p == ',')) {
+            p++;
+        }
+
+        tag = p;
+
+        while (p < last && *p != '-' && *p != ';' && *p != ','
+               && *p != ' ')
+        {
+            p++;
+        }
+
+        tag_end = p;
+
+        /* the rest of the tag, then ";q=0.8" */
+        while (p < last && *p != ';' && *p != ',') {
+            p++;
+        }
+
+        q = 1000;
+
+        if (p < last && *p == ';') {
+            q = ngx_http_privacy_qvalue(p + 1, last);
+
+            while (p < last && *p != ',') {
+                p++;
+            }
+        }
+
+        if (q <= best_q || tag_end == tag) {
+            continue;
+        }
+
+        for (i = 0; i < plcf->banners->nelts; i++) {
+            if (bl[i].lang.len == (size_t) (tag_end - tag)
+                && ngx_strncasecmp(bl[i].lang.data, tag, tag_end - tag) == 0)
+            {
+                best = &bl[i];
+                best_q = q;
+                break;
+            }
+        }
+    }
+
+    return best;
+}
+
+
+/* the exact bytes of the banner served for RETURN_PATH (not escaped) */
+
+ngx_int_t
+ngx_http_privacy_banner_text(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *return_path,
+    ngx_str_t *text)
+{
+    u_char                          *p;
+    size_t                           len, escaped;
+    ngx_str_t                       *part;
+    ngx_uint_t                       i, n;
+    ngx_http_privacy_banner_lang_t  *bl;
+
+    if (plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF) {
+        /* the site shows its own: the record says no banner was served */
+        ngx_str_null(text);
+        return NGX_OK;
+    }
+
+    bl = ngx_http_privacy_banner_pick(r, plcf);
+
+    part = bl->parts->elts;
+    n = bl->parts->nelts;
+
+    escaped = privacy_html_escape(NULL, return_path->data, return_path->len);
+    len = escaped * (n - 1);
+
+    for (i = 0; i < n; i++) {
+        len += part[i].len;
+    }
+
+    p = ngx_pnalloc(r->pool, len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    text->data = p;
+
+    for (i = 0; i < n; i++) {
+        if (i) {
+            p += privacy_html_escape(p, return_path->data, return_path->len);
+        }
+
+        p = ngx_cpymem(p, part[i].data, part[i].len);
+    }
+
+    text->len = p - text->data;
+
+    return NGX_OK;
+}

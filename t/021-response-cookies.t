@@ -1,0 +1,382 @@
+# Response side of the enforcement: every Set-Cookie whose cookie belongs
+# to a category the visitor has not granted is removed, whoever set it
+# (the upstream, add_header, the userid module); the consent cookie and the
+# essential categories always pass.
+
+use lib 't/inc';
+use PrivacyTest;
+use Test::Nginx::Socket 'no_plan';
+
+our $HttpConfig = backend_http_config();
+our $Std = privacy_std_config();
+
+our $T_NONE      = mint(grant => 'none');
+our $T_ANALYTICS = mint(grant => 'analytics');
+our $T_MARKETING = mint(grant => 'marketing');
+our $T_ALL       = mint(grant => 'analytics,marketing');
+
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value('http_config', $HttpConfig)
+        unless defined $block->http_config;
+});
+
+repeat_each(2);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: undecided: only the essential and the unknown cookies of the upstream pass
+--- config eval
+$::Std . q{
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, theme=dark; Path=/
+Tk: N
+--- response_body
+cookie: (none)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 2: a consent to analytics lets the analytics cookies of the upstream pass
+--- config eval
+$::Std . q{
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_ANALYTICS"
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, _ga=GA1.2.3; Path=/; Max-Age=63072000, _gid=GA1.2.4; Path=/, theme=dark; Path=/
+Tk: C
+
+
+
+=== TEST 3: a consent to marketing lets the marketing cookie pass
+--- config eval
+$::Std . q{
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_MARKETING"
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, _fbp=fb.1.2; Path=/; Domain=.example.com, theme=dark; Path=/
+
+
+
+=== TEST 4: a consent to everything lets everything pass
+--- config eval
+$::Std . q{
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_ALL"
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, _ga=GA1.2.3; Path=/; Max-Age=63072000, _gid=GA1.2.4; Path=/, _fbp=fb.1.2; Path=/; Domain=.example.com, theme=dark; Path=/
+
+
+
+=== TEST 5: a refusal removes every optional cookie
+--- config eval
+$::Std . q{
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_NONE"
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, theme=dark; Path=/
+
+
+
+=== TEST 6: cookies set by add_header are filtered too
+--- config eval
+$::Std . q{
+    location = /t {
+        add_header Set-Cookie "_ga=1; Path=/";
+        add_header Set-Cookie "session=2; Path=/";
+        add_header Set-Cookie "_fbp=3; Path=/";
+        return 200 "ok\n";
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: session=2; Path=/
+--- response_body
+ok
+
+
+
+=== TEST 7: add_header ... always on an error page is filtered too
+--- config eval
+$::Std . q{
+    location = /t {
+        add_header Set-Cookie "_gid=1; Path=/" always;
+        add_header Set-Cookie "session=2; Path=/" always;
+        return 404;
+    }
+}
+--- request
+GET /t
+--- error_code: 404
+--- response_headers
+Set-Cookie: session=2; Path=/
+Tk: N
+
+
+
+=== TEST 8: both the upstream's and add_header's cookies
+--- config eval
+$::Std . q{
+    location = /t {
+        add_header Set-Cookie "_gid=x; Path=/";
+        add_header Set-Cookie "lang=en; Path=/";
+        proxy_pass http://backend/set;
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, theme=dark; Path=/, lang=en; Path=/
+
+
+
+=== TEST 9: a cookie set by the userid module is filtered too
+--- config eval
+$::Std . q{
+    location = /t {
+        userid on;
+        userid_name _ga;
+        userid_path /;
+        return 200 "ok\n";
+    }
+}
+--- request
+GET /t
+--- response_headers
+! Set-Cookie
+--- response_body
+ok
+
+
+
+=== TEST 10: a cookie set by the userid module passes with consent
+--- config eval
+$::Std . q{
+    location = /t {
+        userid on;
+        userid_name _ga;
+        userid_path /;
+        return 200 "ok\n";
+    }
+}
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_ANALYTICS"
+--- response_headers_like
+Set-Cookie: _ga=[A-Za-z0-9+/=]+; path=/
+
+
+
+=== TEST 11: the consent cookie always passes, whoever sets it
+--- config eval
+$::Std . q{
+    location = /t {
+        add_header Set-Cookie "privacy_consent=whatever; Path=/";
+        return 200 "ok\n";
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: privacy_consent=whatever; Path=/
+
+
+
+=== TEST 12: a renamed consent cookie always passes
+--- config eval
+$::Std . q{
+    privacy_cookie name=pc;
+    privacy_unknown_cookies block;
+    location = /t {
+        add_header Set-Cookie "pc=whatever; Path=/";
+        add_header Set-Cookie "privacy_consent=x; Path=/";
+        return 200 "ok\n";
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: pc=whatever; Path=/
+
+
+
+=== TEST 13: an essential category always passes, even without any key
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_category necessary essential session ~^wp_;
+    privacy_category analytics _ga;
+    location = /t {
+        add_header Set-Cookie "wp_logged_in=1";
+        add_header Set-Cookie "session=2";
+        add_header Set-Cookie "_ga=3";
+        return 200 "ok\n";
+    }
+--- request
+GET /t
+--- response_headers
+Set-Cookie: wp_logged_in=1, session=2
+
+
+
+=== TEST 14: the header name is matched case-insensitively
+--- config eval
+$::Std . q{
+    location = /t {
+        add_header set-cookie "_ga=1";
+        add_header SET-COOKIE "_gid=2";
+        add_header Set-Cookie "session=3";
+        return 200 "ok\n";
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: session=3
+
+
+
+=== TEST 15: the cookie name is trimmed, and ends at the first "="
+--- config eval
+$::Std . q{
+    location = /t {
+        add_header Set-Cookie " _ga =GA1=2; Path=/";
+        add_header Set-Cookie "_fbp==x";
+        add_header Set-Cookie "session=a=b";
+        return 200 "ok\n";
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: session=a=b
+
+
+
+=== TEST 16: a Set-Cookie without a name is an unknown cookie: kept by default
+--- config eval
+$::Std . q{
+    location = /t {
+        add_header Set-Cookie "lonely; Path=/";
+        return 200 "ok\n";
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: lonely; Path=/
+
+
+
+=== TEST 17: privacy_unknown_cookies block removes unknown cookies until everything is granted
+--- config eval
+$::Std . q{
+    privacy_unknown_cookies block;
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_ANALYTICS"
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, _ga=GA1.2.3; Path=/; Max-Age=63072000, _gid=GA1.2.4; Path=/
+
+
+
+=== TEST 18: privacy_unknown_cookies block, everything granted
+--- config eval
+$::Std . q{
+    privacy_unknown_cookies block;
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_ALL"
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, _ga=GA1.2.3; Path=/; Max-Age=63072000, _gid=GA1.2.4; Path=/, _fbp=fb.1.2; Path=/; Domain=.example.com, theme=dark; Path=/
+
+
+
+=== TEST 19: cookies of an upstream redirect are filtered
+--- config eval
+$::Std . q{
+    location = /t { proxy_pass http://backend/redirect; }
+}
+--- http_config eval
+$::HttpConfig =~ s/(location = \/set)/location = \/redirect {
+            add_header Set-Cookie "_ga=1; Path=\/";
+            add_header Set-Cookie "session=1; Path=\/";
+            return 302 \/elsewhere;
+        }
+
+        $1/r
+--- request
+GET /t
+--- error_code: 302
+--- response_headers
+Set-Cookie: session=1; Path=/
+
+
+
+=== TEST 20: the cookies of an intercepted upstream error are those of the error page
+--- config eval
+$::Std . q{
+    location = /t {
+        proxy_intercept_errors on;
+        error_page 404 = /fallback;
+        proxy_pass http://backend/nothing-here;
+    }
+    location = /fallback {
+        add_header Set-Cookie "_fbp=1";
+        add_header Set-Cookie "session=fallback";
+        return 200 "fallback\n";
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: session=fallback
+--- response_body
+fallback
+
+
+
+=== TEST 21: a location with its own category list filters by it
+--- config eval
+$::Std . q{
+    location = /t {
+        privacy_category necessary essential _ga;
+        proxy_pass http://backend/set;
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, _ga=GA1.2.3; Path=/; Max-Age=63072000, _gid=GA1.2.4; Path=/, _fbp=fb.1.2; Path=/; Domain=.example.com, theme=dark; Path=/
