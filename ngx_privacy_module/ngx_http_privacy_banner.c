@@ -29,6 +29,8 @@ static ngx_chain_t **ngx_http_privacy_banner_copy(ngx_http_request_t *r,
     ngx_chain_t **ll, const u_char *data, size_t len);
 static ngx_chain_t **ngx_http_privacy_banner_link(ngx_http_request_t *r,
     ngx_chain_t **ll, ngx_buf_t *b);
+static ngx_chain_t **ngx_http_privacy_banner_rest(ngx_http_request_t *r,
+    ngx_chain_t **ll, ngx_buf_t *b);
 static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll);
 
@@ -56,14 +58,39 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
     u_char                         *p;
-    ngx_str_t                      *uri;
+    ngx_str_t                      *uri, type;
+    ngx_uint_t                      varies;
     ngx_http_privacy_banner_ctx_t  *bctx;
 
     if (plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
         || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
         || ctx->endpoint
-        || ctx->status_resource
-        || r->headers_out.status != NGX_HTTP_OK
+        || ctx->status_resource)
+    {
+        return NGX_OK;
+    }
+
+    if (r->headers_out.status == NGX_HTTP_NOT_MODIFIED) {
+        /*
+         * a 304 carries the Vary of the 200 it validates; the not modified
+         * filter ran first and emptied the type, but left its length
+         */
+        type = r->headers_out.content_type;
+        r->headers_out.content_type.len = r->headers_out.content_type_len;
+
+        varies = ngx_http_test_content_type(r, &plcf->banner_types) != NULL;
+
+        r->headers_out.content_type = type;
+
+        if (!varies) {
+            return NGX_OK;
+        }
+
+        return ngx_http_privacy_add_header(r, &ngx_http_privacy_vary,
+                                           &ngx_http_privacy_cookie_token);
+    }
+
+    if (r->headers_out.status != NGX_HTTP_OK
         || ngx_http_test_content_type(r, &plcf->banner_types) == NULL)
     {
         return NGX_OK;
@@ -123,6 +150,8 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "privacy banner: will insert");
 
+    ngx_http_privacy_metric_banner();
+
     return NGX_OK;
 }
 
@@ -176,7 +205,7 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t *in, ngx_chain_t **out)
 {
     size_t                    len, held_len;
-    ngx_buf_t                *b, *head;
+    ngx_buf_t                *b, *head, *flags;
     ngx_uint_t                last;
     ngx_chain_t             **ll;
     const u_char             *held;
@@ -217,8 +246,40 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
             ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                            "privacy banner inserted at %uz", res.pass);
 
-            if (res.pass) {
-                /* the part before the banner: same memory, new buffer */
+            if (res.pass == len) {
+                /*
+                 * the buffer ends where the banner goes: it goes whole, and
+                 * an end-of-body flag moves to a buffer after the banner
+                 */
+                ll = ngx_http_privacy_banner_link(r, ll, b);
+                if (ll == NULL) {
+                    return NGX_ERROR;
+                }
+
+                if (b->last_buf || b->last_in_chain) {
+                    flags = ngx_calloc_buf(r->pool);
+                    if (flags == NULL) {
+                        return NGX_ERROR;
+                    }
+
+                    flags->last_buf = b->last_buf;
+                    flags->last_in_chain = b->last_in_chain;
+                    flags->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
+
+                    b->last_buf = 0;
+                    b->last_in_chain = 0;
+                    b = flags;
+
+                } else {
+                    b = NULL;
+                }
+
+            } else if (res.pass) {
+                /*
+                 * the part before the banner: a new buffer on the same
+                 * memory; the original keeps the part after it, so its
+                 * owner may reuse it only once both went out
+                 */
                 head = ngx_calloc_buf(r->pool);
                 if (head == NULL) {
                     return NGX_ERROR;
@@ -258,9 +319,11 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
 
             bctx->done = 1;
 
-            ll = ngx_http_privacy_banner_link(r, ll, b);
-            if (ll == NULL) {
-                return NGX_ERROR;
+            if (b) {
+                ll = ngx_http_privacy_banner_link(r, ll, b);
+                if (ll == NULL) {
+                    return NGX_ERROR;
+                }
             }
 
             continue;
@@ -281,7 +344,7 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
             goto finish;
         }
 
-        ll = ngx_http_privacy_banner_link(r, ll, b);
+        ll = ngx_http_privacy_banner_rest(r, ll, b);
         if (ll == NULL) {
             return NGX_ERROR;
         }
@@ -300,7 +363,7 @@ finish:
                    "privacy banner: no body tag, nothing inserted");
 
     if (held_len == 0) {
-        ll = ngx_http_privacy_banner_link(r, ll, b);
+        ll = ngx_http_privacy_banner_rest(r, ll, b);
         return ll ? NGX_OK : NGX_ERROR;
     }
 
@@ -329,6 +392,41 @@ finish:
     b->flush = 0;
 
     return NGX_OK;
+}
+
+
+/*
+ * What is left of an input buffer after a split or after its held tail:
+ * an emptied one is not passed on (nginx refuses zero size buffers), but
+ * its end-of-body and flush flags are, on a buffer of our own.
+ */
+
+static ngx_chain_t **
+ngx_http_privacy_banner_rest(ngx_http_request_t *r, ngx_chain_t **ll,
+    ngx_buf_t *b)
+{
+    ngx_buf_t  *flags;
+
+    if (ngx_buf_size(b) || ngx_buf_special(b)) {
+        return ngx_http_privacy_banner_link(r, ll, b);
+    }
+
+    if (!(b->last_buf || b->last_in_chain || b->flush || b->sync)) {
+        return ll;
+    }
+
+    flags = ngx_calloc_buf(r->pool);
+    if (flags == NULL) {
+        return NULL;
+    }
+
+    flags->last_buf = b->last_buf;
+    flags->last_in_chain = b->last_in_chain;
+    flags->flush = b->flush;
+    flags->sync = b->sync;
+    flags->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
+
+    return ngx_http_privacy_banner_link(r, ll, flags);
 }
 
 

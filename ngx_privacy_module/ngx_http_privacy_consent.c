@@ -963,11 +963,14 @@ ngx_http_privacy_consent_recorded(void *data, ngx_int_t rc, void *reply)
                       "privacy: consent %V not recorded in Redis, "
                       "answering 503 and granting nothing", &cs->id);
 
+        ngx_http_privacy_metric_redis_error();
+
         rc = ngx_http_privacy_consent_error(r,
                                          NGX_HTTP_SERVICE_UNAVAILABLE,
                                          "the decision could not be "
                                          "recorded, nothing was changed");
     } else {
+        ngx_http_privacy_metric_consent(cs->action);
         rc = ngx_http_privacy_consent_decided(r, cs);
     }
 

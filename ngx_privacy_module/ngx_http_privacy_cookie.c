@@ -25,6 +25,8 @@ static ngx_int_t ngx_http_privacy_block(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, const u_char *name, size_t len);
 static ngx_int_t ngx_http_privacy_remove_cookie_header(ngx_http_request_t *r,
     ngx_list_part_t *part, ngx_uint_t i);
+static void ngx_http_privacy_headers_moved(ngx_http_request_t *r,
+    u_char *from, u_char *to);
 static ngx_int_t ngx_http_privacy_add_set_cookie(ngx_http_request_t *r,
     u_char *data, size_t len);
 
@@ -257,6 +259,10 @@ ngx_http_privacy_categories_finalize(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
+    if (ngx_http_privacy_metrics_categories(cf, cats) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     return NGX_CONF_OK;
 }
 
@@ -456,7 +462,7 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
             return NGX_ERROR;
         }
 
-        /* the part now ends at i: carry on with the next one */
+        /* the next header moved into place i: look at it next */
         i--;
     }
 
@@ -530,17 +536,20 @@ ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
 
 
 /*
- * Removes the emptied Cookie header h = part->elts[i] without moving any
- * other element: r->headers_in keeps pointers into the list.  The part is
- * cut at i and the elements after it become a part of their own.
+ * Removes the emptied Cookie header h = part->elts[i].  The elements after
+ * it in its part move down one place, which keeps the order of the headers
+ * and leaves no empty part behind (nginx reads the first element of a part
+ * without a check); the pointers r->headers_in keeps into the list are
+ * moved with them.
  */
 
 static ngx_int_t
 ngx_http_privacy_remove_cookie_header(ngx_http_request_t *r,
     ngx_list_part_t *part, ngx_uint_t i)
 {
+    u_char           *from, *to;
     ngx_list_t       *list;
-    ngx_list_part_t  *rest, *room;
+    ngx_list_part_t  *prev;
     ngx_table_elt_t  *h;
 #if (nginx_version >= 1023000)
     ngx_table_elt_t  **hp;
@@ -573,48 +582,104 @@ ngx_http_privacy_remove_cookie_header(ngx_http_request_t *r,
     }
 #endif
 
-    if (i + 1 == part->nelts) {
-        /* the last one of its part: if it is the list's last part, the next
-         * ngx_list_push() reuses the slot, which nothing points to now */
-        part->nelts--;
+    from = (u_char *) (h + 1);
+    to = (u_char *) part->elts + part->nelts * list->size;
+
+    ngx_memmove(h, from, to - from);
+    part->nelts--;
+
+    ngx_http_privacy_headers_moved(r, from, to);
+
+    if (part->nelts || part == &list->part) {
         return NGX_OK;
     }
 
-    rest = ngx_palloc(r->pool, sizeof(ngx_list_part_t));
-    if (rest == NULL) {
-        return NGX_ERROR;
+    /* an emptied part leaves the list; pushes go to its predecessor */
+
+    for (prev = &list->part; prev->next != part; prev = prev->next) {
+        /* void */
     }
 
-    rest->elts = (u_char *) part->elts + (i + 1) * list->size;
-    rest->nelts = part->nelts - i - 1;
-    rest->next = part->next;
-
-    part->nelts = i;
-    part->next = rest;
+    prev->next = part->next;
 
     if (list->last == part) {
-        /*
-         * ngx_list_push() fills the last part up to list->nalloc: the rest
-         * has less room than that, so later pushes get a part of their own
-         */
-        room = ngx_palloc(r->pool, sizeof(ngx_list_part_t));
-        if (room == NULL) {
-            return NGX_ERROR;
-        }
-
-        room->elts = ngx_palloc(r->pool, list->nalloc * list->size);
-        if (room->elts == NULL) {
-            return NGX_ERROR;
-        }
-
-        room->nelts = 0;
-        room->next = NULL;
-
-        rest->next = room;
-        list->last = room;
+        list->last = prev;
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * The request headers in [from, to) moved down one element: every pointer
+ * into that range that r->headers_in holds (the fields that
+ * ngx_http_headers_in[] fills, the multi-header arrays before 1.23.0, the
+ * "next" links since) follows them.
+ */
+
+static void
+ngx_http_privacy_headers_moved(ngx_http_request_t *r, u_char *from,
+    u_char *to)
+{
+    u_char             *field;
+    ngx_uint_t          i;
+    ngx_table_elt_t   **hp;
+    ngx_http_header_t  *hh;
+#if (nginx_version >= 1023000)
+    ngx_list_part_t    *part;
+    ngx_table_elt_t    *h;
+#else
+    ngx_array_t        *a;
+#endif
+
+#define ngx_http_privacy_follow(hp)                                              if ((u_char *) *(hp) >= from && (u_char *) *(hp) < to) {                         *(hp) -= 1;                                                              }
+
+    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
+
+        if (hh->offset == 0) {
+            continue;
+        }
+
+        field = (u_char *) &r->headers_in + hh->offset;
+
+#if (nginx_version < 1023000)
+        if (hh->offset == offsetof(ngx_http_headers_in_t, cookies)
+#if (NGX_HTTP_X_FORWARDED_FOR)
+            || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
+#endif
+           )
+        {
+            a = (ngx_array_t *) field;
+            hp = a->elts;
+
+            for (i = 0; i < a->nelts; i++) {
+                ngx_http_privacy_follow(&hp[i]);
+            }
+
+            continue;
+        }
+#endif
+
+        hp = (ngx_table_elt_t **) field;
+
+        if (*hp) {
+            ngx_http_privacy_follow(hp);
+        }
+    }
+
+#if (nginx_version >= 1023000)
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].next) {
+                ngx_http_privacy_follow(&h[i].next);
+            }
+        }
+    }
+#endif
+
+#undef ngx_http_privacy_follow
 }
 
 
@@ -770,6 +835,8 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
                 return NGX_ERROR;
             }
         }
+
+        ngx_http_privacy_metric_expired(1);
     }
 
     return NGX_OK;
@@ -853,6 +920,51 @@ ngx_http_privacy_set_cookie(ngx_http_request_t *r,
     }
 
     return ngx_http_privacy_add_set_cookie(r, start, p - start);
+}
+
+
+/* privacy_cookie_domains DOMAIN ...: one or several, repeatable */
+
+char *
+ngx_http_privacy_cookie_domains(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    ngx_str_t   *value, *domain;
+    ngx_uint_t   i;
+
+    if (plcf->cookie_domains == NGX_CONF_UNSET_PTR) {
+        plcf->cookie_domains = ngx_array_create(cf->pool, 2,
+                                                sizeof(ngx_str_t));
+        if (plcf->cookie_domains == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (value[i].len == 0
+            || ngx_strlchr(value[i].data, value[i].data + value[i].len, ';')
+            || ngx_strlchr(value[i].data, value[i].data + value[i].len, ' '))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid domain \"%V\" in \"%V\"",
+                               &value[i], &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+
+        domain = ngx_array_push(plcf->cookie_domains);
+        if (domain == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *domain = value[i];
+    }
+
+    return NGX_CONF_OK;
 }
 
 

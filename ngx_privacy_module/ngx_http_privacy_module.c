@@ -153,9 +153,9 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
 
     { ngx_string("privacy_cookie_domains"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_conf_set_str_array_slot,
+      ngx_http_privacy_cookie_domains,
       NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_privacy_loc_conf_t, cookie_domains),
+      0,
       NULL },
 
     { ngx_string("privacy_expire_blocked"),
@@ -210,6 +210,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
     { ngx_string("privacy_consent_endpoint"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_privacy_consent_endpoint,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_privacy_status,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -431,6 +438,10 @@ ngx_http_privacy_init(ngx_conf_t *cf)
 
     ngx_http_privacy_next_body_filter = ngx_http_top_body_filter;
     ngx_http_top_body_filter = ngx_http_privacy_body_filter;
+
+    if (ngx_http_privacy_metrics_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     return ngx_http_privacy_banner_init(cf);
 }

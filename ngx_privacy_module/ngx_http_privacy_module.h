@@ -57,7 +57,12 @@ typedef struct {
     uint32_t                        essential;    /* mask of essential ones */
     uint32_t                        optional;     /* mask of the others */
     ngx_uint_t                      finalized;    /* unsigned: 1 */
+    ngx_uint_t                      metric[PRIVACY_MAX_CATEGORIES];
 } ngx_http_privacy_categories_t;
+
+
+/* needs ngx_http_privacy_categories_t */
+#include "ngx_http_privacy_metrics.h"
 
 
 typedef struct {
@@ -147,7 +152,7 @@ typedef struct {
  */
 typedef struct {
     ngx_http_privacy_categories_t  *decided_for;  /* list the decision used */
-    ngx_str_t                      *decided_policy;
+    u_char                         *decided_policy; /* version's data */
     privacy_token_t                 token;
     uint32_t                        granted;      /* with essentials added */
     ngx_array_t                    *blocked;      /* ngx_str_t, names */
@@ -213,6 +218,8 @@ ngx_int_t ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
 char *ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_privacy_cookie_domains(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);

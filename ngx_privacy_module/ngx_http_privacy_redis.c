@@ -19,8 +19,9 @@
  *   - requests are malloc()ed and owned here, a canceled one stays until
  *     hiredis is done with it, so a late reply never reaches a freed
  *     request or r->pool;
- *   - nothing is connected or freed from inside a hiredis callback except
- *     through redisAsyncFree(), which hiredis defers until it returns.
+ *   - nothing connects from inside hiredis, reconnects come from a timer;
+ *     a callback closes only through redisAsyncFree(), which hiredis
+ *     defers until the callback returns.
  */
 
 
@@ -511,6 +512,7 @@ ngx_http_privacy_redis_exit_process(ngx_cycle_t *cycle)
         return;
     }
 
+    link->log = cycle->log;
     link->exiting = 1;
 
     /* the process goes away with its requests: call no handler */
@@ -890,6 +892,10 @@ ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
 
     c = ngx_get_connection((ngx_socket_t) ac->c.fd, link->log);
     if (c == NULL) {
+        ngx_http_privacy_redis_failure(link, 0,
+                                       "redis connect to %V failed: "
+                                       "no free connection",
+                                       &rcf->addr_text);
         redisAsyncFree(ac);
         goto failed;
     }

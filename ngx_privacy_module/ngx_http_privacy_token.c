@@ -135,9 +135,11 @@ ngx_http_privacy_read_decision(ngx_http_request_t *r,
     privacy_cookie_t              c;
     ngx_http_privacy_srv_conf_t  *pscf;
 
+    /* inherited settings share their data: an internal redirect to a
+     * location with the same policy and categories reads nothing again */
     if (ctx->decision_read
         && ctx->decided_for == plcf->categories
-        && ctx->decided_policy == &plcf->policy_version)
+        && ctx->decided_policy == plcf->policy_version.data)
     {
         return NGX_OK;
     }
@@ -145,7 +147,7 @@ ngx_http_privacy_read_decision(ngx_http_request_t *r,
     ctx->decision_read = 1;
     ctx->decided = 0;
     ctx->decided_for = plcf->categories;
-    ctx->decided_policy = &plcf->policy_version;
+    ctx->decided_policy = plcf->policy_version.data;
     ctx->granted = plcf->categories ? plcf->categories->essential : 0;
     ctx->rejected = PRIVACY_TOKEN_OK;
 
@@ -209,6 +211,15 @@ ngx_http_privacy_verify(ngx_http_request_t *r,
                                  plcf->policy_version.len, fp);
     }
 
+    /* privacy_cookie max_age bounds a decision even when it was lowered
+     * after the token was issued */
+    if (rc == PRIVACY_TOKEN_OK
+        && token->issued + (uint64_t) plcf->cookie.max_age
+           <= (uint64_t) ngx_time())
+    {
+        rc = PRIVACY_TOKEN_EXPIRED;
+    }
+
     if (rc == PRIVACY_TOKEN_OK) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "privacy consent token verified");
@@ -218,6 +229,8 @@ ngx_http_privacy_verify(ngx_http_request_t *r,
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "privacy consent token rejected: %s, treated as no "
                   "decision", privacy_token_status_text(rc));
+
+    ngx_http_privacy_metric_token_rejected(rc);
 
     return rc;
 }

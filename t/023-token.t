@@ -89,7 +89,7 @@ GET /t
 "Cookie: _ga=1; _fbp=2; privacy_consent=$::T_OK"
 --- response_headers
 Tk: C
-! Set-Cookie
+Set-Cookie: _fbp=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/
 --- response_body eval
 "consent=[analytics] cookie=[_ga=1; privacy_consent=$::T_OK]\n"
 --- no_error_log

@@ -402,17 +402,66 @@ Cache-Control: no-store
 
 
 
-=== TEST 23: the endpoint's pages get no banner
+=== TEST 23: the settings page gets no banner
 --- request
 GET /privacy/consent
 --- more_headers
 Accept: text/html
+--- response_headers
+Content-Type: text/html; charset=utf-8
+Tk: U
+Cache-Control: no-store
 --- response_body_unlike chomp
-privacy-banner
+id="privacy-banner"
 
 
 
-=== TEST 24: the consent endpoint needs privacy_redis
+=== TEST 24: the settings page without a decision: the form, nothing ticked
+--- request
+GET /privacy/consent
+--- more_headers
+Accept: text/html,application/xhtml+xml,*/*;q=0.8
+--- response_body_like chomp
+<h1>Privacy settings</h1>.*<p>You have not made a choice yet.</p>.*<form class="privacy-banner__form" method="post" action="/privacy/consent">.*value="analytics"> analytics</label>.*value="marketing"> marketing</label>.*name="return" value="/privacy/consent".*value="save".*value="accept_all".*value="reject_all"
+--- response_body_unlike chomp
+withdraw|checked
+
+
+
+=== TEST 25: the settings page shows the current choice, ticked, and withdrawal
+--- request
+GET /privacy/consent
+--- more_headers eval
+"Accept: text/html
+Cookie: privacy_consent=$::old_token"
+--- response_body_like chomp
+<dt>Allowed</dt><dd>analytics</dd><dt>Refused</dt><dd>marketing</dd><dt>Made on</dt><dd><time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">.*value="analytics" checked> analytics.*value="marketing"> marketing.*value="withdraw"
+
+
+
+=== TEST 26: the settings page speaks the visitor's language
+--- request
+GET /privacy/consent
+--- more_headers
+Accept: text/html
+Accept-Language: fr-CA,de;q=0.9
+--- response_body_like chomp
+<html lang="fr">.*<h1>Paramètres de confidentialité</h1>
+
+
+
+=== TEST 27: the banner's script is served below the endpoint
+--- request
+GET /privacy/consent/banner.js
+--- response_headers
+Content-Type: text/javascript
+Cache-Control: no-store
+--- response_body_like chomp
+document.getElementById\('privacy-banner'\)
+
+
+
+=== TEST 28: the consent endpoint needs privacy_redis
 --- http_config
 --- config
     privacy on;
@@ -425,7 +474,7 @@ privacy-banner
 
 
 
-=== TEST 25: the consent endpoint needs privacy_secret
+=== TEST 29: the consent endpoint needs privacy_secret
 --- config
     privacy on;
     privacy_policy_version 2018-04;
@@ -436,7 +485,7 @@ needs "privacy_secret" to sign consent cookies
 
 
 
-=== TEST 26: privacy_redis refuses a host name
+=== TEST 30: privacy_redis refuses a host name
 --- http_config
     privacy_redis redis.example.com:6379;
 --- config

@@ -153,8 +153,9 @@ _EOC_
 #   /set        the same, and sets an essential (session), two analytics
 #               (_ga, _gid), a marketing (_fbp) and an unknown (theme)
 #               cookie
-#   /html/NAME  the file html/NAME as text/html, gzip-compressed for a
-#               request that accepts it
+#   /slow/NAME  the file html/NAME as text/html, written a byte at a time
+#   /html/NAME  the file html/NAME as "text/html; charset=utf-8",
+#               gzip-compressed for a request that accepts it
 sub backend_http_config {
     my ($extra) = @_;
     $extra = '' unless defined $extra;
@@ -187,11 +188,22 @@ sub backend_http_config {
             return 200 'cookie: <!--# echo var="http_cookie" default="(none)" encoding="none" -->\n';
         }
 
+        location /slow/ {
+            alias $TEST_NGINX_SERVER_ROOT/html/;
+            default_type text/html;
+            sendfile off;
+            output_buffers 1 1;
+            postpone_output 0;
+            tcp_nodelay on;
+        }
+
         location /html/ {
             alias $TEST_NGINX_SERVER_ROOT/html/;
             default_type text/html;
+            charset utf-8;
             ssi off;
             gzip on;
+            gzip_http_version 1.0;
             gzip_min_length 0;
         }
 _EOC_

@@ -1,0 +1,422 @@
+# The banner in a body that arrives in many small buffers: the body tag
+# (and </body> for body_end) split across a buffer boundary at every
+# offset, held bytes given back at the end of a page without the tag, a
+# large page, and a proxied body written a byte at a time by the backend.
+#
+# A static file served with "output_buffers 1 N" reaches the module's body
+# filter in buffers of N bytes; pages with 0 .. N-1 bytes of padding before
+# the tag put a buffer boundary at every offset inside it.
+
+use lib 't/inc';
+use PrivacyTest;
+use Test::Nginx::Socket 'no_plan';
+
+our $Std = privacy_std_config();
+
+our $Tag  = q{<body class="main" data-x='a>b'>};
+our $Head = q{<!DOCTYPE html><html><head><title>t</title>}
+          . q{<script>var s = "<body>";</script><!-- <body> --></head>};
+
+sub page {
+    my ($pad) = @_;
+    return ('.' x $pad) . $Head . $Tag . "<p>content</p></body></html>\n";
+}
+
+sub start { my $p = page(@_); $p =~ s/\Q$Tag\E/$Tag\[B\]/; $p }
+sub end   { my $p = page(@_); $p =~ s{</body>}{[B]</body>}; $p }
+
+our $MaxPad = 40;
+
+# 80 KB before the tag, 80 KB after it
+our $Big = join('', map { '<p>' . ('x' x 76) . "</p>\n" } 1 .. 1000)
+         . $Tag
+         . join('', map { '<p>' . ('y' x 76) . "</p>\n" } 1 .. 1000)
+         . "</body>\n";
+
+our $Files = [
+    ['banner.html', '[B]'],
+    (map { ["p$_.html", page($_)] } 0 .. $MaxPad),
+    ['nobody.html', "<html><p>no body tag</p></html>\n"],
+    ['endbo.html', "<body><p>x</p></bo"],
+    ['endbody.html', "<body><p>x</p></body"],
+    ['falseend.html', "<body><p>x</p></bold></body-x></body>"],
+    ['big.html', $Big],
+];
+
+our $Config = $Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+} . join('', map { my $n = $_; qq{
+    location /b$n/ {
+        alias \$TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        sendfile off;
+        output_buffers 1 $n;
+    }
+    location /e$n/ {
+        alias \$TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        sendfile off;
+        output_buffers 1 $n;
+        privacy_banner_position body_end;
+    }
+    location /s$n/ {
+        alias \$TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        sendfile on;
+        output_buffers 1 $n;
+    }
+    location /t$n/ {
+        alias \$TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        sendfile on;
+        output_buffers 1 $n;
+        privacy_banner_position body_end;
+    }
+} } 1, 2, 3, 5, 7, 13, 32, 41);
+
+# requests for pads 0 .. n-1 at location /LOCn/ and the bodies expected
+sub reqs   { my ($loc, $n) = @_; [map { "GET /$loc$n/p$_.html" } 0 .. $n - 1] }
+sub bodies { my ($f, $n) = @_; [map { $f->($_) } 0 .. $n - 1] }
+
+our $HttpConfig = backend_http_config();
+
+add_block_preprocessor(sub {
+    my $block = shift;
+    $block->set_value('http_config', $HttpConfig)
+        unless defined $block->http_config;
+    $block->set_value('config', $Config)
+        unless defined $block->config;
+    $block->set_value('user_files', $Files)
+        unless defined $block->user_files;
+});
+
+repeat_each(2);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: one-byte buffers: body_start
+--- request
+GET /b1/p0.html
+--- response_body eval: ::start(0)
+--- no_error_log
+[error]
+[alert]
+[crit]
+
+
+
+=== TEST 2: one-byte buffers: body_end
+--- request
+GET /e1/p0.html
+--- response_body eval: ::end(0)
+--- no_error_log
+[error]
+[alert]
+[crit]
+
+
+
+=== TEST 3: one-byte buffers, padded: body_start and body_end
+--- request eval
+["GET /b1/p1.html", "GET /b1/p17.html", "GET /e1/p3.html", "GET /e1/p40.html"]
+--- response_body eval
+[::start(1), ::start(17), ::end(3), ::end(40)]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 4: two-byte buffers, the tag cut at every offset: body_start
+--- request eval: ::reqs('b', 2)
+--- response_body eval: ::bodies(\&::start, 2)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 5: three-byte buffers, the tag cut at every offset: body_start
+--- request eval: ::reqs('b', 3)
+--- response_body eval: ::bodies(\&::start, 3)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 6: five-byte buffers, the tag cut at every offset: body_start
+--- request eval: ::reqs('b', 5)
+--- response_body eval: ::bodies(\&::start, 5)
+
+
+
+=== TEST 7: seven-byte buffers, the tag cut at every offset: body_start
+--- request eval: ::reqs('b', 7)
+--- response_body eval: ::bodies(\&::start, 7)
+
+
+
+=== TEST 8: 13-byte buffers, the tag cut at every offset: body_start
+--- request eval: ::reqs('b', 13)
+--- response_body eval: ::bodies(\&::start, 13)
+
+
+
+=== TEST 9: 32-byte buffers (longer than the tag), cut at every offset: body_start
+--- request eval: ::reqs('b', 32)
+--- response_body eval: ::bodies(\&::start, 32)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 10: two-byte buffers, </body> cut at every offset: body_end
+--- request eval: ::reqs('e', 2)
+--- response_body eval: ::bodies(\&::end, 2)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 11: three-byte buffers, </body> cut at every offset: body_end
+--- request eval: ::reqs('e', 3)
+--- response_body eval: ::bodies(\&::end, 3)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 12: five-byte buffers, </body> cut at every offset: body_end
+--- request eval: ::reqs('e', 5)
+--- response_body eval: ::bodies(\&::end, 5)
+
+
+
+=== TEST 13: seven-byte buffers, </body> cut at every offset: body_end
+--- request eval: ::reqs('e', 7)
+--- response_body eval: ::bodies(\&::end, 7)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 14: 13-byte buffers, </body> cut at every offset: body_end
+--- request eval: ::reqs('e', 13)
+--- response_body eval: ::bodies(\&::end, 13)
+
+
+
+=== TEST 15: 41-byte buffers (longer than the head), cut at every offset: body_end
+--- request eval: ::reqs('e', 41)
+--- response_body eval: ::bodies(\&::end, 41)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 16: one-byte buffers, no body tag: the page as it is
+--- request eval
+["GET /b1/nobody.html", "GET /e1/nobody.html"]
+--- response_body eval
+["<html><p>no body tag</p></html>\n", "<html><p>no body tag</p></html>\n"]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 17: body_end, a page ending in "</bo": the held bytes come back at the end
+--- request eval
+["GET /e1/endbo.html", "GET /e2/endbo.html", "GET /e3/endbo.html", "GET /e41/endbo.html"]
+--- response_body eval
+["<body><p>x</p></bo", "<body><p>x</p></bo", "<body><p>x</p></bo", "<body><p>x</p></bo"]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 18: body_end, a page ending in "</body" without ">"
+--- request eval
+["GET /e1/endbody.html", "GET /e5/endbody.html", "GET /e41/endbody.html"]
+--- response_body eval
+["<body><p>x</p></body", "<body><p>x</p></body", "<body><p>x</p></body"]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 19: body_end, "</bold" and "</body-x" cut anywhere are not the end tag
+--- request eval
+["GET /e1/falseend.html", "GET /e2/falseend.html", "GET /e3/falseend.html", "GET /e5/falseend.html"]
+--- response_body eval
+[("<body><p>x</p></bold></body-x>[B]</body>") x 4]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 20: a large page in default buffers, the tag past 78 KB
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    location /big/ { alias $TEST_NGINX_SERVER_ROOT/html/; default_type text/html; }
+}
+--- request
+GET /big/big.html
+--- response_body eval
+my $p = $::Big;
+$p =~ s/\Q$::Tag\E/$::Tag\[B\]/;
+$p
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 21: a large page, body_end, in 1000-byte buffers
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    privacy_banner_position body_end;
+    location /big/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        output_buffers 2 1000;
+    }
+}
+--- request
+GET /big/big.html
+--- response_body eval
+my $p = $::Big;
+$p =~ s{</body>}{[B]</body>};
+$p
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 22: proxied without buffering, the backend writing a byte at a time: body_start
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    location /px/ { proxy_buffering off; proxy_pass http://backend/slow/; }
+}
+--- request eval
+["GET /px/p0.html", "GET /px/p5.html", "GET /px/p31.html"]
+--- response_body eval
+[::start(0), ::start(5), ::start(31)]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 23: proxied without buffering, the backend writing a byte at a time: body_end
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    privacy_banner_position body_end;
+    location /px/ { proxy_buffering off; proxy_pass http://backend/slow/; }
+}
+--- request eval
+["GET /px/p0.html", "GET /px/p5.html", "GET /px/endbo.html"]
+--- response_body eval
+[::end(0), ::end(5), "<body><p>x</p></bo"]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 24: proxied with small buffers: body_start and body_end
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    location /px/ {
+        proxy_buffer_size 512;
+        proxy_buffers 16 64;
+        proxy_busy_buffers_size 512;
+        proxy_pass http://backend/slow/;
+    }
+    location /pe/ {
+        privacy_banner_position body_end;
+        proxy_buffer_size 512;
+        proxy_buffers 16 64;
+        proxy_busy_buffers_size 512;
+        proxy_pass http://backend/slow/;
+    }
+}
+--- request eval
+["GET /px/p7.html", "GET /pe/p7.html"]
+--- response_body eval
+[::start(7), ::end(7)]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 25: a decided visitor's page in one-byte buffers is untouched
+--- request
+GET /b1/p3.html
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'none')
+--- response_body eval: ::page(3)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 26: sendfile on, seven-byte buffers, the tag cut at every offset: body_start
+--- request eval: ::reqs('s', 7)
+--- response_body eval: ::bodies(\&::start, 7)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 27: sendfile on, 13-byte buffers, </body> cut at every offset: body_end
+--- request eval: ::reqs('t', 13)
+--- response_body eval: ::bodies(\&::end, 13)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 28: sendfile on, default buffers: body_start and body_end
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    sendfile on;
+    location /big/ { alias $TEST_NGINX_SERVER_ROOT/html/; default_type text/html; }
+    location /end/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        privacy_banner_position body_end;
+    }
+}
+--- request eval
+["GET /big/big.html", "GET /end/big.html", "GET /big/p9.html", "GET /end/p9.html"]
+--- response_body eval
+[do { (my $p = $::Big) =~ s/\Q$::Tag\E/$::Tag\[B\]/; $p },
+ do { (my $p = $::Big) =~ s{</body>}{[B]</body>}; $p },
+ ::start(9), ::end(9)]
+--- no_error_log
+[error]
+[alert]
+
