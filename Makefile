@@ -71,3 +71,31 @@ demo: deps build unit
 
 clean:
 	rm -rf $(BUILD) t/servroot*
+
+# Reliability: sanitizers, valgrind and fuzzing (docs/reliability.md).
+#
+#   make test-asan      the suites against nginx 1.22.1 and the module built
+#                       with ASan and UBSan; any sanitizer report fails
+#   make test-valgrind  the suites with Debian's nginx under memcheck (slow)
+#   make fuzz           libFuzzer harnesses of the core, FUZZ_SECONDS each
+
+FUZZ_SECONDS ?= 60
+
+.PHONY: test-asan test-valgrind fuzz
+
+test-asan: deps
+	tools/asan.sh $(PROVE_ARGS)
+
+test-valgrind: deps build
+	tools/valgrind.sh $(PROVE_ARGS)
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
+
+# make test-browser: Debian's Chromium, headless, against the demo on ports
+# 18480/18481 and Redis 16480 (BROWSER_PORT, BROWSER_APP_PORT,
+# BROWSER_REDIS_PORT); installs chromium and playwright-core itself and
+# writes the banner screenshots to docs/images/.
+.PHONY: test-browser
+test-browser: deps build
+	browser/run.sh $(NGINX) $(MODULE)

@@ -27,6 +27,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -37,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import measure                                              # noqa: E402
 import page                                                 # noqa: E402
 import report                                               # noqa: E402
+import servers                                             # noqa: E402
 from servers import (BENCH, TOP, MODULE, Nginx, Redis,     # noqa: E402
                      conf_file, render)
 
@@ -79,13 +81,20 @@ TRACKERS = ("_ga", "_gid", "_fbp", "IDE")
 CONSENT_BODY = "action=accept_all"
 
 
+# the row each row is compared with, unless it names another
+BASELINE = {"page": "plain", "proxy": "proxy", "consent": "redis",
+            "memory": None}
+
+
 class Variant:
     """A row of the table."""
 
     def __init__(self, name, label, group, port=None, conf=None, params=None,
                  lua=False, method="GET", path="/", headers=None, body=None,
-                 connections=PAGE_CONNECTIONS, check=None, module=False):
+                 connections=PAGE_CONNECTIONS, check=None, module=False,
+                 baseline=None):
         self.name, self.label, self.group = name, label, group
+        self.baseline = baseline or BASELINE[group]
         self.port, self.conf, self.params = port, conf, params or {}
         self.lua = lua
         self.method, self.path, self.body = method, path, body
@@ -235,9 +244,13 @@ def variants(ctx):
     return [
         Variant("plain", "static page, privacy off (baseline)", "page",
                 19600, "plain.conf", check=check_plain),
+        Variant("plain_cookie", "static page, privacy off, the consented "
+                "visitor's Cookie header (baseline of the next row)", "page",
+                19606, "plain.conf", headers=consent_hdr, check=check_plain),
         Variant("consented", "privacy on, consented visitor", "page",
                 19601, "privacy-page.conf", headers=consent_hdr,
-                check=check_consented, module=True),
+                check=check_consented, module=True,
+                baseline="plain_cookie"),
         Variant("undecided_start", "privacy on, undecided: banner at "
                 "body_start", "page", 19602, "privacy-page.conf",
                 params={"position": "body_start"},
@@ -270,9 +283,6 @@ def variants(ctx):
         Variant("redis", "redis-benchmark, the same commands (EVALSHA, "
                 "64 clients)", "consent", connections=CONSENT_CONNECTIONS),
     ]
-
-
-BASELINE = {"page": "plain", "proxy": "proxy", "consent": "redis"}
 
 
 # --- the redis-benchmark reference -----------------------------------------
@@ -425,8 +435,7 @@ def memory(ctx, prof, redis):
     def run(limit):
         e = dict(env, BENCH_LIMIT=str(limit))
         return measure.run_wrk(MIXED_PORT, "/", PAGE_CONNECTIONS, 3600,
-                               script="mixed.lua", env_extra=e,
-                               timeout=3600)
+                               script="mixed.lua", env_extra=e)
 
     start_rss = measure.rss_kb(pid)
     res = {"start_kb": start_rss}
@@ -574,7 +583,7 @@ def main():
     redis = Redis(WORK, REDIS_PORT)
     backend = Nginx(WORK, "backend", BACKEND_PORT,
                     render(conf_file("backend.conf"), {"port": BACKEND_PORT}))
-    started = [redis, backend]
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit("bench: terminated"))
     try:
         redis.start()
         backend.start()
@@ -587,7 +596,6 @@ def main():
                     results["banner_bytes"] = len(ctx.snippet)
             if v.conf:
                 start_checked(ctx, v)
-                started.append(v.server)
         redis.cli("FLUSHALL")
 
         results["throughput"] = throughput(vs, prof, redis)
@@ -598,8 +606,7 @@ def main():
         results["callgrind"] = instructions(ctx, vs, prof)
         results["memory"] = memory(ctx, prof, redis)
     finally:
-        for s in reversed(started):
-            s.stop()
+        servers.stop_all()
 
     results["machine"]["loadavg_end"] = " ".join(
         open("/proc/loadavg").read().split()[:3])
@@ -607,7 +614,7 @@ def main():
     results["variants"] = [{"name": v.name, "label": v.label,
                             "group": v.group, "module": v.module,
                             "connections": v.connections,
-                            "baseline": BASELINE[v.group]} for v in vs]
+                            "baseline": v.baseline} for v in vs]
     with open(results_file, "w") as f:
         json.dump(results, f, indent=1)
     report.write(DOC, results)

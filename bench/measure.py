@@ -79,7 +79,10 @@ def parse_wrk(out):
 
 
 def run_wrk(port, path, connections, seconds, method="GET", headers=None,
-            body=None, script="request.lua", env_extra=None, timeout=None):
+            body=None, script="request.lua", env_extra=None):
+    """wrk for SECONDS, or until a script that counts its answers stops its
+    thread (bench/wrk/mixed.lua): wrk's main thread then still sleeps for
+    the whole duration, so it gets the SIGINT that ends a run early."""
     env = dict(os.environ)
     env["BENCH_METHOD"] = method
     env["BENCH_BODY"] = body or ""
@@ -89,13 +92,36 @@ def run_wrk(port, path, connections, seconds, method="GET", headers=None,
     cmd = ["wrk", "-t1", "-c%d" % connections, "-d%ds" % seconds, "--latency",
            "-s", os.path.join(BENCH, "wrk", script),
            "http://127.0.0.1:%d%s" % (port, path)]
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                         timeout=timeout or seconds + 60)
-    if out.returncode != 0:
-        raise RuntimeError("wrk failed: %s\n%s" % (out.stderr, out.stdout))
-    res = parse_wrk(out.stdout)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        time.sleep(0.2)
+        while proc.poll() is None:
+            if _threads(proc.pid) == 1:       # the -t1 thread is done
+                proc.send_signal(signal.SIGINT)
+                break
+            time.sleep(0.2)
+        out, err = proc.communicate(timeout=seconds + 60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode != 0:
+        raise RuntimeError("wrk failed: %s\n%s" % (err, out))
+    res = parse_wrk(out)
     res["command"] = " ".join(cmd)
     return res
+
+
+def _threads(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 # --- redis-benchmark ------------------------------------------------------
@@ -187,8 +213,10 @@ _ANNOTATE_LINE = re.compile(r"^\s*([\d,]+)\s+(?:\([\s\d.]+%\)\s+)?(\S.*)$")
 
 
 def annotate(path, inclusive=False):
-    """{function: Ir} from callgrind_annotate; function is "file:name
-    [object]" shortened to "name [object basename]"."""
+    """{function: Ir} from callgrind_annotate.  A function is its name, and
+    "name [object]" for the unnamed ones (addresses in stripped objects);
+    the entries of one function from several source files (inlined
+    headers) are added up.  OBJECTS maps names to their object."""
     cmd = ["callgrind_annotate", "--threshold=100",
            "--inclusive=" + ("yes" if inclusive else "no"), path]
     out = subprocess.run(cmd, capture_output=True, text=True).stdout
@@ -203,16 +231,21 @@ def annotate(path, inclusive=False):
             if funcs and not line.strip():
                 break
             continue
-        name = m.group(2)
-        obj = ""
+        name, obj = m.group(2), ""
         om = re.search(r" \[(.*)\]$", name)
         if om:
             obj = os.path.basename(om.group(1))
             name = name[:om.start()]
-        name = name.split(":", 1)[-1] if ":" in name else name
-        key = "%s [%s]" % (name, obj) if obj else name
-        funcs[key] = funcs.get(key, 0) + int(m.group(1).replace(",", ""))
+        name = name.rsplit(":", 1)[-1]
+        if name.startswith("0x"):
+            name = "%s [%s]" % (name, obj)
+        elif obj:
+            OBJECTS[name] = obj
+        funcs[name] = funcs.get(name, 0) + int(m.group(1).replace(",", ""))
     return funcs
+
+
+OBJECTS = {}
 
 
 def per_request_profile(loaded, idle, n):

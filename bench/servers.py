@@ -21,6 +21,9 @@ MODULE = os.path.join(TOP, "build", "debian", "ngx_http_privacy_module.so")
 LUA_MODULES = ["/usr/lib/nginx/modules/ndk_http_module.so",
                "/usr/lib/nginx/modules/ngx_http_lua_module.so"]
 
+# what this process started and has not stopped yet, for stop_all()
+running = []
+
 _PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
 
 
@@ -121,6 +124,7 @@ class Nginx:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(
                                          self.prefix, "stderr.log"), "w"))
+        running.append(self)
         try:
             wait_port(self.port, self.proc, what="nginx " + self.name)
         except RuntimeError as e:
@@ -146,6 +150,8 @@ class Nginx:
             return ""
 
     def stop(self):
+        if self in running:
+            running.remove(self)
         if self.proc is None or self.proc.poll() is not None:
             return
         self.proc.send_signal(signal.SIGQUIT)
@@ -177,6 +183,7 @@ class Redis:
              "--save", "", "--appendonly", "no", "--dir", self.dir,
              "--logfile", os.path.join(self.dir, "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        running.append(self)
         wait_port(self.port, self.proc, what="redis-server")
         for _ in range(100):
             if self.cli("PING") == "PONG":
@@ -190,6 +197,8 @@ class Redis:
         return out.stdout.strip()
 
     def stop(self):
+        if self in running:
+            running.remove(self)
         if self.proc is None or self.proc.poll() is not None:
             return
         self.proc.send_signal(signal.SIGTERM)
@@ -198,3 +207,8 @@ class Redis:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def stop_all():
+    for s in reversed(list(running)):
+        s.stop()

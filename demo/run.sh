@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # make demo: Redis and nginx with the module, in the foreground, serving the
-# demo site on http://127.0.0.1:8080/.  Ctrl-C stops both.
+# demo site on http://127.0.0.1:8080/.  Ctrl-C (or SIGTERM) stops both.
 #
 #   run.sh NGINX_BINARY MODULE_SO
+#
+# DEMO_PORT, DEMO_APP_PORT and DEMO_REDIS_PORT move it to other ports and
+# DEMO_DIR to another directory (default build/demo), so that a second copy,
+# such as make test-browser's, can run beside the one a person is using.
 set -euo pipefail
 
 nginx=$1
-module=$2
+module=$(realpath "$2")
 top=$(cd "$(dirname "$0")/.." && pwd)
-dir=$top/build/demo
+dir=${DEMO_DIR:-$top/build/demo}
 redis_port=${DEMO_REDIS_PORT:-16380}
 port=${DEMO_PORT:-8080}
 app_port=${DEMO_APP_PORT:-8081}
 
 mkdir -p "$dir/conf" "$dir/logs" "$dir/redis"
+dir=$(cd "$dir" && pwd)
 rm -rf "$dir/html"
 cp -r "$top/demo/html" "$dir/html"
 

@@ -14,15 +14,13 @@
 #include "privacy_cookie.h"
 
 
-#define FUZZ_MAX_PAIRS  4096
-
-
 typedef struct {
-    unsigned        mask;
-    size_t          n;
-    size_t          seen;
-    const unsigned char  *start[FUZZ_MAX_PAIRS];
-    size_t          len[FUZZ_MAX_PAIRS];
+    unsigned               mask;
+    size_t                 n;
+    size_t                 seen;
+    size_t                 max;
+    const unsigned char  **start;   /* the kept pairs, max of them */
+    size_t                *len;
 } fuzz_keep_t;
 
 
@@ -79,7 +77,8 @@ fuzz_keep(void *data, const privacy_cookie_t *c)
 
     keep = (k->mask >> (k->seen++ % 8)) & 1;
 
-    if (keep && k->n < FUZZ_MAX_PAIRS) {
+    if (keep) {
+        FUZZ_CHECK(k->n < k->max);
         k->start[k->n] = c->start;
         k->len[k->n] = c->end - c->start;
         k->n++;
@@ -94,7 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t                len, n, i, pairs;
     unsigned char        *in, *out;
-    fuzz_keep_t          *k;
+    fuzz_keep_t           k;
     privacy_cookie_t      c;
     const unsigned char  *p, *prev, *end;
 
@@ -125,32 +124,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     /* the filter */
-    k = calloc(1, sizeof(fuzz_keep_t));
-    if (k == NULL) {
+    k.mask = data[0];
+    k.n = 0;
+    k.seen = 0;
+    k.max = pairs;
+    k.start = malloc((pairs + 1) * sizeof(const unsigned char *));
+    k.len = malloc((pairs + 1) * sizeof(size_t));
+    if (k.start == NULL || k.len == NULL) {
         abort();
     }
 
-    k->mask = data[0];
     out = fuzz_alloc(len);
 
-    n = privacy_cookie_filter(in, len, out, fuzz_keep, k);
+    n = privacy_cookie_filter(in, len, out, fuzz_keep, &k);
 
-    FUZZ_CHECK(k->seen == pairs);
+    FUZZ_CHECK(k.seen == pairs);
     FUZZ_CHECK(n <= len);
-    FUZZ_CHECK((n == 0) == (k->n == 0));
+    FUZZ_CHECK((n == 0) == (k.n == 0));
 
-    if (pairs < FUZZ_MAX_PAIRS) {
-        p = out;
-        for (i = 0; privacy_cookie_next(&p, out + n, &c); i++) {
-            FUZZ_CHECK(i < k->n);
-            FUZZ_CHECK((size_t) (c.end - c.start) == k->len[i]);
-            FUZZ_CHECK(memcmp(c.start, k->start[i], k->len[i]) == 0);
-        }
-        FUZZ_CHECK(i == k->n);
+    /* exactly the kept pairs, in order, whatever the separators */
+    p = out;
+    for (i = 0; privacy_cookie_next(&p, out + n, &c); i++) {
+        FUZZ_CHECK(i < k.n);
+        FUZZ_CHECK((size_t) (c.end - c.start) == k.len[i]);
+        FUZZ_CHECK(memcmp(c.start, k.start[i], k.len[i]) == 0);
     }
+    FUZZ_CHECK(i == k.n);
 
+    free(k.len);
+    free(k.start);
     free(out);
-    free(k);
     free(in);
 
     return 0;
