@@ -9,6 +9,29 @@
 #include "ngx_http_privacy_module.h"
 
 #include <sys/stat.h>
+#include <openssl/crypto.h>
+
+
+/*
+ * Tokens this worker verified lately.  A returning visitor's token is
+ * checked by a constant-time compare with the one verified before instead
+ * of a new HMAC: the signature is a property of the bytes and the key set,
+ * which a worker keeps until it exits.  Expiry, policy and categories are
+ * still checked on every request.
+ */
+
+#define NGX_HTTP_PRIVACY_TOKEN_CACHE  64
+
+typedef struct {
+    privacy_key_t                  *keys;
+    size_t                          len;
+    u_char                          value[PRIVACY_TOKEN_ENCODED_MAX];
+    privacy_token_t                 token;
+} ngx_http_privacy_verified_t;
+
+
+static ngx_http_privacy_verified_t
+    ngx_http_privacy_verified[NGX_HTTP_PRIVACY_TOKEN_CACHE];
 
 
 static privacy_token_status_e ngx_http_privacy_verify(ngx_http_request_t *r,
@@ -198,10 +221,38 @@ ngx_http_privacy_verify(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, privacy_key_t *keys, ngx_uint_t nkeys,
     ngx_str_t *value, privacy_token_t *token)
 {
-    uint64_t                fp;
-    privacy_token_status_e  rc;
+    uint64_t                      fp;
+    ngx_uint_t                    i;
+    privacy_token_status_e        rc;
+    ngx_http_privacy_verified_t  *v;
 
-    rc = privacy_token_decode(token, value->data, value->len, keys, nkeys);
+    v = NULL;
+
+    if (value->len >= 4 && value->len <= PRIVACY_TOKEN_ENCODED_MAX) {
+        /* the last characters encode the signature: well spread */
+        i = value->data[value->len - 1]
+            + 31 * (value->data[value->len - 2]
+                    + 31 * value->data[value->len - 3]);
+        v = &ngx_http_privacy_verified[i % NGX_HTTP_PRIVACY_TOKEN_CACHE];
+    }
+
+    if (v && v->keys == keys && v->len == value->len
+        && CRYPTO_memcmp(v->value, value->data, value->len) == 0)
+    {
+        *token = v->token;
+        rc = PRIVACY_TOKEN_OK;
+
+    } else {
+        rc = privacy_token_decode(token, value->data, value->len, keys,
+                                  nkeys);
+
+        if (rc == PRIVACY_TOKEN_OK && v) {
+            v->keys = keys;
+            v->len = value->len;
+            ngx_memcpy(v->value, value->data, value->len);
+            v->token = *token;
+        }
+    }
 
     if (rc == PRIVACY_TOKEN_OK) {
         fp = plcf->categories ? plcf->categories->fingerprint : 0;
