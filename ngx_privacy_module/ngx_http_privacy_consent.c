@@ -1229,6 +1229,7 @@ ngx_http_privacy_consent_history_reply(void *data, ngx_int_t rc,
     rr = reply;
 
     if (rc != NGX_OK || rr == NULL || rr->type != REDIS_REPLY_ARRAY) {
+        ngx_http_privacy_metric_redis_error();
         rc = ngx_http_privacy_consent_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                             "the records could not be read");
         goto done;

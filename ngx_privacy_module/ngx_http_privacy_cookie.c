@@ -14,6 +14,7 @@ typedef struct {
     ngx_http_privacy_loc_conf_t  *plcf;
     ngx_http_privacy_ctx_t       *ctx;
     ngx_uint_t                    blocked;
+    ngx_uint_t                    count;   /* the pass that counts */
 } ngx_http_privacy_filter_t;
 
 
@@ -295,7 +296,7 @@ ngx_int_t
 ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
     uint32_t granted, u_char *name, size_t len)
 {
-    int                             n;
+    ngx_int_t                       n;
     ngx_http_privacy_categories_t  *cats;
 
     if (len == plcf->cookie.name.len
@@ -306,8 +307,7 @@ ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
 
     cats = plcf->categories;
 
-    n = cats ? privacy_match_category(&cats->matcher, name, len)
-             : PRIVACY_MATCH_NONE;
+    n = ngx_http_privacy_cookie_category(plcf, name, len);
 
     if (n >= 0) {
         return (granted & (1u << n)) != 0;
@@ -319,6 +319,24 @@ ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
 
     /* strict mode: an unknown cookie needs every optional category */
     return cats != NULL && (granted & cats->optional) == cats->optional;
+}
+
+
+/* the category index of a cookie, -1 when no category names it */
+
+ngx_int_t
+ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
+    u_char *name, size_t len)
+{
+    int  n;
+
+    if (plcf->categories == NULL) {
+        return -1;
+    }
+
+    n = privacy_match_category(&plcf->categories->matcher, name, len);
+
+    return n >= 0 ? n : -1;
 }
 
 
@@ -423,6 +441,7 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
          */
 
         filter.blocked = 0;
+        filter.count = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
         pos = h[i].value.data;
         end = pos + h[i].value.len;
 
@@ -445,6 +464,7 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
         }
 
         /* the names already recorded are recorded again: no harm, deduped */
+        filter.count = 1;
         len = privacy_cookie_filter(h[i].value.data, h[i].value.len, out,
                                     ngx_http_privacy_keep_cookie, &filter);
 
@@ -484,6 +504,14 @@ ngx_http_privacy_keep_cookie(void *data, const privacy_cookie_t *c)
     }
 
     filter->blocked++;
+
+    if (filter->count) {
+        ngx_http_privacy_metric_blocked(filter->plcf->categories,
+                   ngx_http_privacy_cookie_category(filter->plcf,
+                                                    (u_char *) c->name,
+                                                    c->name_len),
+                   NGX_HTTP_PRIVACY_DIR_REQUEST);
+    }
 
     if (ngx_http_privacy_block(filter->r, filter->ctx, c->name, c->name_len)
         != NGX_OK)
@@ -755,6 +783,11 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
         if (ngx_http_privacy_block(r, ctx, name, len) != NGX_OK) {
             return NGX_ERROR;
         }
+
+        ngx_http_privacy_metric_blocked(plcf->categories,
+                   ngx_http_privacy_cookie_category(plcf, (u_char *) name,
+                                                    len),
+                   NGX_HTTP_PRIVACY_DIR_RESPONSE);
 
         if (plcf->mode == NGX_HTTP_PRIVACY_MODE_ENFORCE) {
             ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,

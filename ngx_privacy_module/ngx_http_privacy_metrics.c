@@ -9,6 +9,14 @@
  * configuration to the next, a name new to a configuration gets a slot
  * of its own starting at zero, so a reload that adds, removes or reorders
  * categories never moves counts from one name to another.
+ *
+ * For the operator: "privacy_status;" in a location, GET and HEAD only,
+ * "Cache-Control: no-store"; restrict it with allow/deny.  The category
+ * label takes the union of the names of every category list of the
+ * configuration, each once, at most NGX_HTTP_PRIVACY_METRICS_NAMES (64);
+ * cookies of names over that are not counted, and nginx -t warns.  A
+ * name removed by a reload disappears from the text; if a later reload
+ * brings it back, its counters start again at zero.
  */
 
 

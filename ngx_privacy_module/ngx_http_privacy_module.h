@@ -209,6 +209,8 @@ ngx_int_t ngx_http_privacy_response_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 ngx_int_t ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
     uint32_t granted, u_char *name, size_t len);
+ngx_int_t ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
+    u_char *name, size_t len);
 ngx_int_t ngx_http_privacy_set_cookie(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *value, time_t max_age);
 ngx_table_elt_t *ngx_http_privacy_cookie_header(ngx_http_request_t *r,

@@ -70,6 +70,7 @@ struct ngx_http_privacy_redis_req_s {
     void                               *data;
     ngx_log_t                          *log;
     ngx_msec_t                          deadline;
+    uint64_t                            start;      /* usec, for the RTT */
     ngx_int_t                           rc;
     ngx_uint_t                          queued;     /* commands hiredis has */
     ngx_uint_t                          replies;    /* callbacks so far */
@@ -690,6 +691,7 @@ ngx_http_privacy_redis_send(ngx_log_t *log,
                    req, req->queued, ncmds);
 
     req->deadline = ngx_current_msec + link->conf->timeout;
+    req->start = ngx_http_privacy_metrics_usec();
 
     ngx_queue_insert_tail(&link->pending, &req->queue);
 
@@ -1477,6 +1479,9 @@ ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
     if (ngx_queue_empty(&link->pending) && link->timer.timer_set) {
         ngx_del_timer(&link->timer);
     }
+
+    ngx_http_privacy_metric_redis_rtt(ngx_http_privacy_metrics_usec()
+                                      - req->start);
 
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, req->log, 0,
                    "redis request %p done, rc: %i, canceled: %d",
