@@ -26,7 +26,8 @@ DEB_LD_OPT := -Wl,-z,relro -Wl,-z,now -fPIC
 
 SRCS := config $(wildcard ngx_privacy_module/*.c ngx_privacy_module/*.h)
 
-.PHONY: all build deps install uninstall test unit test-compat demo clean
+.PHONY: all build deps install uninstall test unit test-compat test-install \
+        demo clean
 
 all: build
 
@@ -66,7 +67,14 @@ uninstall:
 	    $(DESTDIR)/usr/share/nginx/modules-available/mod-http-privacy.conf \
 	    $(DESTDIR)/usr/lib/nginx/modules/ngx_http_privacy_module.so
 
-demo: deps build unit
+# make install, then nginx -t on the stock Debian configuration, then
+# uninstall again (CI runs this on its throwaway machine)
+test-install: deps build
+	$(MAKE) -s install
+	nginx -t
+	$(MAKE) -s uninstall
+
+demo: deps build
 	demo/run.sh $(NGINX) $(MODULE)
 
 clean:
@@ -89,7 +97,7 @@ test-asan: deps
 test-valgrind: deps build
 	tools/valgrind.sh $(PROVE_ARGS)
 
-fuzz:
+fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 # make test-browser: Debian's Chromium, headless, against the demo on ports
@@ -99,3 +107,21 @@ fuzz:
 .PHONY: test-browser
 test-browser: deps build
 	browser/run.sh $(NGINX) $(MODULE)
+
+# make bench [QUICK=1]: the module against plain nginx, sub_filter, Lua and
+# redis-benchmark (bench/bench.py); writes docs/performance.md.  QUICK=1
+# takes under five minutes, the full run about twenty.
+bench: build
+	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint
+	python3 bench/bench.py $(if $(filter-out 0,$(QUICK)),--quick)
+
+.PHONY: bench
+
+# make test-faults: Redis faults (down at start, SIGKILL, SIGSTOP past the
+# timeout, a password nginx lacks, OOM) and nginx reloads (HUP, binary
+# upgrade) under load, with the loss audit of consents against Redis; nginx
+# on 18490 and Redis on 16490 (FAULTS_PORT, FAULTS_REDIS_PORT).  Under five
+# minutes; writes build/faults/summary.txt.
+.PHONY: test-faults
+test-faults: deps build
+	faults/run.sh $(NGINX) $(MODULE)
