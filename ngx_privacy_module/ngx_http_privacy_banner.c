@@ -145,7 +145,13 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
 
     ngx_http_clear_content_length(r);
     ngx_http_clear_accept_ranges(r);
-    ngx_http_weak_etag(r);
+
+    /*
+     * no validators: a browser must not revalidate a page with the banner
+     * into one without it after the visitor decided, or the reverse
+     */
+    ngx_http_clear_etag(r);
+    ngx_http_clear_last_modified(r);
 
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "privacy banner: will insert");

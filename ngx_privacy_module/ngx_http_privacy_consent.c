@@ -90,6 +90,17 @@ static ngx_str_t  ngx_http_privacy_js_type = ngx_string("text/javascript");
 static ngx_str_t  ngx_http_privacy_html_type =
     ngx_string("text/html; charset=utf-8");
 static ngx_str_t  ngx_http_privacy_location = ngx_string("Location");
+static ngx_str_t  ngx_http_privacy_vary = ngx_string("Vary");
+static ngx_str_t  ngx_http_privacy_accept = ngx_string("Accept");
+
+/* reasons are fixed ASCII strings of this file: nothing to escape */
+static char  ngx_http_privacy_error_page[] =
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width, "
+    "initial-scale=1\"><title>%ui</title></head><body>"
+    "<h1>Your choice was not saved</h1><p>%s (%ui).</p>"
+    "<p>Please try again in a moment. <a href=\"/\">Back to the site</a></p>"
+    "</body></html>\n";
 
 
 /*
@@ -153,7 +164,7 @@ static ngx_str_t  ngx_http_privacy_banner_js = ngx_string(
 "    event.preventDefault();\n"
 "    var body = new URLSearchParams(new FormData(form));\n"
 "    body.set('action', button.value);\n"
-"    fetch(form.action, {\n"
+"    fetch(form.getAttribute('action'), {\n"
 "      method: 'POST',\n"
 "      body: body,\n"
 "      credentials: 'same-origin',\n"
@@ -286,6 +297,14 @@ ngx_http_privacy_consent_handler(ngx_http_request_t *r)
 
     case NGX_HTTP_GET:
     case NGX_HTTP_HEAD:
+        /* the settings page and the JSON share the URL */
+        if (ngx_http_privacy_add_header(r, &ngx_http_privacy_vary,
+                                        &ngx_http_privacy_accept)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
             return rc;
@@ -1550,6 +1569,28 @@ ngx_http_privacy_consent_error(ngx_http_request_t *r, ngx_uint_t status,
         }
     }
 
+    /* the body of an error is read no further: keep-alive must not see it */
+    r->keepalive = 0;
+
+    if (!ngx_http_privacy_wants_json(r) && ngx_http_privacy_wants_html(r)) {
+        /* the form without script: a page the visitor can act on */
+        len = sizeof(ngx_http_privacy_error_page) + ngx_strlen(reason)
+              + 2 * NGX_INT_T_LEN;
+
+        p = ngx_pnalloc(r->pool, len);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        body.data = p;
+        body.len = ngx_snprintf(p, len, ngx_http_privacy_error_page, status,
+                                reason, status) - p;
+
+        return ngx_http_privacy_consent_send(r, status,
+                                             &ngx_http_privacy_html_type,
+                                             &body);
+    }
+
     len = sizeof("{\"error\":\"\"}\n") - 1 + ngx_strlen(reason);
 
     p = ngx_pnalloc(r->pool, len);
@@ -1559,9 +1600,6 @@ ngx_http_privacy_consent_error(ngx_http_request_t *r, ngx_uint_t status,
 
     body.data = p;
     body.len = ngx_sprintf(p, "{\"error\":\"%s\"}\n", reason) - p;
-
-    /* the body of an error is read no further: keep-alive must not see it */
-    r->keepalive = 0;
 
     return ngx_http_privacy_consent_send(r, status,
                                          &ngx_http_privacy_json_type, &body);

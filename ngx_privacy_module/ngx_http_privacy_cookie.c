@@ -24,8 +24,8 @@ static int ngx_http_privacy_keep_cookie(void *data,
     const privacy_cookie_t *c);
 static ngx_int_t ngx_http_privacy_block(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, const u_char *name, size_t len);
-static ngx_int_t ngx_http_privacy_remove_cookie_header(ngx_http_request_t *r,
-    ngx_list_part_t *part, ngx_uint_t i);
+static void ngx_http_privacy_headers_forget(ngx_http_request_t *r,
+    ngx_table_elt_t *h);
 static void ngx_http_privacy_headers_moved(ngx_http_request_t *r,
     u_char *from, u_char *to);
 static ngx_int_t ngx_http_privacy_add_set_cookie(ngx_http_request_t *r,
@@ -478,7 +478,7 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
             continue;
         }
 
-        if (ngx_http_privacy_remove_cookie_header(r, part, i) != NGX_OK) {
+        if (ngx_http_privacy_remove_header(r, part, i) != NGX_OK) {
             return NGX_ERROR;
         }
 
@@ -564,51 +564,26 @@ ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
 
 
 /*
- * Removes the emptied Cookie header h = part->elts[i].  The elements after
- * it in its part move down one place, which keeps the order of the headers
- * and leaves no empty part behind (nginx reads the first element of a part
- * without a check); the pointers r->headers_in keeps into the list are
- * moved with them.
+ * Removes the request header h = part->elts[i].  The elements after it in
+ * its part move down one place, which keeps the order of the headers and
+ * leaves no empty part behind (nginx reads the first element of a part
+ * without a check); the pointers r->headers_in keeps into the list forget
+ * the removed header and follow the moved ones.
  */
 
-static ngx_int_t
-ngx_http_privacy_remove_cookie_header(ngx_http_request_t *r,
-    ngx_list_part_t *part, ngx_uint_t i)
+ngx_int_t
+ngx_http_privacy_remove_header(ngx_http_request_t *r, ngx_list_part_t *part,
+    ngx_uint_t i)
 {
     u_char           *from, *to;
     ngx_list_t       *list;
     ngx_list_part_t  *prev;
     ngx_table_elt_t  *h;
-#if (nginx_version >= 1023000)
-    ngx_table_elt_t  **hp;
-#else
-    ngx_uint_t        n;
-    ngx_table_elt_t  **cookies;
-#endif
 
     list = &r->headers_in.headers;
     h = (ngx_table_elt_t *) part->elts + i;
 
-#if (nginx_version >= 1023000)
-    for (hp = &r->headers_in.cookie; *hp; hp = &(*hp)->next) {
-        if (*hp == h) {
-            *hp = h->next;
-            break;
-        }
-    }
-#else
-    cookies = r->headers_in.cookies.elts;
-
-    for (n = 0; n < r->headers_in.cookies.nelts; n++) {
-        if (cookies[n] == h) {
-            ngx_memmove(&cookies[n], &cookies[n + 1],
-                        (r->headers_in.cookies.nelts - n - 1)
-                        * sizeof(ngx_table_elt_t *));
-            r->headers_in.cookies.nelts--;
-            break;
-        }
-    }
-#endif
+    ngx_http_privacy_headers_forget(r, h);
 
     from = (u_char *) (h + 1);
     to = (u_char *) part->elts + part->nelts * list->size;
@@ -635,6 +610,102 @@ ngx_http_privacy_remove_cookie_header(ngx_http_request_t *r,
     }
 
     return NGX_OK;
+}
+
+
+/* the same for a header known by its address */
+
+ngx_int_t
+ngx_http_privacy_remove_header_elt(ngx_http_request_t *r, ngx_table_elt_t *h)
+{
+    ngx_list_part_t  *part;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        if (h >= (ngx_table_elt_t *) part->elts
+            && h < (ngx_table_elt_t *) part->elts + part->nelts)
+        {
+            return ngx_http_privacy_remove_header(r, part,
+                                      h - (ngx_table_elt_t *) part->elts);
+        }
+    }
+
+    /* not in the list: still, nothing refers to it any more */
+    ngx_http_privacy_headers_forget(r, h);
+
+    return NGX_OK;
+}
+
+
+/*
+ * No pointer of r->headers_in refers to H any more: a field that held it
+ * holds the next header of the same name (since 1.23.0) or nothing, and
+ * the multi-header arrays before 1.23.0 lose it.
+ */
+
+static void
+ngx_http_privacy_headers_forget(ngx_http_request_t *r, ngx_table_elt_t *h)
+{
+    ngx_uint_t          i;
+    ngx_table_elt_t   **hp;
+    ngx_http_header_t  *hh;
+#if (nginx_version >= 1023000)
+    ngx_list_part_t    *part;
+    ngx_table_elt_t    *e;
+#else
+    ngx_array_t        *a;
+#endif
+
+    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
+
+        if (hh->offset == 0) {
+            continue;
+        }
+
+#if (nginx_version < 1023000)
+        if (hh->offset == offsetof(ngx_http_headers_in_t, cookies)
+#if (NGX_HTTP_X_FORWARDED_FOR)
+            || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
+#endif
+           )
+        {
+            a = (ngx_array_t *) ((u_char *) &r->headers_in + hh->offset);
+            hp = a->elts;
+
+            for (i = 0; i < a->nelts; i++) {
+                if (hp[i] == h) {
+                    ngx_memmove(&hp[i], &hp[i + 1],
+                                (a->nelts - i - 1) * sizeof(ngx_table_elt_t *));
+                    a->nelts--;
+                    break;
+                }
+            }
+
+            continue;
+        }
+#endif
+
+        hp = (ngx_table_elt_t **) ((u_char *) &r->headers_in + hh->offset);
+
+        if (*hp == h) {
+#if (nginx_version >= 1023000)
+            *hp = h->next;
+#else
+            *hp = NULL;
+#endif
+        }
+    }
+
+#if (nginx_version >= 1023000)
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        e = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (e[i].next == h) {
+                e[i].next = h->next;
+            }
+        }
+    }
+#endif
 }
 
 

@@ -215,6 +215,10 @@ ngx_int_t ngx_http_privacy_set_cookie(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *value, time_t max_age);
 ngx_table_elt_t *ngx_http_privacy_cookie_header(ngx_http_request_t *r,
     ngx_uint_t n);
+ngx_int_t ngx_http_privacy_remove_header(ngx_http_request_t *r,
+    ngx_list_part_t *part, ngx_uint_t i);
+ngx_int_t ngx_http_privacy_remove_header_elt(ngx_http_request_t *r,
+    ngx_table_elt_t *h);
 ngx_int_t ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_array_t *names, ngx_uint_t n);
 char *ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd,

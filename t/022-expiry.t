@@ -322,7 +322,7 @@ Cookie: _ga=1
 
 
 
-=== TEST 20: deletions go out on 304 Not Modified
+=== TEST 20: deletions go out on 304 Not Modified (a visitor who refused)
 --- config eval
 $::Std . q{
     location /t/ { alias $TEST_NGINX_SERVER_ROOT/html/; if_modified_since before; }
@@ -332,9 +332,9 @@ $::Std . q{
 hello
 --- request
 GET /t/page.txt
---- more_headers
-Cookie: _ga=1
-If-Modified-Since: Thu, 31 Dec 2037 23:59:59 GMT
+--- more_headers eval
+"Cookie: _ga=1; privacy_consent=$::T_NONE
+If-Modified-Since: Thu, 31 Dec 2037 23:59:59 GMT"
 --- error_code: 304
 --- response_headers eval
 "Set-Cookie: _ga=; $::X"
