@@ -50,7 +50,9 @@ cat <<MSG
 
   The demo site: http://127.0.0.1:$port/
   What the application receives: http://127.0.0.1:$port/app/
-  Your decision as JSON: http://127.0.0.1:$port/privacy/consent
+  Privacy settings: http://127.0.0.1:$port/privacy/consent
+    (curl -H 'Accept: application/json' gets the decision as JSON)
+  The same page under a strict CSP: http://127.0.0.1:$port/strict/
   The records in Redis: redis-cli -p $redis_port XRANGE privacy:log - +
 
   Ctrl-C stops nginx and Redis.
