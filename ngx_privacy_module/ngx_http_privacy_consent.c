@@ -978,9 +978,17 @@ ngx_http_privacy_consent_recorded(void *data, ngx_int_t rc, void *reply)
     c = r->connection;
 
     if (rc != NGX_OK) {
+        /*
+         * on a timeout or a lost connection Redis may still run the
+         * transaction it received: the record then exists for a decision
+         * that was never acted on (docs/redis.md)
+         */
         ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                      "privacy: consent %V not recorded in Redis, "
-                      "answering 503 and granting nothing", &cs->id);
+                      "privacy: consent %V not acknowledged by Redis (%s), "
+                      "answering 503 and granting nothing; a record may "
+                      "still appear if Redis received it", &cs->id,
+                      rc == NGX_HTTP_PRIVACY_REDIS_TIMEOUT ? "timeout"
+                                                           : "error");
 
         ngx_http_privacy_metric_redis_error();
 

@@ -151,7 +151,7 @@ Content-Type: application/x-www-form-urlencoded
 --- response_headers
 ! Set-Cookie
 --- error_log
-not recorded in Redis
+not acknowledged by Redis
 
 
 

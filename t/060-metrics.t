@@ -462,7 +462,7 @@ Origin: http://localhost
 Content-Type: application/x-www-form-urlencoded
 --- error_code: 503
 --- error_log
-not recorded in Redis
+not acknowledged by Redis
 
 
 
