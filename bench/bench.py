@@ -55,9 +55,9 @@ POOL_PORTS = (19640, 19641)
 PROFILES = {
     #            wrk rounds, seconds per run, warm-up, callgrind requests,
     #            memory run requests
-    "full": dict(rounds=5, seconds=10, warmup=2, callgrind=2000,
+    "full": dict(rounds=8, seconds=5, warmup=2, callgrind=2000,
                  memory=1000000, memory_warmup=50000),
-    "quick": dict(rounds=3, seconds=3, warmup=1, callgrind=300,
+    "quick": dict(rounds=3, seconds=2, warmup=1, callgrind=200,
                   memory=100000, memory_warmup=10000),
 }
 
@@ -244,8 +244,8 @@ def variants(ctx):
     return [
         Variant("plain", "static page, privacy off (baseline)", "page",
                 19600, "plain.conf", check=check_plain),
-        Variant("plain_cookie", "static page, privacy off, the consented "
-                "visitor's Cookie header (baseline of the next row)", "page",
+        Variant("plain_cookie", "static page, privacy off, with the "
+                "consent cookie (baseline of the next row)", "page",
                 19606, "plain.conf", headers=consent_hdr, check=check_plain),
         Variant("consented", "privacy on, consented visitor", "page",
                 19601, "privacy-page.conf", headers=consent_hdr,
@@ -275,13 +275,16 @@ def variants(ctx):
                 "header_filter_by_lua", "proxy", 19612, "proxy.conf",
                 params=lua_proxy, lua=True, headers=eight,
                 check=check_proxy(True)),
-        Variant("consent", "consent POST recorded in Redis (64 clients)",
+        Variant("consent", "consent POST, recorded in Redis",
                 "consent", CONSENT_PORT, "consent.conf", method="POST",
                 path="/privacy/consent", headers=post_headers,
                 body=CONSENT_BODY, connections=CONSENT_CONNECTIONS,
                 check=check_consent, module=True),
-        Variant("redis", "redis-benchmark, the same commands (EVALSHA, "
-                "64 clients)", "consent", connections=CONSENT_CONNECTIONS),
+        Variant("redis", "redis-benchmark: the same writes in one script "
+                "(EVALSHA)", "consent", connections=CONSENT_CONNECTIONS),
+        Variant("redis_tx", "the same MULTI ... EXEC from a C client "
+                "(bench/redis_tx.c)", "consent",
+                connections=CONSENT_CONNECTIONS),
     ]
 
 
@@ -290,8 +293,9 @@ def variants(ctx):
 # The module's record (ngx_http_privacy_consent.c): MULTI, XADD <prefix>log
 # MINID ~ <now - retention> * <12 fields>, HSET <prefix>consent:<id>
 # <the same 12 fields>, PEXPIRE <key> <retention>, EXEC; one round trip.
-# redis-benchmark sends one command per request, so the reference runs the
+# redis-benchmark sends one command per request, so its reference runs the
 # same three writes in one script: atomic like MULTI/EXEC, one round trip.
+# bench/redis_tx.c sends the module's very transaction.
 RECORD_SCRIPT = (
     "local f = {unpack(ARGV, 3)} "
     "redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[1], '*', unpack(f)) "
@@ -300,27 +304,72 @@ RECORD_SCRIPT = (
     "return 'OK'")
 
 
-def redis_args(redis):
-    sha = redis.cli("SCRIPT", "LOAD", RECORD_SCRIPT)
-    now_ms = int(time.time() * 1000)
-    retention_ms = 3 * 365 * 86400 * 1000
-    fields = [
-        "id", "__rand_int__" + "0" * 20,
+def record_fields(now_ms, consent_id):
+    """The twelve fields of a record, with values of the module's sizes."""
+    return [
+        "id", consent_id,
         "action", "accept_all",
         "granted", "analytics,marketing",
         "refused", "",
         "policy", "2018-04",
         "time_ms", str(now_ms),
-        "banner_sha256", secrets.token_hex(32),
+        "banner_sha256", "5e" * 32,
         "source", "form",
         "host", "127.0.0.1:%d" % CONSENT_PORT,
         "addr", "127.0.0.0",
         "ua", "",
         "replaces", "",
     ]
-    return ["EVALSHA", sha, "2", "privacy:consent:__rand_int__" + "0" * 20,
-            "privacy:log", str(now_ms - retention_ms), str(retention_ms)] \
-        + fields
+
+
+RETENTION_MS = 3 * 365 * 86400 * 1000
+
+
+def redis_args(redis):
+    """redis-benchmark's arguments: EVALSHA of RECORD_SCRIPT."""
+    sha = redis.cli("SCRIPT", "LOAD", RECORD_SCRIPT)
+    now_ms = int(time.time() * 1000)
+    rand_id = "__rand_int__" + "0" * 20          # 32 characters
+    return ["EVALSHA", sha, "2", "privacy:consent:" + rand_id,
+            "privacy:log", str(now_ms - RETENTION_MS), str(RETENTION_MS)] \
+        + record_fields(now_ms, rand_id)
+
+
+def resp(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a.encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def redis_tx_payload():
+    """The bytes of one record as the module sends it (MULTI, XADD, HSET,
+    PEXPIRE, EXEC); redis_tx puts a fresh id in place of the @s."""
+    now_ms = int(time.time() * 1000)
+    cid = "@" * 32
+    key = "privacy:consent:" + cid
+    fields = record_fields(now_ms, cid)
+    payload = (resp("MULTI")
+               + resp("XADD", "privacy:log", "MINID", "~",
+                      str(now_ms - RETENTION_MS), "*", *fields)
+               + resp("HSET", key, *fields)
+               + resp("PEXPIRE", key, str(RETENTION_MS))
+               + resp("EXEC"))
+    path = os.path.join(WORK, "redis-tx.resp")
+    with open(path, "wb") as f:
+        f.write(payload)
+    return path
+
+
+def build_redis_tx():
+    src = os.path.join(BENCH, "redis_tx.c")
+    exe = os.path.join(WORK, "redis_tx")
+    if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(
+            src):
+        subprocess.run([os.environ.get("CC", "cc"), "-O2", "-std=c99",
+                        "-Wall", "-Wextra", "-o", exe, src], check=True)
+    return exe
 
 
 # --- phases -------------------------------------------------------------------
@@ -350,13 +399,25 @@ def extract_banner(ctx, v):
 
 
 def wrk_once(v, seconds, redis, redis_cmd, redis_n):
+    """One run; with the CPU time the server process used per request:
+    the nginx worker, or redis-server for the redis-benchmark row (and
+    Redis' share of a consent POST)."""
+    pid = redis.proc.pid if v.server is None else v.server.worker_pid()
+    cpu0, rcpu0 = measure.cpu_ticks(pid), measure.cpu_ticks(redis.proc.pid)
     if v.name == "redis":
         res = measure.run_redis_benchmark(REDIS_PORT, v.connections,
-                                          redis_n, redis_cmd)
+                                          redis_n[v.name], redis_cmd[0])
+    elif v.name == "redis_tx":
+        res = measure.run_redis_tx(redis_cmd[1], REDIS_PORT, v.connections,
+                                   redis_n[v.name], redis_cmd[2])
     else:
         res = measure.run_wrk(v.port, v.path, v.connections, seconds,
                               v.method, v.headers, v.body)
+    res["cpu_us"] = measure.ticks_us(measure.cpu_ticks(pid) - cpu0) \
+        / res["requests"]
     if v.group == "consent":
+        res["redis_cpu_us"] = measure.ticks_us(
+            measure.cpu_ticks(redis.proc.pid) - rcpu0) / res["requests"]
         redis.cli("FLUSHALL")         # keeps Redis' memory bounded
     if res["problems"]:
         raise RuntimeError("%s: %s" % (v.name, "; ".join(res["problems"])))
@@ -364,22 +425,26 @@ def wrk_once(v, seconds, redis, redis_cmd, redis_n):
 
 
 def throughput(vs, prof, redis):
-    redis_cmd = redis_args(redis)
-    redis_n = 20000
+    # the two Redis references run a number of transactions, not a time:
+    # N is set from the previous run's rate
+    redis_cmd = (redis_args(redis), build_redis_tx(), redis_tx_payload())
+    redis_n = {"redis": 20000, "redis_tx": 20000}
     log("warm-up")
     for v in vs:
         res = wrk_once(v, prof["warmup"], redis, redis_cmd, redis_n)
-        if v.name == "redis":
-            redis_n = max(10000, int(res["rps"] * prof["seconds"]))
+        if v.name in redis_n:
+            redis_n[v.name] = max(10000, int(res["rps"] * prof["seconds"]))
     runs = {v.name: [] for v in vs}
     for rnd in range(1, prof["rounds"] + 1):
         for v in vs:
             res = wrk_once(v, prof["seconds"], redis, redis_cmd, redis_n)
-            if v.name == "redis":
-                redis_n = max(10000, int(res["rps"] * prof["seconds"]))
+            if v.name in redis_n:
+                redis_n[v.name] = max(10000,
+                                      int(res["rps"] * prof["seconds"]))
             runs[v.name].append(res)
-            log("round %d/%d %-16s %9.0f req/s  p99 %6.2f ms"
-                % (rnd, prof["rounds"], v.name, res["rps"], res["p99_ms"]))
+            log("round %d/%d %-16s %9.0f req/s  p99 %6.2f ms  %5.1f us CPU"
+                % (rnd, prof["rounds"], v.name, res["rps"], res["p99_ms"],
+                   res["cpu_us"]))
     return runs
 
 
@@ -390,7 +455,7 @@ def instructions(ctx, vs, prof):
     n = prof["callgrind"]
     res = {}
     for v in vs:
-        if v.name == "redis":
+        if v.conf is None:
             continue
         server = v.nginx(ctx, name="cg-" + v.name)
         load = None
@@ -420,7 +485,7 @@ def instructions(ctx, vs, prof):
         }
         log("callgrind %-16s %9.0f instructions/request (%.0fs)"
             % (v.name, res[v.name]["per_request"], time.time() - t0))
-    return res
+    return res, dict(measure.OBJECTS)
 
 
 def memory(ctx, prof, redis):
@@ -603,7 +668,8 @@ def main():
             if v.server:
                 v.server.stop()
 
-        results["callgrind"] = instructions(ctx, vs, prof)
+        results["callgrind"], results["objects"] = instructions(ctx, vs,
+                                                                prof)
         results["memory"] = memory(ctx, prof, redis)
     finally:
         servers.stop_all()

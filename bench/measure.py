@@ -142,6 +142,19 @@ def run_redis_benchmark(port, clients, n, args):
             "command": " ".join(cmd[:9] + ["EVALSHA", "..."])}
 
 
+def run_redis_tx(exe, port, clients, n, payload):
+    out = subprocess.run([exe, str(port), str(clients), str(n), payload, "5"],
+                         capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        raise RuntimeError("redis_tx failed:\n%s%s" % (out.stdout,
+                                                       out.stderr))
+    f = out.stdout.split()
+    row = dict(zip(f[0::2], f[1::2]))
+    return {"rps": float(row["rps"]), "p99_ms": float(row["p99_ms"]),
+            "requests": n, "problems": [],
+            "command": "redis_tx %d %d %d" % (port, clients, n)}
+
+
 # --- callgrind -----------------------------------------------------------
 
 EPOLL_WAIT = ("232", "281")    # epoll_wait, epoll_pwait on x86_64
@@ -187,7 +200,7 @@ def callgrind_run(server, out, load=None, n=0):
     function sending n requests) when given, idle, SIGQUIT.  Returns the
     total instruction count (Ir) of the run."""
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-           "--dump-line=no", "--compress-strings=no"] + \
+           "--dump-line=no"] + \
         server.command(single=True)
     log = open(out + ".log", "w")
     proc = subprocess.Popen(cmd, stdout=log, stderr=log)
@@ -215,11 +228,12 @@ _ANNOTATE_LINE = re.compile(r"^\s*([\d,]+)\s+(?:\([\s\d.]+%\)\s+)?(\S.*)$")
 def annotate(path, inclusive=False):
     """{function: Ir} from callgrind_annotate.  A function is its name, and
     "name [object]" for the unnamed ones (addresses in stripped objects);
-    the entries of one function from several source files (inlined
-    headers) are added up.  OBJECTS maps names to their object."""
+    the self costs of one function's entries (several source files,
+    inlined headers) are added up.  OBJECTS maps names to their object."""
     cmd = ["callgrind_annotate", "--threshold=100",
            "--inclusive=" + ("yes" if inclusive else "no"), path]
-    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    out = subprocess.run(cmd, capture_output=True, text=True,
+                         check=True).stdout
     funcs = {}
     started = False
     for line in out.splitlines():
@@ -241,7 +255,13 @@ def annotate(path, inclusive=False):
             name = "%s [%s]" % (name, obj)
         elif obj:
             OBJECTS[name] = obj
-        funcs[name] = funcs.get(name, 0) + int(m.group(1).replace(",", ""))
+        ir = int(m.group(1).replace(",", ""))
+        if inclusive:
+            # callgrind_annotate also lists a "???:name" entry for calls
+            # it cannot place in a file, with the same inclusive cost
+            funcs[name] = max(funcs.get(name, 0), ir)
+        else:
+            funcs[name] = funcs.get(name, 0) + ir
     return funcs
 
 
@@ -255,6 +275,17 @@ def per_request_profile(loaded, idle, n):
 
 
 # --- memory ---------------------------------------------------------------
+
+def cpu_ticks(pid):
+    """User + system CPU time of a process, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])      # utime, stime
+
+
+def ticks_us(ticks):
+    return ticks * 1e6 / os.sysconf("SC_CLK_TCK")
+
 
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:

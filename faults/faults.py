@@ -1228,7 +1228,7 @@ class Run:
         per = collections.Counter((r.scenario, r.status or "no answer")
                                   for _, r, _ in self.orphans)
         if self.orphans:
-            logged = set(re.findall(r"consent ([0-9a-f]{32}) not recorded",
+            logged = set(re.findall(r"consent ([0-9a-f]{32}) not acknowledged",
                                     self.nginx.error_log()))
             n = sum(1 for rid, _, _ in self.orphans if rid in logged)
             lines.append("  %d of them logged by nginx as \"consent <id> not "

@@ -46,12 +46,15 @@ fi
 binary=$out/nginx/sbin/nginx
 module=$out/build/ngx_http_privacy_module.so
 
-# the binary itself: built once per configuration (build-module.sh
-# reconfigures, and so rebuilds, when the arguments change)
-if [ ! -x "$binary" ] || [ "$out/build/.configured" -nt "$binary" ]; then
+# the binary itself: built once per set of configure arguments.  A change
+# to the module's config reconfigures the tree but not the binary, which
+# does not contain the module (and whose module signature stays the same).
+if [ ! -x "$binary" ] || ! cmp -s "$out/build/.configured" "$out/.binary"
+then
     make -s -C "$out/build/nginx" -j"$(nproc)" >"$out/nginx-build.log" 2>&1 \
         || { tail -30 "$out/nginx-build.log"; exit 1; }
     make -s -C "$out/build/nginx" install >>"$out/nginx-build.log" 2>&1
+    cp "$out/build/.configured" "$out/.binary"
 fi
 
 "$binary" -v 2>&1 | grep -q "nginx/$nginx_ver" || {
@@ -81,12 +84,17 @@ EOF
 # clang's runtime reads both variables and the last log_path wins: each
 # names its own, in the same directory
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$logs/asan"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# UBSAN_HALT=0 lets nginx carry on after a UBSan report, to collect every
+# distinct report of a run in one go; the run fails all the same
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=${UBSAN_HALT:-1}"
 UBSAN_OPTIONS+=":log_path=$logs/ubsan:suppressions=$out/ubsan.supp"
 
 # our own ports and server root: other suites may run at the same time
 export TEST_NGINX_PORT=${TEST_NGINX_PORT:-19700}
 export TEST_NGINX_REDIS_PORT=${TEST_NGINX_REDIS_PORT:-16450}
+# a port where no Redis listens (t/031), set here: the suite's default,
+# the Redis port + 1, may be another run's Redis (valgrind.sh: 16452)
+export TEST_NGINX_DEAD_REDIS_PORT=${TEST_NGINX_DEAD_REDIS_PORT:-16451}
 export TEST_NGINX_SERVROOT=${TEST_NGINX_SERVROOT:-$out/servroot}
 export TEST_NGINX_PRIVACY_MINT=$top/build/unit/privacy-mint
 
@@ -94,13 +102,26 @@ status=0
 "$top/tools/with-redis.sh" "$top/tools/prove.sh" "$binary" "$module" "$@" \
     || status=$?
 
-reports=$(find "$logs" -type f \( -name 'asan.*' -o -name 'ubsan.*' \))
+# one process per file, and the same report from many processes: print
+# each distinct report (by its SUMMARY line) once, with its count
+reports=$(find "$logs" -type f \( -name 'asan.*' -o -name 'ubsan.*' \) \
+          | sort)
 if [ -n "$reports" ]; then
+    declare -A seen=()
     for f in $reports; do
-        echo "==== $f"
-        cat "$f"
+        key=$(grep -m 1 '^SUMMARY' "$f" || echo "$f")
+        if [ -z "${seen[$key]:-}" ]; then
+            echo "==== $f"
+            cat "$f"
+            seen[$key]=0
+        fi
+        seen[$key]=$(( seen[$key] + 1 ))
     done
-    echo "asan: $(echo "$reports" | wc -l) sanitizer report(s)," \
+    echo "==== sanitizer reports (processes, report):"
+    for key in "${!seen[@]}"; do
+        echo "${seen[$key]} $key"
+    done
+    echo "asan: $(echo "$reports" | wc -l) sanitizer report file(s)," \
          "see $logs" >&2
     exit 1
 fi

@@ -43,14 +43,17 @@ export PRIVACY_HIREDIS_LIB=$out/hiredis/libhiredis.a
     --prefix="$out/nginx" --with-compat --with-debug --with-threads \
     --with-http_ssl_module --with-http_v2_module --with-http_sub_module \
     --with-http_addition_module --with-http_gunzip_module \
-    --with-http_realip_module \
+    --with-http_realip_module --with-http_auth_request_module \
+    --with-http_stub_status_module --with-http_dav_module \
+    --with-http_slice_module \
     --with-cc-opt='-g -O2 -fPIC -Wextra' --with-ld-opt='-fPIC'
 
-# the binary itself: built once
-if [ ! -x "$out/nginx/sbin/nginx" ]; then
+# the binary itself: built again only when its configure arguments change
+if ! cmp -s "$out/build/.configured" "$out/nginx/.configured"; then
     make -s -C "$out/build/nginx" -j"$(nproc)" >"$out/nginx-build.log" 2>&1 \
         || { tail -30 "$out/nginx-build.log"; exit 1; }
     make -s -C "$out/build/nginx" install >>"$out/nginx-build.log" 2>&1
+    cp "$out/build/.configured" "$out/nginx/.configured"
 fi
 
 if ! "$out/nginx/sbin/nginx" -v 2>&1 | grep -q "nginx/$nginx_ver"; then
