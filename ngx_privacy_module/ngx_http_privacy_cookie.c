@@ -32,7 +32,23 @@ static ngx_int_t ngx_http_privacy_add_set_cookie(ngx_http_request_t *r,
     u_char *data, size_t len);
 
 
+#define NGX_HTTP_PRIVACY_NAME_CACHE  256
+#define NGX_HTTP_PRIVACY_NAME_MAX    46
+
+
+typedef struct {
+    ngx_http_privacy_categories_t  *categories;
+    ngx_int_t                       category;
+    u_char                          len;
+    u_char                          name[NGX_HTTP_PRIVACY_NAME_MAX];
+} ngx_http_privacy_name_cache_t;
+
+
 static ngx_str_t  ngx_http_privacy_set_cookie_key = ngx_string("Set-Cookie");
+
+/* cookie name -> category, per worker (see ngx_http_privacy_cookie_category) */
+static ngx_http_privacy_name_cache_t
+    ngx_http_privacy_name_categories[NGX_HTTP_PRIVACY_NAME_CACHE];
 
 
 /* privacy_category NAME [essential] PATTERN ... */
@@ -322,19 +338,52 @@ ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
 }
 
 
-/* the category index of a cookie, -1 when no category names it */
+/*
+ * The category index of a cookie, -1 when no category names it.  The
+ * names a site's visitors send are few and repeat on every request: the
+ * answers are kept per worker, so a regular expression runs once per name
+ * and category list rather than on every request.
+ */
 
 ngx_int_t
 ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
     u_char *name, size_t len)
 {
-    int  n;
+    int                              n;
+    ngx_uint_t                       key;
+    ngx_http_privacy_name_cache_t   *e;
 
     if (plcf->categories == NULL) {
         return -1;
     }
 
+    e = NULL;
+
+    if (len <= NGX_HTTP_PRIVACY_NAME_MAX) {
+        key = ngx_hash_key(name, len);
+        e = &ngx_http_privacy_name_categories[key % NGX_HTTP_PRIVACY_NAME_CACHE];
+
+        if (e->categories == plcf->categories
+            && e->len == len
+            && ngx_memcmp(e->name, name, len) == 0)
+        {
+            return e->category;
+        }
+    }
+
     n = privacy_match_category(&plcf->categories->matcher, name, len);
+
+    if (n == PRIVACY_MATCH_ERROR) {
+        /* not kept: the next request tries the expression again */
+        return -1;
+    }
+
+    if (e) {
+        e->categories = plcf->categories;
+        e->len = len;
+        ngx_memcpy(e->name, name, len);
+        e->category = n >= 0 ? n : -1;
+    }
 
     return n >= 0 ? n : -1;
 }
