@@ -17,7 +17,7 @@
 
 typedef struct {
     privacy_banner_t                 matcher;
-    ngx_http_privacy_banner_lang_t  *banner;       /* in the visitor's language */
+    ngx_http_privacy_banner_lang_t  *banner;       /* the visitor's language */
     ngx_str_t                        return_path;  /* HTML-escaped */
     ngx_uint_t                       done;         /* unsigned: 1 */
 } ngx_http_privacy_banner_ctx_t;

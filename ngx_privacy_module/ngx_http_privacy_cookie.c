@@ -361,7 +361,8 @@ ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
 
     if (len <= NGX_HTTP_PRIVACY_NAME_MAX) {
         key = ngx_hash_key(name, len);
-        e = &ngx_http_privacy_name_categories[key % NGX_HTTP_PRIVACY_NAME_CACHE];
+        e = &ngx_http_privacy_name_categories[key
+                                              % NGX_HTTP_PRIVACY_NAME_CACHE];
 
         if (e->categories == plcf->categories
             && e->len == len
@@ -780,7 +781,10 @@ ngx_http_privacy_headers_moved(ngx_http_request_t *r, u_char *from,
     ngx_array_t        *a;
 #endif
 
-#define ngx_http_privacy_follow(hp)                                              if ((u_char *) *(hp) >= from && (u_char *) *(hp) < to) {                         *(hp) -= 1;                                                              }
+#define ngx_http_privacy_follow(hp)                                          \
+    if ((u_char *) *(hp) >= from && (u_char *) *(hp) < to) {                 \
+        *(hp) -= 1;                                                          \
+    }
 
     for (hh = ngx_http_headers_in; hh->name.len; hh++) {
 

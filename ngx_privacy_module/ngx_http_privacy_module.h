@@ -49,7 +49,7 @@ typedef struct {
  * every consent token so that a token from another list is not honoured.
  */
 typedef struct {
-    ngx_array_t                     categories;   /* ngx_http_privacy_category_t */
+    ngx_array_t                     categories;   /* of the directives */
     ngx_array_t                     exact;        /* privacy_match_name_t */
     ngx_array_t                     regex;        /* privacy_match_regex_t */
     privacy_matcher_t               matcher;
@@ -140,7 +140,7 @@ typedef struct {
 
 
 typedef struct {
-    void                           *redis;       /* ngx_http_privacy_redis_conf_t */
+    void                           *redis;       /* the Redis layer's */
     ngx_uint_t                      endpoints;   /* consent endpoints */
 } ngx_http_privacy_main_conf_t;
 
