@@ -19,8 +19,13 @@ typedef struct {
     privacy_banner_t                 matcher;
     ngx_http_privacy_banner_lang_t  *banner;       /* the visitor's language */
     ngx_str_t                        return_path;  /* HTML-escaped */
+    u_char                          *chunk;        /* read from a file */
     ngx_uint_t                       done;         /* unsigned: 1 */
 } ngx_http_privacy_banner_ctx_t;
+
+
+/* what is read of a file at a time while looking for the body tag */
+#define NGX_HTTP_PRIVACY_CHUNK  4096
 
 
 static ngx_int_t ngx_http_privacy_banner_splice(ngx_http_request_t *r,
@@ -31,6 +36,8 @@ static ngx_chain_t **ngx_http_privacy_banner_link(ngx_http_request_t *r,
     ngx_chain_t **ll, ngx_buf_t *b);
 static ngx_chain_t **ngx_http_privacy_banner_rest(ngx_http_request_t *r,
     ngx_chain_t **ll, ngx_buf_t *b);
+static ngx_int_t ngx_http_privacy_banner_file(ngx_http_request_t *r,
+    ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, ngx_chain_t ***llp);
 static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll);
 
@@ -141,7 +148,13 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
 
     ctx->banner = bctx;
 
-    r->filter_need_in_memory = 1;
+    /*
+     * body_start reads a file only up to the tag and sends the rest with
+     * sendfile; body_end looks at every byte, so the page comes in memory
+     */
+    if (plcf->banner_position == PRIVACY_BANNER_BODY_END) {
+        r->filter_need_in_memory = 1;
+    }
 
     ngx_http_clear_content_length(r);
     ngx_http_clear_accept_ranges(r);
@@ -223,6 +236,19 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
     for ( /* void */ ; in; in = in->next) {
 
         b = in->buf;
+
+        if (!bctx->done && b->in_file && !ngx_buf_in_memory(b)
+            && b->file_pos < b->file_last)
+        {
+            /* a file, sent with sendfile: read only up to the body tag */
+            if (ngx_http_privacy_banner_file(r, bctx, b, &ll) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+            if (bctx->done) {
+                continue;
+            }
+        }
 
         if (bctx->done || !ngx_buf_in_memory(b) || ngx_buf_size(b) == 0) {
             last = b->last_buf || b->last_in_chain;
@@ -397,6 +423,98 @@ finish:
     b->last_in_chain = 0;
     b->flush = 0;
 
+    return NGX_OK;
+}
+
+
+/*
+ * A buffer in a file (a static page with sendfile, a proxied page in a
+ * temporary file): its bytes are read in small chunks only until the body
+ * tag is found, and the page goes out as two file ranges around the
+ * banner, without a copy.  Only body_start comes here: body_end needs
+ * the page in memory (see ngx_http_privacy_banner_header()).
+ */
+
+static ngx_int_t
+ngx_http_privacy_banner_file(ngx_http_request_t *r,
+    ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, ngx_chain_t ***llp)
+{
+    off_t                     pos, at;
+    size_t                    size;
+    ssize_t                   n;
+    ngx_buf_t                *head;
+    privacy_banner_result_t   res;
+
+    if (bctx->chunk == NULL) {
+        bctx->chunk = ngx_pnalloc(r->pool, NGX_HTTP_PRIVACY_CHUNK);
+        if (bctx->chunk == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    for (pos = b->file_pos; pos < b->file_last; pos += n) {
+
+        size = (size_t) ngx_min(b->file_last - pos, NGX_HTTP_PRIVACY_CHUNK);
+
+        n = ngx_read_file(b->file, bctx->chunk, size, pos);
+
+        if (n == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (n == 0) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "privacy banner: \"%s\" ends before %O",
+                          b->file->name.data, b->file_last);
+            return NGX_ERROR;
+        }
+
+        privacy_banner_scan(&bctx->matcher, bctx->chunk, n, &res);
+
+        if (!res.found) {
+            continue;
+        }
+
+        at = pos + res.pass;
+
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy banner inserted at file offset %O", at);
+
+        if (at > b->file_pos) {
+            head = ngx_calloc_buf(r->pool);
+            if (head == NULL) {
+                return NGX_ERROR;
+            }
+
+            ngx_memcpy(head, b, sizeof(ngx_buf_t));
+            head->file_last = at;
+            head->shadow = NULL;
+            head->recycled = 0;
+            head->flush = 0;
+            head->last_buf = 0;
+            head->last_in_chain = 0;
+            head->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
+
+            *llp = ngx_http_privacy_banner_link(r, *llp, head);
+            if (*llp == NULL) {
+                return NGX_ERROR;
+            }
+        }
+
+        *llp = ngx_http_privacy_banner_chain(r, bctx, *llp);
+        if (*llp == NULL) {
+            return NGX_ERROR;
+        }
+
+        b->file_pos = at;
+        bctx->done = 1;
+
+        *llp = ngx_http_privacy_banner_rest(r, *llp, b);
+
+        return *llp ? NGX_OK : NGX_ERROR;
+    }
+
+    /* not in this buffer: it goes as it is, the matcher saw its bytes */
     return NGX_OK;
 }
 

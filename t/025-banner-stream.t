@@ -41,6 +41,8 @@ our $Files = [
     ['endbody.html', "<body><p>x</p></body"],
     ['falseend.html', "<body><p>x</p></bold></body-x></body>"],
     ['big.html', $Big],
+    # the tag across the first 4096-byte boundary of a file read in chunks
+    ['cross4k.html', page(4096 - length($Head) - 3)],
 ];
 
 our $Config = $Std . q{
@@ -420,3 +422,34 @@ $::Std . q{
 [error]
 [alert]
 
+
+
+=== TEST 29: sendfile on: the body tag across a 4 KB boundary of the file
+--- request
+GET /s41/cross4k.html
+--- response_body eval: ::start(4096 - length($::Head) - 3)
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 30: sendfile on: 80 KB before the tag, 80 KB after it
+--- request
+GET /s41/big.html
+--- response_body eval
+my $b = $::Big; $b =~ s/\Q$::Tag\E/$::Tag\[B\]/; $b
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 31: sendfile on: no body tag, the page unchanged
+--- request
+GET /s41/nobody.html
+--- response_body
+<html><p>no body tag</p></html>
+--- no_error_log
+[error]
+[alert]
