@@ -498,7 +498,10 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
         }
 
         fill = (i == 0) ? &policy_url : (i == 1) ? &consent_url : &inputs;
-        buf = ngx_cpymem(buf, fill->data, fill->len);
+
+        if (fill->len) {
+            buf = ngx_cpymem(buf, fill->data, fill->len);
+        }
     }
 
     part = ngx_array_push(*parts);

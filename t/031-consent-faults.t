@@ -4,6 +4,7 @@
 # an nginx reload.  Redis is stopped, paused past the timeout (SIGSTOP) and
 # made to refuse nginx's (missing) password.
 
+# serial: stops, locks and fills the shared Redis
 use lib 't/inc';
 use PrivacyTest;
 use Test::Nginx::Socket 'no_plan';

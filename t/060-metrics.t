@@ -4,6 +4,7 @@
 # tokens for each reason and record consents; the later ones read the
 # counters back.  Redis is paused at the end for a failed recording.
 
+# serial: stops, locks and fills the shared Redis
 use lib 't/inc';
 use PrivacyTest;
 use Test::Nginx::Socket 'no_plan';

@@ -32,7 +32,21 @@ fi
 lib=$top/t/lib:$top/t/inc
 
 cd "$top"
-if [ $# -eq 0 ]; then
-    set -- -r t
+export PERL5LIB=$lib${PERL5LIB:+:$PERL5LIB}
+
+if [ $# -gt 0 ]; then
+    exec prove "$@"
 fi
-PERL5LIB=$lib${PERL5LIB:+:$PERL5LIB} exec prove "$@"
+
+# The whole suite: two at a time, each file on its own port and servroot,
+# except the files marked "# serial:", which stop or lock the shared Redis
+# and so run alone, after the others.
+serial=$(grep -l '^# serial:' t/*.t || true)
+parallel=$(ls t/*.t | grep -vxF -f <(printf '%s\n' $serial) || true)
+
+rc=0
+TEST_NGINX_RANDOMIZE=1 prove -j"${PROVE_JOBS:-2}" $parallel || rc=$?
+if [ -n "$serial" ]; then
+    prove $serial || rc=$?
+fi
+exit $rc
