@@ -75,8 +75,6 @@ static ngx_int_t ngx_http_privacy_decision_json(ngx_http_request_t *r,
     privacy_token_t *token, ngx_array_t *history, ngx_str_t *out);
 static size_t ngx_http_privacy_names(ngx_http_privacy_loc_conf_t *plcf,
     uint32_t mask, u_char *buf, const char *sep, ngx_uint_t quote);
-static ngx_int_t ngx_http_privacy_consent_send(ngx_http_request_t *r,
-    ngx_uint_t status, ngx_str_t *type, ngx_str_t *body);
 static ngx_int_t ngx_http_privacy_consent_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *reason);
 static void ngx_http_privacy_consent_cleanup(void *data);
@@ -264,18 +262,18 @@ ngx_http_privacy_consent_handler(ngx_http_request_t *r)
             && ngx_strncmp(r->uri.data + len, "/banner.css",
                            sizeof("/banner.css") - 1) == 0)
         {
-            return ngx_http_privacy_consent_send(r, NGX_HTTP_OK,
-                                             &ngx_http_privacy_css_type,
-                                             &ngx_http_privacy_banner_css);
+            return ngx_http_privacy_send(r, NGX_HTTP_OK,
+                                         &ngx_http_privacy_css_type,
+                                         &ngx_http_privacy_banner_css);
         }
 
         if (r->uri.len - len == sizeof("/banner.js") - 1
             && ngx_strncmp(r->uri.data + len, "/banner.js",
                            sizeof("/banner.js") - 1) == 0)
         {
-            return ngx_http_privacy_consent_send(r, NGX_HTTP_OK,
-                                             &ngx_http_privacy_js_type,
-                                             &ngx_http_privacy_banner_js);
+            return ngx_http_privacy_send(r, NGX_HTTP_OK,
+                                         &ngx_http_privacy_js_type,
+                                         &ngx_http_privacy_banner_js);
         }
 
         return NGX_HTTP_NOT_FOUND;
@@ -1109,8 +1107,8 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
 
         ngx_str_set(&body, "");
 
-        return ngx_http_privacy_consent_send(r, NGX_HTTP_SEE_OTHER, NULL,
-                                             &body);
+        return ngx_http_privacy_send(r, NGX_HTTP_SEE_OTHER, NULL,
+                                     &body);
     }
 
     if (ngx_http_privacy_decision_json(r, plcf, 1, &cs->token, NULL, &body)
@@ -1119,8 +1117,8 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_privacy_consent_send(r, NGX_HTTP_OK,
-                                         &ngx_http_privacy_json_type, &body);
+    return ngx_http_privacy_send(r, NGX_HTTP_OK,
+                                 &ngx_http_privacy_json_type, &body);
 }
 
 
@@ -1177,9 +1175,9 @@ ngx_http_privacy_consent_get(ngx_http_request_t *r,
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        return ngx_http_privacy_consent_send(r, NGX_HTTP_OK,
-                                             &ngx_http_privacy_html_type,
-                                             &body);
+        return ngx_http_privacy_send(r, NGX_HTTP_OK,
+                                     &ngx_http_privacy_html_type,
+                                     &body);
     }
 
     if (ngx_http_privacy_decision_json(r, cs->plcf, ctx->decided,
@@ -1189,8 +1187,8 @@ ngx_http_privacy_consent_get(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_privacy_consent_send(r, NGX_HTTP_OK,
-                                         &ngx_http_privacy_json_type, &body);
+    return ngx_http_privacy_send(r, NGX_HTTP_OK,
+                                 &ngx_http_privacy_json_type, &body);
 }
 
 
@@ -1354,8 +1352,8 @@ ngx_http_privacy_consent_history_reply(void *data, ngx_int_t rc,
         goto done;
     }
 
-    rc = ngx_http_privacy_consent_send(r, NGX_HTTP_OK,
-                                       &ngx_http_privacy_json_type, &body);
+    rc = ngx_http_privacy_send(r, NGX_HTTP_OK,
+                               &ngx_http_privacy_json_type, &body);
 
 done:
 
@@ -1508,51 +1506,6 @@ ngx_http_privacy_names(ngx_http_privacy_loc_conf_t *plcf, uint32_t mask,
 }
 
 
-static ngx_int_t
-ngx_http_privacy_consent_send(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_str_t *type, ngx_str_t *body)
-{
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
-
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = body->len;
-
-    if (type) {
-        r->headers_out.content_type = *type;
-        r->headers_out.content_type_len = type->len;
-        r->headers_out.content_type_lowcase = NULL;
-    }
-
-    if (body->len == 0) {
-        r->header_only = 1;
-    }
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
-
-    b->pos = body->data;
-    b->last = body->data + body->len;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
-}
-
-
 /* a clear status and a JSON reason; nothing was changed */
 
 static ngx_int_t
@@ -1594,9 +1547,9 @@ ngx_http_privacy_consent_error(ngx_http_request_t *r, ngx_uint_t status,
         body.len = ngx_snprintf(p, len, ngx_http_privacy_error_page, status,
                                 reason, status) - p;
 
-        return ngx_http_privacy_consent_send(r, status,
-                                             &ngx_http_privacy_html_type,
-                                             &body);
+        return ngx_http_privacy_send(r, status,
+                                     &ngx_http_privacy_html_type,
+                                     &body);
     }
 
     len = sizeof("{\"error\":\"\"}\n") - 1 + ngx_strlen(reason);
@@ -1609,6 +1562,6 @@ ngx_http_privacy_consent_error(ngx_http_request_t *r, ngx_uint_t status,
     body.data = p;
     body.len = ngx_sprintf(p, "{\"error\":\"%s\"}\n", reason) - p;
 
-    return ngx_http_privacy_consent_send(r, status,
-                                         &ngx_http_privacy_json_type, &body);
+    return ngx_http_privacy_send(r, status,
+                                 &ngx_http_privacy_json_type, &body);
 }

@@ -436,7 +436,7 @@ ngx_http_privacy_status_handler(ngx_http_request_t *r)
 {
     ngx_int_t                        rc;
     ngx_buf_t                       *b;
-    ngx_chain_t                      out;
+    ngx_str_t                        body;
     ngx_http_privacy_metrics_ctx_t  *ctx;
 
     static ngx_str_t  type = ngx_string("text/plain; version=0.0.4");
@@ -463,14 +463,8 @@ ngx_http_privacy_status_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = b->last - b->pos;
-    r->headers_out.content_type = type;
-    r->headers_out.content_type_len = type.len;
-    r->headers_out.content_type_lowcase = NULL;
+    body.data = b->pos;
+    body.len = b->last - b->pos;
 
     /* counters are a snapshot: no cache may answer for a later one */
     if (ngx_http_privacy_add_header(r, &ngx_http_privacy_cache_control,
@@ -480,16 +474,7 @@ ngx_http_privacy_status_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_privacy_send(r, NGX_HTTP_OK, &type, &body);
 }
 
 

@@ -175,6 +175,8 @@ extern ngx_module_t  ngx_http_privacy_module;
 ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_read_decision(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+ngx_int_t ngx_http_privacy_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_str_t *body);
 ngx_int_t ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
     ngx_str_t *value);
 ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,

@@ -102,7 +102,7 @@ ngx_http_privacy_status_resource_handler(ngx_http_request_t *r)
     size_t                        len;
     ngx_int_t                     rc;
     ngx_buf_t                    *b;
-    ngx_chain_t                   out;
+    ngx_str_t                     body;
     ngx_http_privacy_ctx_t       *ctx;
     ngx_http_privacy_loc_conf_t  *plcf;
 
@@ -158,15 +158,8 @@ ngx_http_privacy_status_resource_handler(ngx_http_request_t *r)
     *p++ = '}';
     *p++ = LF;
 
-    b->last = p;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = b->last - b->pos;
-    r->headers_out.content_type = type;
-    r->headers_out.content_type_len = type.len;
-    r->headers_out.content_type_lowcase = NULL;
+    body.data = b->pos;
+    body.len = p - b->pos;
 
     if (ngx_http_privacy_add_header(r, &ngx_http_privacy_cache_control,
                                     &ngx_http_privacy_no_store)
@@ -175,14 +168,5 @@ ngx_http_privacy_status_resource_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_privacy_send(r, NGX_HTTP_OK, &type, &body);
 }
