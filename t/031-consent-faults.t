@@ -23,19 +23,6 @@ END {
            . " --no-auth-warning CONFIG SET requirepass '' >/dev/null 2>&1");
 }
 
-sub pause_redis {
-    my ($seconds) = @_;
-    my $pid = redis_pid() or die "no Redis pid file (tools/with-redis.sh)\n";
-    kill 'STOP', $pid or die "cannot stop Redis $pid: $!\n";
-    # resumed by a child even if the block fails; _exit: the child must
-    # not run the runner's END blocks, which stop nginx
-    if (fork() == 0) {
-        select(undef, undef, undef, $seconds);
-        kill 'CONT', $pid;
-        POSIX::_exit(0);
-    }
-}
-
 sub set_password {
     my ($new, $old) = @_;
     my $auth = $old ? "-a $old --no-auth-warning" : '';
@@ -141,7 +128,7 @@ Set-Cookie: privacy_consent=.*
 
 === TEST 4: Redis paused (SIGSTOP) past the timeout: 503, no cookie
 --- init
-main::pause_redis(1.5);
+pause_redis(1.5);
 --- request
 POST /privacy/consent
 action=accept_all

@@ -53,19 +53,6 @@ END {
     }
 }
 
-sub pause_redis {
-    my ($seconds) = @_;
-    my $pid = redis_pid() or die "no Redis pid file (tools/with-redis.sh)\n";
-    kill 'STOP', $pid or die "cannot stop Redis $pid: $!\n";
-    # resumed by a child even if the block fails; _exit: the child must
-    # not run the runner's END blocks, which stop nginx
-    if (fork() == 0) {
-        select(undef, undef, undef, $seconds);
-        kill 'CONT', $pid;
-        POSIX::_exit(0);
-    }
-}
-
 # a regular expression for these lines of the text, whole and in this
 # order, others between them; a qr// line is a pattern
 sub lines_like {
@@ -454,7 +441,7 @@ main::lines_like(
 
 === TEST 23: Redis paused past the timeout: 503, nothing recorded
 --- init
-main::pause_redis(0.8);
+pause_redis(0.8);
 --- request
 POST /privacy/consent
 action=accept_all

@@ -11,9 +11,10 @@ use warnings;
 use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use IO::Socket::INET;
+use POSIX ();
 
 use Exporter 'import';
-our @EXPORT = qw(mint mint_cmd categories_arg redis redis_pid);
+our @EXPORT = qw(mint mint_cmd categories_arg redis redis_pid pause_redis);
 
 my $top = abs_path(dirname(__FILE__) . '/../..');
 
@@ -103,6 +104,21 @@ sub _resp {
     }
     die "Redis: unexpected reply '$line'\n";
 }
+
+# pause_redis(SECONDS): SIGSTOP the suites' Redis, SIGCONT after SECONDS
+sub pause_redis {
+    my ($seconds) = @_;
+    my $pid = redis_pid() or die "no Redis pid file (tools/with-redis.sh)\n";
+    kill 'STOP', $pid or die "cannot stop Redis $pid: $!\n";
+    # resumed by a child even if the block fails; _exit: the child must
+    # not run the runner's END blocks, which stop nginx
+    if (fork() == 0) {
+        select(undef, undef, undef, $seconds);
+        kill 'CONT', $pid;
+        POSIX::_exit(0);
+    }
+}
+
 
 # the pid of the suites' Redis (tools/with-redis.sh), for SIGSTOP tests
 sub redis_pid {
