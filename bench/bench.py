@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True        # no __pycache__ in bench/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import measure                                              # noqa: E402
@@ -152,10 +153,9 @@ class Context:
         self.snippet = snippet
         with open(self.snippet_file, "wb") as f:
             f.write(snippet)
-        text = snippet.decode()
-        assert "'" not in text or True
-        self.params["snippet_quoted"] = text.replace("\\", "\\\\") \
-                                            .replace("'", "\\'")
+        # a single-quoted nginx string
+        self.params["snippet_quoted"] = snippet.decode() \
+            .replace("\\", "\\\\").replace("'", "\\'")
 
 
 # --- what each row must do, checked before it is measured -----------------
@@ -458,7 +458,6 @@ def instructions(ctx, vs, prof):
         if v.conf is None:
             continue
         server = v.nginx(ctx, name="cg-" + v.name)
-        load = None
 
         def load(count, v=v):
             c = measure.Client(v.port)
@@ -526,7 +525,7 @@ def memory(ctx, prof, redis):
         "requests": out["requests"], "seconds": time.time() - t0,
         "rps": out["rps"], "problems": out["problems"],
         "end_kb": measure.rss_kb(pid),
-        "max_kb": max(samples + [res["warm_kb"]]),
+        "max_kb": max(samples + [res["warm_kb"], measure.rss_kb(pid)]),
         "mid_kb": samples[len(samples) // 2] if samples else None,
         "warmup_requests": prof["memory_warmup"],
     })
@@ -548,7 +547,6 @@ def memory(ctx, prof, redis):
         c.close()
         # the connection pool after 1 and after 20 keep-alive requests
         # (the same size: nothing per request lands in it)
-        conn = []
         for k in (1, 20):
             c = measure.Client(port)
             for _ in range(k):
