@@ -721,6 +721,22 @@ failed:
 }
 
 
+/* white space around a value read from a file goes */
+
+void
+ngx_http_privacy_trim(ngx_str_t *s)
+{
+    while (s->len && isspace(s->data[0])) {
+        s->data++;
+        s->len--;
+    }
+
+    while (s->len && isspace(s->data[s->len - 1])) {
+        s->len--;
+    }
+}
+
+
 /* a request header by name, for those r->headers_in has no field for */
 
 ngx_table_elt_t *

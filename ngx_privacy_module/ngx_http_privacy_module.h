@@ -185,6 +185,7 @@ ngx_int_t ngx_http_privacy_wants_json(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_wants_html(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_remote_addr(ngx_http_request_t *r,
     ngx_str_t *addr);
+void ngx_http_privacy_trim(ngx_str_t *s);
 ngx_int_t ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
     ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info);
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,

@@ -378,93 +378,26 @@ static char *
 ngx_http_privacy_redis_password(ngx_conf_t *cf,
     ngx_http_privacy_redis_conf_t *rcf, ngx_str_t *file)
 {
-    char            *rv;
-    u_char          *p, *last;
-    off_t            size;
-    ssize_t          n;
-    ngx_fd_t         fd;
-    ngx_str_t        name;
-    ngx_file_info_t  fi;
+    static ngx_str_t  directive = ngx_string("privacy_redis");
 
-    name = *file;
-
-    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-
-    if (fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "cannot open password_file \"%s\" of the "
-                           "\"privacy_redis\" directive", name.data);
-        return NGX_CONF_ERROR;
-    }
-
-    rv = NGX_CONF_ERROR;
-
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           ngx_fd_info_n " \"%s\" failed", name.data);
-        goto done;
-    }
-
-    size = ngx_file_size(&fi);
-
-    if (size > NGX_HTTP_PRIVACY_REDIS_PASSWORD_MAX) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "password_file \"%s\" of the \"privacy_redis\" "
-                           "directive is too long", name.data);
-        goto done;
-    }
-
-    p = ngx_pnalloc(cf->pool, (size_t) size + 1);
-    if (p == NULL) {
-        goto done;
-    }
-
-    n = ngx_read_fd(fd, p, (size_t) size);
-
-    if (n == -1) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "cannot read password_file \"%s\" of the "
-                           "\"privacy_redis\" directive", name.data);
-        goto done;
-    }
-
-    last = p + n;
-
-    while (p < last && (*p == ' ' || *p == '\t' || *p == CR || *p == LF)) {
-        p++;
-    }
-
-    while (last > p
-           && (last[-1] == ' ' || last[-1] == '\t' || last[-1] == CR
-               || last[-1] == LF))
+    if (ngx_http_privacy_conf_read_file(cf, &directive, file,
+                                        NGX_HTTP_PRIVACY_REDIS_PASSWORD_MAX,
+                                        &rcf->password, NULL)
+        != NGX_OK)
     {
-        last--;
+        return NGX_CONF_ERROR;
     }
 
-    if (p == last) {
+    ngx_http_privacy_trim(&rcf->password);
+
+    if (rcf->password.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "password_file \"%s\" of the \"privacy_redis\" "
-                           "directive is empty", name.data);
-        goto done;
+                           "password_file \"%V\" of the \"privacy_redis\" "
+                           "directive is empty", file);
+        return NGX_CONF_ERROR;
     }
 
-    rcf->password.len = last - p;
-    rcf->password.data = p;
-
-    rv = NGX_CONF_OK;
-
-done:
-
-    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
-                           ngx_close_file_n " \"%s\" failed", name.data);
-    }
-
-    return rv;
+    return NGX_CONF_OK;
 }
 
 

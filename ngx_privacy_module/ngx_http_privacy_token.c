@@ -49,7 +49,6 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_privacy_srv_conf_t *pscf = conf;
 
-    u_char           *start, *end;
     ngx_str_t        *value, content;
     ngx_uint_t        i;
     privacy_key_t    *key, *keys;
@@ -71,23 +70,14 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                            "consent; chmod 600 it", &cmd->name, &value[1]);
     }
 
-    start = content.data;
-    end = content.data + content.len;
+    ngx_http_privacy_trim(&content);
 
-    while (start < end && isspace(*start)) {
-        start++;
-    }
-
-    while (end > start && isspace(end[-1])) {
-        end--;
-    }
-
-    if (end - start < PRIVACY_KEY_MIN_LEN) {
+    if (content.len < PRIVACY_KEY_MIN_LEN) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\": the key in \"%V\" is %z bytes long, it "
+                           "\"%V\": the key in \"%V\" is %uz bytes long, it "
                            "must be at least %d (\"openssl rand -hex 32\" "
                            "makes a good one)", &cmd->name, &value[1],
-                           end - start, PRIVACY_KEY_MIN_LEN);
+                           content.len, PRIVACY_KEY_MIN_LEN);
         return NGX_CONF_ERROR;
     }
 
@@ -103,7 +93,7 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (privacy_key_init(key, start, end - start) != 0) {
+    if (privacy_key_init(key, content.data, content.len) != 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"%V\": cannot derive the key id of \"%V\"",
                            &cmd->name, &value[1]);
