@@ -9,7 +9,6 @@
 #include "ngx_http_privacy_module.h"
 
 #include <sys/stat.h>
-#include <openssl/crypto.h>
 
 
 /*
@@ -32,6 +31,33 @@ typedef struct {
 
 static ngx_http_privacy_verified_t
     ngx_http_privacy_verified[NGX_HTTP_PRIVACY_TOKEN_CACHE];
+
+
+/*
+ * Constant-time equality, eight bytes at a time: the time depends on the
+ * length only, never on where the bytes differ.
+ */
+
+static ngx_uint_t
+ngx_http_privacy_equal(const u_char *a, const u_char *b, size_t len)
+{
+    size_t    i;
+    uint64_t  x, y, diff;
+
+    diff = 0;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        ngx_memcpy(&x, a + i, 8);
+        ngx_memcpy(&y, b + i, 8);
+        diff |= x ^ y;
+    }
+
+    for ( /* void */ ; i < len; i++) {
+        diff |= (uint64_t) (a[i] ^ b[i]);
+    }
+
+    return diff == 0;
+}
 
 
 static privacy_token_status_e ngx_http_privacy_verify(ngx_http_request_t *r,
@@ -227,7 +253,7 @@ ngx_http_privacy_verify(ngx_http_request_t *r,
     }
 
     if (v && v->keys == keys && v->len == value->len
-        && CRYPTO_memcmp(v->value, value->data, value->len) == 0)
+        && ngx_http_privacy_equal(v->value, value->data, value->len))
     {
         *token = v->token;
         rc = PRIVACY_TOKEN_OK;

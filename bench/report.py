@@ -1,0 +1,418 @@
+"""docs/performance.md from the results of bench/bench.py."""
+
+import statistics
+
+MODULE_OBJ = "ngx_http_privacy_module.so"
+
+TITLES = {
+    "page": "Static page (%s bytes of HTML from disk)",
+    "proxy": "Proxied page (a JSON answer with four Set-Cookie; the request "
+             "carries eight cookies)",
+    "consent": "Consent decisions recorded in Redis",
+}
+
+
+def _fmt_int(x):
+    return "{:,.0f}".format(x)
+
+
+def _med(values):
+    return statistics.median(values)
+
+
+def _rows(results):
+    """Per variant: medians, min, max, ratios."""
+    tp = results["throughput"]
+    cg = results["callgrind"]
+    out = {}
+    for v in results["variants"]:
+        runs = tp[v["name"]]
+        rps = [r["rps"] for r in runs]
+        p99 = [r["p99_ms"] for r in runs]
+        cpu = [r["cpu_us"] for r in runs]
+        row = dict(v, rps=_med(rps), rps_min=min(rps), rps_max=max(rps),
+                   p99=_med(p99), p99_min=min(p99), p99_max=max(p99),
+                   cpu=_med(cpu), cpu_min=min(cpu), cpu_max=max(cpu),
+                   instr=cg.get(v["name"], {}).get("per_request"))
+        if "redis_cpu_us" in runs[0]:
+            row["redis_cpu"] = _med([r["redis_cpu_us"] for r in runs])
+        out[v["name"]] = row
+    for row in out.values():
+        base = out[row["baseline"]]
+        # each round runs a variant next to its baseline: the ratio is the
+        # median of the per-round ratios, which cancels slow drifts of the
+        # machine's load; min and max show the spread
+        per_round = [a["rps"] / b["rps"] for a, b in
+                     zip(tp[row["name"]], tp[row["baseline"]])]
+        row["rps_ratio"] = _med(per_round)
+        row["ratio_min"], row["ratio_max"] = min(per_round), max(per_round)
+        cpu_round = [a["cpu_us"] / b["cpu_us"] for a, b in
+                     zip(tp[row["name"]], tp[row["baseline"]])
+                     if a["cpu_us"] and b["cpu_us"]]
+        row["cpu_ratio"] = _med(cpu_round) if cpu_round else None
+        if row["instr"] is not None and base["instr"]:
+            row["instr_ratio"] = row["instr"] / base["instr"]
+            row["instr_delta"] = row["instr"] - base["instr"]
+        else:
+            row["instr_ratio"] = row["instr_delta"] = None
+    return out
+
+
+def _table(rows, group, results):
+    lines = [
+        "| Variant | req/s median [min - max] | ratio, median of rounds "
+        "[min - max] | p99 ms median [min - max] | server CPU us/request "
+        "| CPU ratio | instructions/request | ratio |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows.values():
+        if row["group"] != group:
+            continue
+        base = row["name"] == row["baseline"]
+        instr = "-" if row["instr"] is None else _fmt_int(row["instr"])
+        if row["instr_ratio"] is None:
+            iratio = "-"
+        elif base:
+            iratio = "1.00"
+        else:
+            iratio = "%.2f (%+d)" % (row["instr_ratio"], row["instr_delta"])
+        lines.append(
+            "| %s (c=%d) | %s [%s - %s] | %s | %.2f [%.2f - %.2f] | "
+            "%.1f [%.1f - %.1f] | %s | %s | %s |" % (
+                row["label"], row["connections"],
+                _fmt_int(row["rps"]), _fmt_int(row["rps_min"]),
+                _fmt_int(row["rps_max"]),
+                "1.00" if base else "%.2f [%.2f - %.2f]" % (
+                    row["rps_ratio"], row["ratio_min"], row["ratio_max"]),
+                row["p99"], row["p99_min"], row["p99_max"],
+                row["cpu"], row["cpu_min"], row["cpu_max"],
+                "1.00" if base else ("-" if row["name"] == "consent"
+                                     else "%.2f" % row["cpu_ratio"]),
+                instr, iratio))
+    return "\n".join(lines)
+
+
+def _targets(rows, results):
+    """One row per criterion: what, the limit, the figure, the verdict."""
+    t = []
+
+    def add(what, limit, figure, ok, note=""):
+        t.append((what, limit, figure + (" (%s)" % note if note else ""),
+                  "holds" if ok else "**does not hold**"))
+
+    r = rows["consented"]
+    what = "Consented visitor, static page"
+    add(what, "instructions <= 1.15x plain", "%.3fx" % r["instr_ratio"],
+        r["instr_ratio"] <= 1.15, "%+d over plain with the same Cookie"
+        % r["instr_delta"])
+    add(what, "throughput >= 0.97x", "%.3fx" % r["rps_ratio"],
+        r["rps_ratio"] >= 0.97, "worker CPU/request %.2fx" % r["cpu_ratio"])
+    for name in ("undecided_start", "undecided_end"):
+        r = rows[name]
+        what = "Undecided visitor, banner at body_" + name.split("_")[1]
+        add(what, "instructions <= 1.6x plain", "%.2fx" % r["instr_ratio"],
+            r["instr_ratio"] <= 1.6, "sub_filter %.2fx, Lua %.2fx" % (
+                rows["sub_filter"]["instr_ratio"],
+                rows["lua_body"]["instr_ratio"]))
+        add(what, "throughput >= 0.8x", "%.2fx" % r["rps_ratio"],
+            r["rps_ratio"] >= 0.8, "CPU %.2fx; sub_filter %.2fx, Lua %.2fx"
+            % (r["cpu_ratio"], rows["sub_filter"]["rps_ratio"],
+               rows["lua_body"]["rps_ratio"]))
+    r = rows["proxy_privacy"]
+    what = "Proxied page, trackers blocked both ways"
+    add(what, "<= +3,000 instructions over the plain proxy",
+        "%+d" % r["instr_delta"], r["instr_delta"] <= 3000,
+        "Lua %+d" % rows["proxy_lua"]["instr_delta"])
+    add(what, "throughput >= 0.97x", "%.3fx" % r["rps_ratio"],
+        r["rps_ratio"] >= 0.97, "CPU %.2fx; Lua %.2fx" % (
+            r["cpu_ratio"], rows["proxy_lua"]["rps_ratio"]))
+    r = rows["consent"]
+    what = "Consent POSTs, 64 clients"
+    for k in ("redis", "redis_tx"):
+        if k in rows:
+            ref = rows[k]
+            x = r["rps"] / ref["rps"]
+            add(what, ">= 0.5x the rate of %s" % k, "%.2fx" % x, x >= 0.5,
+                "%s vs %s decisions/s; Redis CPU per decision %.1f vs "
+                "%.1f us" % (_fmt_int(r["rps"]), _fmt_int(ref["rps"]),
+                             r.get("redis_cpu", 0), ref.get("redis_cpu", 0)))
+    add(what, "p99 < 5 ms", "%.2f ms" % r["p99"], r["p99"] < 5,
+        "redis-benchmark %.2f ms, redis_tx %.2f ms on the same machine"
+        % (rows["redis"]["p99"], rows["redis_tx"]["p99"])
+        if "redis_tx" in rows else "")
+    m = results["memory"]
+    growth = m["end_kb"] - m["warm_kb"]
+    add("Memory", "a worker's RSS does not grow over %s mixed requests"
+        % _fmt_int(m["requests"]), "%+d kB" % growth, growth <= 256,
+        "%s kB after warm-up, %s kB at the end, highest %s kB; the limit "
+        "256 kB is %.2f bytes per request" % (
+            _fmt_int(m["warm_kb"]), _fmt_int(m["end_kb"]),
+            _fmt_int(max(m["max_kb"], m["end_kb"])),
+            256 * 1024.0 / m["requests"]))
+    p = m["pools"]
+    plain = p["plain"]["request"]
+    cons = p["consented"]["request"]
+    delta = (cons["used"] + cons["large"]) - (plain["used"] + plain["large"])
+    add("Memory", "the module adds < 1 KB of pool to a consented request",
+        "%+d bytes" % delta, delta < 1024, "%s bytes with the module, %s "
+        "without" % (_fmt_int(cons["used"] + cons["large"]),
+                     _fmt_int(plain["used"] + plain["large"])))
+    lines = ["| Target | Limit | Measured | |", "|---|---|---|---|"]
+    lines += ["| %s | %s | %s | %s |" % x for x in t]
+    return "\n".join(lines)
+
+
+def _obj(results, fn):
+    if fn.startswith("0x"):
+        return fn.split(" [", 1)[1].rstrip("]")
+    return results.get("objects", {}).get(fn, "")
+
+
+def _show(results, fn):
+    obj = _obj(results, fn)
+    if fn.startswith("0x"):
+        return "`%s`" % fn
+    if obj == MODULE_OBJ:
+        return "`%s` (module)" % fn
+    return "`%s` [%s]" % (fn, obj) if obj else "`%s`" % fn
+
+
+def _profile(rows, results, name, top=14):
+    cg = results["callgrind"]
+    row = rows[name]
+    prof = cg[name]["self"]
+    base_name = row["baseline"] if row["baseline"] in cg else None
+    base = cg[base_name]["self"] if base_name else {}
+    own = sum(v for k, v in prof.items() if _obj(results, k) == MODULE_OBJ)
+    lines = ["### %s" % row["label"], ""]
+    if base_name:
+        lines.append("%s instructions/request, %+d over `%s`; %s of them in "
+                     "the module's own functions (self cost), the rest in "
+                     "what they call (libcrypto, hiredis, PCRE2, libc) and "
+                     "in nginx's extra work for the response."
+                     % (_fmt_int(row["instr"]), row["instr_delta"],
+                        base_name, _fmt_int(own)))
+    else:
+        lines.append("%s instructions/request in the nginx worker; %s of "
+                     "them in the module's own functions (self cost)."
+                     % (_fmt_int(row["instr"]), _fmt_int(own)))
+    if base_name:
+        lines += ["", "| Function [object] | self Ir/request | in `%s` "
+                  "| extra |" % base_name, "|---|---|---|---|"]
+    else:
+        lines += ["", "| Function [object] | self Ir/request |",
+                  "|---|---|"]
+    keys = sorted(prof, key=lambda k: -(prof[k] - base.get(k, 0)))[:top]
+    for k in keys:
+        d = prof[k] - base.get(k, 0)
+        if d < 20:
+            break
+        if base_name:
+            lines.append("| %s | %s | %s | %+d |" % (
+                _show(results, k), _fmt_int(prof[k]),
+                _fmt_int(base.get(k, 0)), d))
+        else:
+            lines.append("| %s | %s |" % (_show(results, k),
+                                          _fmt_int(prof[k])))
+    inc = cg[name]["inclusive"]
+    mod = sorted((k for k in inc if _obj(results, k) == MODULE_OBJ
+                  and not k.startswith("0x") and inc[k] >= 100),
+                 key=lambda k: -inc[k])[:10]
+    if mod:
+        lines += ["", "Inclusive instructions per request of the module's "
+                  "costliest functions (a filter's inclusive cost includes "
+                  "the filters after it): " + ", ".join(
+                      "`%s` %s" % (k, _fmt_int(inc[k])) for k in mod) + "."]
+    libs = [k for k in LIB_ENTRIES if inc.get(k, 0) >= 100]
+    if libs:
+        lines += ["", "Inclusive instructions per request of the library "
+                  "functions the module calls: " + ", ".join("`%s` %s" % (k, _fmt_int(inc[k]))
+                                        for k in libs) + "."]
+    return "\n".join(lines)
+
+
+# library entry points the module calls, shown with their inclusive cost
+LIB_ENTRIES = ("HMAC", "EVP_Q_mac", "EVP_MAC_fetch", "EVP_MD_fetch", "SHA256",
+               "RAND_bytes", "redisAsyncCommandArgv",
+               "redisFormatSdsCommandArgv", "redisAsyncFormattedCommand",
+               "redisReaderGetReply", "ngx_regex_exec", "pcre2_match_8")
+
+
+def write(path, results):
+    rows = _rows(results)
+    m = results["machine"]
+    mem = results["memory"]
+    s = results["settings"]
+    cg_n = s["callgrind"]
+    out = []
+    out.append("""# Performance
+
+Written by `make bench` (bench/bench.py) on %(date)s, %(profile)s run
+(`make bench QUICK=1` is the quick one); do not edit by hand, run it again.
+Raw figures: `build/bench/results.json`; profiles:
+`build/bench/callgrind/*.out` (`callgrind_annotate` them).
+
+Machine: %(cpu)s, %(cores)d cores, shared with other work during the run
+(load average %(l0)s at the start, %(l1)s at the end): the requests/s are
+noisy, the instruction counts are not. %(nginx)s (Debian's), the module
+from commit %(commit)s, %(redis)s, %(wrk)s, %(valgrind)s.
+""" % dict(results, cpu=m["cpu"], cores=m["cores"], l0=m["loadavg_start"],
+           l1=m.get("loadavg_end", "?"), nginx=m["nginx"], commit=m["commit"],
+           redis=m["redis"].split(" sha=")[0], wrk=m["wrk"].split(" [")[0],
+           valgrind=m["valgrind"]))
+
+    out.append("## Results\n")
+    for group in ("page", "proxy", "consent"):
+        title = TITLES[group]
+        if group == "page":
+            title = title % _fmt_int(results["page_bytes"])
+        out.append("### " + title + "\n")
+        out.append(_table(rows, group, results) + "\n")
+    out.append("""Ratios are to the first row of each table (for the consent POSTs: to
+redis-benchmark), except that the consented visitor is compared with plain
+nginx receiving the same Cookie header. A throughput ratio is the median of
+the per-round ratios (each round runs a variant next to its baseline), in
+brackets the lowest and the highest. Server CPU is the user + system time
+the nginx worker (for redis-benchmark: redis-server) used during a run,
+divided by its requests: less sensitive to other work on the machine than
+requests/s (though not to cache and frequency effects); the CPU ratio is
+again a median of per-round ratios, and 1 / CPU ratio estimates the
+throughput ratio of a saturated worker.
+""")
+
+    out.append("## Targets\n")
+    out.append(_targets(rows, results) + "\n")
+
+    p = mem["pools"]
+    out.append("""## Memory
+
+**RSS.** The `mixed` server (bench/conf/mixed.conf: privacy on, the static
+page, the proxied application, the consent endpoint, the tracking status
+resource) runs bench/wrk/mixed.lua: a cycle of twelve requests (consented
+and undecided page views, proxied requests with trackers, POSTs of
+`accept_all` and `save`, `GET` of the decision, the banner stylesheet,
+`/.well-known/dnt/` with `DNT: 1`), 16 connections, until wrk has
+%(n)s answers (%(rps)s requests/s). The worker's VmRSS (/proc/PID/status):
+%(start)s kB at start, %(warm)s kB after a warm-up of %(wn)s requests,
+%(mid)s kB half way, %(end)s kB at the end (highest sample, once a second:
+%(max)s kB).
+
+**Pool memory of a consented visitor.** Debian's nginx is built
+`--with-debug`, so with `error_log ... debug` `ngx_destroy_pool()` logs
+every block of the request pool with its unused bytes, and every large
+allocation; their sizes come from the `posix_memalign:`/`malloc:` lines
+that created them (measure.pool_usage). Bytes taken from the request pool
+(block size minus unused, pool headers included, plus large allocations),
+for the same GET of the page on a keep-alive connection:
+
+| | blocks | from blocks | large | total |
+|---|---|---|---|---|
+| privacy off | %(pb)s | %(pu)s | %(pl)s | %(pt)s |
+| privacy on, consented | %(cb)s | %(cu)s | %(cl)s | %(ct)s |
+
+The connection pool after 1 and after 20 keep-alive requests (a per-request
+allocation in it would grow with the requests): privacy off %(pc)s bytes,
+consented %(cc)s bytes.
+""" % dict(
+        n=_fmt_int(mem["requests"]), rps=_fmt_int(mem["rps"]),
+        start=_fmt_int(mem["start_kb"]), warm=_fmt_int(mem["warm_kb"]),
+        wn=_fmt_int(mem["warmup_requests"]),
+        mid=_fmt_int(mem["mid_kb"] or 0), end=_fmt_int(mem["end_kb"]),
+        max=_fmt_int(max(mem["max_kb"], mem["end_kb"])),
+        pb=" + ".join(str(b) for b in p["plain"]["request"]["blocks"]),
+        pu=p["plain"]["request"]["used"], pl=p["plain"]["request"]["large"],
+        pt=p["plain"]["request"]["used"] + p["plain"]["request"]["large"],
+        cb=" + ".join(str(b) for b in p["consented"]["request"]["blocks"]),
+        cu=p["consented"]["request"]["used"],
+        cl=p["consented"]["request"]["large"],
+        ct=p["consented"]["request"]["used"]
+        + p["consented"]["request"]["large"],
+        pc=" / ".join(str(c["used"] + c["large"])
+                      for c in p["plain"]["connection"]),
+        cc=" / ".join(str(c["used"] + c["large"])
+                      for c in p["consented"]["connection"])))
+
+    out.append("## Where the module's instructions go\n")
+    out.append("""Self instructions per request of each function (callgrind,
+`callgrind_annotate --inclusive=no`, the idle run's counts subtracted,
+divided by %d requests), for the module's variants against their baseline,
+sorted by the difference. Functions shown as an address are static
+functions of stripped objects (Debian's nginx and libcrypto).
+""" % cg_n)
+    for name in ("consented", "undecided_start", "undecided_end",
+                 "proxy_privacy", "consent"):
+        out.append(_profile(rows, results, name) + "\n")
+
+    out.append("""## How the figures are made
+
+- **Variants.** Each row is its own nginx (Debian's /usr/sbin/nginx) with
+  one worker, on 127.0.0.1:19600-19641, configured from bench/conf/ (the
+  generated files are in build/bench/NAME/nginx.conf), every one with the
+  module loaded (privacy off where the row does not use it), `access_log
+  off`, `sendfile on`, keep-alive. The page variants serve the same
+  %(page)s-byte page (bench/page.py) from disk. The consented visitor sends
+  a consent cookie minted by build/unit/privacy-mint with every category
+  granted; the undecided visitor sends no cookie; the plain page is
+  requested without a cookie. sub_filter and the Lua body filter
+  (bench/lua/banner_body_filter.lua) insert the module's own banner
+  (%(banner)s bytes, taken from the body_end response) before `</body>`.
+  The proxied rows share one backend nginx (bench/conf/backend.conf: four
+  Set-Cookie, two tracking, two essential; it echoes the Cookie header it
+  got, which the bench checks) behind a keep-alive upstream; the request
+  carries eight cookies, four of them tracking. The module blocks them
+  both ways and also expires the four the browser sent
+  (`privacy_expire_blocked on`, the default); the Lua variant
+  (bench/lua/scrub_cookie.lua, filter_set_cookie.lua) only removes.
+  Before anything is measured, one request to each variant checks that it
+  does what its row says.
+- **Requests/s and p99.** `wrk -t1 -c16 -dTs --latency` (c=64 for the
+  consent POSTs) with bench/wrk/request.lua setting method, headers and
+  body; %(rounds)d rounds of %(secs)d s after a warm-up, the variants
+  interleaved within each round, so that load from other work on the
+  machine spreads over all of them; the table gives the median and the
+  range. The machine has %(cores)d cores for wrk, nginx and (proxied rows)
+  the backend or (consent rows) Redis, so these are relative figures.
+  Any non-2xx answer or socket error fails the run.
+- **The Redis references.** The module records a decision as MULTI, XADD
+  privacy:log MINID ~ ... * (12 fields), HSET privacy:consent:ID (the same
+  12 fields), PEXPIRE, EXEC, written at once: one round trip per decision,
+  on the worker's one Redis connection. redis-benchmark sends one command
+  per request and cannot send that transaction, so there are two
+  references, both with 64 connections and one decision in flight on
+  each: `redis-benchmark -c 64 -n N -r 100000000 EVALSHA <script> ...`,
+  a script doing the same XADD, HSET and PEXPIRE with fields of the same
+  sizes (bench/bench.py, RECORD_SCRIPT: the same writes, atomic, one round
+  trip, a fresh key per call; a script costs Redis more CPU than the
+  transaction, see the Redis CPU figures), and bench/redis_tx.c, a small
+  C client sending the module's exact transaction bytes with a fresh id
+  each time (build/bench/redis-tx.resp). N is set so that a run lasts
+  about as long as a wrk run. The target is checked against both. Redis
+  is flushed after every consent run. "Server CPU" of these rows is
+  redis-server's; the Redis CPU per decision is given in the targets.
+- **Instructions/request.** `valgrind --tool=callgrind` on the same nginx
+  configuration with `master_process off` (bench/measure.py,
+  callgrind_run): start, wait until nginx sits in epoll_wait
+  (/proc/PID/syscall), send N=%(n)d requests one after the other on one
+  keep-alive connection from a Python client, wait for epoll_wait again,
+  SIGQUIT. The same without requests is the idle run (start-up, Redis
+  connection, shutdown). (loaded - idle) / N is the figure. Valgrind
+  counts the instructions of the nginx process only, user space only:
+  the kernel's work (sendfile against read and write, loopback TCP) is not
+  in it, nor the backend's or Redis' work; the counts do not change from
+  run to run beyond a few instructions per request. Instructions are not
+  time: a cache miss or a system call costs more than an instruction.
+  One distortion to know: valgrind's virtual CPU has no SHA extensions, so
+  under callgrind OpenSSL hashes with its generic SHA-256 code, about 2,000
+  instructions per 64-byte block, where this CPU (`sha_ni`) runs a few
+  hundred natively. The consent cookie's HMAC (five blocks) and the
+  consent endpoint's SHA-256 of the banner count several times what they
+  cost in production; the function tables show them as the unnamed
+  `libcrypto.so.3` function that `SHA256_Update` calls.
+- **Memory.** See above: RSS from /proc, pool bytes from the debug log.
+""" % dict(page=_fmt_int(results["page_bytes"]),
+           banner=results.get("banner_bytes", "?"),
+           rounds=s["rounds"], secs=s["seconds"], cores=m["cores"], n=cg_n))
+    out.append("The whole run took %.0f minutes.\n"
+               % (results["elapsed_s"] / 60))
+    with open(path, "w") as f:
+        f.write("\n".join(out))
