@@ -36,6 +36,8 @@ static ngx_chain_t **ngx_http_privacy_banner_link(ngx_http_request_t *r,
     ngx_chain_t **ll, ngx_buf_t *b);
 static ngx_chain_t **ngx_http_privacy_banner_rest(ngx_http_request_t *r,
     ngx_chain_t **ll, ngx_buf_t *b);
+static ngx_buf_t *ngx_http_privacy_banner_head(ngx_http_request_t *r,
+    ngx_buf_t *b);
 static ngx_int_t ngx_http_privacy_banner_file(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, ngx_chain_t ***llp);
 static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
@@ -312,19 +314,12 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
                  * memory; the original keeps the part after it, so its
                  * owner may reuse it only once both went out
                  */
-                head = ngx_calloc_buf(r->pool);
+                head = ngx_http_privacy_banner_head(r, b);
                 if (head == NULL) {
                     return NGX_ERROR;
                 }
 
-                ngx_memcpy(head, b, sizeof(ngx_buf_t));
                 head->last = head->pos + res.pass;
-                head->shadow = NULL;
-                head->recycled = 0;
-                head->flush = 0;
-                head->last_buf = 0;
-                head->last_in_chain = 0;
-                head->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
 
                 if (b->in_file) {
                     head->file_last = head->file_pos + res.pass;
@@ -481,19 +476,12 @@ ngx_http_privacy_banner_file(ngx_http_request_t *r,
                        "privacy banner inserted at file offset %O", at);
 
         if (at > b->file_pos) {
-            head = ngx_calloc_buf(r->pool);
+            head = ngx_http_privacy_banner_head(r, b);
             if (head == NULL) {
                 return NGX_ERROR;
             }
 
-            ngx_memcpy(head, b, sizeof(ngx_buf_t));
             head->file_last = at;
-            head->shadow = NULL;
-            head->recycled = 0;
-            head->flush = 0;
-            head->last_buf = 0;
-            head->last_in_chain = 0;
-            head->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
 
             *llp = ngx_http_privacy_banner_link(r, *llp, head);
             if (*llp == NULL) {
@@ -516,6 +504,33 @@ ngx_http_privacy_banner_file(ngx_http_request_t *r,
 
     /* not in this buffer: it goes as it is, the matcher saw its bytes */
     return NGX_OK;
+}
+
+
+/*
+ * The part of B before the banner: a buffer of our own on the same memory
+ * or file, none of B's flags; the caller sets where it ends.
+ */
+
+static ngx_buf_t *
+ngx_http_privacy_banner_head(ngx_http_request_t *r, ngx_buf_t *b)
+{
+    ngx_buf_t  *head;
+
+    head = ngx_calloc_buf(r->pool);
+    if (head == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(head, b, sizeof(ngx_buf_t));
+    head->shadow = NULL;
+    head->recycled = 0;
+    head->flush = 0;
+    head->last_buf = 0;
+    head->last_in_chain = 0;
+    head->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
+
+    return head;
 }
 
 
