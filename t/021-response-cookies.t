@@ -15,11 +15,7 @@ our $T_ANALYTICS = mint(grant => 'analytics');
 our $T_MARKETING = mint(grant => 'marketing');
 our $T_ALL       = mint(grant => 'analytics,marketing');
 
-add_block_preprocessor(sub {
-    my $block = shift;
-    $block->set_value('http_config', $HttpConfig)
-        unless defined $block->http_config;
-});
+default_http_config($HttpConfig);
 
 repeat_each(2);
 no_shuffle();

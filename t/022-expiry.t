@@ -16,11 +16,7 @@ our $T_ALL       = mint(grant => 'analytics,marketing');
 
 our $X = 'Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/';
 
-add_block_preprocessor(sub {
-    my $block = shift;
-    $block->set_value('http_config', $HttpConfig)
-        unless defined $block->http_config;
-});
+default_http_config($HttpConfig);
 
 repeat_each(2);
 no_shuffle();

@@ -12,11 +12,7 @@ our $Std = privacy_std_config() . "    privacy_mode report;\n";
 our $T_OK   = mint(grant => 'analytics');
 our $T_NONE = mint(grant => 'none');
 
-add_block_preprocessor(sub {
-    my $block = shift;
-    $block->set_value('http_config', $HttpConfig)
-        unless defined $block->http_config;
-});
+default_http_config($HttpConfig);
 
 repeat_each(2);
 no_shuffle();

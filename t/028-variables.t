@@ -25,11 +25,7 @@ our $Vars = q{
     }
 };
 
-add_block_preprocessor(sub {
-    my $block = shift;
-    $block->set_value('http_config', $HttpConfig)
-        unless defined $block->http_config;
-});
+default_http_config($HttpConfig);
 
 repeat_each(2);
 no_shuffle();

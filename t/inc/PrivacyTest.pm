@@ -14,7 +14,8 @@ use IO::Socket::INET;
 use POSIX ();
 
 use Exporter 'import';
-our @EXPORT = qw(mint mint_cmd categories_arg redis redis_pid pause_redis);
+our @EXPORT = qw(mint mint_cmd categories_arg redis redis_pid pause_redis
+                 default_http_config);
 
 my $top = abs_path(dirname(__FILE__) . '/../..');
 
@@ -103,6 +104,17 @@ sub _resp {
         return [map { _resp($sock) } 1 .. $rest];
     }
     die "Redis: unexpected reply '$line'\n";
+}
+
+# default_http_config(TEXT): the http_config of every block that names
+# none; the suite has imported Test::Nginx::Socket's functions into main
+sub default_http_config {
+    my ($config) = @_;
+    main::add_block_preprocessor(sub {
+        my $block = shift;
+        $block->set_value('http_config', $config)
+            unless defined $block->http_config;
+    });
 }
 
 # pause_redis(SECONDS): SIGSTOP the suites' Redis, SIGCONT after SECONDS
