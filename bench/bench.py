@@ -599,12 +599,47 @@ def machine():
 VARIANTS = {}
 
 
+def callgrind_only(ctx, vs, prof, names):
+    """Instructions/request of NAMES and their baselines, nothing else."""
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        sys.exit("bench: no variant %s (there are: %s)"
+                 % (", ".join(unknown), ", ".join(VARIANTS)))
+    if set(names) & {"sub_filter", "lua_body"}:
+        sys.exit("bench: the peers need the banner of a running variant;"
+                 " run the whole bench for them")
+    want = set(names)
+    want.update(VARIANTS[n].baseline for n in names)
+    redis = Redis(WORK, REDIS_PORT)
+    backend = Nginx(WORK, "backend", BACKEND_PORT,
+                    render(conf_file("backend.conf"), {"port": BACKEND_PORT}))
+    try:
+        redis.start()
+        backend.start()
+        picked = [v for v in vs if v.name in want and v.conf]
+        res, _ = instructions(ctx, picked, prof)
+    finally:
+        servers.stop_all()
+    for v in picked:
+        base = res.get(v.baseline)
+        extra = ""
+        if base and v.baseline != v.name:
+            extra = "  %.3fx, %+.0f over %s" % (
+                res[v.name]["per_request"] / base["per_request"],
+                res[v.name]["per_request"] - base["per_request"], v.baseline)
+        print("%-16s %9.0f%s" % (v.name, res[v.name]["per_request"], extra))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true",
                     help="fewer rounds, shorter runs (under five minutes)")
     ap.add_argument("--only-report", action="store_true",
                     help="rewrite docs/performance.md from results.json")
+    ap.add_argument("--callgrind-only", metavar="NAMES",
+                    help="comma-separated variants (with their baselines):"
+                         " instructions/request only, for profiling work;"
+                         " writes nothing to docs/")
     args = ap.parse_args()
 
     results_file = os.path.join(WORK, "results.json")
@@ -641,6 +676,9 @@ def main():
     ctx.prepare()
     vs = variants(ctx)
     VARIANTS.update((v.name, v) for v in vs)
+    if args.callgrind_only:
+        callgrind_only(ctx, vs, prof, args.callgrind_only.split(","))
+        return
     results["page_bytes"] = len(ctx.page)
 
     redis = Redis(WORK, REDIS_PORT)
