@@ -20,12 +20,41 @@ typedef struct {
     ngx_http_privacy_banner_lang_t  *banner;       /* the visitor's language */
     ngx_str_t                        return_path;  /* HTML-escaped */
     u_char                          *chunk;        /* read from a file */
-    ngx_uint_t                       done;         /* unsigned: 1 */
+    unsigned                         where:1;      /* BODY_START, BODY_END */
+    unsigned                         done:1;
+    unsigned                         scanned:1;    /* the matcher saw bytes */
 } ngx_http_privacy_banner_ctx_t;
 
 
+/*
+ * Where the banner goes in a file, remembered per worker: a static page
+ * is scanned once, not on every request.  An entry names the file by
+ * device and inode and holds it unchanged while size, modification and
+ * change times (to the nanosecond) are the same; the fd is what sendfile
+ * sends, so a page replaced by rename is a new inode and a page rewritten
+ * in place has a new mtime.
+ */
+typedef struct {
+    dev_t                            dev;
+    ino_t                            ino;
+    off_t                            size;
+    struct timespec                  mtime;
+    struct timespec                  ctime;
+    off_t                            at;          /* -1: no insertion point */
+    ngx_uint_t                       where;       /* BODY_START, BODY_END */
+    ngx_uint_t                       valid;
+} ngx_http_privacy_banner_spot_t;
+
+
 /* what is read of a file at a time while looking for the body tag */
-#define NGX_HTTP_PRIVACY_CHUNK  4096
+#define NGX_HTTP_PRIVACY_CHUNK  16384
+
+/* remembered insertion points per worker (direct-mapped) */
+#define NGX_HTTP_PRIVACY_SPOTS  512
+
+
+static ngx_http_privacy_banner_spot_t
+    ngx_http_privacy_banner_spots[NGX_HTTP_PRIVACY_SPOTS];
 
 
 static ngx_int_t ngx_http_privacy_banner_splice(ngx_http_request_t *r,
@@ -40,6 +69,12 @@ static ngx_buf_t *ngx_http_privacy_banner_head(ngx_http_request_t *r,
     ngx_buf_t *b);
 static ngx_int_t ngx_http_privacy_banner_file(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, ngx_chain_t ***llp);
+static ngx_http_privacy_banner_spot_t *ngx_http_privacy_banner_spot(
+    ngx_http_request_t *r, ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b,
+    ngx_int_t *hit);
+static ngx_int_t ngx_http_privacy_banner_file_at(ngx_http_request_t *r,
+    ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, off_t at,
+    ngx_chain_t ***llp);
 static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll);
 
@@ -133,6 +168,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     }
 
     privacy_banner_init(&bctx->matcher, (int) plcf->banner_position);
+    bctx->where = (plcf->banner_position == PRIVACY_BANNER_BODY_END);
 
     bctx->banner = ngx_http_privacy_banner_pick(r, plcf);
 
@@ -149,14 +185,6 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     bctx->return_path.data = p;
 
     ctx->banner = bctx;
-
-    /*
-     * body_start reads a file only up to the tag and sends the rest with
-     * sendfile; body_end looks at every byte, so the page comes in memory
-     */
-    if (plcf->banner_position == PRIVACY_BANNER_BODY_END) {
-        r->filter_need_in_memory = 1;
-    }
 
     ngx_http_clear_content_length(r);
     ngx_http_clear_accept_ranges(r);
@@ -270,6 +298,7 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
         len = b->last - b->pos;
 
         privacy_banner_scan(&bctx->matcher, b->pos, len, &res);
+        bctx->scanned = 1;
 
         ll = ngx_http_privacy_banner_copy(r, ll, res.pre, res.pre_len);
         if (ll == NULL) {
@@ -424,21 +453,45 @@ finish:
 
 /*
  * A buffer in a file (a static page with sendfile, a proxied page in a
- * temporary file): its bytes are read in small chunks only until the body
- * tag is found, and the page goes out as two file ranges around the
- * banner, without a copy.  Only body_start comes here: body_end needs
- * the page in memory (see ngx_http_privacy_banner_header()).
+ * temporary file): its bytes are read in chunks only until the insertion
+ * point, and the page goes out as two file ranges around the banner,
+ * without a copy.  A whole file seen first is looked up in, or added to,
+ * the worker's remembered insertion points: a page that did not change
+ * is not read again.
  */
 
 static ngx_int_t
 ngx_http_privacy_banner_file(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, ngx_chain_t ***llp)
 {
-    off_t                     pos, at;
-    size_t                    size;
-    ssize_t                   n;
-    ngx_buf_t                *head;
-    privacy_banner_result_t   res;
+    off_t                            pos, at;
+    size_t                           size, held;
+    ssize_t                          n;
+    ngx_int_t                        hit;
+    privacy_banner_result_t          res;
+    ngx_http_privacy_banner_spot_t  *spot;
+
+    spot = NULL;
+
+    if (!bctx->scanned && b->file_pos == 0) {
+        spot = ngx_http_privacy_banner_spot(r, bctx, b, &hit);
+
+        if (hit) {
+            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "privacy banner: remembered file offset %O",
+                           spot->at);
+
+            if (spot->at < 0) {
+                /* no insertion point: the page goes as it is */
+                bctx->done = 1;
+                *llp = ngx_http_privacy_banner_link(r, *llp, b);
+
+                return *llp ? NGX_OK : NGX_ERROR;
+            }
+
+            return ngx_http_privacy_banner_file_at(r, bctx, b, spot->at, llp);
+        }
+    }
 
     if (bctx->chunk == NULL) {
         bctx->chunk = ngx_pnalloc(r->pool, NGX_HTTP_PRIVACY_CHUNK);
@@ -465,45 +518,169 @@ ngx_http_privacy_banner_file(ngx_http_request_t *r,
         }
 
         privacy_banner_scan(&bctx->matcher, bctx->chunk, n, &res);
+        bctx->scanned = 1;
+
+        if (pos == b->file_pos) {
+            /*
+             * held bytes of an earlier buffer: those before the
+             * insertion point (or all, when there is none here) go now;
+             * those after it (post) follow the banner
+             */
+            *llp = ngx_http_privacy_banner_copy(r, *llp, res.pre,
+                                                res.pre_len);
+            if (*llp == NULL) {
+                return NGX_ERROR;
+            }
+
+            if (res.found && res.post_len) {
+                *llp = ngx_http_privacy_banner_chain(r, bctx, *llp);
+                if (*llp == NULL) {
+                    return NGX_ERROR;
+                }
+
+                *llp = ngx_http_privacy_banner_copy(r, *llp, res.post,
+                                                    res.post_len);
+                if (*llp == NULL) {
+                    return NGX_ERROR;
+                }
+
+                bctx->done = 1;
+                *llp = ngx_http_privacy_banner_rest(r, *llp, b);
+
+                return *llp ? NGX_OK : NGX_ERROR;
+            }
+        }
 
         if (!res.found) {
             continue;
         }
 
-        at = pos + res.pass;
+        /* held bytes of this file (pre, post) are file bytes around AT */
+        at = pos + res.pass - res.post_len;
 
-        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "privacy banner inserted at file offset %O", at);
-
-        if (at > b->file_pos) {
-            head = ngx_http_privacy_banner_head(r, b);
-            if (head == NULL) {
-                return NGX_ERROR;
-            }
-
-            head->file_last = at;
-
-            *llp = ngx_http_privacy_banner_link(r, *llp, head);
-            if (*llp == NULL) {
-                return NGX_ERROR;
-            }
+        if (spot) {
+            spot->at = at;
+            spot->valid = 1;
         }
 
-        *llp = ngx_http_privacy_banner_chain(r, bctx, *llp);
-        if (*llp == NULL) {
+        return ngx_http_privacy_banner_file_at(r, bctx, b, at, llp);
+    }
+
+    if (spot) {
+        spot->at = -1;
+        spot->valid = 1;
+    }
+
+    /*
+     * not in this buffer: it goes without the bytes the matcher holds (a
+     * possible "</body" at its end), which it gives back later
+     */
+
+    held = privacy_banner_held(&bctx->matcher);
+
+    if (held) {
+        b->file_last -= (off_t) ngx_min((off_t) held,
+                                        b->file_last - b->file_pos);
+    }
+
+    return NGX_OK;
+}
+
+
+/* the file buffer B as two ranges around the banner at file offset AT */
+
+static ngx_int_t
+ngx_http_privacy_banner_file_at(ngx_http_request_t *r,
+    ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, off_t at,
+    ngx_chain_t ***llp)
+{
+    ngx_buf_t  *head;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy banner inserted at file offset %O", at);
+
+    if (at > b->file_pos) {
+        head = ngx_http_privacy_banner_head(r, b);
+        if (head == NULL) {
             return NGX_ERROR;
         }
 
-        b->file_pos = at;
-        bctx->done = 1;
+        head->file_last = at;
 
-        *llp = ngx_http_privacy_banner_rest(r, *llp, b);
-
-        return *llp ? NGX_OK : NGX_ERROR;
+        *llp = ngx_http_privacy_banner_link(r, *llp, head);
+        if (*llp == NULL) {
+            return NGX_ERROR;
+        }
     }
 
-    /* not in this buffer: it goes as it is, the matcher saw its bytes */
-    return NGX_OK;
+    *llp = ngx_http_privacy_banner_chain(r, bctx, *llp);
+    if (*llp == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->file_pos = at;
+    bctx->done = 1;
+
+    *llp = ngx_http_privacy_banner_rest(r, *llp, b);
+
+    return *llp ? NGX_OK : NGX_ERROR;
+}
+
+
+/*
+ * The remembered insertion point of the file of B, the whole of B being
+ * the file: *hit says whether it is there; otherwise the entry returned
+ * (NULL when the file cannot be identified) is cleared for the caller to
+ * fill.
+ */
+
+static ngx_http_privacy_banner_spot_t *
+ngx_http_privacy_banner_spot(ngx_http_request_t *r,
+    ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, ngx_int_t *hit)
+{
+    ngx_uint_t                       key, where;
+    ngx_file_info_t                  fi;
+    ngx_http_privacy_banner_spot_t  *spot;
+
+    *hit = 0;
+
+    if (b->file == NULL || b->file->fd == NGX_INVALID_FILE
+        || ngx_fd_info(b->file->fd, &fi) == NGX_FILE_ERROR
+        || !S_ISREG(fi.st_mode)
+        || fi.st_size != b->file_last)
+    {
+        /* not the whole of a regular file: nothing to remember */
+        return NULL;
+    }
+
+    where = bctx->where;
+
+    key = (ngx_uint_t) fi.st_ino * 31 + (ngx_uint_t) fi.st_dev * 7 + where;
+    spot = &ngx_http_privacy_banner_spots[key % NGX_HTTP_PRIVACY_SPOTS];
+
+    if (spot->valid
+        && spot->ino == fi.st_ino
+        && spot->dev == fi.st_dev
+        && spot->where == where
+        && spot->size == fi.st_size
+        && spot->mtime.tv_sec == fi.st_mtim.tv_sec
+        && spot->mtime.tv_nsec == fi.st_mtim.tv_nsec
+        && spot->ctime.tv_sec == fi.st_ctim.tv_sec
+        && spot->ctime.tv_nsec == fi.st_ctim.tv_nsec)
+    {
+        *hit = 1;
+        return spot;
+    }
+
+    spot->valid = 0;
+    spot->dev = fi.st_dev;
+    spot->ino = fi.st_ino;
+    spot->size = fi.st_size;
+    spot->mtime = fi.st_mtim;
+    spot->ctime = fi.st_ctim;
+    spot->where = where;
+
+    return spot;
 }
 
 

@@ -52,12 +52,24 @@ enum {
 /* a longer tag name is stored as PRIVACY_NAME_LONG bytes: matches none */
 #define PRIVACY_NAME_LONG  8
 
+/* the lengths of the names in privacy_banner_raw[], as bits */
+#define PRIVACY_BANNER_RAW_LENS                                              \
+    ((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8))
+
 #define privacy_banner_ws(c)                                                 \
     ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == '\f')
 #define privacy_banner_alpha(c)                                              \
     (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z')
 #define privacy_banner_lc(c)                                                 \
     (unsigned char) (((c) >= 'A' && (c) <= 'Z') ? ((c) | 0x20) : (c))
+
+/* byte classes for the loops that skip bytes which change no state */
+#define PRIVACY_B_WS         0x01    /* HTML whitespace */
+#define PRIVACY_B_ATTR_STOP  0x02    /* ends an attribute name */
+#define PRIVACY_B_UNQ_STOP   0x04    /* ends an unquoted value */
+
+/* a quoted value or a comment this short is searched inline, not memchr */
+#define PRIVACY_BANNER_INLINE  16
 
 
 typedef struct {
@@ -66,6 +78,10 @@ typedef struct {
 } privacy_banner_raw_t;
 
 
+static const unsigned char *privacy_banner_skip(const privacy_banner_t *m,
+    const unsigned char *p, const unsigned char *end);
+static const unsigned char *privacy_banner_find(const unsigned char *p,
+    const unsigned char *end, unsigned char c);
 static int privacy_banner_step(privacy_banner_t *m, unsigned char c);
 static int privacy_banner_tag_end(privacy_banner_t *m);
 static int privacy_banner_name_is(const privacy_banner_t *m,
@@ -84,6 +100,18 @@ static const privacy_banner_raw_t  privacy_banner_raw[] = {
     { "noembed", 7 },
     { "noframes", 8 },
     { "noscript", 8 }
+};
+
+
+static const unsigned char  privacy_banner_class[256] = {
+    ['\t'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
+    ['\n'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
+    ['\f'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
+    ['\r'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
+    [' ']  = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
+    ['/']  = PRIVACY_B_ATTR_STOP,
+    ['=']  = PRIVACY_B_ATTR_STOP,
+    ['>']  = PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP
 };
 
 
@@ -123,6 +151,11 @@ privacy_banner_tag_end(privacy_banner_t *m)
         return PRIVACY_BANNER_FOUND_AFTER;
     }
 
+    /* most tags have a length no raw text element has */
+    if (((1u << m->name_len) & PRIVACY_BANNER_RAW_LENS) == 0) {
+        return 0;
+    }
+
     for (i = 0; i < sizeof(privacy_banner_raw) / sizeof(privacy_banner_raw[0]);
          i++)
     {
@@ -137,6 +170,133 @@ privacy_banner_tag_end(privacy_banner_t *m)
 
     return 0;
 }
+
+
+/*
+ * The first byte from p on that may change the matcher, or end.  In most
+ * states most bytes change nothing: text up to a '<', a quoted value up to
+ * its quote, a comment up to a '-', an attribute name up to whitespace,
+ * '/', '=' or '>'.  Skipping exactly the bytes privacy_banner_step() would
+ * leave the matcher as it is for is what makes the scan cheap; built with
+ * PRIVACY_BANNER_CHECK_SKIP (unit tests, fuzzers) the scan steps every
+ * skipped byte on a copy of the matcher and aborts if one changed it.
+ */
+
+static const unsigned char *
+privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
+    const unsigned char *end)
+{
+    const unsigned char  *q;
+
+    switch (m->state) {
+
+    case PRIVACY_S_TEXT:
+    case PRIVACY_S_RAW:
+        q = memchr(p, '<', (size_t) (end - p));
+        return q ? q : end;
+
+    case PRIVACY_S_BOGUS:
+        return privacy_banner_find(p, end, '>');
+
+    case PRIVACY_S_COMMENT:
+        /* inside a comment's text, even '>' changes nothing */
+        if (m->dashes == PRIVACY_C_COMMENT) {
+            return privacy_banner_find(p, end, '-');
+        }
+        return p;
+
+    case PRIVACY_S_VALUE_DQ:
+        return privacy_banner_find(p, end, '"');
+
+    case PRIVACY_S_VALUE_SQ:
+        return privacy_banner_find(p, end, '\'');
+
+    case PRIVACY_S_ATTR_NAME:
+        while (p < end
+               && (privacy_banner_class[*p] & PRIVACY_B_ATTR_STOP) == 0)
+        {
+            p++;
+        }
+        return p;
+
+    case PRIVACY_S_VALUE_UNQ:
+        while (p < end
+               && (privacy_banner_class[*p] & PRIVACY_B_UNQ_STOP) == 0)
+        {
+            p++;
+        }
+        return p;
+
+    case PRIVACY_S_BEFORE_ATTR:
+        while (p < end
+               && ((privacy_banner_class[*p] & PRIVACY_B_WS) || *p == '/'))
+        {
+            p++;
+        }
+        return p;
+
+    case PRIVACY_S_AFTER_ATTR:
+    case PRIVACY_S_BEFORE_VALUE:
+        while (p < end && (privacy_banner_class[*p] & PRIVACY_B_WS)) {
+            p++;
+        }
+        return p;
+
+    default:
+        return p;
+    }
+}
+
+
+/* the first c from p on, or end; short spans without a call to memchr */
+
+static const unsigned char *
+privacy_banner_find(const unsigned char *p, const unsigned char *end,
+    unsigned char c)
+{
+    const unsigned char  *stop, *q;
+
+    stop = (end - p > PRIVACY_BANNER_INLINE) ? p + PRIVACY_BANNER_INLINE
+                                             : end;
+
+    for ( /* void */ ; p < stop; p++) {
+        if (*p == c) {
+            return p;
+        }
+    }
+
+    if (p == end) {
+        return end;
+    }
+
+    q = memchr(p, c, (size_t) (end - p));
+
+    return q ? q : end;
+}
+
+
+#ifdef PRIVACY_BANNER_CHECK_SKIP
+
+#include <stdlib.h>
+
+static void
+privacy_banner_check_skip(const privacy_banner_t *m, const unsigned char *p,
+    const unsigned char *q)
+{
+    privacy_banner_t  copy;
+
+    for ( /* void */ ; p < q; p++) {
+        copy = *m;
+
+        if (privacy_banner_step(&copy, *p) != 0
+            || memcmp(&copy, m, sizeof(privacy_banner_t)) != 0)
+        {
+            abort();
+        }
+    }
+}
+
+#endif
 
 
 static int
@@ -435,7 +595,7 @@ privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf, size_t len,
 {
     int                   rc, in_held;
     size_t                i, old, cand;
-    const unsigned char  *p;
+    const unsigned char  *p, *end;
 
     r->pre = m->emit;
     r->pre_len = 0;
@@ -464,20 +624,30 @@ privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf, size_t len,
 
     in_held = (old != 0);
     cand = len;
+    end = buf + len;
 
-    for (i = 0; i < len; i++) {
+    for (p = buf; /* void */ ; p++) {
 
-        if (m->state == PRIVACY_S_TEXT || m->state == PRIVACY_S_RAW) {
-            /* no candidate is alive here: skip to the next '<' */
-            p = memchr(buf + i, '<', len - i);
-            if (p == NULL) {
-                break;
-            }
+        /* no candidate is alive in the states that skip bytes */
 
-            i = (size_t) (p - buf);
+#ifdef PRIVACY_BANNER_CHECK_SKIP
+        {
+        const unsigned char  *from = p;
+
+        p = privacy_banner_skip(m, p, end);
+        privacy_banner_check_skip(m, from, p);
+        }
+#else
+        p = privacy_banner_skip(m, p, end);
+#endif
+
+        if (p == end) {
+            break;
         }
 
-        rc = privacy_banner_step(m, buf[i]);
+        i = (size_t) (p - buf);
+
+        rc = privacy_banner_step(m, *p);
 
         if (rc == PRIVACY_BANNER_FOUND_AFTER) {
             m->done = 1;
@@ -532,6 +702,13 @@ privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf, size_t len,
         memcpy(m->held, buf + cand, len - cand);
         m->held_len = (unsigned char) (len - cand);
     }
+}
+
+
+size_t
+privacy_banner_held(const privacy_banner_t *m)
+{
+    return m->held_len;
 }
 
 

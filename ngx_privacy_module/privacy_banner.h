@@ -106,6 +106,14 @@ void privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf,
     size_t len, privacy_banner_result_t *r);
 
 /*
+ * How many bytes the matcher holds back now: the last bytes it was given
+ * (a caller that sends a buffer's bytes some other way than from memory,
+ * such as a file range, leaves these out and emits them as the contract
+ * says).
+ */
+size_t privacy_banner_held(const privacy_banner_t *m);
+
+/*
  * End of stream, nothing found: returns the number of held bytes the
  * caller emits last, at *held (valid until the next call on m).  The
  * matcher is done afterwards.

@@ -22,6 +22,10 @@ sub page {
     return ('.' x $pad) . $Head . $Tag . "<p>content</p></body></html>\n";
 }
 
+# the padding that puts the body tag, or </body>, at file offset OFF
+sub pad_start { $_[0] - length($Head) }
+sub pad_end { $_[0] - length($Head) - length($Tag) - length('<p>content</p>') }
+
 sub start { my $p = page(@_); $p =~ s/\Q$Tag\E/$Tag\[B\]/; $p }
 sub end   { my $p = page(@_); $p =~ s{</body>}{[B]</body>}; $p }
 
@@ -43,6 +47,11 @@ our $Files = [
     ['big.html', $Big],
     # the tag across the first 4096-byte boundary of a file read in chunks
     ['cross4k.html', page(4096 - length($Head) - 3)],
+    # the tag, and </body>, across the 16 KB chunks a file is read in
+    (map { ["start16k$_.html", page(pad_start(16384 - $_))] } 0 .. 8),
+    (map { ["end16k$_.html", page(pad_end(16384 - $_))] } 0 .. 8),
+    # replaced by TEST 35
+    ['changing.html', "<body>old</body>\n"],
 ];
 
 our $Config = $Std . q{
@@ -450,6 +459,82 @@ my $b = $::Big; $b =~ s/\Q$::Tag\E/$::Tag\[B\]/; $b
 GET /s41/nobody.html
 --- response_body
 <html><p>no body tag</p></html>
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 32: sendfile on, body_start: the tag across the 16 KB chunks
+--- request eval
+[map { "GET /s41/start16k$_.html" } 0 .. 8]
+--- response_body eval
+[map { ::start(::pad_start(16384 - $_)) } 0 .. 8]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 33: sendfile on, body_end: </body> across the 16 KB chunks
+--- request eval
+[map { "GET /t41/end16k$_.html" } 0 .. 8]
+--- response_body eval
+[map { ::end(::pad_end(16384 - $_)) } 0 .. 8]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 34: sendfile on, body_end: a page that ends in a possible </body
+The held bytes come back at the end; a false </bold> or </body-x> is passed.
+--- request eval
+["GET /t41/endbo.html", "GET /t41/endbody.html", "GET /t41/falseend.html",
+ "GET /t41/nobody.html", "GET /t41/big.html"]
+--- response_body eval
+["<body><p>x</p></bo", "<body><p>x</p></body",
+ "<body><p>x</p></bold></body-x>[B]</body>",
+ "<html><p>no body tag</p></html>\n",
+ do { (my $p = $::Big) =~ s{</body>}{[B]</body>}; $p }]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 35: a remembered insertion point follows a page that changed
+The worker remembers where the banner goes in a static page; a page
+replaced (here by WebDAV PUT, a new file renamed over the old one) with
+the same size but the tags elsewhere is scanned again.
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    sendfile on;
+    location /start/ { alias $TEST_NGINX_SERVER_ROOT/html/; default_type text/html; }
+    location /end/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        privacy_banner_position body_end;
+    }
+    location /dav/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        dav_methods PUT;
+        create_full_put_path on;
+    }
+}
+--- request eval
+["PUT /dav/changing.html\n" . ::page(20) . 'x',
+ "GET /start/changing.html", "GET /end/changing.html",
+ "PUT /dav/changing.html\n" . ::page(0) . ('.' x 21),
+ "GET /start/changing.html", "GET /end/changing.html",
+ "GET /start/changing.html", "GET /end/changing.html"]
+--- error_code eval
+[204, 200, 200, 204, 200, 200, 200, 200]
+--- response_body eval
+["", ::start(20) . 'x', ::end(20) . 'x',
+ "", ::start(0) . ('.' x 21), ::end(0) . ('.' x 21),
+ ::start(0) . ('.' x 21), ::end(0) . ('.' x 21)]
 --- no_error_log
 [error]
 [alert]
