@@ -7,7 +7,9 @@
  * driver written here from the contract in privacy_banner.h, each buffer
  * an exactly sized heap copy (ASan sees a read past it) and pre/post
  * copied before the next call, as callers must.  Also checks the HTML
- * and JSON escapers' length contract.
+ * and JSON escapers' length contract.  Built with PRIVACY_BANNER_CHECK,
+ * the matcher compares its fast scan with a byte-by-byte reference on
+ * every call, and a page fed a byte at a time compares them at every byte.
  *
  * Input: byte 0: bit 0 BODY_START/BODY_END, bits 1-4 the number of cuts;
  * then two bytes per cut (big-endian offset modulo the page length + 1);
@@ -21,6 +23,9 @@
 
 #define FUZZ_BANNER  "<div id=\"consent\">[banner]</div>"
 #define FUZZ_NCUTS   15
+
+/* pages up to this long are also fed a byte at a time */
+#define FUZZ_BYTEWISE_MAX  4096
 
 
 /* memcpy() wants valid pointers even for 0 bytes; pre and buf may be NULL */
@@ -135,7 +140,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int             where, found, f1, f2;
-    size_t          ncuts, i, len, cap, n, n1, n2, cuts[FUZZ_NCUTS];
+    size_t          ncuts, i, len, cap, n, n1, n2, cuts[FUZZ_NCUTS], *every;
     unsigned char  *page, *ref, *out1, *out2;
 
     if (size == 0) {
@@ -182,6 +187,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     n2 = fuzz_stream(out2, page, len, where, cuts, ncuts, &f2);
     FUZZ_CHECK(f2 == found && n2 == n);
     FUZZ_CHECK(n == 0 || memcmp(out2, ref, n) == 0);
+
+    /*
+     * a byte at a time: built with PRIVACY_BANNER_CHECK, every scan is
+     * compared with the byte-by-byte reference tokenizer, so this compares
+     * the two after every byte of the page
+     */
+    if (len <= FUZZ_BYTEWISE_MAX) {
+        every = (size_t *) (void *) fuzz_alloc((len + 1) * sizeof(size_t));
+
+        for (i = 0; i <= len; i++) {
+            every[i] = i;
+        }
+
+        n1 = privacy_banner_insert(out1, page, len, where,
+                                   (const unsigned char *) FUZZ_BANNER,
+                                   sizeof(FUZZ_BANNER) - 1, every, len + 1,
+                                   &f1);
+        FUZZ_CHECK(f1 == found && n1 == n);
+        FUZZ_CHECK(n == 0 || memcmp(out1, ref, n) == 0);
+
+        free(every);
+    }
 
     fuzz_escape(page, len);
 

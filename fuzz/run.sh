@@ -30,7 +30,7 @@ fi
 
 cflags=(-std=c99 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-        -D_DEFAULT_SOURCE -DPRIVACY_BANNER_CHECK_SKIP -I"$core" -I"$top/fuzz")
+        -D_DEFAULT_SOURCE -DPRIVACY_BANNER_CHECK -I"$core" -I"$top/fuzz")
 
 mkdir -p "$out/crashes" "$out/corpus"
 

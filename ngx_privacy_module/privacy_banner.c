@@ -8,6 +8,9 @@
 
 
 #include <string.h>
+#ifdef PRIVACY_BANNER_CHECK
+#include <stdlib.h>
+#endif
 
 #include "privacy_banner.h"
 
@@ -67,9 +70,10 @@ enum {
 #define PRIVACY_B_WS         0x01    /* HTML whitespace */
 #define PRIVACY_B_ATTR_STOP  0x02    /* ends an attribute name */
 #define PRIVACY_B_UNQ_STOP   0x04    /* ends an unquoted value */
+#define PRIVACY_B_NAME_STOP  0x08    /* ends a tag name */
 
-/* a quoted value or a comment this short is searched inline, not memchr */
-#define PRIVACY_BANNER_INLINE  16
+/* a span this short is searched inline, not with memchr() */
+#define PRIVACY_BANNER_INLINE  4
 
 
 typedef struct {
@@ -78,12 +82,27 @@ typedef struct {
 } privacy_banner_raw_t;
 
 
-static const unsigned char *privacy_banner_skip(const privacy_banner_t *m,
-    const unsigned char *p, const unsigned char *end);
+static void privacy_banner_scan_fast(privacy_banner_t *m,
+    const unsigned char *buf, size_t len, privacy_banner_result_t *r);
+static int privacy_banner_begin(privacy_banner_t *m, size_t len,
+    privacy_banner_result_t *r, size_t *old);
+static void privacy_banner_found_before(privacy_banner_t *m,
+    privacy_banner_result_t *r, int in_held, size_t old, size_t cand);
+static void privacy_banner_hold(privacy_banner_t *m, const unsigned char *buf,
+    size_t len, privacy_banner_result_t *r, int in_held, size_t old,
+    size_t cand);
 static const unsigned char *privacy_banner_find(const unsigned char *p,
     const unsigned char *end, unsigned char c);
+#ifdef PRIVACY_BANNER_CHECK
+static void privacy_banner_scan_bytes(privacy_banner_t *m,
+    const unsigned char *buf, size_t len, privacy_banner_result_t *r);
+static void privacy_banner_check(const privacy_banner_t *m,
+    const privacy_banner_result_t *r, const privacy_banner_t *ref,
+    const privacy_banner_result_t *ref_r);
 static int privacy_banner_step(privacy_banner_t *m, unsigned char c);
+#endif
 static int privacy_banner_tag_end(privacy_banner_t *m);
+static void privacy_banner_raw_end(privacy_banner_t *m, unsigned char c);
 static int privacy_banner_name_is(const privacy_banner_t *m,
     const char *name, size_t len);
 static int privacy_banner_candidate(const privacy_banner_t *m);
@@ -104,14 +123,19 @@ static const privacy_banner_raw_t  privacy_banner_raw[] = {
 
 
 static const unsigned char  privacy_banner_class[256] = {
-    ['\t'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
-    ['\n'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
-    ['\f'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
-    ['\r'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
-    [' ']  = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP,
-    ['/']  = PRIVACY_B_ATTR_STOP,
+    ['\t'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP
+            | PRIVACY_B_NAME_STOP,
+    ['\n'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP
+            | PRIVACY_B_NAME_STOP,
+    ['\f'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP
+            | PRIVACY_B_NAME_STOP,
+    ['\r'] = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP
+            | PRIVACY_B_NAME_STOP,
+    [' ']  = PRIVACY_B_WS | PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP
+            | PRIVACY_B_NAME_STOP,
+    ['/']  = PRIVACY_B_ATTR_STOP | PRIVACY_B_NAME_STOP,
     ['=']  = PRIVACY_B_ATTR_STOP,
-    ['>']  = PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP
+    ['>']  = PRIVACY_B_ATTR_STOP | PRIVACY_B_UNQ_STOP | PRIVACY_B_NAME_STOP
 };
 
 
@@ -173,82 +197,10 @@ privacy_banner_tag_end(privacy_banner_t *m)
 
 
 /*
- * The first byte from p on that may change the matcher, or end.  In most
- * states most bytes change nothing: text up to a '<', a quoted value up to
- * its quote, a comment up to a '-', an attribute name up to whitespace,
- * '/', '=' or '>'.  Skipping exactly the bytes privacy_banner_step() would
- * leave the matcher as it is for is what makes the scan cheap; built with
- * PRIVACY_BANNER_CHECK_SKIP (unit tests, fuzzers) the scan steps every
- * skipped byte on a copy of the matcher and aborts if one changed it.
+ * The first c from p on, or end.  Many attribute values and comments are
+ * short, where a call to memchr() costs more than the search: the first
+ * bytes are looked at here.
  */
-
-static const unsigned char *
-privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
-    const unsigned char *end)
-{
-    const unsigned char  *q;
-
-    switch (m->state) {
-
-    case PRIVACY_S_TEXT:
-    case PRIVACY_S_RAW:
-        q = memchr(p, '<', (size_t) (end - p));
-        return q ? q : end;
-
-    case PRIVACY_S_BOGUS:
-        return privacy_banner_find(p, end, '>');
-
-    case PRIVACY_S_COMMENT:
-        /* inside a comment's text, even '>' changes nothing */
-        if (m->dashes == PRIVACY_C_COMMENT) {
-            return privacy_banner_find(p, end, '-');
-        }
-        return p;
-
-    case PRIVACY_S_VALUE_DQ:
-        return privacy_banner_find(p, end, '"');
-
-    case PRIVACY_S_VALUE_SQ:
-        return privacy_banner_find(p, end, '\'');
-
-    case PRIVACY_S_ATTR_NAME:
-        while (p < end
-               && (privacy_banner_class[*p] & PRIVACY_B_ATTR_STOP) == 0)
-        {
-            p++;
-        }
-        return p;
-
-    case PRIVACY_S_VALUE_UNQ:
-        while (p < end
-               && (privacy_banner_class[*p] & PRIVACY_B_UNQ_STOP) == 0)
-        {
-            p++;
-        }
-        return p;
-
-    case PRIVACY_S_BEFORE_ATTR:
-        while (p < end
-               && ((privacy_banner_class[*p] & PRIVACY_B_WS) || *p == '/'))
-        {
-            p++;
-        }
-        return p;
-
-    case PRIVACY_S_AFTER_ATTR:
-    case PRIVACY_S_BEFORE_VALUE:
-        while (p < end && (privacy_banner_class[*p] & PRIVACY_B_WS)) {
-            p++;
-        }
-        return p;
-
-    default:
-        return p;
-    }
-}
-
-
-/* the first c from p on, or end; short spans without a call to memchr */
 
 static const unsigned char *
 privacy_banner_find(const unsigned char *p, const unsigned char *end,
@@ -275,35 +227,16 @@ privacy_banner_find(const unsigned char *p, const unsigned char *end,
 }
 
 
-#ifdef PRIVACY_BANNER_CHECK_SKIP
+#ifdef PRIVACY_BANNER_CHECK
 
-#include <stdlib.h>
-
-static void
-privacy_banner_check_skip(const privacy_banner_t *m, const unsigned char *p,
-    const unsigned char *q)
-{
-    privacy_banner_t  copy;
-
-    for ( /* void */ ; p < q; p++) {
-        copy = *m;
-
-        if (privacy_banner_step(&copy, *p) != 0
-            || memcmp(&copy, m, sizeof(privacy_banner_t)) != 0)
-        {
-            abort();
-        }
-    }
-}
-
-#endif
-
+/*
+ * The reference the scan is checked against in unit tests and fuzzers:
+ * the tokenizer one byte at a time, nothing skipped.
+ */
 
 static int
 privacy_banner_step(privacy_banner_t *m, unsigned char c)
 {
-    const privacy_banner_raw_t  *raw;
-
     switch (m->state) {
 
     case PRIVACY_S_TEXT:
@@ -538,33 +471,45 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
         return 0;
 
     default: /* PRIVACY_S_RAW_END */
-        raw = &privacy_banner_raw[m->raw - 1];
-
-        if (m->raw_idx < raw->len) {
-            if (privacy_banner_lc(c) == (unsigned char) raw->name[m->raw_idx])
-            {
-                m->raw_idx++;
-                return 0;
-            }
-
-        } else if (privacy_banner_ws(c) || c == '/' || c == '>') {
-            /* the element's end tag: back to markup */
-            m->raw = 0;
-
-            if (c == '>') {
-                m->state = PRIVACY_S_TEXT;
-
-            } else {
-                m->end_tag = 1;
-                m->name_len = 0;
-                m->state = PRIVACY_S_BEFORE_ATTR;
-            }
-            return 0;
-        }
-
-        m->state = (c == '<') ? PRIVACY_S_RAW_LT : PRIVACY_S_RAW;
+        privacy_banner_raw_end(m, c);
         return 0;
     }
+}
+
+#endif /* PRIVACY_BANNER_CHECK */
+
+
+/* in raw text after "</": the element's own end tag, or back to text */
+
+static void
+privacy_banner_raw_end(privacy_banner_t *m, unsigned char c)
+{
+    const privacy_banner_raw_t  *raw;
+
+    raw = &privacy_banner_raw[m->raw - 1];
+
+    if (m->raw_idx < raw->len) {
+        if (privacy_banner_lc(c) == (unsigned char) raw->name[m->raw_idx]) {
+            m->raw_idx++;
+            return;
+        }
+
+    } else if (privacy_banner_ws(c) || c == '/' || c == '>') {
+        /* the element's end tag: back to markup */
+        m->raw = 0;
+
+        if (c == '>') {
+            m->state = PRIVACY_S_TEXT;
+
+        } else {
+            m->end_tag = 1;
+            m->name_len = 0;
+            m->state = PRIVACY_S_BEFORE_ATTR;
+        }
+        return;
+    }
+
+    m->state = (c == '<') ? PRIVACY_S_RAW_LT : PRIVACY_S_RAW;
 }
 
 
@@ -593,10 +538,418 @@ void
 privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf, size_t len,
     privacy_banner_result_t *r)
 {
-    int                   rc, in_held;
-    size_t                i, old, cand;
+#ifdef PRIVACY_BANNER_CHECK
+    privacy_banner_t         ref;
+    privacy_banner_result_t  ref_r;
+
+    ref = *m;
+    privacy_banner_scan_bytes(&ref, buf, len, &ref_r);
+    privacy_banner_scan_fast(m, buf, len, r);
+    privacy_banner_check(m, r, &ref, &ref_r);
+#else
+    privacy_banner_scan_fast(m, buf, len, r);
+#endif
+}
+
+
+/*
+ * The tokenizer of privacy_banner_step() with the bytes that change no
+ * state skipped in place: text and raw text up to a '<', a quoted value up
+ * to its quote, a comment up to a '-', a tag or attribute name up to what
+ * ends it.  Where the reference looks at every byte, this one looks at the
+ * few that matter; the reference checks it byte for byte in the unit
+ * tests and fuzzers (PRIVACY_BANNER_CHECK).
+ *
+ * The BODY_END candidate (a possible "</body") starts at the last '<'
+ * that entered the LT state; whether it is still alive is asked only at
+ * the end of the buffer, the one place the answer is used.
+ */
+
+static void
+privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
+    size_t len, privacy_banner_result_t *r)
+{
+    int                   in_held;
+    size_t                old, cand;
+    unsigned char         c;
     const unsigned char  *p, *end;
 
+    if (!privacy_banner_begin(m, len, r, &old)) {
+        return;
+    }
+
+    in_held = (old != 0);
+    cand = len;
+    end = buf + len;
+    p = buf;
+
+    while (p < end) {
+
+        c = *p;
+
+        switch (m->state) {
+
+        case PRIVACY_S_TEXT:
+            p = memchr(p, '<', (size_t) (end - p));
+            if (p == NULL) {
+                p = end;
+                continue;
+            }
+
+            m->state = PRIVACY_S_LT;
+            in_held = 0;
+            cand = (size_t) (p - buf);
+            break;
+
+        case PRIVACY_S_LT:
+            if (privacy_banner_alpha(c)) {
+                m->end_tag = 0;
+                m->name[0] = privacy_banner_lc(c);
+                m->name_len = 1;
+                m->state = PRIVACY_S_TAG_NAME;
+
+            } else if (c == '/') {
+                m->state = PRIVACY_S_END_SLASH;
+
+            } else if (c == '!') {
+                m->state = PRIVACY_S_BANG;
+
+            } else if (c == '?') {
+                m->state = PRIVACY_S_BOGUS;
+
+            } else if (c == '<') {
+                /* "<<": the second '<' may open a tag */
+                in_held = 0;
+                cand = (size_t) (p - buf);
+
+            } else {
+                m->state = PRIVACY_S_TEXT;
+            }
+            break;
+
+        case PRIVACY_S_END_SLASH:
+            if (privacy_banner_alpha(c)) {
+                m->end_tag = 1;
+                m->name[0] = privacy_banner_lc(c);
+                m->name_len = 1;
+                m->state = PRIVACY_S_TAG_NAME;
+
+            } else {
+                /* "</>" is dropped, "</0..." is a bogus comment */
+                m->state = (c == '>') ? PRIVACY_S_TEXT : PRIVACY_S_BOGUS;
+            }
+            break;
+
+        case PRIVACY_S_TAG_NAME:
+            while ((privacy_banner_class[c] & PRIVACY_B_NAME_STOP) == 0) {
+
+                if (m->name_len < PRIVACY_NAME_LONG) {
+                    m->name[m->name_len] = privacy_banner_lc(c);
+                }
+
+                if (m->name_len <= PRIVACY_NAME_LONG) {
+                    m->name_len++;
+                }
+
+                if (++p == end) {
+                    break;
+                }
+
+                c = *p;
+            }
+
+            if (p == end) {
+                continue;
+            }
+
+            if (m->end_tag && m->where == PRIVACY_BANNER_BODY_END
+                && privacy_banner_name_is(m, "body", 4))
+            {
+                privacy_banner_found_before(m, r, in_held, old, cand);
+                return;
+            }
+
+            if (c == '>') {
+                goto tag_end;
+            }
+
+            m->state = PRIVACY_S_BEFORE_ATTR;
+            break;
+
+        case PRIVACY_S_BANG:
+            if (c == '-') {
+                m->state = PRIVACY_S_BANG_DASH;
+
+            } else {
+                m->state = (c == '>') ? PRIVACY_S_TEXT : PRIVACY_S_BOGUS;
+            }
+            break;
+
+        case PRIVACY_S_BANG_DASH:
+            if (c == '-') {
+                m->state = PRIVACY_S_COMMENT;
+                m->dashes = PRIVACY_C_START;
+
+            } else {
+                m->state = (c == '>') ? PRIVACY_S_TEXT : PRIVACY_S_BOGUS;
+            }
+            break;
+
+        case PRIVACY_S_COMMENT:
+            if (m->dashes == PRIVACY_C_COMMENT) {
+                /* in a comment's text even '>' changes nothing */
+                p = privacy_banner_find(p, end, '-');
+                if (p == end) {
+                    continue;
+                }
+
+                m->dashes = PRIVACY_C_END_DASH;
+                break;
+            }
+
+            if (c == '>') {
+                /* "<!-->", "<!--->", "-->" and "--!>" all close it */
+                if (m->dashes != PRIVACY_C_END_DASH) {
+                    m->state = PRIVACY_S_TEXT;
+                }
+
+                m->dashes = PRIVACY_C_COMMENT;
+                break;
+            }
+
+            switch (m->dashes) {
+
+            case PRIVACY_C_START:
+                m->dashes = (c == '-') ? PRIVACY_C_START_DASH
+                                       : PRIVACY_C_COMMENT;
+                break;
+
+            case PRIVACY_C_START_DASH:
+            case PRIVACY_C_END_DASH:
+                m->dashes = (c == '-') ? PRIVACY_C_END : PRIVACY_C_COMMENT;
+                break;
+
+            case PRIVACY_C_END:
+                if (c == '!') {
+                    m->dashes = PRIVACY_C_END_BANG;
+
+                } else if (c != '-') {
+                    m->dashes = PRIVACY_C_COMMENT;
+                }
+                break;
+
+            default: /* PRIVACY_C_END_BANG */
+                m->dashes = (c == '-') ? PRIVACY_C_END_DASH
+                                       : PRIVACY_C_COMMENT;
+            }
+            break;
+
+        case PRIVACY_S_BOGUS:
+            p = privacy_banner_find(p, end, '>');
+            if (p == end) {
+                continue;
+            }
+
+            m->state = PRIVACY_S_TEXT;
+            break;
+
+        case PRIVACY_S_BEFORE_ATTR:
+            /* '/' is the self-closing mark: it changes nothing here */
+            while ((privacy_banner_class[c] & PRIVACY_B_WS) || c == '/') {
+                if (++p == end) {
+                    break;
+                }
+
+                c = *p;
+            }
+
+            if (p == end) {
+                continue;
+            }
+
+            if (c == '>') {
+                goto tag_end;
+            }
+
+            m->state = PRIVACY_S_ATTR_NAME;
+            break;
+
+        case PRIVACY_S_ATTR_NAME:
+        case PRIVACY_S_AFTER_ATTR:
+            if (m->state == PRIVACY_S_ATTR_NAME) {
+                /* quotes and '<' are name bytes here, as in the spec */
+                while ((privacy_banner_class[c] & PRIVACY_B_ATTR_STOP) == 0) {
+                    if (++p == end) {
+                        break;
+                    }
+
+                    c = *p;
+                }
+
+            } else {
+                while (privacy_banner_class[c] & PRIVACY_B_WS) {
+                    if (++p == end) {
+                        break;
+                    }
+
+                    c = *p;
+                }
+            }
+
+            if (p == end) {
+                continue;
+            }
+
+            if (c == '>') {
+                goto tag_end;
+            }
+
+            if (c == '=') {
+                m->state = PRIVACY_S_BEFORE_VALUE;
+
+            } else if (c == '/') {
+                m->state = PRIVACY_S_BEFORE_ATTR;
+
+            } else if (privacy_banner_class[c] & PRIVACY_B_WS) {
+                m->state = PRIVACY_S_AFTER_ATTR;
+
+            } else {
+                m->state = PRIVACY_S_ATTR_NAME;
+            }
+            break;
+
+        case PRIVACY_S_BEFORE_VALUE:
+            while (privacy_banner_class[c] & PRIVACY_B_WS) {
+                if (++p == end) {
+                    break;
+                }
+
+                c = *p;
+            }
+
+            if (p == end) {
+                continue;
+            }
+
+            if (c == '"') {
+                m->state = PRIVACY_S_VALUE_DQ;
+
+            } else if (c == '\'') {
+                m->state = PRIVACY_S_VALUE_SQ;
+
+            } else if (c == '>') {
+                goto tag_end;
+
+            } else {
+                m->state = PRIVACY_S_VALUE_UNQ;
+            }
+            break;
+
+        case PRIVACY_S_VALUE_DQ:
+        case PRIVACY_S_VALUE_SQ:
+            p = privacy_banner_find(p, end,
+                                    m->state == PRIVACY_S_VALUE_DQ ? '"'
+                                                                   : '\'');
+            if (p == end) {
+                continue;
+            }
+
+            m->state = PRIVACY_S_AFTER_VALUE;
+            break;
+
+        case PRIVACY_S_VALUE_UNQ:
+            while ((privacy_banner_class[c] & PRIVACY_B_UNQ_STOP) == 0) {
+                if (++p == end) {
+                    break;
+                }
+
+                c = *p;
+            }
+
+            if (p == end) {
+                continue;
+            }
+
+            if (c == '>') {
+                goto tag_end;
+            }
+
+            m->state = PRIVACY_S_BEFORE_ATTR;
+            break;
+
+        case PRIVACY_S_AFTER_VALUE:
+            if (c == '>') {
+                goto tag_end;
+            }
+
+            if ((privacy_banner_class[c] & PRIVACY_B_WS) || c == '/') {
+                m->state = PRIVACY_S_BEFORE_ATTR;
+
+            } else {
+                /* a="x"b: a new attribute without the space */
+                m->state = PRIVACY_S_ATTR_NAME;
+            }
+            break;
+
+        case PRIVACY_S_RAW:
+            p = memchr(p, '<', (size_t) (end - p));
+            if (p == NULL) {
+                p = end;
+                continue;
+            }
+
+            m->state = PRIVACY_S_RAW_LT;
+            break;
+
+        case PRIVACY_S_RAW_LT:
+            if (c == '/') {
+                m->raw_idx = 0;
+                m->state = PRIVACY_S_RAW_END;
+
+            } else if (c != '<') {
+                m->state = PRIVACY_S_RAW;
+            }
+            break;
+
+        default: /* PRIVACY_S_RAW_END */
+            privacy_banner_raw_end(m, c);
+            break;
+        }
+
+        p++;
+        continue;
+
+    tag_end:
+
+        if (privacy_banner_tag_end(m) == PRIVACY_BANNER_FOUND_AFTER) {
+            m->done = 1;
+            r->found = 1;
+            r->pass = (size_t) (p - buf) + 1;
+            return;
+        }
+
+        p++;
+    }
+
+    if (m->where != PRIVACY_BANNER_BODY_END || !privacy_banner_candidate(m)) {
+        in_held = 0;
+        cand = len;
+    }
+
+    privacy_banner_hold(m, buf, len, r, in_held, old, cand);
+}
+
+
+/*
+ * The start of a scan: an empty result; 0 when there is nothing to do,
+ * otherwise the held bytes moved to emit[] (held[] may be refilled) and
+ * their number in *old.
+ */
+
+static int
+privacy_banner_begin(privacy_banner_t *m, size_t len,
+    privacy_banner_result_t *r, size_t *old)
+{
     r->pre = m->emit;
     r->pre_len = 0;
     r->pass = len;
@@ -607,47 +960,86 @@ privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf, size_t len,
     /* an empty buffer (buf may be NULL) leaves the held bytes held */
 
     if (m->done || len == 0) {
+        return 0;
+    }
+
+    *old = m->held_len;
+    memcpy(m->emit, m->held, *old);
+    m->held_len = 0;
+
+    return 1;
+}
+
+
+/*
+ * "</body" found: the banner goes before the candidate, which started in
+ * the held bytes (in_held; they then follow the banner) or at buf[cand].
+ */
+
+static void
+privacy_banner_found_before(privacy_banner_t *m, privacy_banner_result_t *r,
+    int in_held, size_t old, size_t cand)
+{
+    m->done = 1;
+    r->found = 1;
+
+    if (in_held) {
+        r->post_len = old;
+        r->pass = 0;
+
+    } else {
+        r->pre_len = old;
+        r->pass = cand;
+    }
+}
+
+
+/*
+ * The end of a buffer without a find: the candidate still alive, if any,
+ * is held back (in_held: the whole buffer continues the held one).
+ */
+
+static void
+privacy_banner_hold(privacy_banner_t *m, const unsigned char *buf, size_t len,
+    privacy_banner_result_t *r, int in_held, size_t old, size_t cand)
+{
+    if (in_held) {
+        memcpy(m->held, m->emit, old);
+        memcpy(m->held + old, buf, len);
+        m->held_len = (unsigned char) (old + len);
+        r->pass = 0;
         return;
     }
 
-    /* held bytes move to emit[]: held[] may be refilled below */
+    r->pre_len = old;
+    r->pass = cand;
 
-    old = m->held_len;
-    memcpy(m->emit, m->held, old);
-    m->held_len = 0;
+    if (cand < len) {
+        memcpy(m->held, buf + cand, len - cand);
+        m->held_len = (unsigned char) (len - cand);
+    }
+}
 
-    /*
-     * The candidate is where a possible "</body" starts: in the held
-     * bytes (in_held, held bytes are always one whole candidate), at
-     * buf[cand], or nowhere (cand == len).
-     */
+
+#ifdef PRIVACY_BANNER_CHECK
+
+static void
+privacy_banner_scan_bytes(privacy_banner_t *m, const unsigned char *buf,
+    size_t len, privacy_banner_result_t *r)
+{
+    int     rc, in_held;
+    size_t  i, old, cand;
+
+    if (!privacy_banner_begin(m, len, r, &old)) {
+        return;
+    }
 
     in_held = (old != 0);
     cand = len;
-    end = buf + len;
 
-    for (p = buf; /* void */ ; p++) {
+    for (i = 0; i < len; i++) {
 
-        /* no candidate is alive in the states that skip bytes */
-
-#ifdef PRIVACY_BANNER_CHECK_SKIP
-        {
-        const unsigned char  *from = p;
-
-        p = privacy_banner_skip(m, p, end);
-        privacy_banner_check_skip(m, from, p);
-        }
-#else
-        p = privacy_banner_skip(m, p, end);
-#endif
-
-        if (p == end) {
-            break;
-        }
-
-        i = (size_t) (p - buf);
-
-        rc = privacy_banner_step(m, *p);
+        rc = privacy_banner_step(m, buf[i]);
 
         if (rc == PRIVACY_BANNER_FOUND_AFTER) {
             m->done = 1;
@@ -657,18 +1049,7 @@ privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf, size_t len,
         }
 
         if (rc == PRIVACY_BANNER_FOUND_BEFORE) {
-            m->done = 1;
-            r->found = 1;
-
-            if (in_held) {
-                r->post_len = old;
-                r->pass = 0;
-
-            } else {
-                r->pre_len = old;
-                r->pass = cand;
-            }
-
+            privacy_banner_found_before(m, r, in_held, old, cand);
             return;
         }
 
@@ -686,23 +1067,30 @@ privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf, size_t len,
         }
     }
 
-    if (in_held) {
-        /* the whole buffer continues the held candidate */
-        memcpy(m->held, m->emit, old);
-        memcpy(m->held + old, buf, len);
-        m->held_len = (unsigned char) (old + len);
-        r->pass = 0;
-        return;
-    }
+    privacy_banner_hold(m, buf, len, r, in_held, old, cand);
+}
 
-    r->pre_len = old;
-    r->pass = cand;
 
-    if (cand < len) {
-        memcpy(m->held, buf + cand, len - cand);
-        m->held_len = (unsigned char) (len - cand);
+/* the fast scan must leave what the reference leaves, or abort */
+
+static void
+privacy_banner_check(const privacy_banner_t *m,
+    const privacy_banner_result_t *r, const privacy_banner_t *ref,
+    const privacy_banner_result_t *ref_r)
+{
+    if (memcmp(m, ref, sizeof(privacy_banner_t)) != 0
+        || r->pre_len != ref_r->pre_len
+        || r->pass != ref_r->pass
+        || r->found != ref_r->found
+        || r->post_len != ref_r->post_len
+        || memcmp(r->pre, ref_r->pre, r->pre_len) != 0
+        || memcmp(r->post, ref_r->post, r->post_len) != 0)
+    {
+        abort();
     }
 }
+
+#endif
 
 
 size_t

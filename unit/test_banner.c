@@ -172,6 +172,8 @@ test_start(void)
     AT_START("<body a= >x", "<body a= >[B]x");
     AT_START("<body a=>x", "<body a=>[B]x");
     AT_START("<body / a / >x", "<body / a / >[B]x");
+    AT_START("<a b=\"x\"/><i c='y'/ d=e/><body>x",
+             "<a b=\"x\"/><i c='y'/ d=e/><body>[B]x");
 
     /* names must end at whitespace, '/' or '>' */
     NOT_AT_START("<tbody><bodyx><body-x><bod><bodybody>");
