@@ -83,8 +83,11 @@ CONSENT_BODY = "action=accept_all"
 
 
 # the row each row is compared with, unless it names another
-BASELINE = {"page": "plain", "proxy": "proxy", "consent": "redis",
-            "memory": None}
+BASELINE = {"page": "plain", "proxy": "proxy", "html": "html_proxy",
+            "consent": "redis", "memory": None}
+
+# the static page, from the application behind the proxy (backend.conf)
+HTML_PATH = "/html/index.html"
 
 
 class Variant:
@@ -232,6 +235,10 @@ def variants(ctx):
     consent_hdr = {"Cookie": ctx.consent_cookie}
     eight = {"Cookie": EIGHT_COOKIES}
     undecided_proxy = {"privacy_or_not": ctx.params["privacy"]}
+    html_proxy = {"privacy_or_not": ctx.params["privacy"]
+                  + "\n        privacy_banner_position body_start;"}
+    html_proxy_end = {"privacy_or_not": ctx.params["privacy"]
+                      + "\n        privacy_banner_position body_end;"}
     lua_proxy = {
         "lua_http": '    lua_package_path "%s/lua/?.lua;;";\n' % BENCH,
         "lua_location": (
@@ -275,6 +282,17 @@ def variants(ctx):
                 "header_filter_by_lua", "proxy", 19612, "proxy.conf",
                 params=lua_proxy, lua=True, headers=eight,
                 check=check_proxy(True)),
+        Variant("html_proxy", "proxied HTML page, plain proxy (baseline)",
+                "html", 19613, "proxy.conf", path=HTML_PATH,
+                check=check_plain),
+        Variant("html_start", "proxied HTML page, privacy on, undecided: "
+                "banner at body_start", "html", 19614, "proxy.conf",
+                params=html_proxy, path=HTML_PATH,
+                check=check_banner("body_start"), module=True),
+        Variant("html_end", "proxied HTML page, privacy on, undecided: "
+                "banner at body_end", "html", 19615, "proxy.conf",
+                params=html_proxy_end, path=HTML_PATH,
+                check=check_banner("body_end"), module=True),
         Variant("consent", "consent POST, recorded in Redis",
                 "consent", CONSENT_PORT, "consent.conf", method="POST",
                 path="/privacy/consent", headers=post_headers,
@@ -599,6 +617,13 @@ def machine():
 VARIANTS = {}
 
 
+def backend_server(ctx):
+    """The application behind the proxied rows (bench/conf/backend.conf)."""
+    return Nginx(WORK, "backend", BACKEND_PORT,
+                 render(conf_file("backend.conf"),
+                        {"port": BACKEND_PORT, "docroot": ctx.docroot}))
+
+
 def callgrind_only(ctx, vs, prof, names):
     """Instructions/request of NAMES and their baselines, nothing else."""
     unknown = [n for n in names if n not in VARIANTS]
@@ -611,8 +636,7 @@ def callgrind_only(ctx, vs, prof, names):
     want = set(names)
     want.update(VARIANTS[n].baseline for n in names)
     redis = Redis(WORK, REDIS_PORT)
-    backend = Nginx(WORK, "backend", BACKEND_PORT,
-                    render(conf_file("backend.conf"), {"port": BACKEND_PORT}))
+    backend = backend_server(ctx)
     try:
         redis.start()
         backend.start()
@@ -682,8 +706,7 @@ def main():
     results["page_bytes"] = len(ctx.page)
 
     redis = Redis(WORK, REDIS_PORT)
-    backend = Nginx(WORK, "backend", BACKEND_PORT,
-                    render(conf_file("backend.conf"), {"port": BACKEND_PORT}))
+    backend = backend_server(ctx)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit("bench: terminated"))
     try:
         redis.start()

@@ -8,6 +8,8 @@ TITLES = {
     "page": "Static page (%s bytes of HTML from disk)",
     "proxy": "Proxied page (a JSON answer with four Set-Cookie; the request "
              "carries eight cookies)",
+    "html": "Proxied HTML page (the same page from the application: in "
+            "memory buffers, scanned on every request)",
     "consent": "Consent decisions recorded in Redis",
 }
 
@@ -262,7 +264,7 @@ from commit %(commit)s, %(redis)s, %(wrk)s, %(valgrind)s.
            valgrind=m["valgrind"]))
 
     out.append("## Results\n")
-    for group in ("page", "proxy", "consent"):
+    for group in ("page", "proxy", "html", "consent"):
         title = TITLES[group]
         if group == "page":
             title = title % _fmt_int(results["page_bytes"])
