@@ -367,6 +367,16 @@ functions of stripped objects (Debian's nginx and libcrypto).
   (bench/lua/scrub_cookie.lua, filter_set_cookie.lua) only removes.
   Before anything is measured, one request to each variant checks that it
   does what its row says.
+- **The banner rows.** A static page is a file: the module reads it only
+  as far as the insertion point, sends it as two file ranges around the
+  banner, and each worker remembers the insertion point while the file
+  is unchanged (device, inode, size, mtime and ctime), so the static rows
+  measure a page the worker has seen: one `fstat()` and no read per
+  request. The first request for a page in a worker reads and scans it,
+  as every request for a page that comes in memory does: the proxied HTML
+  rows serve the same page through `proxy_pass` from the backend, so they
+  show what the scan costs on every request (the head only for
+  body_start, the whole page for body_end).
 - **Requests/s and p99.** `wrk -t1 -c16 -dTs --latency` (c=64 for the
   consent POSTs) with bench/wrk/request.lua setting method, headers and
   body; %(rounds)d rounds of %(secs)d s after a warm-up, the variants
