@@ -72,6 +72,20 @@ enum {
 #define PRIVACY_B_UNQ_STOP   0x04    /* ends an unquoted value */
 #define PRIVACY_B_NAME_STOP  0x08    /* ends a tag name */
 
+/*
+ * In privacy_banner_scan_fast(): state S from the next byte on, straight
+ * to its code at LABEL; at the end of the buffer the scan stops in S.
+ */
+#define privacy_banner_next(s, label)                                        \
+    do {                                                                     \
+        m->state = (s);                                                      \
+        if (++p == end) {                                                    \
+            goto scanned;                                                    \
+        }                                                                    \
+        c = *p;                                                              \
+        goto label;                                                          \
+    } while (0)
+
 /* a span this short is searched inline, not with memchr() */
 #define PRIVACY_BANNER_INLINE  4
 
@@ -582,354 +596,397 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
     cand = len;
     end = buf + len;
     p = buf;
+    c = *p;
 
-    while (p < end) {
+    /*
+     * The switch resumes the state the last buffer ended in; from there
+     * each state goes straight to the code of the next one (goto), so a
+     * tag costs a few jumps, not a dispatch per byte.
+     */
 
-        c = *p;
+    switch (m->state) {
 
-        switch (m->state) {
-
-        case PRIVACY_S_TEXT:
+    case PRIVACY_S_TEXT:
+    text:
+        /* between tags there is often a newline or nothing: look first */
+        if (c != '<' && (end - p < 2 || *++p != '<')) {
             p = memchr(p, '<', (size_t) (end - p));
             if (p == NULL) {
-                p = end;
-                continue;
-            }
-
-            m->state = PRIVACY_S_LT;
-            in_held = 0;
-            cand = (size_t) (p - buf);
-            break;
-
-        case PRIVACY_S_LT:
-            if (privacy_banner_alpha(c)) {
-                m->end_tag = 0;
-                m->name[0] = privacy_banner_lc(c);
-                m->name_len = 1;
-                m->state = PRIVACY_S_TAG_NAME;
-
-            } else if (c == '/') {
-                m->state = PRIVACY_S_END_SLASH;
-
-            } else if (c == '!') {
-                m->state = PRIVACY_S_BANG;
-
-            } else if (c == '?') {
-                m->state = PRIVACY_S_BOGUS;
-
-            } else if (c == '<') {
-                /* "<<": the second '<' may open a tag */
-                in_held = 0;
-                cand = (size_t) (p - buf);
-
-            } else {
                 m->state = PRIVACY_S_TEXT;
+                goto scanned;
             }
-            break;
-
-        case PRIVACY_S_END_SLASH:
-            if (privacy_banner_alpha(c)) {
-                m->end_tag = 1;
-                m->name[0] = privacy_banner_lc(c);
-                m->name_len = 1;
-                m->state = PRIVACY_S_TAG_NAME;
-
-            } else {
-                /* "</>" is dropped, "</0..." is a bogus comment */
-                m->state = (c == '>') ? PRIVACY_S_TEXT : PRIVACY_S_BOGUS;
-            }
-            break;
-
-        case PRIVACY_S_TAG_NAME:
-            while ((privacy_banner_class[c] & PRIVACY_B_NAME_STOP) == 0) {
-
-                if (m->name_len < PRIVACY_NAME_LONG) {
-                    m->name[m->name_len] = privacy_banner_lc(c);
-                }
-
-                if (m->name_len <= PRIVACY_NAME_LONG) {
-                    m->name_len++;
-                }
-
-                if (++p == end) {
-                    break;
-                }
-
-                c = *p;
-            }
-
-            if (p == end) {
-                continue;
-            }
-
-            if (m->end_tag && m->where == PRIVACY_BANNER_BODY_END
-                && privacy_banner_name_is(m, "body", 4))
-            {
-                privacy_banner_found_before(m, r, in_held, old, cand);
-                return;
-            }
-
-            if (c == '>') {
-                goto tag_end;
-            }
-
-            m->state = PRIVACY_S_BEFORE_ATTR;
-            break;
-
-        case PRIVACY_S_BANG:
-            if (c == '-') {
-                m->state = PRIVACY_S_BANG_DASH;
-
-            } else {
-                m->state = (c == '>') ? PRIVACY_S_TEXT : PRIVACY_S_BOGUS;
-            }
-            break;
-
-        case PRIVACY_S_BANG_DASH:
-            if (c == '-') {
-                m->state = PRIVACY_S_COMMENT;
-                m->dashes = PRIVACY_C_START;
-
-            } else {
-                m->state = (c == '>') ? PRIVACY_S_TEXT : PRIVACY_S_BOGUS;
-            }
-            break;
-
-        case PRIVACY_S_COMMENT:
-            if (m->dashes == PRIVACY_C_COMMENT) {
-                /* in a comment's text even '>' changes nothing */
-                p = privacy_banner_find(p, end, '-');
-                if (p == end) {
-                    continue;
-                }
-
-                m->dashes = PRIVACY_C_END_DASH;
-                break;
-            }
-
-            if (c == '>') {
-                /* "<!-->", "<!--->", "-->" and "--!>" all close it */
-                if (m->dashes != PRIVACY_C_END_DASH) {
-                    m->state = PRIVACY_S_TEXT;
-                }
-
-                m->dashes = PRIVACY_C_COMMENT;
-                break;
-            }
-
-            switch (m->dashes) {
-
-            case PRIVACY_C_START:
-                m->dashes = (c == '-') ? PRIVACY_C_START_DASH
-                                       : PRIVACY_C_COMMENT;
-                break;
-
-            case PRIVACY_C_START_DASH:
-            case PRIVACY_C_END_DASH:
-                m->dashes = (c == '-') ? PRIVACY_C_END : PRIVACY_C_COMMENT;
-                break;
-
-            case PRIVACY_C_END:
-                if (c == '!') {
-                    m->dashes = PRIVACY_C_END_BANG;
-
-                } else if (c != '-') {
-                    m->dashes = PRIVACY_C_COMMENT;
-                }
-                break;
-
-            default: /* PRIVACY_C_END_BANG */
-                m->dashes = (c == '-') ? PRIVACY_C_END_DASH
-                                       : PRIVACY_C_COMMENT;
-            }
-            break;
-
-        case PRIVACY_S_BOGUS:
-            p = privacy_banner_find(p, end, '>');
-            if (p == end) {
-                continue;
-            }
-
-            m->state = PRIVACY_S_TEXT;
-            break;
-
-        case PRIVACY_S_BEFORE_ATTR:
-            /* '/' is the self-closing mark: it changes nothing here */
-            while ((privacy_banner_class[c] & PRIVACY_B_WS) || c == '/') {
-                if (++p == end) {
-                    break;
-                }
-
-                c = *p;
-            }
-
-            if (p == end) {
-                continue;
-            }
-
-            if (c == '>') {
-                goto tag_end;
-            }
-
-            m->state = PRIVACY_S_ATTR_NAME;
-            break;
-
-        case PRIVACY_S_ATTR_NAME:
-        case PRIVACY_S_AFTER_ATTR:
-            if (m->state == PRIVACY_S_ATTR_NAME) {
-                /* quotes and '<' are name bytes here, as in the spec */
-                while ((privacy_banner_class[c] & PRIVACY_B_ATTR_STOP) == 0) {
-                    if (++p == end) {
-                        break;
-                    }
-
-                    c = *p;
-                }
-
-            } else {
-                while (privacy_banner_class[c] & PRIVACY_B_WS) {
-                    if (++p == end) {
-                        break;
-                    }
-
-                    c = *p;
-                }
-            }
-
-            if (p == end) {
-                continue;
-            }
-
-            if (c == '>') {
-                goto tag_end;
-            }
-
-            if (c == '=') {
-                m->state = PRIVACY_S_BEFORE_VALUE;
-
-            } else if (c == '/') {
-                m->state = PRIVACY_S_BEFORE_ATTR;
-
-            } else if (privacy_banner_class[c] & PRIVACY_B_WS) {
-                m->state = PRIVACY_S_AFTER_ATTR;
-
-            } else {
-                m->state = PRIVACY_S_ATTR_NAME;
-            }
-            break;
-
-        case PRIVACY_S_BEFORE_VALUE:
-            while (privacy_banner_class[c] & PRIVACY_B_WS) {
-                if (++p == end) {
-                    break;
-                }
-
-                c = *p;
-            }
-
-            if (p == end) {
-                continue;
-            }
-
-            if (c == '"') {
-                m->state = PRIVACY_S_VALUE_DQ;
-
-            } else if (c == '\'') {
-                m->state = PRIVACY_S_VALUE_SQ;
-
-            } else if (c == '>') {
-                goto tag_end;
-
-            } else {
-                m->state = PRIVACY_S_VALUE_UNQ;
-            }
-            break;
-
-        case PRIVACY_S_VALUE_DQ:
-        case PRIVACY_S_VALUE_SQ:
-            p = privacy_banner_find(p, end,
-                                    m->state == PRIVACY_S_VALUE_DQ ? '"'
-                                                                   : '\'');
-            if (p == end) {
-                continue;
-            }
-
-            m->state = PRIVACY_S_AFTER_VALUE;
-            break;
-
-        case PRIVACY_S_VALUE_UNQ:
-            while ((privacy_banner_class[c] & PRIVACY_B_UNQ_STOP) == 0) {
-                if (++p == end) {
-                    break;
-                }
-
-                c = *p;
-            }
-
-            if (p == end) {
-                continue;
-            }
-
-            if (c == '>') {
-                goto tag_end;
-            }
-
-            m->state = PRIVACY_S_BEFORE_ATTR;
-            break;
-
-        case PRIVACY_S_AFTER_VALUE:
-            if (c == '>') {
-                goto tag_end;
-            }
-
-            if ((privacy_banner_class[c] & PRIVACY_B_WS) || c == '/') {
-                m->state = PRIVACY_S_BEFORE_ATTR;
-
-            } else {
-                /* a="x"b: a new attribute without the space */
-                m->state = PRIVACY_S_ATTR_NAME;
-            }
-            break;
-
-        case PRIVACY_S_RAW:
-            p = memchr(p, '<', (size_t) (end - p));
-            if (p == NULL) {
-                p = end;
-                continue;
-            }
-
-            m->state = PRIVACY_S_RAW_LT;
-            break;
-
-        case PRIVACY_S_RAW_LT:
-            if (c == '/') {
-                m->raw_idx = 0;
-                m->state = PRIVACY_S_RAW_END;
-
-            } else if (c != '<') {
-                m->state = PRIVACY_S_RAW;
-            }
-            break;
-
-        default: /* PRIVACY_S_RAW_END */
-            privacy_banner_raw_end(m, c);
-            break;
         }
 
-        p++;
-        continue;
+        in_held = 0;
+        cand = (size_t) (p - buf);
+        privacy_banner_next(PRIVACY_S_LT, lt);
 
-    tag_end:
+    case PRIVACY_S_LT:
+    lt:
+        if (privacy_banner_alpha(c)) {
+            m->end_tag = 0;
+            m->name[0] = privacy_banner_lc(c);
+            m->name_len = 1;
+            privacy_banner_next(PRIVACY_S_TAG_NAME, tag_name);
+        }
 
-        if (privacy_banner_tag_end(m) == PRIVACY_BANNER_FOUND_AFTER) {
-            m->done = 1;
-            r->found = 1;
-            r->pass = (size_t) (p - buf) + 1;
+        if (c == '/') {
+            privacy_banner_next(PRIVACY_S_END_SLASH, end_slash);
+        }
+
+        if (c == '!') {
+            privacy_banner_next(PRIVACY_S_BANG, bang);
+        }
+
+        if (c == '?') {
+            privacy_banner_next(PRIVACY_S_BOGUS, bogus);
+        }
+
+        if (c == '<') {
+            /* "<<": the second '<' may open a tag */
+            in_held = 0;
+            cand = (size_t) (p - buf);
+            privacy_banner_next(PRIVACY_S_LT, lt);
+        }
+
+        privacy_banner_next(PRIVACY_S_TEXT, text);
+
+    case PRIVACY_S_END_SLASH:
+    end_slash:
+        if (privacy_banner_alpha(c)) {
+            m->end_tag = 1;
+            m->name[0] = privacy_banner_lc(c);
+            m->name_len = 1;
+            privacy_banner_next(PRIVACY_S_TAG_NAME, tag_name);
+        }
+
+        /* "</>" is dropped, "</0..." is a bogus comment */
+        if (c == '>') {
+            privacy_banner_next(PRIVACY_S_TEXT, text);
+        }
+
+        privacy_banner_next(PRIVACY_S_BOGUS, bogus);
+
+    case PRIVACY_S_TAG_NAME:
+    tag_name:
+        while ((privacy_banner_class[c] & PRIVACY_B_NAME_STOP) == 0) {
+
+            if (m->name_len < PRIVACY_NAME_LONG) {
+                m->name[m->name_len] = privacy_banner_lc(c);
+            }
+
+            if (m->name_len <= PRIVACY_NAME_LONG) {
+                m->name_len++;
+            }
+
+            if (++p == end) {
+                m->state = PRIVACY_S_TAG_NAME;
+                goto scanned;
+            }
+
+            c = *p;
+        }
+
+        if (m->end_tag && m->where == PRIVACY_BANNER_BODY_END
+            && privacy_banner_name_is(m, "body", 4))
+        {
+            privacy_banner_found_before(m, r, in_held, old, cand);
             return;
         }
 
-        p++;
+        if (c == '>') {
+            goto tag_end;
+        }
+
+        privacy_banner_next(PRIVACY_S_BEFORE_ATTR, before_attr);
+
+    case PRIVACY_S_BANG:
+    bang:
+        if (c == '-') {
+            privacy_banner_next(PRIVACY_S_BANG_DASH, bang_dash);
+        }
+
+        if (c == '>') {
+            privacy_banner_next(PRIVACY_S_TEXT, text);
+        }
+
+        privacy_banner_next(PRIVACY_S_BOGUS, bogus);
+
+    case PRIVACY_S_BANG_DASH:
+    bang_dash:
+        if (c == '-') {
+            m->dashes = PRIVACY_C_START;
+            privacy_banner_next(PRIVACY_S_COMMENT, comment);
+        }
+
+        if (c == '>') {
+            privacy_banner_next(PRIVACY_S_TEXT, text);
+        }
+
+        privacy_banner_next(PRIVACY_S_BOGUS, bogus);
+
+    case PRIVACY_S_COMMENT:
+    comment:
+        if (m->dashes == PRIVACY_C_COMMENT) {
+            /* in a comment's text even '>' changes nothing */
+            p = privacy_banner_find(p, end, '-');
+            if (p == end) {
+                m->state = PRIVACY_S_COMMENT;
+                goto scanned;
+            }
+
+            m->dashes = PRIVACY_C_END_DASH;
+            privacy_banner_next(PRIVACY_S_COMMENT, comment);
+        }
+
+        if (c == '>') {
+            /* "<!-->", "<!--->", "-->" and "--!>" all close it */
+            if (m->dashes != PRIVACY_C_END_DASH) {
+                m->dashes = PRIVACY_C_COMMENT;
+                privacy_banner_next(PRIVACY_S_TEXT, text);
+            }
+
+            m->dashes = PRIVACY_C_COMMENT;
+            privacy_banner_next(PRIVACY_S_COMMENT, comment);
+        }
+
+        switch (m->dashes) {
+
+        case PRIVACY_C_START:
+            m->dashes = (c == '-') ? PRIVACY_C_START_DASH : PRIVACY_C_COMMENT;
+            break;
+
+        case PRIVACY_C_START_DASH:
+        case PRIVACY_C_END_DASH:
+            m->dashes = (c == '-') ? PRIVACY_C_END : PRIVACY_C_COMMENT;
+            break;
+
+        case PRIVACY_C_END:
+            if (c == '!') {
+                m->dashes = PRIVACY_C_END_BANG;
+
+            } else if (c != '-') {
+                m->dashes = PRIVACY_C_COMMENT;
+            }
+            break;
+
+        default: /* PRIVACY_C_END_BANG */
+            m->dashes = (c == '-') ? PRIVACY_C_END_DASH : PRIVACY_C_COMMENT;
+        }
+
+        privacy_banner_next(PRIVACY_S_COMMENT, comment);
+
+    case PRIVACY_S_BOGUS:
+    bogus:
+        p = privacy_banner_find(p, end, '>');
+        if (p == end) {
+            m->state = PRIVACY_S_BOGUS;
+            goto scanned;
+        }
+
+        privacy_banner_next(PRIVACY_S_TEXT, text);
+
+    case PRIVACY_S_BEFORE_ATTR:
+    before_attr:
+        /* '/' is the self-closing mark: it changes nothing here */
+        while ((privacy_banner_class[c] & PRIVACY_B_WS) || c == '/') {
+            if (++p == end) {
+                m->state = PRIVACY_S_BEFORE_ATTR;
+                goto scanned;
+            }
+
+            c = *p;
+        }
+
+        if (c == '>') {
+            goto tag_end;
+        }
+
+        privacy_banner_next(PRIVACY_S_ATTR_NAME, attr_name);
+
+    case PRIVACY_S_ATTR_NAME:
+    attr_name:
+        /* quotes and '<' are name bytes here, as in the spec */
+        while ((privacy_banner_class[c] & PRIVACY_B_ATTR_STOP) == 0) {
+            if (++p == end) {
+                m->state = PRIVACY_S_ATTR_NAME;
+                goto scanned;
+            }
+
+            c = *p;
+        }
+
+        goto attr_stop;
+
+    case PRIVACY_S_AFTER_ATTR:
+    after_attr:
+        while (privacy_banner_class[c] & PRIVACY_B_WS) {
+            if (++p == end) {
+                m->state = PRIVACY_S_AFTER_ATTR;
+                goto scanned;
+            }
+
+            c = *p;
+        }
+
+    attr_stop:
+
+        if (c == '>') {
+            goto tag_end;
+        }
+
+        if (c == '=') {
+            privacy_banner_next(PRIVACY_S_BEFORE_VALUE, before_value);
+        }
+
+        if (c == '/') {
+            privacy_banner_next(PRIVACY_S_BEFORE_ATTR, before_attr);
+        }
+
+        if (privacy_banner_class[c] & PRIVACY_B_WS) {
+            privacy_banner_next(PRIVACY_S_AFTER_ATTR, after_attr);
+        }
+
+        privacy_banner_next(PRIVACY_S_ATTR_NAME, attr_name);
+
+    case PRIVACY_S_BEFORE_VALUE:
+    before_value:
+        while (privacy_banner_class[c] & PRIVACY_B_WS) {
+            if (++p == end) {
+                m->state = PRIVACY_S_BEFORE_VALUE;
+                goto scanned;
+            }
+
+            c = *p;
+        }
+
+        if (c == '"') {
+            privacy_banner_next(PRIVACY_S_VALUE_DQ, value_dq);
+        }
+
+        if (c == '\'') {
+            privacy_banner_next(PRIVACY_S_VALUE_SQ, value_sq);
+        }
+
+        if (c == '>') {
+            goto tag_end;
+        }
+
+        privacy_banner_next(PRIVACY_S_VALUE_UNQ, value_unq);
+
+    case PRIVACY_S_VALUE_DQ:
+    value_dq:
+        p = privacy_banner_find(p, end, '"');
+        if (p == end) {
+            m->state = PRIVACY_S_VALUE_DQ;
+            goto scanned;
+        }
+
+        privacy_banner_next(PRIVACY_S_AFTER_VALUE, after_value);
+
+    case PRIVACY_S_VALUE_SQ:
+    value_sq:
+        p = privacy_banner_find(p, end, '\'');
+        if (p == end) {
+            m->state = PRIVACY_S_VALUE_SQ;
+            goto scanned;
+        }
+
+        privacy_banner_next(PRIVACY_S_AFTER_VALUE, after_value);
+
+    case PRIVACY_S_VALUE_UNQ:
+    value_unq:
+        while ((privacy_banner_class[c] & PRIVACY_B_UNQ_STOP) == 0) {
+            if (++p == end) {
+                m->state = PRIVACY_S_VALUE_UNQ;
+                goto scanned;
+            }
+
+            c = *p;
+        }
+
+        if (c == '>') {
+            goto tag_end;
+        }
+
+        privacy_banner_next(PRIVACY_S_BEFORE_ATTR, before_attr);
+
+    case PRIVACY_S_AFTER_VALUE:
+    after_value:
+        if (c == '>') {
+            goto tag_end;
+        }
+
+        if ((privacy_banner_class[c] & PRIVACY_B_WS) || c == '/') {
+            privacy_banner_next(PRIVACY_S_BEFORE_ATTR, before_attr);
+        }
+
+        /* a="x"b: a new attribute without the space */
+        privacy_banner_next(PRIVACY_S_ATTR_NAME, attr_name);
+
+    case PRIVACY_S_RAW:
+    raw:
+        p = memchr(p, '<', (size_t) (end - p));
+        if (p == NULL) {
+            m->state = PRIVACY_S_RAW;
+            goto scanned;
+        }
+
+        privacy_banner_next(PRIVACY_S_RAW_LT, raw_lt);
+
+    case PRIVACY_S_RAW_LT:
+    raw_lt:
+        if (c == '/') {
+            m->raw_idx = 0;
+            privacy_banner_next(PRIVACY_S_RAW_END, raw_end);
+        }
+
+        if (c == '<') {
+            privacy_banner_next(PRIVACY_S_RAW_LT, raw_lt);
+        }
+
+        privacy_banner_next(PRIVACY_S_RAW, raw);
+
+    default: /* PRIVACY_S_RAW_END */
+    raw_end:
+        m->state = PRIVACY_S_RAW_END;
+        privacy_banner_raw_end(m, c);
+        goto resume;
     }
+
+tag_end:
+
+    if (privacy_banner_tag_end(m) == PRIVACY_BANNER_FOUND_AFTER) {
+        m->done = 1;
+        r->found = 1;
+        r->pass = (size_t) (p - buf) + 1;
+        return;
+    }
+
+resume:
+
+    /* after a state that sets the next one itself */
+
+    if (++p == end) {
+        goto scanned;
+    }
+
+    c = *p;
+
+    switch (m->state) {
+    case PRIVACY_S_TEXT:
+        goto text;
+    case PRIVACY_S_RAW:
+        goto raw;
+    case PRIVACY_S_RAW_LT:
+        goto raw_lt;
+    case PRIVACY_S_RAW_END:
+        goto raw_end;
+    default: /* PRIVACY_S_BEFORE_ATTR */
+        goto before_attr;
+    }
+
+scanned:
 
     if (m->where != PRIVACY_BANNER_BODY_END || !privacy_banner_candidate(m)) {
         in_held = 0;
