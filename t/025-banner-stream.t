@@ -538,3 +538,42 @@ $::Std . q{
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 36: pages from a proxy cache file: not the whole file, not remembered
+A cached response is a file buffer that starts after the cache header:
+read in chunks, never remembered; after the first request (a miss, in the
+first repetition) every one is a hit.
+--- http_config eval
+::backend_http_config() . q{
+    proxy_cache_path $TEST_NGINX_SERVER_ROOT/cache keys_zone=pages:1m;
+}
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    sendfile on;
+    proxy_cache pages;
+    proxy_cache_valid 200 1m;
+    add_header X-Cache $upstream_cache_status;
+    location /pc/ { proxy_pass http://backend/html/; }
+    location /pce/ {
+        privacy_banner_position body_end;
+        proxy_pass http://backend/html/;
+    }
+}
+--- request eval
+["GET /pc/big.html", "GET /pc/big.html", "GET /pc/big.html",
+ "GET /pce/big.html", "GET /pce/big.html", "GET /pce/big.html",
+ "GET /pce/end16k3.html", "GET /pce/end16k3.html"]
+--- response_headers_like eval
+["X-Cache: (MISS|HIT)", "X-Cache: HIT", "X-Cache: HIT",
+ "X-Cache: (MISS|HIT)", "X-Cache: HIT", "X-Cache: HIT",
+ "X-Cache: (MISS|HIT)", "X-Cache: HIT"]
+--- response_body eval
+[(map { (my $p = $::Big) =~ s/\Q$::Tag\E/$::Tag\[B\]/; $p } 1 .. 3),
+ (map { (my $p = $::Big) =~ s{</body>}{[B]</body>}; $p } 1 .. 3),
+ (map { ::end(::pad_end(16384 - 3)) } 1 .. 2)]
+--- no_error_log
+[error]
+[alert]
