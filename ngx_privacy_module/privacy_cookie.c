@@ -85,39 +85,102 @@ privacy_cookie_split(const unsigned char *start, const unsigned char *end,
 }
 
 
+/*
+ * One forward scan: the name byte by byte up to '=' or ';' (names are
+ * short), the value with memchr() up to ';' (values can be long), each
+ * trimmed from the back.  The same pairs as splitting at ';', trimming
+ * each piece and splitting it at its first '='.
+ */
+
 int
 privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
     privacy_cookie_t *c)
 {
-    const unsigned char  *p, *semi, *s, *e;
+    const unsigned char  *p, *s, *e, *eq, *vs, *semi;
 
     p = *pos;
 
-    while (p < end) {
-        semi = memchr(p, ';', (size_t) (end - p));
-        if (semi == NULL) {
-            semi = end;
+    /* whitespace and empty pieces before the pair */
+    while (p < end && (*p == ';' || privacy_cookie_ws(*p))) {
+        p++;
+    }
+
+    if (p == end) {
+        *pos = end;
+        return 0;
+    }
+
+    s = p;
+
+    while (p < end && *p != '=' && *p != ';') {
+        p++;
+    }
+
+    if (p == end || *p == ';') {
+        /* RFC 6265bis: no '=' means an empty name, the piece is the value;
+         * *s is no whitespace, so the trim stops at s + 1 at the latest */
+        e = p;
+
+        while (privacy_cookie_ws(e[-1])) {
+            e--;
         }
 
-        s = p;
-        e = semi;
-        privacy_cookie_trim(&s, &e);
+        c->start = s;
+        c->end = e;
+        c->name = s;
+        c->name_len = 0;
+        c->value = s;
+        c->value_len = (size_t) (e - s);
 
-        p = (semi < end) ? semi + 1 : end;
-
-        if (s == e) {
-            continue;
-        }
-
-        privacy_cookie_split(s, e, c);
-        *pos = p;
+        *pos = (p < end) ? p + 1 : end;
 
         return 1;
     }
 
-    *pos = end;
+    eq = p;
 
-    return 0;
+    e = eq;
+
+    while (e > s && privacy_cookie_ws(e[-1])) {
+        e--;
+    }
+
+    c->start = s;
+    c->name = s;
+    c->name_len = (size_t) (e - s);
+
+    p = eq + 1;
+
+    while (p < end && privacy_cookie_ws(*p)) {
+        p++;
+    }
+
+    vs = p;
+
+    semi = (p < end) ? memchr(p, ';', (size_t) (end - p)) : NULL;
+    if (semi == NULL) {
+        semi = end;
+    }
+
+    e = semi;
+
+    while (e > vs && privacy_cookie_ws(e[-1])) {
+        e--;
+    }
+
+    if (e == vs) {
+        /* an empty value: the pair ends with its '=' */
+        vs = eq + 1;
+        e = eq + 1;
+    }
+
+    c->value = vs;
+    c->value_len = (size_t) (e - vs);
+    c->end = e;
+
+    *pos = (semi < end) ? semi + 1 : end;
+
+    return 1;
 }
 
 
@@ -170,6 +233,45 @@ privacy_cookie_filter(const unsigned char *in, size_t len,
     }
 
     return n + kept - 1;
+}
+
+
+size_t
+privacy_cookie_join(const privacy_cookie_t *pairs, size_t n, size_t len,
+    unsigned char *out)
+{
+    size_t          i, total;
+    unsigned char  *p;
+
+    if (n == 0) {
+        return 0;
+    }
+
+    total = 0;
+
+    for (i = 0; i < n; i++) {
+        total += (size_t) (pairs[i].end - pairs[i].start);
+    }
+
+    /* "; " when it fits, as privacy_cookie_filter() decides */
+    total += 2 * (n - 1);
+
+    p = out;
+
+    for (i = 0; i < n; i++) {
+        if (i) {
+            *p++ = ';';
+
+            if (total <= len) {
+                *p++ = ' ';
+            }
+        }
+
+        memcpy(p, pairs[i].start, (size_t) (pairs[i].end - pairs[i].start));
+        p += pairs[i].end - pairs[i].start;
+    }
+
+    return (size_t) (p - out);
 }
 
 
@@ -281,4 +383,36 @@ privacy_cookie_expire(unsigned char *dst, const unsigned char *name,
     }
 
     return dst;
+}
+
+
+int
+privacy_cookie_expire_prefixed(const unsigned char *name, size_t name_len)
+{
+    return privacy_cookie_prefix(name, name_len, "__host-", 7)
+           || privacy_cookie_prefix(name, name_len, "__secure-", 9);
+}
+
+
+size_t
+privacy_cookie_expire_suffix_len(size_t domain_len)
+{
+    size_t  len;
+
+    len = sizeof(PRIVACY_COOKIE_EXPIRE_ATTRS) - 1;
+
+    if (domain_len) {
+        len += sizeof(PRIVACY_COOKIE_DOMAIN) - 1 + domain_len;
+    }
+
+    return len;
+}
+
+
+unsigned char *
+privacy_cookie_expire_suffix(unsigned char *dst, const unsigned char *domain,
+    size_t domain_len)
+{
+    /* what privacy_cookie_expire() writes after a name without a prefix */
+    return privacy_cookie_expire(dst, NULL, 0, domain, domain_len);
 }
