@@ -1186,6 +1186,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
      *     plcf->policy_url = { 0, NULL };
      *     plcf->policy_version = { 0, NULL };
      *     plcf->categories = NULL;
+     *     plcf->expire_suffix = NULL;
      *     plcf->cookie.path = { 0, NULL };
      *     plcf->cookie.domain = { 0, NULL };
      *     plcf->cookie.samesite = { 0, NULL };
@@ -1248,6 +1249,10 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_ptr_value(conf->cookie_domains, prev->cookie_domains,
                              NULL);
+
+    if (ngx_http_privacy_expire_suffixes(cf, prev, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
     ngx_conf_merge_value(conf->expire_blocked, prev->expire_blocked, 1);
     ngx_conf_merge_str_value(conf->consent_url, prev->consent_url,
                              "/privacy/consent");

@@ -119,6 +119,8 @@ typedef struct {
     ngx_uint_t                      unknown_cookies; /* 1: block */
     ngx_http_privacy_cookie_conf_t  cookie;
     ngx_array_t                    *cookie_domains; /* ngx_str_t */
+    ngx_str_t                      *expire_suffix;  /* per domain, and
+                                                       host-only first */
     ngx_flag_t                      expire_blocked;
     ngx_str_t                       consent_url;
 
@@ -175,6 +177,13 @@ extern ngx_module_t  ngx_http_privacy_module;
 ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_read_decision(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+ngx_int_t ngx_http_privacy_decision_start(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+void ngx_http_privacy_decision_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+ngx_uint_t ngx_http_privacy_decision_token(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    privacy_cookie_t *c);
 ngx_int_t ngx_http_privacy_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *body);
 ngx_int_t ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
@@ -224,6 +233,8 @@ ngx_int_t ngx_http_privacy_remove_header_elt(ngx_http_request_t *r,
     ngx_table_elt_t *h);
 ngx_int_t ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_array_t *names, ngx_uint_t n);
+ngx_int_t ngx_http_privacy_expire_suffixes(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
 char *ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -21,8 +21,6 @@
 
 static void privacy_cookie_trim(const unsigned char **start,
     const unsigned char **end);
-static void privacy_cookie_split(const unsigned char *start,
-    const unsigned char *end, privacy_cookie_t *c);
 static int privacy_cookie_prefix(const unsigned char *name, size_t len,
     const char *prefix, size_t prefix_len);
 
@@ -45,43 +43,6 @@ privacy_cookie_trim(const unsigned char **start, const unsigned char **end)
 
     *start = s;
     *end = e;
-}
-
-
-/* splits one trimmed name-value piece into c */
-
-static void
-privacy_cookie_split(const unsigned char *start, const unsigned char *end,
-    privacy_cookie_t *c)
-{
-    const unsigned char  *eq, *ns, *ne, *vs, *ve;
-
-    c->start = start;
-    c->end = end;
-
-    eq = memchr(start, '=', (size_t) (end - start));
-
-    if (eq == NULL) {
-        /* RFC 6265bis: no '=' means an empty name, the piece is the value */
-        c->name = start;
-        c->name_len = 0;
-        c->value = start;
-        c->value_len = (size_t) (end - start);
-        return;
-    }
-
-    ns = start;
-    ne = eq;
-    privacy_cookie_trim(&ns, &ne);
-
-    vs = eq + 1;
-    ve = end;
-    privacy_cookie_trim(&vs, &ve);
-
-    c->name = ns;
-    c->name_len = (size_t) (ne - ns);
-    c->value = vs;
-    c->value_len = (size_t) (ve - vs);
 }
 
 
@@ -275,32 +236,66 @@ privacy_cookie_join(const privacy_cookie_t *pairs, size_t n, size_t len,
 }
 
 
+/*
+ * One scan up to the first '=' or ';': a name that is not empty is all it
+ * takes, the value is only looked at when the name is empty.
+ */
+
 int
 privacy_set_cookie_name(const unsigned char *value, size_t len,
     const unsigned char **name, size_t *name_len)
 {
-    privacy_cookie_t      c;
-    const unsigned char  *s, *e;
+    const unsigned char  *p, *s, *e, *end;
 
-    if (len == 0) {
-        return 0;
+    p = value;
+    end = value + len;
+
+    while (p < end && privacy_cookie_ws(*p)) {
+        p++;
     }
 
-    s = value;
-    e = memchr(value, ';', len);
-    if (e == NULL) {
-        e = value + len;
+    s = p;
+
+    while (p < end && *p != '=' && *p != ';') {
+        p++;
     }
 
-    privacy_cookie_trim(&s, &e);
-    privacy_cookie_split(s, e, &c);
+    if (p == end || *p == ';') {
+        /* no '=': an empty name, usable when the piece is not empty */
+        e = p;
+        privacy_cookie_trim(&s, &e);
 
-    if (c.name_len == 0 && c.value_len == 0) {
-        return 0;
+        if (s == e) {
+            return 0;
+        }
+
+        *name = s;
+        *name_len = 0;
+
+        return 1;
     }
 
-    *name = c.name;
-    *name_len = c.name_len;
+    e = p;
+
+    while (e > s && privacy_cookie_ws(e[-1])) {
+        e--;
+    }
+
+    if (e == s) {
+        /* an empty name: usable when the value is not empty */
+        p++;
+
+        while (p < end && privacy_cookie_ws(*p)) {
+            p++;
+        }
+
+        if (p == end || *p == ';') {
+            return 0;
+        }
+    }
+
+    *name = s;
+    *name_len = (size_t) (e - s);
 
     return 1;
 }
