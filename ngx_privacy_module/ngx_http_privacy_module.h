@@ -35,6 +35,9 @@
 
 #define NGX_HTTP_PRIVACY_ID_HEX_LEN     32
 
+/* banner types compared one by one; more are looked up in their hash */
+#define NGX_HTTP_PRIVACY_BANNER_TYPES_MAX  8
+
 
 /* one privacy_category directive */
 typedef struct {
@@ -132,6 +135,8 @@ typedef struct {
     ngx_uint_t                      banner_position;
     ngx_hash_t                      banner_types;
     ngx_array_t                    *banner_types_keys;
+    ngx_array_t                    *banner_types_list; /* ngx_str_t, or
+                                                          NULL: the hash */
 
     ngx_flag_t                      consent_endpoint;
 
@@ -197,6 +202,8 @@ ngx_int_t ngx_http_privacy_remote_addr(ngx_http_request_t *r,
 void ngx_http_privacy_trim(ngx_str_t *s);
 ngx_int_t ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
     ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info);
+ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf);
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
 
