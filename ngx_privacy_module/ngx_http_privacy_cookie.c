@@ -1100,15 +1100,38 @@ ngx_int_t
 ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_array_t *names, ngx_uint_t n)
 {
-    u_char      *p;
-    size_t       len;
+    u_char      *p, *buf;
+    size_t       len, total;
     ngx_str_t   *name, *domain, *suffix;
-    ngx_uint_t   i, d, ndomains;
+    ngx_uint_t   i, d, ndomains, prefixed;
 
     name = names->elts;
     domain = plcf->cookie_domains ? plcf->cookie_domains->elts : NULL;
     ndomains = plcf->cookie_domains ? plcf->cookie_domains->nelts : 0;
     suffix = plcf->expire_suffix;
+
+    /* one buffer for the names without a prefix, the most of them */
+
+    total = 0;
+
+    for (i = 0; i < n; i++) {
+        if (name[i].len
+            && !privacy_cookie_expire_prefixed(name[i].data, name[i].len))
+        {
+            for (d = 0; d <= ndomains; d++) {
+                total += name[i].len + suffix[d].len;
+            }
+        }
+    }
+
+    buf = NULL;
+
+    if (total) {
+        buf = ngx_pnalloc(r->pool, total);
+        if (buf == NULL) {
+            return NGX_ERROR;
+        }
+    }
 
     for (i = 0; i < n; i++) {
 
@@ -1117,19 +1140,16 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
             continue;
         }
 
+        prefixed = privacy_cookie_expire_prefixed(name[i].data, name[i].len);
+
         for (d = 0; d <= ndomains; d++) {
 
-            if (!privacy_cookie_expire_prefixed(name[i].data, name[i].len)) {
+            if (!prefixed) {
                 /* the name and the location's suffix for the domain */
-                len = name[i].len + suffix[d].len;
-
-                p = ngx_pnalloc(r->pool, len);
-                if (p == NULL) {
-                    return NGX_ERROR;
-                }
-
-                ngx_memcpy(p, name[i].data, name[i].len);
-                ngx_memcpy(p + name[i].len, suffix[d].data, suffix[d].len);
+                p = buf;
+                buf = ngx_cpymem(buf, name[i].data, name[i].len);
+                buf = ngx_cpymem(buf, suffix[d].data, suffix[d].len);
+                len = buf - p;
 
             } else if (d == 0) {
                 len = privacy_cookie_expire_len(name[i].data, name[i].len,
