@@ -15,8 +15,13 @@
 
 static int ngx_http_privacy_regex_match(void *regex, const unsigned char *s,
     size_t len);
-static ngx_uint_t ngx_http_privacy_verdict(ngx_http_privacy_loc_conf_t *plcf,
-    uint32_t granted, const u_char *name, size_t len, ngx_int_t *category);
+static ngx_inline ngx_int_t ngx_http_privacy_category_cached(
+    ngx_http_privacy_loc_conf_t *plcf, const u_char *name, size_t len);
+static ngx_int_t ngx_http_privacy_category_match(
+    ngx_http_privacy_loc_conf_t *plcf, const u_char *name, size_t len);
+static ngx_inline ngx_uint_t ngx_http_privacy_verdict(
+    ngx_http_privacy_loc_conf_t *plcf, uint32_t granted, const u_char *name,
+    size_t len, ngx_int_t *category);
 static ngx_uint_t ngx_http_privacy_parse_cookies(ngx_table_elt_t *h,
     privacy_cookie_t *pairs, ngx_uint_t max);
 static ngx_int_t ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
@@ -321,7 +326,7 @@ ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
 
 /* the same, with the category index of the cookie (-1: none) */
 
-static ngx_uint_t
+static ngx_inline ngx_uint_t
 ngx_http_privacy_verdict(ngx_http_privacy_loc_conf_t *plcf, uint32_t granted,
     const u_char *name, size_t len, ngx_int_t *category)
 {
@@ -337,7 +342,7 @@ ngx_http_privacy_verdict(ngx_http_privacy_loc_conf_t *plcf, uint32_t granted,
 
     cats = plcf->categories;
 
-    n = ngx_http_privacy_cookie_category(plcf, (u_char *) name, len);
+    n = ngx_http_privacy_category_cached(plcf, name, len);
 
     *category = n;
 
@@ -432,14 +437,21 @@ ngx_int_t
 ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
     u_char *name, size_t len)
 {
-    int                              n;
-    ngx_http_privacy_name_cache_t   *e;
+    return ngx_http_privacy_category_cached(plcf, name, len);
+}
+
+
+/* the cache hit, inline in the callers that run per cookie */
+
+static ngx_inline ngx_int_t
+ngx_http_privacy_category_cached(ngx_http_privacy_loc_conf_t *plcf,
+    const u_char *name, size_t len)
+{
+    ngx_http_privacy_name_cache_t  *e;
 
     if (plcf->categories == NULL) {
         return -1;
     }
-
-    e = NULL;
 
     if (len <= NGX_HTTP_PRIVACY_NAME_MAX) {
         e = &ngx_http_privacy_name_categories[
@@ -453,6 +465,19 @@ ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
         }
     }
 
+    return ngx_http_privacy_category_match(plcf, name, len);
+}
+
+
+/* a cache miss: the matcher answers, and the answer is kept */
+
+static ngx_int_t
+ngx_http_privacy_category_match(ngx_http_privacy_loc_conf_t *plcf,
+    const u_char *name, size_t len)
+{
+    int                              n;
+    ngx_http_privacy_name_cache_t   *e;
+
     n = privacy_match_category(&plcf->categories->matcher, name, len);
 
     if (n == PRIVACY_MATCH_ERROR) {
@@ -460,7 +485,10 @@ ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
         return -1;
     }
 
-    if (e) {
+    if (len <= NGX_HTTP_PRIVACY_NAME_MAX) {
+        e = &ngx_http_privacy_name_categories[
+                                    ngx_http_privacy_name_key(name, len)];
+
         e->categories = plcf->categories;
         e->len = len;
         ngx_memcpy(e->name, name, len);
