@@ -40,10 +40,13 @@ static ngx_int_t ngx_http_privacy_add_set_cookie(ngx_http_request_t *r,
 
 #define NGX_HTTP_PRIVACY_NAME_CACHE  256
 #define NGX_HTTP_PRIVACY_NAME_MAX    46
+#define NGX_HTTP_PRIVACY_NAME_MISS   -3
 
 
 typedef struct {
     ngx_http_privacy_categories_t  *categories;
+    uint64_t                        first;    /* see name_load() */
+    uint64_t                        last;
     ngx_int_t                       category;
     u_char                          len;
     u_char                          name[NGX_HTTP_PRIVACY_NAME_MAX];
@@ -344,6 +347,10 @@ ngx_http_privacy_verdict(ngx_http_privacy_loc_conf_t *plcf, uint32_t granted,
 
     n = ngx_http_privacy_category_cached(plcf, name, len);
 
+    if (n == NGX_HTTP_PRIVACY_NAME_MISS) {
+        n = ngx_http_privacy_category_match(plcf, name, len);
+    }
+
     *category = n;
 
     if (n >= 0) {
@@ -361,8 +368,9 @@ ngx_http_privacy_verdict(ngx_http_privacy_loc_conf_t *plcf, uint32_t granted,
 
 /*
  * The first and the last bytes of a name, as one or two words that cover
- * it whole up to 16 bytes: a key and an equality test for short names
- * without a loop per byte.
+ * it whole up to 16 bytes (the first, middle and last byte below 4): the
+ * cache key, and with the length its equality test for names up to 16
+ * bytes, without a loop per byte.
  */
 
 static ngx_inline uint64_t
@@ -397,32 +405,12 @@ ngx_http_privacy_name_load(const u_char *p, size_t len, uint64_t *last)
 
 
 static ngx_inline ngx_uint_t
-ngx_http_privacy_name_key(const u_char *name, size_t len)
+ngx_http_privacy_name_key(uint64_t first, uint64_t last, size_t len)
 {
-    uint64_t  first, last;
-
-    first = ngx_http_privacy_name_load(name, len, &last);
-
     first = (first ^ (last * 0x9e3779b97f4a7c15) ^ len)
             * 0xff51afd7ed558ccd;
 
     return (ngx_uint_t) (first >> 56) % NGX_HTTP_PRIVACY_NAME_CACHE;
-}
-
-
-static ngx_inline ngx_uint_t
-ngx_http_privacy_name_equal(const u_char *a, const u_char *b, size_t len)
-{
-    uint64_t  a1, a2, b1, b2;
-
-    if (len > 16) {
-        return ngx_memcmp(a, b, len) == 0;
-    }
-
-    a1 = ngx_http_privacy_name_load(a, len, &a2);
-    b1 = ngx_http_privacy_name_load(b, len, &b2);
-
-    return a1 == b1 && a2 == b2;
 }
 
 
@@ -437,16 +425,28 @@ ngx_int_t
 ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
     u_char *name, size_t len)
 {
-    return ngx_http_privacy_category_cached(plcf, name, len);
+    ngx_int_t  n;
+
+    n = ngx_http_privacy_category_cached(plcf, name, len);
+
+    if (n == NGX_HTTP_PRIVACY_NAME_MISS) {
+        n = ngx_http_privacy_category_match(plcf, name, len);
+    }
+
+    return n;
 }
 
 
-/* the cache hit, inline in the callers that run per cookie */
+/*
+ * The cache hit, inline in the callers that run per cookie; a miss is
+ * NGX_HTTP_PRIVACY_NAME_MISS, for ngx_http_privacy_category_match().
+ */
 
 static ngx_inline ngx_int_t
 ngx_http_privacy_category_cached(ngx_http_privacy_loc_conf_t *plcf,
     const u_char *name, size_t len)
 {
+    uint64_t                        first, last;
     ngx_http_privacy_name_cache_t  *e;
 
     if (plcf->categories == NULL) {
@@ -454,18 +454,21 @@ ngx_http_privacy_category_cached(ngx_http_privacy_loc_conf_t *plcf,
     }
 
     if (len <= NGX_HTTP_PRIVACY_NAME_MAX) {
+        first = ngx_http_privacy_name_load(name, len, &last);
         e = &ngx_http_privacy_name_categories[
-                                    ngx_http_privacy_name_key(name, len)];
+                                ngx_http_privacy_name_key(first, last, len)];
 
         if (e->categories == plcf->categories
             && e->len == len
-            && ngx_http_privacy_name_equal(e->name, name, len))
+            && e->first == first
+            && e->last == last
+            && (len <= 16 || ngx_memcmp(e->name, name, len) == 0))
         {
             return e->category;
         }
     }
 
-    return ngx_http_privacy_category_match(plcf, name, len);
+    return NGX_HTTP_PRIVACY_NAME_MISS;
 }
 
 
@@ -476,6 +479,7 @@ ngx_http_privacy_category_match(ngx_http_privacy_loc_conf_t *plcf,
     const u_char *name, size_t len)
 {
     int                              n;
+    uint64_t                         first, last;
     ngx_http_privacy_name_cache_t   *e;
 
     n = privacy_match_category(&plcf->categories->matcher, name, len);
@@ -486,10 +490,13 @@ ngx_http_privacy_category_match(ngx_http_privacy_loc_conf_t *plcf,
     }
 
     if (len <= NGX_HTTP_PRIVACY_NAME_MAX) {
+        first = ngx_http_privacy_name_load(name, len, &last);
         e = &ngx_http_privacy_name_categories[
-                                    ngx_http_privacy_name_key(name, len)];
+                                ngx_http_privacy_name_key(first, last, len)];
 
         e->categories = plcf->categories;
+        e->first = first;
+        e->last = last;
         e->len = len;
         ngx_memcpy(e->name, name, len);
         e->category = n >= 0 ? n : -1;
