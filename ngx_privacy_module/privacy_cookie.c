@@ -14,17 +14,23 @@
 #define PRIVACY_COOKIE_DOMAIN     "; Domain="
 #define PRIVACY_COOKIE_SECURE     "; Secure"
 
-#define privacy_cookie_ws(c)      ((c) == ' ' || (c) == '\t')
+/* the bytes the tokenizer looks for: one load and one test per byte */
+#define PRIVACY_COOKIE_WS         1    /* SP, HTAB */
+#define PRIVACY_COOKIE_SEMI       2
+#define PRIVACY_COOKIE_EQ         4
 
-/* '=' and ';' end a name: one load and one test per byte */
-#define privacy_cookie_stop(c)    (privacy_cookie_stops[c])
-
-
-static const unsigned char  privacy_cookie_stops[256] = {
-    ['='] = 1, [';'] = 1
-};
+#define privacy_cookie_is(c, cls) (privacy_cookie_class[c] & (cls))
+#define privacy_cookie_ws(c)      privacy_cookie_is(c, PRIVACY_COOKIE_WS)
 #define privacy_cookie_lc(c)                                                 \
     (unsigned char) (((c) >= 'A' && (c) <= 'Z') ? ((c) | 0x20) : (c))
+
+
+static const unsigned char  privacy_cookie_class[256] = {
+    [' '] = PRIVACY_COOKIE_WS,
+    ['\t'] = PRIVACY_COOKIE_WS,
+    [';'] = PRIVACY_COOKIE_SEMI,
+    ['='] = PRIVACY_COOKIE_EQ
+};
 
 
 static void privacy_cookie_trim(const unsigned char **start,
@@ -70,7 +76,9 @@ privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
     p = *pos;
 
     /* whitespace and empty pieces before the pair */
-    while (p < end && (*p == ';' || privacy_cookie_ws(*p))) {
+    while (p < end
+           && privacy_cookie_is(*p, PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
+    {
         p++;
     }
 
@@ -81,7 +89,9 @@ privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
 
     s = p;
 
-    while (p < end && !privacy_cookie_stop(*p)) {
+    while (p < end
+           && !privacy_cookie_is(*p, PRIVACY_COOKIE_SEMI|PRIVACY_COOKIE_EQ))
+    {
         p++;
     }
 
@@ -264,7 +274,9 @@ privacy_set_cookie_name(const unsigned char *value, size_t len,
 
     s = p;
 
-    while (p < end && !privacy_cookie_stop(*p)) {
+    while (p < end
+           && !privacy_cookie_is(*p, PRIVACY_COOKIE_SEMI|PRIVACY_COOKIE_EQ))
+    {
         p++;
     }
 
