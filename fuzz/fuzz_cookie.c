@@ -1,12 +1,14 @@
 
 /*
  * Fuzzes the Cookie header tokenizer and filter: privacy_cookie_next(),
- * privacy_cookie_filter().
+ * privacy_cookie_filter(), privacy_cookie_join().
  *
  * Input: byte 0 is a keep mask (pair i is kept when bit i % 8 is set),
  * the rest is the header value.  Invariants: every pair lies inside the
- * value, is trimmed and holds no ';'; the filter's output is never longer
- * than the input and re-parses to exactly the kept pairs, in order.
+ * value, is trimmed and holds no ';', and is the pair the reference
+ * tokenizer below finds (split at ';', trim, split at the first '='); the
+ * filter's output is never longer than the input and re-parses to exactly
+ * the kept pairs, in order; joining the kept pairs gives the same bytes.
  */
 
 
@@ -28,6 +30,79 @@ static int
 fuzz_ws(unsigned char c)
 {
     return c == ' ' || c == '\t';
+}
+
+
+/* the reference: the straightforward reading of privacy_cookie.h */
+
+static void
+ref_trim(const unsigned char **start, const unsigned char **end)
+{
+    while (*start < *end && fuzz_ws(**start)) {
+        (*start)++;
+    }
+
+    while (*end > *start && fuzz_ws((*end)[-1])) {
+        (*end)--;
+    }
+}
+
+
+static int
+ref_next(const unsigned char **pos, const unsigned char *end,
+    privacy_cookie_t *c)
+{
+    const unsigned char  *p, *semi, *s, *e, *eq, *ns, *ne, *vs, *ve;
+
+    for (p = *pos; p < end; /* void */) {
+        semi = memchr(p, ';', end - p);
+        if (semi == NULL) {
+            semi = end;
+        }
+
+        s = p;
+        e = semi;
+        ref_trim(&s, &e);
+
+        p = (semi < end) ? semi + 1 : end;
+
+        if (s == e) {
+            continue;
+        }
+
+        c->start = s;
+        c->end = e;
+
+        eq = memchr(s, '=', e - s);
+
+        if (eq == NULL) {
+            c->name = s;
+            c->name_len = 0;
+            c->value = s;
+            c->value_len = e - s;
+
+        } else {
+            ns = s;
+            ne = eq;
+            ref_trim(&ns, &ne);
+            vs = eq + 1;
+            ve = e;
+            ref_trim(&vs, &ve);
+
+            c->name = ns;
+            c->name_len = ne - ns;
+            c->value = vs;
+            c->value_len = ve - vs;
+        }
+
+        *pos = p;
+
+        return 1;
+    }
+
+    *pos = end;
+
+    return 0;
 }
 
 
@@ -91,11 +166,11 @@ fuzz_keep(void *data, const privacy_cookie_t *c)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    size_t                len, n, i, pairs;
-    unsigned char        *in, *out;
+    size_t                len, n, i, pairs, kept;
+    unsigned char        *in, *out, *joined;
     fuzz_keep_t           k;
-    privacy_cookie_t      c;
-    const unsigned char  *p, *prev, *end;
+    privacy_cookie_t      c, r, *keep;
+    const unsigned char  *p, *q, *prev, *end;
 
     if (size == 0) {
         return 0;
@@ -105,16 +180,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in = fuzz_dup(data + 1, len);
     end = in + len;
 
-    /* the tokenizer alone: it advances and ends */
+    /* the tokenizer alone: it advances and ends, as the reference does */
     p = in;
+    q = in;
     pairs = 0;
 
     for ( ;; ) {
         prev = p;
         if (!privacy_cookie_next(&p, end, &c)) {
             FUZZ_CHECK(p == end);
+            FUZZ_CHECK(ref_next(&q, end, &r) == 0);
             break;
         }
+
+        FUZZ_CHECK(ref_next(&q, end, &r) == 1);
+        FUZZ_CHECK(p == q);
+        FUZZ_CHECK(c.start == r.start && c.end == r.end);
+        FUZZ_CHECK(c.name == r.name && c.name_len == r.name_len);
+        FUZZ_CHECK(c.value == r.value && c.value_len == r.value_len);
 
         FUZZ_CHECK(p > prev && p <= end);
         FUZZ_CHECK(c.start >= prev && c.end <= p);
@@ -151,6 +234,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FUZZ_CHECK(i == k.n);
 
+    /* the kept pairs joined: the filter's bytes */
+    keep = malloc((pairs + 1) * sizeof(privacy_cookie_t));
+    if (keep == NULL) {
+        abort();
+    }
+
+    p = in;
+    kept = 0;
+
+    for (i = 0; privacy_cookie_next(&p, end, &c); i++) {
+        if ((k.mask >> (i % 8)) & 1) {
+            keep[kept++] = c;
+        }
+    }
+
+    FUZZ_CHECK(kept == k.n);
+
+    joined = fuzz_alloc(len);
+
+    FUZZ_CHECK(privacy_cookie_join(keep, kept, len, joined) == n);
+    FUZZ_CHECK(n == 0 || memcmp(joined, out, n) == 0);
+
+    free(joined);
+    free(keep);
     free(k.len);
     free(k.start);
     free(out);

@@ -122,7 +122,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
         type = r->headers_out.content_type;
         r->headers_out.content_type.len = r->headers_out.content_type_len;
 
-        varies = ngx_http_test_content_type(r, &plcf->banner_types) != NULL;
+        varies = ngx_http_privacy_banner_type(r, plcf);
 
         r->headers_out.content_type = type;
 
@@ -135,7 +135,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     }
 
     if (r->headers_out.status != NGX_HTTP_OK
-        || ngx_http_test_content_type(r, &plcf->banner_types) == NULL)
+        || !ngx_http_privacy_banner_type(r, plcf))
     {
         return NGX_OK;
     }

@@ -9,19 +9,25 @@
 #include "ngx_http_privacy_module.h"
 
 
-typedef struct {
-    ngx_http_request_t           *r;
-    ngx_http_privacy_loc_conf_t  *plcf;
-    ngx_http_privacy_ctx_t       *ctx;
-    ngx_uint_t                    blocked;
-    ngx_uint_t                    count;   /* the pass that counts */
-} ngx_http_privacy_filter_t;
+/* the pairs of a Cookie header the stack holds; more go to the pool */
+#define NGX_HTTP_PRIVACY_PAIRS  32
 
 
 static int ngx_http_privacy_regex_match(void *regex, const unsigned char *s,
     size_t len);
-static int ngx_http_privacy_keep_cookie(void *data,
-    const privacy_cookie_t *c);
+static ngx_inline ngx_int_t ngx_http_privacy_category_cached(
+    ngx_http_privacy_loc_conf_t *plcf, const u_char *name, size_t len);
+static ngx_int_t ngx_http_privacy_category_match(
+    ngx_http_privacy_loc_conf_t *plcf, const u_char *name, size_t len);
+static ngx_inline ngx_uint_t ngx_http_privacy_verdict(
+    ngx_http_privacy_loc_conf_t *plcf, uint32_t granted, const u_char *name,
+    size_t len, ngx_int_t *category);
+static ngx_uint_t ngx_http_privacy_parse_cookies(ngx_table_elt_t *h,
+    privacy_cookie_t *pairs, ngx_uint_t max);
+static ngx_int_t ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_uint_t n);
+static ngx_uint_t ngx_http_privacy_is_set_cookie(ngx_table_elt_t *h);
 static ngx_int_t ngx_http_privacy_block(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, const u_char *name, size_t len);
 static void ngx_http_privacy_headers_forget(ngx_http_request_t *r,
@@ -34,10 +40,13 @@ static ngx_int_t ngx_http_privacy_add_set_cookie(ngx_http_request_t *r,
 
 #define NGX_HTTP_PRIVACY_NAME_CACHE  256
 #define NGX_HTTP_PRIVACY_NAME_MAX    46
+#define NGX_HTTP_PRIVACY_NAME_MISS   -3
 
 
 typedef struct {
     ngx_http_privacy_categories_t  *categories;
+    uint64_t                        first;    /* see name_load() */
+    uint64_t                        last;
     ngx_int_t                       category;
     u_char                          len;
     u_char                          name[NGX_HTTP_PRIVACY_NAME_MAX];
@@ -312,18 +321,37 @@ ngx_int_t
 ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
     uint32_t granted, u_char *name, size_t len)
 {
+    ngx_int_t  category;
+
+    return ngx_http_privacy_verdict(plcf, granted, name, len, &category);
+}
+
+
+/* the same, with the category index of the cookie (-1: none) */
+
+static ngx_inline ngx_uint_t
+ngx_http_privacy_verdict(ngx_http_privacy_loc_conf_t *plcf, uint32_t granted,
+    const u_char *name, size_t len, ngx_int_t *category)
+{
     ngx_int_t                       n;
     ngx_http_privacy_categories_t  *cats;
 
     if (len == plcf->cookie.name.len
         && ngx_memcmp(name, plcf->cookie.name.data, len) == 0)
     {
+        *category = -1;
         return 1;
     }
 
     cats = plcf->categories;
 
-    n = ngx_http_privacy_cookie_category(plcf, name, len);
+    n = ngx_http_privacy_category_cached(plcf, name, len);
+
+    if (n == NGX_HTTP_PRIVACY_NAME_MISS) {
+        n = ngx_http_privacy_category_match(plcf, name, len);
+    }
+
+    *category = n;
 
     if (n >= 0) {
         return (granted & (1u << n)) != 0;
@@ -339,6 +367,54 @@ ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
 
 
 /*
+ * The first and the last bytes of a name, as one or two words that cover
+ * it whole up to 16 bytes (the first, middle and last byte below 4): the
+ * cache key, and with the length its equality test for names up to 16
+ * bytes, without a loop per byte.
+ */
+
+static ngx_inline uint64_t
+ngx_http_privacy_name_load(const u_char *p, size_t len, uint64_t *last)
+{
+    uint32_t  a, b;
+    uint64_t  w;
+
+    if (len >= 8) {
+        ngx_memcpy(&w, p, 8);
+        ngx_memcpy(last, p + len - 8, 8);
+        return w;
+    }
+
+    if (len >= 4) {
+        ngx_memcpy(&a, p, 4);
+        ngx_memcpy(&b, p + len - 4, 4);
+        *last = b;
+        return a;
+    }
+
+    w = 0;
+
+    if (len) {
+        w = p[0] | (p[len >> 1] << 8) | ((uint64_t) p[len - 1] << 16);
+    }
+
+    *last = 0;
+
+    return w;
+}
+
+
+static ngx_inline ngx_uint_t
+ngx_http_privacy_name_key(uint64_t first, uint64_t last, size_t len)
+{
+    first = (first ^ (last * 0x9e3779b97f4a7c15) ^ len)
+            * 0xff51afd7ed558ccd;
+
+    return (ngx_uint_t) (first >> 56) % NGX_HTTP_PRIVACY_NAME_CACHE;
+}
+
+
+/*
  * The category index of a cookie, -1 when no category names it.  The
  * names a site's visitors send are few and repeat on every request: the
  * answers are kept per worker, so a regular expression runs once per name
@@ -349,28 +425,62 @@ ngx_int_t
 ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
     u_char *name, size_t len)
 {
-    int                              n;
-    ngx_uint_t                       key;
-    ngx_http_privacy_name_cache_t   *e;
+    ngx_int_t  n;
+
+    n = ngx_http_privacy_category_cached(plcf, name, len);
+
+    if (n == NGX_HTTP_PRIVACY_NAME_MISS) {
+        n = ngx_http_privacy_category_match(plcf, name, len);
+    }
+
+    return n;
+}
+
+
+/*
+ * The cache hit, inline in the callers that run per cookie; a miss is
+ * NGX_HTTP_PRIVACY_NAME_MISS, for ngx_http_privacy_category_match().
+ */
+
+static ngx_inline ngx_int_t
+ngx_http_privacy_category_cached(ngx_http_privacy_loc_conf_t *plcf,
+    const u_char *name, size_t len)
+{
+    uint64_t                        first, last;
+    ngx_http_privacy_name_cache_t  *e;
 
     if (plcf->categories == NULL) {
         return -1;
     }
 
-    e = NULL;
-
     if (len <= NGX_HTTP_PRIVACY_NAME_MAX) {
-        key = ngx_hash_key(name, len);
-        e = &ngx_http_privacy_name_categories[key
-                                              % NGX_HTTP_PRIVACY_NAME_CACHE];
+        first = ngx_http_privacy_name_load(name, len, &last);
+        e = &ngx_http_privacy_name_categories[
+                                ngx_http_privacy_name_key(first, last, len)];
 
         if (e->categories == plcf->categories
             && e->len == len
-            && ngx_memcmp(e->name, name, len) == 0)
+            && e->first == first
+            && e->last == last
+            && (len <= 16 || ngx_memcmp(e->name, name, len) == 0))
         {
             return e->category;
         }
     }
+
+    return NGX_HTTP_PRIVACY_NAME_MISS;
+}
+
+
+/* a cache miss: the matcher answers, and the answer is kept */
+
+static ngx_int_t
+ngx_http_privacy_category_match(ngx_http_privacy_loc_conf_t *plcf,
+    const u_char *name, size_t len)
+{
+    int                              n;
+    uint64_t                         first, last;
+    ngx_http_privacy_name_cache_t   *e;
 
     n = privacy_match_category(&plcf->categories->matcher, name, len);
 
@@ -379,8 +489,14 @@ ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
         return -1;
     }
 
-    if (e) {
+    if (len <= NGX_HTTP_PRIVACY_NAME_MAX) {
+        first = ngx_http_privacy_name_load(name, len, &last);
+        e = &ngx_http_privacy_name_categories[
+                                ngx_http_privacy_name_key(first, last, len)];
+
         e->categories = plcf->categories;
+        e->first = first;
+        e->last = last;
         e->len = len;
         ngx_memcpy(e->name, name, len);
         e->category = n >= 0 ? n : -1;
@@ -421,21 +537,22 @@ ngx_http_privacy_cookie_header(ngx_http_request_t *r, ngx_uint_t n)
  * Request side: cookies of categories the visitor has not granted leave
  * the Cookie headers before the application sees them; a header left empty
  * goes.  Runs once per main request, whatever internal redirects follow.
+ *
+ * Each header is parsed once: its pairs give the consent token (when the
+ * decision is still to be read) and then their verdicts, and the pairs
+ * kept are joined again only when a cookie was blocked.
  */
 
 ngx_int_t
 ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 {
-    u_char                       *out;
-    size_t                        len;
-    ngx_uint_t                    i;
-    const u_char                 *pos, *end;
-    ngx_list_part_t              *part;
+    ngx_int_t                     rc;
+    ngx_uint_t                    n, i, np, read;
     ngx_table_elt_t              *h;
-    privacy_cookie_t              c;
+    privacy_cookie_t             *pairs;
     ngx_http_privacy_ctx_t       *ctx;
-    ngx_http_privacy_filter_t     filter;
     ngx_http_privacy_loc_conf_t  *plcf;
+    privacy_cookie_t              stack[NGX_HTTP_PRIVACY_PAIRS];
 
     if (r != r->main) {
         return NGX_OK;
@@ -454,86 +571,52 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
-    if (ngx_http_privacy_read_decision(r, plcf, ctx) != NGX_OK) {
-        return NGX_ERROR;
+    read = (ngx_http_privacy_decision_start(r, plcf, ctx) == NGX_OK);
+
+    if (read && ngx_http_privacy_cookie_header(r, 1) != NULL) {
+        /* a token in a later header decides for the earlier ones too */
+        ngx_http_privacy_decision_cookies(r, plcf, ctx);
+        read = 0;
     }
 
-    filter.r = r;
-    filter.plcf = plcf;
-    filter.ctx = ctx;
+    for (n = 0; (h = ngx_http_privacy_cookie_header(r, n)); /* void */ ) {
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
+        pairs = stack;
+        np = ngx_http_privacy_parse_cookies(h, pairs, NGX_HTTP_PRIVACY_PAIRS);
 
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
+        if (np > NGX_HTTP_PRIVACY_PAIRS) {
+            pairs = ngx_palloc(r->pool, np * sizeof(privacy_cookie_t));
+            if (pairs == NULL) {
+                return NGX_ERROR;
             }
 
-            part = part->next;
-            h = part->elts;
-            i = 0;
+            (void) ngx_http_privacy_parse_cookies(h, pairs, np);
         }
 
-        if (h[i].key.len != sizeof("Cookie") - 1
-            || ngx_strncasecmp(h[i].key.data, (u_char *) "Cookie",
-                               sizeof("Cookie") - 1)
-               != 0)
-        {
-            continue;
-        }
-
-        /*
-         * a first pass only looks, most requests need no change; enforcing,
-         * it stops at the first blocked cookie
-         */
-
-        filter.blocked = 0;
-        filter.count = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
-        pos = h[i].value.data;
-        end = pos + h[i].value.len;
-
-        while (privacy_cookie_next(&pos, end, &c)) {
-            if (!ngx_http_privacy_keep_cookie(&filter, &c)) {
-                break;
+        for (i = 0; read && i < np; i++) {
+            if (pairs[i].name_len == plcf->cookie.name.len
+                && ngx_memcmp(pairs[i].name, plcf->cookie.name.data,
+                              pairs[i].name_len)
+                   == 0
+                && ngx_http_privacy_decision_token(r, plcf, ctx, &pairs[i]))
+            {
+                read = 0;
             }
         }
 
-        /* report mode keeps every cookie: the pass recorded the names */
-        if (filter.blocked == 0
-            || plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT)
-        {
-            continue;
-        }
+        read = 0;
 
-        out = ngx_pnalloc(r->pool, h[i].value.len);
-        if (out == NULL) {
+        rc = ngx_http_privacy_filter_cookies(r, plcf, ctx, h, pairs, np);
+
+        if (rc == NGX_ERROR) {
             return NGX_ERROR;
         }
 
-        /* the names already recorded are recorded again: no harm, deduped */
-        filter.count = 1;
-        len = privacy_cookie_filter(h[i].value.data, h[i].value.len, out,
-                                    ngx_http_privacy_keep_cookie, &filter);
-
-        ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "privacy cookie header \"%V\" -> \"%*s\"",
-                       &h[i].value, len, out);
-
-        if (len) {
-            h[i].value.data = out;
-            h[i].value.len = len;
-            continue;
+        if (rc == NGX_OK) {
+            n++;
         }
 
-        if (ngx_http_privacy_remove_header(r, part, i) != NGX_OK) {
-            return NGX_ERROR;
-        }
-
-        /* the next header moved into place i: look at it next */
-        i--;
+        /* NGX_DONE: the header went, the next one is the n-th now */
     }
 
     ctx->request_blocked = ctx->blocked ? ctx->blocked->nelts : 0;
@@ -542,35 +625,121 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 }
 
 
-static int
-ngx_http_privacy_keep_cookie(void *data, const privacy_cookie_t *c)
+/*
+ * The pairs of a Cookie header into pairs[], at most max of them; returns
+ * how many there are, more than max when they did not all fit.
+ */
+
+static ngx_uint_t
+ngx_http_privacy_parse_cookies(ngx_table_elt_t *h, privacy_cookie_t *pairs,
+    ngx_uint_t max)
 {
-    ngx_http_privacy_filter_t *filter = data;
+    ngx_uint_t         n;
+    const u_char      *pos, *end;
+    privacy_cookie_t   c;
 
-    if (ngx_http_privacy_cookie_allowed(filter->plcf, filter->ctx->granted,
-                                        (u_char *) c->name, c->name_len))
-    {
-        return 1;
+    pos = h->value.data;
+    end = pos + h->value.len;
+
+    for (n = 0; n < max; n++) {
+        if (!privacy_cookie_next(&pos, end, &pairs[n])) {
+            return n;
+        }
     }
 
-    filter->blocked++;
-
-    if (filter->count) {
-        ngx_http_privacy_metric_blocked(filter->plcf->categories,
-                   ngx_http_privacy_cookie_category(filter->plcf,
-                                                    (u_char *) c->name,
-                                                    c->name_len),
-                   NGX_HTTP_PRIVACY_DIR_REQUEST);
+    while (privacy_cookie_next(&pos, end, &c)) {
+        n++;
     }
 
-    if (ngx_http_privacy_block(filter->r, filter->ctx, c->name, c->name_len)
-        != NGX_OK)
-    {
-        /* keeping a cookie is safer than failing open on memory */
-        return 0;
+    return n;
+}
+
+
+/*
+ * Blocks the cookies of one Cookie header, parsed into pairs[]: NGX_OK when
+ * the header stays (changed or not), NGX_DONE when it went, being left
+ * empty.  Report mode records and counts the names and changes nothing.
+ */
+
+static ngx_int_t
+ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_uint_t n)
+{
+    u_char      *out;
+    size_t       len;
+    ngx_int_t    category;
+    ngx_uint_t   i, kept, blocked, report;
+
+    report = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
+    kept = 0;
+    blocked = 0;
+
+    for (i = 0; i < n; i++) {
+
+        if (ngx_http_privacy_verdict(plcf, ctx->granted, pairs[i].name,
+                                     pairs[i].name_len, &category))
+        {
+            if (kept != i) {
+                pairs[kept] = pairs[i];
+            }
+
+            kept++;
+            continue;
+        }
+
+        blocked++;
+
+        ngx_http_privacy_metric_blocked(plcf->categories, category,
+                                        NGX_HTTP_PRIVACY_DIR_REQUEST);
+
+        if (ngx_http_privacy_block(r, ctx, pairs[i].name, pairs[i].name_len)
+            != NGX_OK)
+        {
+            /* out of memory: report mode stops looking, enforcing drops
+             * the cookie unrecorded rather than let it through */
+            if (report) {
+                break;
+            }
+
+            continue;
+        }
+
+        if (report) {
+            kept++;
+        }
     }
 
-    return filter->plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT;
+    if (blocked == 0 || report) {
+        return NGX_OK;
+    }
+
+    if (kept) {
+        out = ngx_pnalloc(r->pool, h->value.len);
+        if (out == NULL) {
+            return NGX_ERROR;
+        }
+
+        len = privacy_cookie_join(pairs, kept, h->value.len, out);
+
+        ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy cookie header \"%V\" -> \"%*s\"",
+                       &h->value, len, out);
+
+        h->value.data = out;
+        h->value.len = len;
+
+        return NGX_OK;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy cookie header \"%V\" removed", &h->value);
+
+    if (ngx_http_privacy_remove_header_elt(r, h) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return NGX_DONE;
 }
 
 
@@ -846,6 +1015,7 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
     size_t            len;
+    ngx_int_t         category;
     ngx_uint_t        i;
     const u_char     *name;
     ngx_list_part_t  *part;
@@ -877,12 +1047,7 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             continue;
         }
 
-        if (h[i].hash == 0
-            || h[i].key.len != sizeof("Set-Cookie") - 1
-            || ngx_strncasecmp(h[i].key.data, (u_char *) "Set-Cookie",
-                               sizeof("Set-Cookie") - 1)
-               != 0)
-        {
+        if (h[i].hash == 0 || !ngx_http_privacy_is_set_cookie(&h[i])) {
             continue;
         }
 
@@ -898,8 +1063,8 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             continue;
         }
 
-        if (ngx_http_privacy_cookie_allowed(plcf, ctx->granted,
-                                            (u_char *) name, len))
+        if (ngx_http_privacy_verdict(plcf, ctx->granted, name, len,
+                                     &category))
         {
             continue;
         }
@@ -908,10 +1073,8 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             return NGX_ERROR;
         }
 
-        ngx_http_privacy_metric_blocked(plcf->categories,
-                   ngx_http_privacy_cookie_category(plcf, (u_char *) name,
-                                                    len),
-                   NGX_HTTP_PRIVACY_DIR_RESPONSE);
+        ngx_http_privacy_metric_blocked(plcf->categories, category,
+                                        NGX_HTTP_PRIVACY_DIR_RESPONSE);
 
         if (plcf->mode == NGX_HTTP_PRIVACY_MODE_ENFORCE) {
             ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -938,6 +1101,31 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
 
 
 /*
+ * "Set-Cookie", ASCII case-insensitive as ngx_strncasecmp() compares: a
+ * letter ORed with 0x20 is the lowercase letter only when it was that
+ * letter in either case; the '-' is compared as it is.
+ */
+
+static ngx_uint_t
+ngx_http_privacy_is_set_cookie(ngx_table_elt_t *h)
+{
+    u_char  *k;
+
+    if (h->key.len != sizeof("Set-Cookie") - 1) {
+        return 0;
+    }
+
+    k = h->key.data;
+
+    return (k[0] | 0x20) == 's' && (k[1] | 0x20) == 'e'
+           && (k[2] | 0x20) == 't' && k[3] == '-'
+           && (k[4] | 0x20) == 'c' && (k[5] | 0x20) == 'o'
+           && (k[6] | 0x20) == 'o' && (k[7] | 0x20) == 'k'
+           && (k[8] | 0x20) == 'i' && (k[9] | 0x20) == 'e';
+}
+
+
+/*
  * Deletes cookies the browser holds: once host-only and once per
  * privacy_cookie_domains entry, since a cookie set for a parent domain is
  * only deleted with the same Domain attribute.
@@ -947,14 +1135,38 @@ ngx_int_t
 ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_array_t *names, ngx_uint_t n)
 {
-    u_char      *p;
-    size_t       len;
-    ngx_str_t   *name, *domain;
-    ngx_uint_t   i, d, ndomains;
+    u_char      *p, *buf;
+    size_t       len, total;
+    ngx_str_t   *name, *domain, *suffix;
+    ngx_uint_t   i, d, ndomains, prefixed;
 
     name = names->elts;
     domain = plcf->cookie_domains ? plcf->cookie_domains->elts : NULL;
     ndomains = plcf->cookie_domains ? plcf->cookie_domains->nelts : 0;
+    suffix = plcf->expire_suffix;
+
+    /* one buffer for the names without a prefix, the most of them */
+
+    total = 0;
+
+    for (i = 0; i < n; i++) {
+        if (name[i].len
+            && !privacy_cookie_expire_prefixed(name[i].data, name[i].len))
+        {
+            for (d = 0; d <= ndomains; d++) {
+                total += name[i].len + suffix[d].len;
+            }
+        }
+    }
+
+    buf = NULL;
+
+    if (total) {
+        buf = ngx_pnalloc(r->pool, total);
+        if (buf == NULL) {
+            return NGX_ERROR;
+        }
+    }
 
     for (i = 0; i < n; i++) {
 
@@ -963,26 +1175,39 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
             continue;
         }
 
+        prefixed = privacy_cookie_expire_prefixed(name[i].data, name[i].len);
+
         for (d = 0; d <= ndomains; d++) {
 
-            if (d == 0) {
+            if (!prefixed) {
+                /* the name and the location's suffix for the domain */
+                p = buf;
+                buf = ngx_cpymem(buf, name[i].data, name[i].len);
+                buf = ngx_cpymem(buf, suffix[d].data, suffix[d].len);
+                len = buf - p;
+
+            } else if (d == 0) {
                 len = privacy_cookie_expire_len(name[i].data, name[i].len,
                                                 NULL, 0);
+
+                p = ngx_pnalloc(r->pool, len);
+                if (p == NULL) {
+                    return NGX_ERROR;
+                }
+
+                (void) privacy_cookie_expire(p, name[i].data, name[i].len,
+                                             NULL, 0);
+
             } else {
                 len = privacy_cookie_expire_len(name[i].data, name[i].len,
                                                 domain[d - 1].data,
                                                 domain[d - 1].len);
-            }
 
-            p = ngx_pnalloc(r->pool, len);
-            if (p == NULL) {
-                return NGX_ERROR;
-            }
+                p = ngx_pnalloc(r->pool, len);
+                if (p == NULL) {
+                    return NGX_ERROR;
+                }
 
-            if (d == 0) {
-                (void) privacy_cookie_expire(p, name[i].data, name[i].len,
-                                             NULL, 0);
-            } else {
                 (void) privacy_cookie_expire(p, name[i].data, name[i].len,
                                              domain[d - 1].data,
                                              domain[d - 1].len);
@@ -995,6 +1220,61 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
 
         ngx_http_privacy_metric_expired(1);
     }
+
+    return NGX_OK;
+}
+
+
+/*
+ * What follows the name of an expiring Set-Cookie, host-only first and
+ * then per privacy_cookie_domains entry: the same for every request of a
+ * location, made once.  A location with the domains of its parent shares
+ * its suffixes.
+ */
+
+ngx_int_t
+ngx_http_privacy_expire_suffixes(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf)
+{
+    u_char      *p;
+    size_t       len;
+    ngx_str_t   *domain, *suffix;
+    ngx_uint_t   d, ndomains;
+
+    if (prev->expire_suffix && prev->cookie_domains == conf->cookie_domains) {
+        conf->expire_suffix = prev->expire_suffix;
+        return NGX_OK;
+    }
+
+    domain = conf->cookie_domains ? conf->cookie_domains->elts : NULL;
+    ndomains = conf->cookie_domains ? conf->cookie_domains->nelts : 0;
+
+    suffix = ngx_palloc(cf->pool, (ndomains + 1) * sizeof(ngx_str_t));
+    if (suffix == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (d = 0; d <= ndomains; d++) {
+        len = privacy_cookie_expire_suffix_len(d ? domain[d - 1].len : 0);
+
+        p = ngx_pnalloc(cf->pool, len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (d == 0) {
+            (void) privacy_cookie_expire_suffix(p, NULL, 0);
+
+        } else {
+            (void) privacy_cookie_expire_suffix(p, domain[d - 1].data,
+                                                domain[d - 1].len);
+        }
+
+        suffix[d].data = p;
+        suffix[d].len = len;
+    }
+
+    conf->expire_suffix = suffix;
 
     return NGX_OK;
 }

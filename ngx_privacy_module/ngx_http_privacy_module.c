@@ -41,6 +41,8 @@ static char *ngx_http_privacy_tracking_status(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_privacy_policy_version(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static ngx_int_t ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
 static ngx_int_t ngx_http_privacy_init(ngx_conf_t *cf);
 static void *ngx_http_privacy_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_privacy_create_srv_conf(ngx_conf_t *cf);
@@ -810,6 +812,109 @@ ngx_http_privacy_wants_html(ngx_http_request_t *r)
 }
 
 
+/*
+ * Whether the response has one of the privacy_banner_types: what
+ * ngx_http_test_content_type() answers, without lowercasing and hashing
+ * the type when the list is short (text/html alone by default).
+ */
+
+ngx_int_t
+ngx_http_privacy_banner_type(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    size_t      len;
+    ngx_str_t  *type;
+    ngx_uint_t  i;
+
+    if (plcf->banner_types_list == NULL) {
+        return ngx_http_test_content_type(r, &plcf->banner_types) != NULL;
+    }
+
+    if (r->headers_out.content_type.len == 0) {
+        return 0;
+    }
+
+    len = r->headers_out.content_type_len;
+    type = plcf->banner_types_list->elts;
+
+    for (i = 0; i < plcf->banner_types_list->nelts; i++) {
+        /* types are mostly sent lowercase: memcmp() is the cheap test */
+        if (type[i].len == len
+            && (ngx_memcmp(r->headers_out.content_type.data, type[i].data,
+                           len)
+                == 0
+                || ngx_strncasecmp(r->headers_out.content_type.data,
+                                   type[i].data, len)
+                   == 0))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The types of the banner_types hash as a list, when there are a few: the
+ * hash holds them lowercased.  A location with its parent's hash shares
+ * its list.  "*" (an empty hash) and long lists keep to the hash.
+ */
+
+static ngx_int_t
+ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf)
+{
+    ngx_str_t       *type;
+    ngx_uint_t       i;
+    ngx_array_t     *list;
+    ngx_hash_elt_t  *elt;
+
+    conf->banner_types_list = NULL;
+
+    if (conf->banner_types.buckets == prev->banner_types.buckets
+        && prev->banner_types_list)
+    {
+        conf->banner_types_list = prev->banner_types_list;
+        return NGX_OK;
+    }
+
+    if (conf->banner_types.size == 0) {
+        return NGX_OK;
+    }
+
+    list = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+    if (list == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < conf->banner_types.size; i++) {
+
+        for (elt = conf->banner_types.buckets[i];
+             elt && elt->value;
+             elt = (ngx_hash_elt_t *) ngx_align_ptr(&elt->name[0] + elt->len,
+                                                    sizeof(void *)))
+        {
+            if (list->nelts == NGX_HTTP_PRIVACY_BANNER_TYPES_MAX) {
+                return NGX_OK;
+            }
+
+            type = ngx_array_push(list);
+            if (type == NULL) {
+                return NGX_ERROR;
+            }
+
+            type->data = elt->name;
+            type->len = elt->len;
+        }
+    }
+
+    conf->banner_types_list = list;
+
+    return NGX_OK;
+}
+
+
 /* grants of a decision, with the essential categories always in */
 
 ngx_int_t
@@ -1186,6 +1291,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
      *     plcf->policy_url = { 0, NULL };
      *     plcf->policy_version = { 0, NULL };
      *     plcf->categories = NULL;
+     *     plcf->expire_suffix = NULL;
      *     plcf->cookie.path = { 0, NULL };
      *     plcf->cookie.domain = { 0, NULL };
      *     plcf->cookie.samesite = { 0, NULL };
@@ -1195,6 +1301,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
      *     plcf->banners = NULL;
      *     plcf->banner_types = { NULL };
      *     plcf->banner_types_keys = NULL;
+     *     plcf->banner_types_list = NULL;
      *     plcf->consent_endpoint = 0;
      *     plcf->conf_file = NULL;
      */
@@ -1248,6 +1355,10 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_ptr_value(conf->cookie_domains, prev->cookie_domains,
                              NULL);
+
+    if (ngx_http_privacy_expire_suffixes(cf, prev, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
     ngx_conf_merge_value(conf->expire_blocked, prev->expire_blocked, 1);
     ngx_conf_merge_str_value(conf->consent_url, prev->consent_url,
                              "/privacy/consent");
@@ -1265,6 +1376,10 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     if (ngx_http_privacy_banner_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_privacy_banner_types_list(cf, prev, conf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 

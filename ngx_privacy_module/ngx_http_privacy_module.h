@@ -35,6 +35,9 @@
 
 #define NGX_HTTP_PRIVACY_ID_HEX_LEN     32
 
+/* banner types compared one by one; more are looked up in their hash */
+#define NGX_HTTP_PRIVACY_BANNER_TYPES_MAX  8
+
 
 /* one privacy_category directive */
 typedef struct {
@@ -119,6 +122,8 @@ typedef struct {
     ngx_uint_t                      unknown_cookies; /* 1: block */
     ngx_http_privacy_cookie_conf_t  cookie;
     ngx_array_t                    *cookie_domains; /* ngx_str_t */
+    ngx_str_t                      *expire_suffix;  /* per domain, and
+                                                       host-only first */
     ngx_flag_t                      expire_blocked;
     ngx_str_t                       consent_url;
 
@@ -130,6 +135,8 @@ typedef struct {
     ngx_uint_t                      banner_position;
     ngx_hash_t                      banner_types;
     ngx_array_t                    *banner_types_keys;
+    ngx_array_t                    *banner_types_list; /* ngx_str_t, or
+                                                          NULL: the hash */
 
     ngx_flag_t                      consent_endpoint;
 
@@ -175,6 +182,13 @@ extern ngx_module_t  ngx_http_privacy_module;
 ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_read_decision(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+ngx_int_t ngx_http_privacy_decision_start(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+void ngx_http_privacy_decision_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+ngx_uint_t ngx_http_privacy_decision_token(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    privacy_cookie_t *c);
 ngx_int_t ngx_http_privacy_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *body);
 ngx_int_t ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
@@ -188,6 +202,8 @@ ngx_int_t ngx_http_privacy_remote_addr(ngx_http_request_t *r,
 void ngx_http_privacy_trim(ngx_str_t *s);
 ngx_int_t ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
     ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info);
+ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf);
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
 
@@ -224,6 +240,8 @@ ngx_int_t ngx_http_privacy_remove_header_elt(ngx_http_request_t *r,
     ngx_table_elt_t *h);
 ngx_int_t ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_array_t *names, ngx_uint_t n);
+ngx_int_t ngx_http_privacy_expire_suffixes(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
 char *ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd,

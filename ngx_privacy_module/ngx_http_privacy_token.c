@@ -52,6 +52,15 @@ ngx_http_privacy_equal(const u_char *a, const u_char *b, size_t len)
         diff |= x ^ y;
     }
 
+    if (i < len && len >= 8) {
+        /* the last eight bytes again, overlapping: no loop per byte */
+        ngx_memcpy(&x, a + len - 8, 8);
+        ngx_memcpy(&y, b + len - 8, 8);
+        diff |= x ^ y;
+
+        return diff == 0;
+    }
+
     for ( /* void */ ; i < len; i++) {
         diff |= (uint64_t) (a[i] ^ b[i]);
     }
@@ -63,6 +72,25 @@ ngx_http_privacy_equal(const u_char *a, const u_char *b, size_t len)
 static privacy_token_status_e ngx_http_privacy_verify(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, privacy_key_t *keys, ngx_uint_t nkeys,
     ngx_str_t *value, privacy_token_t *token);
+
+
+/*
+ * The first HMAC a process computes makes OpenSSL fetch its implementation,
+ * some 140,000 instructions: one token signed at configuration time, in
+ * the master, spares every worker that work on its first consented
+ * visitor.  The token is thrown away.
+ */
+
+static void
+ngx_http_privacy_warm_up(privacy_key_t *key)
+{
+    privacy_token_t  token;
+    u_char           out[PRIVACY_TOKEN_ENCODED_MAX];
+
+    ngx_memzero(&token, sizeof(privacy_token_t));
+
+    (void) privacy_token_encode(out, &token, key);
+}
 
 
 /*
@@ -126,6 +154,10 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    if (pscf->keys->nelts == 1) {
+        ngx_http_privacy_warm_up(key);
+    }
+
     keys = pscf->keys->elts;
 
     for (i = 0; i + 1 < pscf->keys->nelts; i++) {
@@ -166,12 +198,56 @@ ngx_int_t
 ngx_http_privacy_read_decision(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
-    ngx_uint_t                    n;
-    ngx_str_t                     value;
-    privacy_token_status_e        rc;
-    const u_char                 *pos;
-    ngx_table_elt_t              *h;
-    privacy_cookie_t              c;
+    if (ngx_http_privacy_decision_start(r, plcf, ctx) == NGX_OK) {
+        ngx_http_privacy_decision_cookies(r, plcf, ctx);
+    }
+
+    return NGX_OK;
+}
+
+
+/* the tokens of every Cookie header, in order, until one decides */
+
+void
+ngx_http_privacy_decision_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
+{
+    ngx_uint_t         n;
+    const u_char      *pos;
+    ngx_table_elt_t   *h;
+    privacy_cookie_t   c;
+
+    for (n = 0; (h = ngx_http_privacy_cookie_header(r, n)); n++) {
+
+        pos = h->value.data;
+
+        while (privacy_cookie_next(&pos, h->value.data + h->value.len, &c)) {
+
+            if (c.name_len == plcf->cookie.name.len
+                && ngx_memcmp(c.name, plcf->cookie.name.data, c.name_len)
+                   == 0
+                && ngx_http_privacy_decision_token(r, plcf, ctx, &c))
+            {
+                return;
+            }
+        }
+    }
+}
+
+
+/*
+ * The first half of ngx_http_privacy_read_decision(), for callers that
+ * parse the Cookie headers themselves: NGX_OK when the decision is to be
+ * read from them (each consent cookie in order goes to
+ * ngx_http_privacy_decision_token() until it returns 1, or
+ * ngx_http_privacy_decision_cookies() does it all), NGX_DECLINED when it
+ * is known already.
+ */
+
+ngx_int_t
+ngx_http_privacy_decision_start(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
+{
     ngx_http_privacy_srv_conf_t  *pscf;
 
     /* inherited settings share their data: an internal redirect to a
@@ -180,7 +256,7 @@ ngx_http_privacy_read_decision(ngx_http_request_t *r,
         && ctx->decided_for == plcf->categories
         && ctx->decided_policy == plcf->policy_version.data)
     {
-        return NGX_OK;
+        return NGX_DECLINED;
     }
 
     ctx->decision_read = 1;
@@ -193,42 +269,43 @@ ngx_http_privacy_read_decision(ngx_http_request_t *r,
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
     if (pscf->keys == NULL) {
-        return NGX_OK;
-    }
-
-    for (n = 0; (h = ngx_http_privacy_cookie_header(r, n)); n++) {
-
-        pos = h->value.data;
-
-        while (privacy_cookie_next(&pos, h->value.data + h->value.len, &c)) {
-
-            if (c.name_len != plcf->cookie.name.len
-                || ngx_memcmp(c.name, plcf->cookie.name.data, c.name_len)
-                   != 0)
-            {
-                continue;
-            }
-
-            value.data = (u_char *) c.value;
-            value.len = c.value_len;
-
-            /* the first token that verifies wins: a browser may send two */
-            rc = ngx_http_privacy_verify(r, plcf, pscf->keys->elts,
-                                         pscf->keys->nelts, &value,
-                                         &ctx->token);
-
-            if (rc == PRIVACY_TOKEN_OK) {
-                ctx->decided = 1;
-                ctx->rejected = PRIVACY_TOKEN_OK;
-                ctx->granted |= ctx->token.granted;
-                return NGX_OK;
-            }
-
-            ctx->rejected = rc;
-        }
+        return NGX_DECLINED;
     }
 
     return NGX_OK;
+}
+
+
+/* a consent cookie C: 1 when its token decided, 0 to look further */
+
+ngx_uint_t
+ngx_http_privacy_decision_token(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    privacy_cookie_t *c)
+{
+    ngx_str_t                     value;
+    privacy_token_status_e        rc;
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
+
+    value.data = (u_char *) c->value;
+    value.len = c->value_len;
+
+    /* the first token that verifies wins: a browser may send two */
+    rc = ngx_http_privacy_verify(r, plcf, pscf->keys->elts, pscf->keys->nelts,
+                                 &value, &ctx->token);
+
+    if (rc == PRIVACY_TOKEN_OK) {
+        ctx->decided = 1;
+        ctx->rejected = PRIVACY_TOKEN_OK;
+        ctx->granted |= ctx->token.granted;
+        return 1;
+    }
+
+    ctx->rejected = rc;
+
+    return 0;
 }
 
 

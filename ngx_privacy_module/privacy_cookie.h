@@ -56,6 +56,18 @@ size_t privacy_cookie_filter(const unsigned char *in, size_t len,
     unsigned char *out, privacy_cookie_keep_pt keep, void *data);
 
 /*
+ * Joins the pairs of a Cookie header value, each copied as it is (start ..
+ * end), in order, as privacy_cookie_filter() does: with "; " when the
+ * result then fits in len bytes, otherwise with ";".  The caller parsed
+ * the pairs with privacy_cookie_next() from a value of len bytes and keeps
+ * some of them, so the output is never longer than len: out must hold len
+ * bytes and must not overlap the value.  Returns the output length, 0 when
+ * n is 0.
+ */
+size_t privacy_cookie_join(const privacy_cookie_t *pairs, size_t n,
+    size_t len, unsigned char *out);
+
+/*
  * The cookie name of a Set-Cookie header value, RFC 6265bis 5.6: the first
  * ';'-separated piece is the name-value pair; the name is what precedes its
  * first '=', whitespace trimmed; without '=' the name is empty (the piece
@@ -84,6 +96,20 @@ size_t privacy_cookie_expire_len(const unsigned char *name, size_t name_len,
     const unsigned char *domain, size_t domain_len);
 unsigned char *privacy_cookie_expire(unsigned char *dst,
     const unsigned char *name, size_t name_len,
+    const unsigned char *domain, size_t domain_len);
+
+/*
+ * The same in two parts, for callers that expire many cookies with the
+ * same domain: for a name without one of the prefixes above (that is,
+ * privacy_cookie_expire_prefixed() returns 0), the value is the name
+ * followed by the suffix, which depends on the domain only.  The suffix is
+ * sized by privacy_cookie_expire_suffix_len() and written by
+ * privacy_cookie_expire_suffix(), which returns the end pointer.
+ */
+int privacy_cookie_expire_prefixed(const unsigned char *name,
+    size_t name_len);
+size_t privacy_cookie_expire_suffix_len(size_t domain_len);
+unsigned char *privacy_cookie_expire_suffix(unsigned char *dst,
     const unsigned char *domain, size_t domain_len);
 
 

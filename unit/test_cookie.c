@@ -25,6 +25,12 @@ typedef struct {
 } record_t;
 
 
+typedef struct {
+    unsigned              mask;
+    size_t                seen;
+} mask_t;
+
+
 static void test_next(void);
 static void test_next_pairs(const char *in, const pair_t *want, size_t n,
     int line);
@@ -33,12 +39,16 @@ static int keep_all(void *data, const privacy_cookie_t *c);
 static int keep_none(void *data, const privacy_cookie_t *c);
 static int keep_named(void *data, const privacy_cookie_t *c);
 static int keep_random(void *data, const privacy_cookie_t *c);
+static int keep_mask(void *data, const privacy_cookie_t *c);
 static size_t filter(const char *in, unsigned char *out,
     privacy_cookie_keep_pt keep, void *data);
+static void test_join(void);
+static void join_check(const char *in, unsigned mask, int line);
 static void test_set_cookie_name(void);
 static void test_expire(void);
 static void expire(const char *name, const char *domain, const char *want,
     int line);
+static void test_expire_suffix(void);
 
 
 static void
@@ -108,6 +118,9 @@ test_next(void)
     PAIRS("=", { "", "" });
     PAIRS("a=", { "a", "" });
     PAIRS("a = ", { "a", "" });
+    PAIRS("a=  ; b= x ", { "a", "" }, { "b", "x" });
+    PAIRS("a =\t;=;b", { "a", "" }, { "", "" }, { "", "b" });
+    PAIRS(" ==1 ", { "", "=1" });
 
     /* only the first '=' splits; ',' is no separator; quotes stay */
     PAIRS("a=b=c", { "a", "b=c" });
@@ -129,6 +142,15 @@ test_next(void)
     CHECK_STR(c.start, (size_t) (c.end - c.start), "y");
     CHECK(privacy_cookie_next(&p, end, &c) == 0);
     CHECK(privacy_cookie_next(&p, end, &c) == 0);
+
+    /* an empty value: the pair ends with its '=' */
+    p = (const unsigned char *) " a = \t; b";
+    end = p + 9;
+    CHECK(privacy_cookie_next(&p, end, &c) == 1);
+    CHECK_STR(c.start, (size_t) (c.end - c.start), "a =");
+    CHECK(c.value == c.end);
+    CHECK(privacy_cookie_next(&p, end, &c) == 1);
+    CHECK_STR(c.start, (size_t) (c.end - c.start), "b");
 
     /* the bound is respected: a ';' past end is not seen */
     p = (const unsigned char *) "a=1;b=2";
@@ -197,6 +219,21 @@ keep_random(void *data, const privacy_cookie_t *c)
     rec->n++;
 
     return 1;
+}
+
+
+/* keeps pair i when bit i % 8 of the mask is set */
+
+static int
+keep_mask(void *data, const privacy_cookie_t *c)
+{
+    mask_t  *m;
+
+    (void) c;
+
+    m = data;
+
+    return (m->mask >> (m->seen++ % 8)) & 1;
 }
 
 
@@ -425,13 +462,167 @@ test_expire(void)
 }
 
 
+/*
+ * privacy_cookie_join() of the pairs kept by MASK (pair i when bit i % 8
+ * is set) writes what privacy_cookie_filter() writes for the same choice.
+ */
+
+static void
+join_check(const char *in, unsigned mask, int line)
+{
+    size_t                len, n, k, want;
+    mask_t                m;
+    unsigned char        *buf, *ref;
+    privacy_cookie_t      c, pairs[64];
+    const unsigned char  *p, *end;
+
+    len = strlen(in);
+    p = (const unsigned char *) in;
+    end = p + len;
+    n = 0;
+    k = 0;
+
+    while (privacy_cookie_next(&p, end, &c)) {
+        if ((mask >> (n++ % 8)) & 1) {
+            if (k == 64) {
+                abort();
+            }
+
+            pairs[k++] = c;
+        }
+    }
+
+    /* exactly sized heap buffers: ASan sees overruns */
+    buf = malloc(len ? len : 1);
+    ref = malloc(len ? len : 1);
+    if (buf == NULL || ref == NULL) {
+        abort();
+    }
+
+    m.mask = mask;
+    m.seen = 0;
+    want = privacy_cookie_filter((const unsigned char *) in, len, ref,
+                                 keep_mask, &m);
+
+    unit_check(m.seen == n, "filter saw every pair", __FILE__, line);
+
+    n = privacy_cookie_join(pairs, k, len, buf);
+
+    unit_check_mem(buf, n, (const char *) ref, want, "join", __FILE__, line);
+
+    free(ref);
+    free(buf);
+}
+
+
+static void
+test_join(void)
+{
+    char      in[64];
+    size_t    len, j, npairs;
+    unsigned  i, seed;
+
+    CHECK_INT(privacy_cookie_join(NULL, 0, 0, NULL), 0);
+
+    join_check("", 0xff, __LINE__);
+    join_check("a=1; b=2", 0xff, __LINE__);
+    join_check("a=1;b=2", 0xff, __LINE__);
+    join_check("a=1;b=2;c=3", 0x05, __LINE__);
+    join_check("a=1;b=2;c=3;d=4;x", 0x0f, __LINE__);
+    join_check("a=1;b=2;c=3;d=4;x=5", 0x0f, __LINE__);
+    join_check(" a = 1 ;;_ga=GA1.2.3 ; b=2;", 0x05, __LINE__);
+    join_check("flag; a=1", 0x01, __LINE__);
+    join_check("_ga=1; _gid=2", 0x00, __LINE__);
+    join_check("_ga=GA1.2.1234567890.1700000000; "
+               "_gid=GA1.2.987654321.1700000000; "
+               "_fbp=fb.1.1700000000000.1234567890; "
+               "IDE=AHWqTUkX3pQ9z7LrYcB2; "
+               "PHPSESSID=8f3c2a9d7e1b4c6a5f0e9d8c7b6a5f4e; "
+               "csrftoken=Zx8Yw7Vu6Ts5Rq4Po3Nm2Lk1Ji0Hg9F; "
+               "lang=en-GB; theme=dark", 0xf0, __LINE__);
+
+    seed = 11;
+
+    for (i = 0; i < 3000; i++) {
+        len = 0;
+        npairs = seed % 7;
+
+        for (j = 0; j < npairs; j++) {
+            seed = seed * 1103515245 + 12345;
+
+            len += (size_t) sprintf(in + len, "%s%c=%u%s",
+                                    (seed >> 8) & 1 ? " " : "",
+                                    (char) ('a' + (seed >> 12) % 26),
+                                    (seed >> 20) % 10,
+                                    (seed >> 9) & 1 ? ";" : "; ");
+        }
+
+        seed = seed * 1103515245 + 12345;
+        join_check(in, (seed >> 16) & 0xff, __LINE__);
+    }
+}
+
+
+/* for names without a prefix, the name and the suffix make the value */
+
+static void
+test_expire_suffix(void)
+{
+    size_t          i, j, len, slen;
+    unsigned char   want[256], got[256], *end;
+    const char     *names[] = { "_ga", "", "x", "__Secure", "_Host-id",
+                                "PHPSESSID", NULL };
+    const char     *prefixed[] = { "__Secure-id", "__SECURE-", "__Host-x",
+                                   "__host-", NULL };
+    const char     *domains[] = { "", ".example.com", "a", NULL };
+
+    for (i = 0; names[i]; i++) {
+        CHECK(privacy_cookie_expire_prefixed((const unsigned char *)
+                                             names[i], strlen(names[i]))
+              == 0);
+
+        for (j = 0; domains[j]; j++) {
+            len = privacy_cookie_expire_len((const unsigned char *) names[i],
+                                            strlen(names[i]),
+                                            (const unsigned char *)
+                                            domains[j], strlen(domains[j]));
+            end = privacy_cookie_expire(want,
+                                        (const unsigned char *) names[i],
+                                        strlen(names[i]),
+                                        (const unsigned char *) domains[j],
+                                        strlen(domains[j]));
+            CHECK(end == want + len);
+
+            slen = privacy_cookie_expire_suffix_len(strlen(domains[j]));
+            memcpy(got, names[i], strlen(names[i]));
+            end = privacy_cookie_expire_suffix(got + strlen(names[i]),
+                                               (const unsigned char *)
+                                               domains[j],
+                                               strlen(domains[j]));
+            CHECK(end == got + strlen(names[i]) + slen);
+            CHECK_MEM(got, strlen(names[i]) + slen, (const char *) want,
+                      len);
+        }
+    }
+
+    for (i = 0; prefixed[i]; i++) {
+        CHECK(privacy_cookie_expire_prefixed((const unsigned char *)
+                                             prefixed[i],
+                                             strlen(prefixed[i]))
+              != 0);
+    }
+}
+
+
 int
 main(void)
 {
     test_next();
     test_filter();
+    test_join();
     test_set_cookie_name();
     test_expire();
+    test_expire_suffix();
 
     return unit_done();
 }
