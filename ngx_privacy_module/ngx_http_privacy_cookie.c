@@ -60,6 +60,16 @@ static ngx_http_privacy_name_cache_t
     ngx_http_privacy_name_categories[NGX_HTTP_PRIVACY_NAME_CACHE];
 
 
+/* the cache of a previous configuration read in this process goes */
+
+void
+ngx_http_privacy_cookie_forget(void)
+{
+    ngx_memzero(ngx_http_privacy_name_categories,
+                sizeof(ngx_http_privacy_name_categories));
+}
+
+
 /* privacy_category NAME [essential] PATTERN ... */
 
 char *

@@ -447,6 +447,14 @@ ngx_http_privacy_init(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
+    /*
+     * the per-worker caches are keyed by addresses in the configuration:
+     * one read again in the same process (a reload with master_process
+     * off) may reuse them for other categories or keys
+     */
+    ngx_http_privacy_cookie_forget();
+    ngx_http_privacy_token_forget();
+
     return ngx_http_privacy_banner_init(cf);
 }
 

@@ -217,12 +217,14 @@ char *ngx_http_privacy_tracking_status_resource(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 
 /* ngx_http_privacy_token.c */
+void ngx_http_privacy_token_forget(void);
 privacy_key_t *ngx_http_privacy_signing_key(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_mint(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, privacy_token_t *token,
     ngx_str_t *value);
 
 /* ngx_http_privacy_cookie.c */
+void ngx_http_privacy_cookie_forget(void);
 ngx_int_t ngx_http_privacy_request_cookies(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_response_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);

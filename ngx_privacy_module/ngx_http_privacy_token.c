@@ -33,6 +33,15 @@ static ngx_http_privacy_verified_t
     ngx_http_privacy_verified[NGX_HTTP_PRIVACY_TOKEN_CACHE];
 
 
+/* the cache of a previous configuration read in this process goes */
+
+void
+ngx_http_privacy_token_forget(void)
+{
+    ngx_memzero(ngx_http_privacy_verified, sizeof(ngx_http_privacy_verified));
+}
+
+
 /*
  * Constant-time equality, eight bytes at a time: the time depends on the
  * length only, never on where the bytes differ.
