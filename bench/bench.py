@@ -208,16 +208,19 @@ def _cookie_names(values):
     return [v.split("=", 1)[0].strip() for v in values]
 
 
-def check_proxy(blocked):
+def check_proxy(blocked, expired=True):
     def check(ctx, st, hd, body):
         assert st == 200, st
         sent = json.loads(body)["cookie"]
         set_cookies = measure.header_values(hd, "Set-Cookie")
         names = _cookie_names(set_cookies)
         live = [n for n, v in zip(names, set_cookies) if "Max-Age=0" not in v]
+        dead = [n for n, v in zip(names, set_cookies) if "Max-Age=0" in v]
         if blocked:
             assert not any(t + "=" in sent for t in TRACKERS), sent
             assert sorted(live) == ["PHPSESSID", "csrftoken"], set_cookies
+            assert sorted(dead) == (sorted(TRACKERS) if expired else []), \
+                set_cookies
         else:
             assert sent == EIGHT_COOKIES, sent
             assert len(live) == 4, set_cookies
@@ -235,6 +238,8 @@ def variants(ctx):
     consent_hdr = {"Cookie": ctx.consent_cookie}
     eight = {"Cookie": EIGHT_COOKIES}
     undecided_proxy = {"privacy_or_not": ctx.params["privacy"]}
+    undecided_proxy_keep = {"privacy_or_not": ctx.params["privacy"]
+                            + "\n        privacy_expire_blocked off;"}
     html_proxy = {"privacy_or_not": ctx.params["privacy"]
                   + "\n        privacy_banner_position body_start;"}
     html_proxy_end = {"privacy_or_not": ctx.params["privacy"]
@@ -278,6 +283,12 @@ def variants(ctx):
                 "trackers blocked both ways", "proxy", 19611, "proxy.conf",
                 params=undecided_proxy, headers=eight,
                 check=check_proxy(True), module=True),
+        Variant("proxy_privacy_keep", "proxied page, privacy on, "
+                "undecided: trackers blocked both ways, none expired "
+                "(privacy_expire_blocked off, what the Lua row does)",
+                "proxy", 19616, "proxy.conf", params=undecided_proxy_keep,
+                headers=eight, check=check_proxy(True, expired=False),
+                module=True),
         Variant("proxy_lua", "proxied page, Lua: access_by_lua + "
                 "header_filter_by_lua", "proxy", 19612, "proxy.conf",
                 params=lua_proxy, lua=True, headers=eight,
