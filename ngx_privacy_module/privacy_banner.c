@@ -117,6 +117,7 @@ static int privacy_banner_step(privacy_banner_t *m, unsigned char c);
 #endif
 static int privacy_banner_tag_end(privacy_banner_t *m);
 static void privacy_banner_raw_end(privacy_banner_t *m, unsigned char c);
+static void privacy_banner_dashes(privacy_banner_t *m, unsigned char c);
 static int privacy_banner_name_is(const privacy_banner_t *m,
     const char *name, size_t len);
 static int privacy_banner_candidate(const privacy_banner_t *m);
@@ -326,30 +327,7 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
             return 0;
         }
 
-        switch (m->dashes) {
-
-        case PRIVACY_C_START:
-            m->dashes = (c == '-') ? PRIVACY_C_START_DASH : PRIVACY_C_COMMENT;
-            break;
-
-        case PRIVACY_C_START_DASH:
-        case PRIVACY_C_END_DASH:
-            m->dashes = (c == '-') ? PRIVACY_C_END : PRIVACY_C_COMMENT;
-            break;
-
-        case PRIVACY_C_END:
-            if (c == '!') {
-                m->dashes = PRIVACY_C_END_BANG;
-
-            } else if (c != '-') {
-                m->dashes = PRIVACY_C_COMMENT;
-            }
-            break;
-
-        default: /* PRIVACY_C_COMMENT, PRIVACY_C_END_BANG */
-            m->dashes = (c == '-') ? PRIVACY_C_END_DASH : PRIVACY_C_COMMENT;
-        }
-
+        privacy_banner_dashes(m, c);
         return 0;
 
     case PRIVACY_S_BOGUS:
@@ -491,6 +469,37 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
 }
 
 #endif /* PRIVACY_BANNER_CHECK */
+
+
+/* in a comment, a byte other than '>': where it leaves the closing dashes */
+
+static void
+privacy_banner_dashes(privacy_banner_t *m, unsigned char c)
+{
+    switch (m->dashes) {
+
+    case PRIVACY_C_START:
+        m->dashes = (c == '-') ? PRIVACY_C_START_DASH : PRIVACY_C_COMMENT;
+        break;
+
+    case PRIVACY_C_START_DASH:
+    case PRIVACY_C_END_DASH:
+        m->dashes = (c == '-') ? PRIVACY_C_END : PRIVACY_C_COMMENT;
+        break;
+
+    case PRIVACY_C_END:
+        if (c == '!') {
+            m->dashes = PRIVACY_C_END_BANG;
+
+        } else if (c != '-') {
+            m->dashes = PRIVACY_C_COMMENT;
+        }
+        break;
+
+    default: /* PRIVACY_C_COMMENT, PRIVACY_C_END_BANG */
+        m->dashes = (c == '-') ? PRIVACY_C_END_DASH : PRIVACY_C_COMMENT;
+    }
+}
 
 
 /* in raw text after "</": the element's own end tag, or back to text */
@@ -750,30 +759,7 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
             privacy_banner_next(PRIVACY_S_COMMENT, comment);
         }
 
-        switch (m->dashes) {
-
-        case PRIVACY_C_START:
-            m->dashes = (c == '-') ? PRIVACY_C_START_DASH : PRIVACY_C_COMMENT;
-            break;
-
-        case PRIVACY_C_START_DASH:
-        case PRIVACY_C_END_DASH:
-            m->dashes = (c == '-') ? PRIVACY_C_END : PRIVACY_C_COMMENT;
-            break;
-
-        case PRIVACY_C_END:
-            if (c == '!') {
-                m->dashes = PRIVACY_C_END_BANG;
-
-            } else if (c != '-') {
-                m->dashes = PRIVACY_C_COMMENT;
-            }
-            break;
-
-        default: /* PRIVACY_C_END_BANG */
-            m->dashes = (c == '-') ? PRIVACY_C_END_DASH : PRIVACY_C_COMMENT;
-        }
-
+        privacy_banner_dashes(m, c);
         privacy_banner_next(PRIVACY_S_COMMENT, comment);
 
     case PRIVACY_S_BOGUS:

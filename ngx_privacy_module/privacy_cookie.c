@@ -35,6 +35,8 @@ static const unsigned char  privacy_cookie_class[256] = {
 
 static void privacy_cookie_trim(const unsigned char **start,
     const unsigned char **end);
+static const unsigned char *privacy_cookie_name_end(const unsigned char *p,
+    const unsigned char *end);
 static int privacy_cookie_prefix(const unsigned char *name, size_t len,
     const char *prefix, size_t prefix_len);
 
@@ -57,6 +59,21 @@ privacy_cookie_trim(const unsigned char **start, const unsigned char **end)
 
     *start = s;
     *end = e;
+}
+
+
+/* where a pair's name ends: at its '=' or ';', or at end */
+
+static const unsigned char *
+privacy_cookie_name_end(const unsigned char *p, const unsigned char *end)
+{
+    while (p < end
+           && !privacy_cookie_is(*p, PRIVACY_COOKIE_SEMI|PRIVACY_COOKIE_EQ))
+    {
+        p++;
+    }
+
+    return p;
 }
 
 
@@ -88,12 +105,7 @@ privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
     }
 
     s = p;
-
-    while (p < end
-           && !privacy_cookie_is(*p, PRIVACY_COOKIE_SEMI|PRIVACY_COOKIE_EQ))
-    {
-        p++;
-    }
+    p = privacy_cookie_name_end(p, end);
 
     if (p == end || *p == ';') {
         /* RFC 6265bis: no '=' means an empty name, the piece is the value;
@@ -273,12 +285,7 @@ privacy_set_cookie_name(const unsigned char *value, size_t len,
     }
 
     s = p;
-
-    while (p < end
-           && !privacy_cookie_is(*p, PRIVACY_COOKIE_SEMI|PRIVACY_COOKIE_EQ))
-    {
-        p++;
-    }
+    p = privacy_cookie_name_end(p, end);
 
     if (p == end || *p == ';') {
         /* no '=': an empty name, usable when the piece is not empty */
