@@ -292,7 +292,7 @@ def variants(ctx):
         Variant("proxy_lua", "proxied page, Lua: access_by_lua + "
                 "header_filter_by_lua", "proxy", 19612, "proxy.conf",
                 params=lua_proxy, lua=True, headers=eight,
-                check=check_proxy(True)),
+                check=check_proxy(True, expired=False)),
         Variant("html_proxy", "proxied HTML page, plain proxy (baseline)",
                 "html", 19613, "proxy.conf", path=HTML_PATH,
                 check=check_plain),
