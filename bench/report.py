@@ -371,11 +371,18 @@ functions of stripped objects (Debian's nginx and libcrypto).
   Before anything is measured, one request to each variant checks that it
   does what its row says.
 - **The banner rows.** A static page is a file: the module reads it only
-  as far as the insertion point, sends it as two file ranges around the
-  banner, and each worker remembers the insertion point while the file
-  is unchanged (device, inode, size, mtime and ctime), so the static rows
-  measure a page the worker has seen: one `fstat()` and no read per
-  request. The first request for a page in a worker reads and scans it,
+  as far as the insertion point, and each worker remembers the insertion
+  point while the file is unchanged (device, inode, size, mtime and
+  ctime), so the static rows measure a page the worker has seen: one
+  `fstat()` per request, and for body_start one `pread()` of the 3.7 KB
+  before the banner, which goes with the response header and the banner
+  in one `writev()`; the rest of the page goes with `sendfile()`, and
+  body_end's last 16 bytes from memory with the banner. The banner's
+  response is chunked (its length is not known when the header goes), so
+  the last chunk is one more write: against plain nginx's `writev()` +
+  `sendfile()`, body_start makes three more system calls per request and
+  body_end two, which on this virtual machine cost more than all the
+  module's instructions (see the CPU columns). The first request for a page in a worker reads and scans it,
   as every request for a page that comes in memory does: the proxied HTML
   rows serve the same page through `proxy_pass` from the backend, so they
   show what the scan costs on every request (the head only for

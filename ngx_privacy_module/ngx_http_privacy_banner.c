@@ -27,6 +27,13 @@ typedef struct {
 
 
 /*
+ * The end of a page after the banner, up to this long ("</body></html>"
+ * and the like), goes from memory with the banner: one write less than a
+ * third file range.
+ */
+#define NGX_HTTP_PRIVACY_TAIL  64
+
+/*
  * Where the banner goes in a file, remembered per worker: a static page
  * is scanned once, not on every request.  An entry names the file by
  * device and inode and holds it unchanged while size, modification and
@@ -43,6 +50,8 @@ typedef struct {
     off_t                            at;          /* -1: no insertion point */
     ngx_uint_t                       where;       /* BODY_START, BODY_END */
     ngx_uint_t                       valid;
+    size_t                           tail_len;    /* 0: not kept */
+    u_char                           tail[NGX_HTTP_PRIVACY_TAIL];
 } ngx_http_privacy_banner_spot_t;
 
 
@@ -74,7 +83,7 @@ static ngx_http_privacy_banner_spot_t *ngx_http_privacy_banner_spot(
     ngx_int_t *hit);
 static ngx_int_t ngx_http_privacy_banner_file_at(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, off_t at,
-    ngx_chain_t ***llp);
+    const u_char *head_data, const u_char *tail, ngx_chain_t ***llp);
 static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll);
 
@@ -468,6 +477,7 @@ ngx_http_privacy_banner_file(ngx_http_request_t *r,
     size_t                           size, held;
     ssize_t                          n;
     ngx_int_t                        hit;
+    const u_char                    *tail;
     privacy_banner_result_t          res;
     ngx_http_privacy_banner_spot_t  *spot;
 
@@ -489,7 +499,11 @@ ngx_http_privacy_banner_file(ngx_http_request_t *r,
                 return *llp ? NGX_OK : NGX_ERROR;
             }
 
-            return ngx_http_privacy_banner_file_at(r, bctx, b, spot->at, llp);
+            return ngx_http_privacy_banner_file_at(r, bctx, b, spot->at,
+                                                   NULL,
+                                                   spot->tail_len ? spot->tail
+                                                                  : NULL,
+                                                   llp);
         }
     }
 
@@ -558,12 +572,30 @@ ngx_http_privacy_banner_file(ngx_http_request_t *r,
         /* held bytes of this file (pre, post) are file bytes around AT */
         at = pos + res.pass - res.post_len;
 
+        /* a short end of the page, all in this chunk, goes from memory */
+        tail = NULL;
+
+        if (at >= pos && b->file_last == pos + n
+            && b->file_last - at <= NGX_HTTP_PRIVACY_TAIL)
+        {
+            tail = bctx->chunk + (at - pos);
+        }
+
         if (spot) {
             spot->at = at;
             spot->valid = 1;
+            spot->tail_len = tail ? (size_t) (b->file_last - at) : 0;
+
+            if (tail) {
+                ngx_memcpy(spot->tail, tail, spot->tail_len);
+            }
         }
 
-        return ngx_http_privacy_banner_file_at(r, bctx, b, at, llp);
+        /* the part before AT is in the chunk when this is the first */
+        return ngx_http_privacy_banner_file_at(r, bctx, b, at,
+                                               pos == b->file_pos
+                                               ? bctx->chunk : NULL,
+                                               tail, llp);
     }
 
     if (spot) {
@@ -587,19 +619,71 @@ ngx_http_privacy_banner_file(ngx_http_request_t *r,
 }
 
 
-/* the file buffer B as two ranges around the banner at file offset AT */
+/*
+ * The file buffer B around the banner at file offset AT: the part before
+ * it from memory, HEAD_DATA or read here when short, or else as a file
+ * range; the part after it as a file range or, with TAIL (the bytes from
+ * AT to the end of B), from memory, copied: TAIL may be a remembered spot
+ * another request replaces before this one is sent.
+ */
 
 static ngx_int_t
 ngx_http_privacy_banner_file_at(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, off_t at,
-    ngx_chain_t ***llp)
+    const u_char *head_data, const u_char *tail, ngx_chain_t ***llp)
 {
+    size_t      len;
+    ssize_t     n;
     ngx_buf_t  *head;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "privacy banner inserted at file offset %O", at);
 
-    if (at > b->file_pos) {
+    len = (size_t) (at - b->file_pos);
+
+    if (len && head_data == NULL && len <= NGX_HTTP_PRIVACY_CHUNK) {
+        /*
+         * a short head is read: it goes in one write with the response
+         * header and the banner, one system call less than a file range
+         */
+        bctx->chunk = ngx_pnalloc(r->pool, len);
+        if (bctx->chunk == NULL) {
+            return NGX_ERROR;
+        }
+
+        n = ngx_read_file(b->file, bctx->chunk, len, b->file_pos);
+
+        if (n == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if ((size_t) n != len) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "privacy banner: \"%s\" ends before %O",
+                          b->file->name.data, at);
+            return NGX_ERROR;
+        }
+
+        head_data = bctx->chunk;
+    }
+
+    if (len && head_data) {
+        head = ngx_calloc_buf(r->pool);
+        if (head == NULL) {
+            return NGX_ERROR;
+        }
+
+        head->pos = (u_char *) head_data;
+        head->last = head->pos + len;
+        head->memory = 1;
+        head->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
+
+        *llp = ngx_http_privacy_banner_link(r, *llp, head);
+        if (*llp == NULL) {
+            return NGX_ERROR;
+        }
+
+    } else if (len) {
         head = ngx_http_privacy_banner_head(r, b);
         if (head == NULL) {
             return NGX_ERROR;
@@ -616,6 +700,17 @@ ngx_http_privacy_banner_file_at(ngx_http_request_t *r,
     *llp = ngx_http_privacy_banner_chain(r, bctx, *llp);
     if (*llp == NULL) {
         return NGX_ERROR;
+    }
+
+    if (tail) {
+        *llp = ngx_http_privacy_banner_copy(r, *llp, tail,
+                                            (size_t) (b->file_last - at));
+        if (*llp == NULL) {
+            return NGX_ERROR;
+        }
+
+        /* B is left with its flags only */
+        at = b->file_last;
     }
 
     b->file_pos = at;
@@ -746,7 +841,7 @@ ngx_http_privacy_banner_rest(ngx_http_request_t *r, ngx_chain_t **ll,
 }
 
 
-/* a copy of a few held bytes (at most PRIVACY_BANNER_HELD_MAX) */
+/* a copy of a few bytes: held ones, or the short end of a page */
 
 static ngx_chain_t **
 ngx_http_privacy_banner_copy(ngx_http_request_t *r, ngx_chain_t **ll,
