@@ -72,6 +72,8 @@ static ngx_chain_t **ngx_http_privacy_banner_copy(ngx_http_request_t *r,
     ngx_chain_t **ll, const u_char *data, size_t len);
 static ngx_chain_t **ngx_http_privacy_banner_link(ngx_http_request_t *r,
     ngx_chain_t **ll, ngx_buf_t *b);
+static ngx_chain_t **ngx_http_privacy_banner_memory(ngx_http_request_t *r,
+    ngx_chain_t **ll, const u_char *data, size_t len);
 static ngx_chain_t **ngx_http_privacy_banner_rest(ngx_http_request_t *r,
     ngx_chain_t **ll, ngx_buf_t *b);
 static ngx_buf_t *ngx_http_privacy_banner_head(ngx_http_request_t *r,
@@ -668,17 +670,7 @@ ngx_http_privacy_banner_file_at(ngx_http_request_t *r,
     }
 
     if (len && head_data) {
-        head = ngx_calloc_buf(r->pool);
-        if (head == NULL) {
-            return NGX_ERROR;
-        }
-
-        head->pos = (u_char *) head_data;
-        head->last = head->pos + len;
-        head->memory = 1;
-        head->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
-
-        *llp = ngx_http_privacy_banner_link(r, *llp, head);
+        *llp = ngx_http_privacy_banner_memory(r, *llp, head_data, len);
         if (*llp == NULL) {
             return NGX_ERROR;
         }
@@ -890,9 +882,8 @@ static ngx_chain_t **
 ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll)
 {
-    ngx_str_t    *part, *s;
-    ngx_buf_t    *b;
-    ngx_uint_t    i, n;
+    ngx_str_t   *part, *s;
+    ngx_uint_t   i, n;
 
     part = bctx->banner->parts->elts;
     n = bctx->banner->parts->nelts;
@@ -905,21 +896,33 @@ ngx_http_privacy_banner_chain(ngx_http_request_t *r,
             continue;
         }
 
-        b = ngx_calloc_buf(r->pool);
-        if (b == NULL) {
-            return NULL;
-        }
-
-        b->pos = s->data;
-        b->last = s->data + s->len;
-        b->memory = 1;
-        b->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
-
-        ll = ngx_http_privacy_banner_link(r, ll, b);
+        ll = ngx_http_privacy_banner_memory(r, ll, s->data, s->len);
         if (ll == NULL) {
             return NULL;
         }
     }
 
     return ll;
+}
+
+
+/* a buffer on LEN bytes at DATA, which stay valid until it is sent */
+
+static ngx_chain_t **
+ngx_http_privacy_banner_memory(ngx_http_request_t *r, ngx_chain_t **ll,
+    const u_char *data, size_t len)
+{
+    ngx_buf_t  *b;
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    b->pos = (u_char *) data;
+    b->last = b->pos + len;
+    b->memory = 1;
+    b->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
+
+    return ngx_http_privacy_banner_link(r, ll, b);
 }
