@@ -675,6 +675,10 @@ def main():
                     help="comma-separated variants (with their baselines):"
                          " instructions/request only, for profiling work;"
                          " writes nothing to docs/")
+    ap.add_argument("--lines", action="store_true",
+                    help="with --callgrind-only: keep source lines in the"
+                         " profiles (build/bench/callgrind/), for"
+                         " callgrind_annotate --auto=yes")
     args = ap.parse_args()
 
     results_file = os.path.join(WORK, "results.json")
@@ -712,6 +716,8 @@ def main():
     vs = variants(ctx)
     VARIANTS.update((v.name, v) for v in vs)
     if args.callgrind_only:
+        if args.lines:
+            measure.CALLGRIND_LINES = "yes"
         callgrind_only(ctx, vs, prof, args.callgrind_only.split(","))
         return
     results["page_bytes"] = len(ctx.page)

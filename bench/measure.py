@@ -195,12 +195,17 @@ def callgrind_total(path):
     raise RuntimeError("no totals in " + path)
 
 
+# "yes" keeps source lines in the profiles, for
+# callgrind_annotate --auto=yes (bench.py --lines); off, the files are small
+CALLGRIND_LINES = "no"
+
+
 def callgrind_run(server, out, load=None, n=0):
     """nginx with master_process off under callgrind: start, LOAD(n) (a
     function sending n requests) when given, idle, SIGQUIT.  Returns the
     total instruction count (Ir) of the run."""
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-           "--dump-line=no"] + \
+           "--dump-line=" + CALLGRIND_LINES] + \
         server.command(single=True)
     log = open(out + ".log", "w")
     proc = subprocess.Popen(cmd, stdout=log, stderr=log)

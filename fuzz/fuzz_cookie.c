@@ -1,14 +1,17 @@
 
 /*
  * Fuzzes the Cookie header tokenizer and filter: privacy_cookie_next(),
- * privacy_cookie_filter(), privacy_cookie_join().
+ * privacy_cookie_parse(), privacy_cookie_filter(), privacy_cookie_join(),
+ * privacy_cookie_slice().
  *
  * Input: byte 0 is a keep mask (pair i is kept when bit i % 8 is set),
  * the rest is the header value.  Invariants: every pair lies inside the
  * value, is trimmed and holds no ';', and is the pair the reference
  * tokenizer below finds (split at ';', trim, split at the first '='); the
  * filter's output is never longer than the input and re-parses to exactly
- * the kept pairs, in order; joining the kept pairs gives the same bytes.
+ * the kept pairs, in order; joining the kept pairs gives the same bytes,
+ * and so does a slice of the input when the kept pairs are one run;
+ * parsing all the pairs at once finds the same ones.
  */
 
 
@@ -166,10 +169,10 @@ fuzz_keep(void *data, const privacy_cookie_t *c)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    size_t                len, n, i, pairs, kept;
+    size_t                len, n, i, pairs, kept, slice;
     unsigned char        *in, *out, *joined;
     fuzz_keep_t           k;
-    privacy_cookie_t      c, r, *keep;
+    privacy_cookie_t      c, r, *keep, *all;
     const unsigned char  *p, *q, *prev, *end;
 
     if (size == 0) {
@@ -255,6 +258,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     FUZZ_CHECK(privacy_cookie_join(keep, kept, len, joined) == n);
     FUZZ_CHECK(n == 0 || memcmp(joined, out, n) == 0);
+
+    /* a run of the input, when it is one, is those bytes too */
+    if (kept) {
+        slice = privacy_cookie_slice(keep, kept);
+        FUZZ_CHECK(slice == 0
+                   || (slice == n && memcmp(keep[0].start, out, n) == 0));
+    }
+
+    /* all the pairs at once: those the tokenizer gave, one by one */
+    all = malloc((pairs + 1) * sizeof(privacy_cookie_t));
+    if (all == NULL) {
+        abort();
+    }
+
+    FUZZ_CHECK(privacy_cookie_parse(in, len, all, pairs) == pairs);
+
+    p = in;
+
+    for (i = 0; privacy_cookie_next(&p, end, &c); i++) {
+        FUZZ_CHECK(all[i].start == c.start && all[i].end == c.end);
+        FUZZ_CHECK(all[i].name == c.name && all[i].name_len == c.name_len);
+        FUZZ_CHECK(all[i].value == c.value
+                   && all[i].value_len == c.value_len);
+    }
+
+    if (pairs > 1) {
+        FUZZ_CHECK(privacy_cookie_parse(in, len, all, pairs / 2) == pairs);
+    }
+
+    free(all);
 
     free(joined);
     free(keep);

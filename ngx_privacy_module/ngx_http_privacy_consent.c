@@ -1011,8 +1011,9 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *cs)
 {
     uint32_t                      granted;
-    ngx_str_t                     body, *name, *sent;
+    ngx_str_t                     body;
     ngx_uint_t                    n, k;
+    ngx_http_privacy_blocked_t   *name;
     const u_char                 *pos;
     ngx_array_t                  *expire;
     ngx_table_elt_t              *h;
@@ -1038,7 +1039,8 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
      * what the browser holds that the new decision does not allow: the
      * cookies still in the request and those the request side removed
      */
-    expire = ngx_array_create(r->pool, 4, sizeof(ngx_str_t));
+    expire = ngx_array_create(r->pool, 4,
+                              sizeof(ngx_http_privacy_blocked_t));
     if (expire == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -1055,12 +1057,12 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
                 return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
 
-            name->data = (u_char *) c.name;
-            name->len = c.name_len;
+            name->name.data = (u_char *) c.name;
+            name->name.len = c.name_len;
+            name->category = -1;
+            name->set_cookie = NULL;
         }
     }
-
-    sent = ctx->blocked ? ctx->blocked->elts : NULL;
 
     for (n = 0; n < ctx->request_blocked; n++) {
         name = ngx_array_push(expire);
@@ -1068,7 +1070,8 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        *name = sent[n];
+        *name = ctx->blocked[n];
+        name->set_cookie = NULL;
     }
 
     /* keep the names the new decision blocks, in place */
@@ -1076,15 +1079,17 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
     k = 0;
 
     for (n = 0; n < expire->nelts; n++) {
-        if (!ngx_http_privacy_cookie_allowed(plcf, granted, name[n].data,
-                                             name[n].len))
+        if (!ngx_http_privacy_cookie_allowed(plcf, granted,
+                                             name[n].name.data,
+                                             name[n].name.len))
         {
             name[k++] = name[n];
         }
     }
 
     if (plcf->expire_blocked
-        && ngx_http_privacy_expire_cookies(r, plcf, expire, k) != NGX_OK)
+        && ngx_http_privacy_expire_cookies(r, plcf, expire->elts, k)
+           != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }

@@ -19,28 +19,38 @@ static ngx_inline ngx_int_t ngx_http_privacy_category_cached(
     ngx_http_privacy_loc_conf_t *plcf, const u_char *name, size_t len);
 static ngx_int_t ngx_http_privacy_category_match(
     ngx_http_privacy_loc_conf_t *plcf, const u_char *name, size_t len);
-static ngx_inline ngx_uint_t ngx_http_privacy_verdict(
-    ngx_http_privacy_loc_conf_t *plcf, uint32_t granted, const u_char *name,
-    size_t len, ngx_int_t *category);
-static ngx_uint_t ngx_http_privacy_parse_cookies(ngx_table_elt_t *h,
-    privacy_cookie_t *pairs, ngx_uint_t max);
+static ngx_inline ngx_int_t ngx_http_privacy_name_category(
+    ngx_http_privacy_loc_conf_t *plcf, const u_char *name, size_t len);
+static ngx_inline ngx_uint_t ngx_http_privacy_allowed(
+    ngx_http_privacy_loc_conf_t *plcf, uint32_t granted, ngx_int_t category);
+static ngx_uint_t ngx_http_privacy_parse_cookies(
+    ngx_http_privacy_loc_conf_t *plcf, ngx_table_elt_t *h,
+    privacy_cookie_t *pairs, ngx_int_t *categories, ngx_uint_t max);
 static ngx_int_t ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_uint_t n);
+    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
+    ngx_uint_t n);
 static ngx_uint_t ngx_http_privacy_is_set_cookie(ngx_table_elt_t *h);
+static ngx_inline ngx_uint_t ngx_http_privacy_prefixed(ngx_str_t *name);
+static ngx_inline ngx_http_privacy_blocked_t *
+    ngx_http_privacy_blocked_find(ngx_http_privacy_ctx_t *ctx, ngx_uint_t n,
+    const u_char *name, size_t len);
 static ngx_int_t ngx_http_privacy_block(ngx_http_request_t *r,
-    ngx_http_privacy_ctx_t *ctx, const u_char *name, size_t len);
+    ngx_http_privacy_ctx_t *ctx, const u_char *name, size_t len,
+    ngx_int_t category);
 static void ngx_http_privacy_headers_forget(ngx_http_request_t *r,
     ngx_table_elt_t *h);
 static void ngx_http_privacy_headers_moved(ngx_http_request_t *r,
     u_char *from, u_char *to);
-static ngx_int_t ngx_http_privacy_add_set_cookie(ngx_http_request_t *r,
-    u_char *data, size_t len);
+static ngx_inline ngx_int_t ngx_http_privacy_add_set_cookie(
+    ngx_http_request_t *r, u_char *data, size_t len);
 
 
 #define NGX_HTTP_PRIVACY_NAME_CACHE  256
 #define NGX_HTTP_PRIVACY_NAME_MAX    46
 #define NGX_HTTP_PRIVACY_NAME_MISS   -3
+/* the category of the consent cookie, which always passes */
+#define NGX_HTTP_PRIVACY_NAME_CONSENT  -2
 
 
 typedef struct {
@@ -55,7 +65,7 @@ typedef struct {
 
 static ngx_str_t  ngx_http_privacy_set_cookie_key = ngx_string("Set-Cookie");
 
-/* cookie name -> category, per worker (see ngx_http_privacy_cookie_category) */
+/* name -> category, per worker: see ngx_http_privacy_category_cached() */
 static ngx_http_privacy_name_cache_t
     ngx_http_privacy_name_categories[NGX_HTTP_PRIVACY_NAME_CACHE];
 
@@ -331,29 +341,29 @@ ngx_int_t
 ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
     uint32_t granted, u_char *name, size_t len)
 {
-    ngx_int_t  category;
-
-    return ngx_http_privacy_verdict(plcf, granted, name, len, &category);
+    return ngx_http_privacy_allowed(plcf, granted,
+                           ngx_http_privacy_name_category(plcf, name, len));
 }
 
 
-/* the same, with the category index of the cookie (-1: none) */
+/*
+ * What decides a cookie's fate whatever the visitor chose: its category
+ * index, -1 when no category names it, NGX_HTTP_PRIVACY_NAME_CONSENT for
+ * the consent cookie.  Looked up before the decision is read, the same
+ * pass that finds the consent cookie.
+ */
 
-static ngx_inline ngx_uint_t
-ngx_http_privacy_verdict(ngx_http_privacy_loc_conf_t *plcf, uint32_t granted,
-    const u_char *name, size_t len, ngx_int_t *category)
+static ngx_inline ngx_int_t
+ngx_http_privacy_name_category(ngx_http_privacy_loc_conf_t *plcf,
+    const u_char *name, size_t len)
 {
-    ngx_int_t                       n;
-    ngx_http_privacy_categories_t  *cats;
+    ngx_int_t  n;
 
     if (len == plcf->cookie.name.len
         && ngx_memcmp(name, plcf->cookie.name.data, len) == 0)
     {
-        *category = -1;
-        return 1;
+        return NGX_HTTP_PRIVACY_NAME_CONSENT;
     }
-
-    cats = plcf->categories;
 
     n = ngx_http_privacy_category_cached(plcf, name, len);
 
@@ -361,17 +371,29 @@ ngx_http_privacy_verdict(ngx_http_privacy_loc_conf_t *plcf, uint32_t granted,
         n = ngx_http_privacy_category_match(plcf, name, len);
     }
 
-    *category = n;
+    return n;
+}
 
-    if (n >= 0) {
-        return (granted & (1u << n)) != 0;
+
+/* the verdict on a cookie of CATEGORY for a visitor who granted GRANTED */
+
+static ngx_inline ngx_uint_t
+ngx_http_privacy_allowed(ngx_http_privacy_loc_conf_t *plcf, uint32_t granted,
+    ngx_int_t category)
+{
+    ngx_http_privacy_categories_t  *cats;
+
+    if (category >= 0) {
+        return (granted >> category) & 1;
     }
 
-    if (!plcf->unknown_cookies) {
+    if (category == NGX_HTTP_PRIVACY_NAME_CONSENT || !plcf->unknown_cookies) {
         return 1;
     }
 
     /* strict mode: an unknown cookie needs every optional category */
+    cats = plcf->categories;
+
     return cats != NULL && (granted & cats->optional) == cats->optional;
 }
 
@@ -425,30 +447,10 @@ ngx_http_privacy_name_key(uint64_t first, uint64_t last, size_t len)
 
 
 /*
- * The category index of a cookie, -1 when no category names it.  The
- * names a site's visitors send are few and repeat on every request: the
- * answers are kept per worker, so a regular expression runs once per name
- * and category list rather than on every request.
- */
-
-ngx_int_t
-ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
-    u_char *name, size_t len)
-{
-    ngx_int_t  n;
-
-    n = ngx_http_privacy_category_cached(plcf, name, len);
-
-    if (n == NGX_HTTP_PRIVACY_NAME_MISS) {
-        n = ngx_http_privacy_category_match(plcf, name, len);
-    }
-
-    return n;
-}
-
-
-/*
- * The cache hit, inline in the callers that run per cookie; a miss is
+ * The names a site's visitors send are few and repeat on every request:
+ * the category of each is kept per worker, so a regular expression runs
+ * once per name and category list rather than on every request.  The
+ * cache hit is inline in the callers that run per cookie; a miss is
  * NGX_HTTP_PRIVACY_NAME_MISS, for ngx_http_privacy_category_match().
  */
 
@@ -548,21 +550,23 @@ ngx_http_privacy_cookie_header(ngx_http_request_t *r, ngx_uint_t n)
  * the Cookie headers before the application sees them; a header left empty
  * goes.  Runs once per main request, whatever internal redirects follow.
  *
- * Each header is parsed once: its pairs give the consent token (when the
- * decision is still to be read) and then their verdicts, and the pairs
- * kept are joined again only when a cookie was blocked.
+ * Each header is parsed once, and each name looked up once: the pairs and
+ * their categories give the consent token (when the decision is still to
+ * be read) and then their verdicts, and the pairs kept are joined again
+ * only when a cookie was blocked.
  */
 
 ngx_int_t
 ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 {
-    ngx_int_t                     rc;
+    ngx_int_t                    *categories, rc;
     ngx_uint_t                    n, i, np, read;
     ngx_table_elt_t              *h;
     privacy_cookie_t             *pairs;
     ngx_http_privacy_ctx_t       *ctx;
     ngx_http_privacy_loc_conf_t  *plcf;
     privacy_cookie_t              stack[NGX_HTTP_PRIVACY_PAIRS];
+    ngx_int_t                     stack_categories[NGX_HTTP_PRIVACY_PAIRS];
 
     if (r != r->main) {
         return NGX_OK;
@@ -592,22 +596,26 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
     for (n = 0; (h = ngx_http_privacy_cookie_header(r, n)); /* void */ ) {
 
         pairs = stack;
-        np = ngx_http_privacy_parse_cookies(h, pairs, NGX_HTTP_PRIVACY_PAIRS);
+        categories = stack_categories;
+
+        np = ngx_http_privacy_parse_cookies(plcf, h, pairs, categories,
+                                            NGX_HTTP_PRIVACY_PAIRS);
 
         if (np > NGX_HTTP_PRIVACY_PAIRS) {
-            pairs = ngx_palloc(r->pool, np * sizeof(privacy_cookie_t));
+            pairs = ngx_palloc(r->pool, np * (sizeof(privacy_cookie_t)
+                                              + sizeof(ngx_int_t)));
             if (pairs == NULL) {
                 return NGX_ERROR;
             }
 
-            (void) ngx_http_privacy_parse_cookies(h, pairs, np);
+            categories = (ngx_int_t *) &pairs[np];
+
+            (void) ngx_http_privacy_parse_cookies(plcf, h, pairs, categories,
+                                                  np);
         }
 
         for (i = 0; read && i < np; i++) {
-            if (pairs[i].name_len == plcf->cookie.name.len
-                && ngx_memcmp(pairs[i].name, plcf->cookie.name.data,
-                              pairs[i].name_len)
-                   == 0
+            if (categories[i] == NGX_HTTP_PRIVACY_NAME_CONSENT
                 && ngx_http_privacy_decision_token(r, plcf, ctx, &pairs[i]))
             {
                 read = 0;
@@ -616,7 +624,8 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 
         read = 0;
 
-        rc = ngx_http_privacy_filter_cookies(r, plcf, ctx, h, pairs, np);
+        rc = ngx_http_privacy_filter_cookies(r, plcf, ctx, h, pairs,
+                                             categories, np);
 
         if (rc == NGX_ERROR) {
             return NGX_ERROR;
@@ -629,36 +638,35 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
         /* NGX_DONE: the header went, the next one is the n-th now */
     }
 
-    ctx->request_blocked = ctx->blocked ? ctx->blocked->nelts : 0;
+    ctx->request_blocked = ctx->nblocked;
+    ctx->filtered_by = plcf;
 
     return NGX_OK;
 }
 
 
 /*
- * The pairs of a Cookie header into pairs[], at most max of them; returns
- * how many there are, more than max when they did not all fit.
+ * The pairs of a Cookie header into pairs[] and their categories into
+ * categories[], at most max of them; returns how many there are, more than
+ * max when they did not all fit.
  */
 
 static ngx_uint_t
-ngx_http_privacy_parse_cookies(ngx_table_elt_t *h, privacy_cookie_t *pairs,
+ngx_http_privacy_parse_cookies(ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
     ngx_uint_t max)
 {
-    ngx_uint_t         n;
-    const u_char      *pos, *end;
-    privacy_cookie_t   c;
+    ngx_uint_t  n, i;
 
-    pos = h->value.data;
-    end = pos + h->value.len;
+    n = privacy_cookie_parse(h->value.data, h->value.len, pairs, max);
 
-    for (n = 0; n < max; n++) {
-        if (!privacy_cookie_next(&pos, end, &pairs[n])) {
-            return n;
-        }
+    if (n > max) {
+        return n;
     }
 
-    while (privacy_cookie_next(&pos, end, &c)) {
-        n++;
+    for (i = 0; i < n; i++) {
+        categories[i] = ngx_http_privacy_name_category(plcf, pairs[i].name,
+                                                       pairs[i].name_len);
     }
 
     return n;
@@ -674,22 +682,22 @@ ngx_http_privacy_parse_cookies(ngx_table_elt_t *h, privacy_cookie_t *pairs,
 static ngx_int_t
 ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_uint_t n)
+    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
+    ngx_uint_t n)
 {
     u_char      *out;
     size_t       len;
-    ngx_int_t    category;
+    uint32_t     granted;
     ngx_uint_t   i, kept, blocked, report;
 
     report = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
+    granted = ctx->granted;
     kept = 0;
     blocked = 0;
 
     for (i = 0; i < n; i++) {
 
-        if (ngx_http_privacy_verdict(plcf, ctx->granted, pairs[i].name,
-                                     pairs[i].name_len, &category))
-        {
+        if (ngx_http_privacy_allowed(plcf, granted, categories[i])) {
             if (kept != i) {
                 pairs[kept] = pairs[i];
             }
@@ -700,10 +708,11 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
 
         blocked++;
 
-        ngx_http_privacy_metric_blocked(plcf->categories, category,
+        ngx_http_privacy_metric_blocked(plcf->categories, categories[i],
                                         NGX_HTTP_PRIVACY_DIR_REQUEST);
 
-        if (ngx_http_privacy_block(r, ctx, pairs[i].name, pairs[i].name_len)
+        if (ngx_http_privacy_block(r, ctx, pairs[i].name, pairs[i].name_len,
+                                   categories[i])
             != NGX_OK)
         {
             /* out of memory: report mode stops looking, enforcing drops
@@ -725,12 +734,20 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
     }
 
     if (kept) {
-        out = ngx_pnalloc(r->pool, h->value.len);
-        if (out == NULL) {
-            return NGX_ERROR;
-        }
+        len = privacy_cookie_slice(pairs, kept);
 
-        len = privacy_cookie_join(pairs, kept, h->value.len, out);
+        if (len) {
+            /* the pairs kept are one run of the header: no copy */
+            out = (u_char *) pairs[0].start;
+
+        } else {
+            out = ngx_pnalloc(r->pool, h->value.len);
+            if (out == NULL) {
+                return NGX_ERROR;
+            }
+
+            len = privacy_cookie_join(pairs, kept, h->value.len, out);
+        }
 
         ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "privacy cookie header \"%V\" -> \"%*s\"",
@@ -753,40 +770,106 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
 }
 
 
-/* records a blocked cookie name once, for $privacy_blocked and expiry */
+/*
+ * The first of the N blocked names that is NAME.  The length, the first
+ * byte and the last are compared before the rest, which tells most names
+ * apart; the rest of a short name is compared in place.
+ */
+
+static ngx_inline ngx_http_privacy_blocked_t *
+ngx_http_privacy_blocked_find(ngx_http_privacy_ctx_t *ctx, ngx_uint_t n,
+    const u_char *name, size_t len)
+{
+    size_t                       k;
+    ngx_uint_t                   i;
+    const u_char                *b;
+    ngx_http_privacy_blocked_t  *e;
+
+    e = ctx->blocked;
+
+    for (i = 0; i < n; i++) {
+
+        if (e[i].name.len != len) {
+            continue;
+        }
+
+        if (len == 0) {
+            return &e[i];
+        }
+
+        b = e[i].name.data;
+
+        if (b[0] != name[0] || b[len - 1] != name[len - 1]) {
+            continue;
+        }
+
+        if (len > 16) {
+            if (ngx_memcmp(b, name, len) == 0) {
+                return &e[i];
+            }
+
+            continue;
+        }
+
+        for (k = 1; k < len - 1 && b[k] == name[k]; k++) {
+            /* void */
+        }
+
+        if (k >= len - 1) {
+            return &e[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * Records a blocked cookie name once, for $privacy_blocked and expiry: in
+ * the context's own room first, then in the pool, twice as large each
+ * time.
+ */
 
 static ngx_int_t
 ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
-    const u_char *name, size_t len)
+    const u_char *name, size_t len, ngx_int_t category)
 {
-    ngx_str_t   *s;
-    ngx_uint_t   i;
+    ngx_http_privacy_blocked_t  *b;
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "privacy blocked cookie \"%*s\"", len, name);
 
-    if (ctx->blocked == NULL) {
-        ctx->blocked = ngx_array_create(r->main->pool, 4, sizeof(ngx_str_t));
-        if (ctx->blocked == NULL) {
-            return NGX_ERROR;
+    if (ngx_http_privacy_blocked_find(ctx, ctx->nblocked, name, len)) {
+        return NGX_OK;
+    }
+
+    if (ctx->nblocked == ctx->blocked_room) {
+
+        if (ctx->blocked_room == 0) {
+            b = ctx->blocked_first;
+            ctx->blocked_room = NGX_HTTP_PRIVACY_BLOCKED;
+
+        } else {
+            b = ngx_palloc(r->main->pool, 2 * ctx->blocked_room
+                                          * sizeof(ngx_http_privacy_blocked_t));
+            if (b == NULL) {
+                return NGX_ERROR;
+            }
+
+            ngx_memcpy(b, ctx->blocked,
+                       ctx->nblocked * sizeof(ngx_http_privacy_blocked_t));
+            ctx->blocked_room *= 2;
         }
+
+        ctx->blocked = b;
     }
 
-    s = ctx->blocked->elts;
+    b = &ctx->blocked[ctx->nblocked++];
 
-    for (i = 0; i < ctx->blocked->nelts; i++) {
-        if (s[i].len == len && ngx_memcmp(s[i].data, name, len) == 0) {
-            return NGX_OK;
-        }
-    }
-
-    s = ngx_array_push(ctx->blocked);
-    if (s == NULL) {
-        return NGX_ERROR;
-    }
-
-    s->data = (u_char *) name;
-    s->len = len;
+    b->name.data = (u_char *) name;
+    b->name.len = len;
+    b->category = category;
+    b->set_cookie = NULL;
 
     return NGX_OK;
 }
@@ -1024,18 +1107,29 @@ ngx_int_t
 ngx_http_privacy_response_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
-    size_t            len;
-    ngx_int_t         category;
-    ngx_uint_t        i;
-    const u_char     *name;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    size_t                       len;
+    ngx_int_t                    category;
+    ngx_uint_t                   i, expire, known;
+    const u_char                *name;
+    ngx_list_part_t             *part;
+    ngx_table_elt_t             *h;
+    ngx_http_privacy_blocked_t  *b;
 
     /* the request side ran in the rewrite phase, unless the request was
      * finalized earlier (a 400 or a redirect in server rewrites) */
     if (ngx_http_privacy_request_cookies(r) != NGX_OK) {
         return NGX_ERROR;
     }
+
+    expire = ctx->request_blocked
+             && !ctx->expired_sent
+             && !ctx->status_resource
+             && plcf->expire_blocked
+             && plcf->mode == NGX_HTTP_PRIVACY_MODE_ENFORCE;
+
+    /* the same location blocked the request's names: no need to ask again
+     * when the application sets one of them */
+    known = (ctx->filtered_by == plcf) ? ctx->request_blocked : 0;
 
     part = &r->headers_out.headers.part;
     h = part->elts;
@@ -1052,12 +1146,15 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             i = 0;
         }
 
-        /* the module's own: the consent cookie and expiring ones */
-        if (h[i].key.data == ngx_http_privacy_set_cookie_key.data) {
+        if (h[i].key.len != sizeof("Set-Cookie") - 1
+            || h[i].hash == 0
+            || !ngx_http_privacy_is_set_cookie(&h[i]))
+        {
             continue;
         }
 
-        if (h[i].hash == 0 || !ngx_http_privacy_is_set_cookie(&h[i])) {
+        /* the module's own: the consent cookie and expiring ones */
+        if (h[i].key.data == ngx_http_privacy_set_cookie_key.data) {
             continue;
         }
 
@@ -1073,33 +1170,46 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             continue;
         }
 
-        if (ngx_http_privacy_verdict(plcf, ctx->granted, name, len,
-                                     &category))
-        {
-            continue;
-        }
+        b = ngx_http_privacy_blocked_find(ctx, known, name, len);
 
-        if (ngx_http_privacy_block(r, ctx, name, len) != NGX_OK) {
-            return NGX_ERROR;
+        if (b) {
+            category = b->category;
+
+        } else {
+            category = ngx_http_privacy_name_category(plcf, name, len);
+
+            if (ngx_http_privacy_allowed(plcf, ctx->granted, category)) {
+                continue;
+            }
+
+            if (ngx_http_privacy_block(r, ctx, name, len, category)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
         }
 
         ngx_http_privacy_metric_blocked(plcf->categories, category,
                                         NGX_HTTP_PRIVACY_DIR_RESPONSE);
 
-        if (plcf->mode == NGX_HTTP_PRIVACY_MODE_ENFORCE) {
-            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                           "privacy removed \"Set-Cookie: %V\"",
-                           &h[i].value);
-            h[i].hash = 0;
+        if (plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE) {
+            continue;
         }
+
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy removed \"Set-Cookie: %V\"", &h[i].value);
+
+        if (b && expire && b->set_cookie == NULL) {
+            /* the browser holds it: this header becomes its expiry */
+            b->set_cookie = &h[i];
+            h[i].key = ngx_http_privacy_set_cookie_key;
+            continue;
+        }
+
+        h[i].hash = 0;
     }
 
-    if (ctx->request_blocked == 0
-        || ctx->expired_sent
-        || ctx->status_resource
-        || !plcf->expire_blocked
-        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE)
-    {
+    if (!expire) {
         return NGX_OK;
     }
 
@@ -1110,27 +1220,40 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
 }
 
 
+/* "__Secure-" or "__Host-": the two bytes they share rule out the most */
+
+static ngx_inline ngx_uint_t
+ngx_http_privacy_prefixed(ngx_str_t *name)
+{
+    return name->len > 2 && name->data[0] == '_' && name->data[1] == '_'
+           && privacy_cookie_expire_prefixed(name->data, name->len);
+}
+
+
 /*
  * "Set-Cookie", ASCII case-insensitive as ngx_strncasecmp() compares: a
  * letter ORed with 0x20 is the lowercase letter only when it was that
- * letter in either case; the '-' is compared as it is.
+ * letter in either case; the '-' is compared as it is.  The first eight
+ * bytes are one word, whatever the byte order: the constants are loaded
+ * the same way.  The caller checked the length.
  */
 
 static ngx_uint_t
 ngx_http_privacy_is_set_cookie(ngx_table_elt_t *h)
 {
-    u_char  *k;
+    u_char    *k;
+    uint64_t   word, lower, expect;
 
-    if (h->key.len != sizeof("Set-Cookie") - 1) {
-        return 0;
-    }
+    static const u_char  mask[8] = { 0x20, 0x20, 0x20, 0, 0x20, 0x20, 0x20,
+                                     0x20 };
 
     k = h->key.data;
 
-    return (k[0] | 0x20) == 's' && (k[1] | 0x20) == 'e'
-           && (k[2] | 0x20) == 't' && k[3] == '-'
-           && (k[4] | 0x20) == 'c' && (k[5] | 0x20) == 'o'
-           && (k[6] | 0x20) == 'o' && (k[7] | 0x20) == 'k'
+    ngx_memcpy(&word, k, 8);
+    ngx_memcpy(&lower, mask, 8);
+    ngx_memcpy(&expect, "set-cook", 8);
+
+    return (word | lower) == expect
            && (k[8] | 0x20) == 'i' && (k[9] | 0x20) == 'e';
 }
 
@@ -1143,14 +1266,15 @@ ngx_http_privacy_is_set_cookie(ngx_table_elt_t *h)
 
 ngx_int_t
 ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_array_t *names, ngx_uint_t n)
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_blocked_t *names,
+    ngx_uint_t n)
 {
-    u_char      *p, *buf;
-    size_t       len, total;
-    ngx_str_t   *name, *domain, *suffix;
-    ngx_uint_t   i, d, ndomains, prefixed;
+    u_char           *p, *buf;
+    size_t            len, total;
+    ngx_str_t        *name, *domain, *suffix;
+    ngx_uint_t        i, d, ndomains, prefixed, expired;
+    ngx_table_elt_t  *h;
 
-    name = names->elts;
     domain = plcf->cookie_domains ? plcf->cookie_domains->elts : NULL;
     ndomains = plcf->cookie_domains ? plcf->cookie_domains->nelts : 0;
     suffix = plcf->expire_suffix;
@@ -1160,11 +1284,11 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
     total = 0;
 
     for (i = 0; i < n; i++) {
-        if (name[i].len
-            && !privacy_cookie_expire_prefixed(name[i].data, name[i].len))
-        {
+        name = &names[i].name;
+
+        if (name->len && !ngx_http_privacy_prefixed(name)) {
             for (d = 0; d <= ndomains; d++) {
-                total += name[i].len + suffix[d].len;
+                total += name->len + suffix[d].len;
             }
         }
     }
@@ -1178,26 +1302,30 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
         }
     }
 
+    expired = 0;
+
     for (i = 0; i < n; i++) {
 
-        if (name[i].len == 0) {
+        name = &names[i].name;
+
+        if (name->len == 0) {
             /* a nameless cookie cannot be addressed by a Set-Cookie */
             continue;
         }
 
-        prefixed = privacy_cookie_expire_prefixed(name[i].data, name[i].len);
+        prefixed = ngx_http_privacy_prefixed(name);
 
         for (d = 0; d <= ndomains; d++) {
 
             if (!prefixed) {
                 /* the name and the location's suffix for the domain */
                 p = buf;
-                buf = ngx_cpymem(buf, name[i].data, name[i].len);
+                buf = ngx_cpymem(buf, name->data, name->len);
                 buf = ngx_cpymem(buf, suffix[d].data, suffix[d].len);
                 len = buf - p;
 
             } else if (d == 0) {
-                len = privacy_cookie_expire_len(name[i].data, name[i].len,
+                len = privacy_cookie_expire_len(name->data, name->len,
                                                 NULL, 0);
 
                 p = ngx_pnalloc(r->pool, len);
@@ -1205,11 +1333,11 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
                     return NGX_ERROR;
                 }
 
-                (void) privacy_cookie_expire(p, name[i].data, name[i].len,
+                (void) privacy_cookie_expire(p, name->data, name->len,
                                              NULL, 0);
 
             } else {
-                len = privacy_cookie_expire_len(name[i].data, name[i].len,
+                len = privacy_cookie_expire_len(name->data, name->len,
                                                 domain[d - 1].data,
                                                 domain[d - 1].len);
 
@@ -1218,9 +1346,18 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
                     return NGX_ERROR;
                 }
 
-                (void) privacy_cookie_expire(p, name[i].data, name[i].len,
+                (void) privacy_cookie_expire(p, name->data, name->len,
                                              domain[d - 1].data,
                                              domain[d - 1].len);
+            }
+
+            h = (d == 0) ? names[i].set_cookie : NULL;
+
+            if (h) {
+                /* a Set-Cookie of the application, blocked, in its place */
+                h->value.data = p;
+                h->value.len = len;
+                continue;
             }
 
             if (ngx_http_privacy_add_set_cookie(r, p, len) != NGX_OK) {
@@ -1228,8 +1365,10 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
             }
         }
 
-        ngx_http_privacy_metric_expired(1);
+        expired++;
     }
+
+    ngx_http_privacy_metric_expired(expired);
 
     return NGX_OK;
 }
@@ -1290,7 +1429,7 @@ ngx_http_privacy_expire_suffixes(ngx_conf_t *cf,
 }
 
 
-static ngx_int_t
+static ngx_inline ngx_int_t
 ngx_http_privacy_add_set_cookie(ngx_http_request_t *r, u_char *data,
     size_t len)
 {

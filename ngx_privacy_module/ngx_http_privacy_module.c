@@ -315,7 +315,9 @@ ngx_http_privacy_get_ctx(ngx_http_request_t *r)
     }
 
     ctx = cln->data;
-    ngx_memzero(ctx, sizeof(ngx_http_privacy_ctx_t));
+
+    /* the room for blocked names is only read once written */
+    ngx_memzero(ctx, offsetof(ngx_http_privacy_ctx_t, blocked_first));
 
     cln->handler = ngx_http_privacy_ctx_cleanup;
 
@@ -624,30 +626,6 @@ ngx_http_privacy_send(ngx_http_request_t *r, ngx_uint_t status,
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
-}
-
-
-/* a response header; r->headers_out fields that mirror it are left alone */
-
-ngx_int_t
-ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
-    ngx_str_t *value)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = 1;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
-    h->key = *key;
-    h->value = *value;
-
-    return NGX_OK;
 }
 
 
@@ -1109,27 +1087,27 @@ static ngx_int_t
 ngx_http_privacy_variable_blocked(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    u_char                  *p;
-    size_t                   len;
-    ngx_str_t               *name;
-    ngx_uint_t               i;
-    ngx_http_privacy_ctx_t  *ctx;
+    u_char                      *p;
+    size_t                       len;
+    ngx_uint_t                   i;
+    ngx_http_privacy_ctx_t      *ctx;
+    ngx_http_privacy_blocked_t  *name;
 
     ctx = ngx_http_privacy_get_ctx(r);
     if (ctx == NULL) {
         return NGX_ERROR;
     }
 
-    if (ctx->blocked == NULL || ctx->blocked->nelts == 0) {
+    if (ctx->nblocked == 0) {
         v->not_found = 1;
         return NGX_OK;
     }
 
-    name = ctx->blocked->elts;
+    name = ctx->blocked;
     len = 0;
 
-    for (i = 0; i < ctx->blocked->nelts; i++) {
-        len += name[i].len + 1;
+    for (i = 0; i < ctx->nblocked; i++) {
+        len += name[i].name.len + 1;
     }
 
     p = ngx_pnalloc(r->pool, len);
@@ -1139,11 +1117,11 @@ ngx_http_privacy_variable_blocked(ngx_http_request_t *r,
 
     v->data = p;
 
-    for (i = 0; i < ctx->blocked->nelts; i++) {
+    for (i = 0; i < ctx->nblocked; i++) {
         if (i) {
             *p++ = ',';
         }
-        p = ngx_cpymem(p, name[i].data, name[i].len);
+        p = ngx_cpymem(p, name[i].name.data, name[i].name.len);
     }
 
     v->len = p - v->data;

@@ -152,6 +152,18 @@ typedef struct {
 } ngx_http_privacy_main_conf_t;
 
 
+#define NGX_HTTP_PRIVACY_BLOCKED  8
+
+
+/* a cookie name blocked in a request or a response */
+typedef struct {
+    ngx_str_t                       name;
+    ngx_int_t                       category;     /* -1: none names it */
+    ngx_table_elt_t                *set_cookie;   /* one to turn into the
+                                                     expiring Set-Cookie */
+} ngx_http_privacy_blocked_t;
+
+
 /*
  * Per main request state.  It survives internal redirects (see
  * ngx_http_privacy_get_ctx()), so cookies are filtered once and the
@@ -162,8 +174,12 @@ typedef struct {
     u_char                         *decided_policy; /* version's data */
     privacy_token_t                 token;
     uint32_t                        granted;      /* with essentials added */
-    ngx_array_t                    *blocked;      /* ngx_str_t, names */
+    ngx_http_privacy_blocked_t     *blocked;      /* see block() */
+    ngx_uint_t                      nblocked;
+    ngx_uint_t                      blocked_room;
     ngx_uint_t                      request_blocked; /* the first ones */
+    void                           *filtered_by;  /* the request side's
+                                                     location */
     ngx_uint_t                      rejected;     /* privacy_token_status_e */
     void                           *banner;       /* body filter state */
 
@@ -173,6 +189,10 @@ typedef struct {
     unsigned                        expired_sent:1;
     unsigned                        endpoint:1;   /* consent endpoint */
     unsigned                        status_resource:1;
+
+    /* most requests block a few names: no allocation for them; last,
+     * left out when the context is zeroed */
+    ngx_http_privacy_blocked_t      blocked_first[NGX_HTTP_PRIVACY_BLOCKED];
 } ngx_http_privacy_ctx_t;
 
 
@@ -191,8 +211,6 @@ ngx_uint_t ngx_http_privacy_decision_token(ngx_http_request_t *r,
     privacy_cookie_t *c);
 ngx_int_t ngx_http_privacy_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *body);
-ngx_int_t ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
-    ngx_str_t *value);
 ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
     u_char *name, size_t len);
 ngx_int_t ngx_http_privacy_wants_json(ngx_http_request_t *r);
@@ -230,8 +248,6 @@ ngx_int_t ngx_http_privacy_response_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 ngx_int_t ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
     uint32_t granted, u_char *name, size_t len);
-ngx_int_t ngx_http_privacy_cookie_category(ngx_http_privacy_loc_conf_t *plcf,
-    u_char *name, size_t len);
 ngx_int_t ngx_http_privacy_set_cookie(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *value, time_t max_age);
 ngx_table_elt_t *ngx_http_privacy_cookie_header(ngx_http_request_t *r,
@@ -241,7 +257,8 @@ ngx_int_t ngx_http_privacy_remove_header(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_remove_header_elt(ngx_http_request_t *r,
     ngx_table_elt_t *h);
 ngx_int_t ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_array_t *names, ngx_uint_t n);
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_blocked_t *names,
+    ngx_uint_t n);
 ngx_int_t ngx_http_privacy_expire_suffixes(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
 char *ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -290,6 +307,33 @@ extern ngx_str_t  ngx_http_privacy_retry_after;
 
 extern ngx_http_output_header_filter_pt  ngx_http_privacy_next_header_filter;
 extern ngx_http_output_body_filter_pt    ngx_http_privacy_next_body_filter;
+
+
+/*
+ * A response header; r->headers_out fields that mirror it are left alone.
+ * Inline: the module adds a few headers to most responses.
+ */
+
+static ngx_inline ngx_int_t
+ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
+    ngx_str_t *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+    h->key = *key;
+    h->value = *value;
+
+    return NGX_OK;
+}
 
 
 #endif /* _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_ */

@@ -67,12 +67,18 @@ ngx_http_privacy_status_header(ngx_http_request_t *r,
 {
     ngx_str_t  value;
 
-    value.data = ngx_pnalloc(r->pool, 1);
-    if (value.data == NULL) {
-        return NGX_ERROR;
-    }
+    /* every value is one byte: the byte itself, from a table of them */
+    static u_char  bytes[256] = {
+#define B(n)  (n), (n) + 1, (n) + 2, (n) + 3, (n) + 4, (n) + 5, (n) + 6,       \
+              (n) + 7
+#define B64(n)  B(n), B((n) + 8), B((n) + 16), B((n) + 24), B((n) + 32),      \
+                B((n) + 40), B((n) + 48), B((n) + 56)
+        B64(0), B64(64), B64(128), B64(192)
+#undef B64
+#undef B
+    };
 
-    value.data[0] = ngx_http_privacy_tracking_value(r, plcf, ctx);
+    value.data = &bytes[ngx_http_privacy_tracking_value(r, plcf, ctx)];
     value.len = 1;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,

@@ -8,6 +8,23 @@
 
 #include "privacy_cookie.h"
 
+/*
+ * SSE2 is part of x86-64: pieces are searched 16 bytes at a time there.
+ * PRIVACY_COOKIE_PORTABLE builds the memchr() search everywhere, which the
+ * unit tests and the fuzzer also run.
+ */
+#if defined(__SSE2__) && !defined(PRIVACY_COOKIE_PORTABLE)
+#include <emmintrin.h>
+#define PRIVACY_COOKIE_SSE2  1
+#endif
+
+/* the pair parser runs once per cookie: no call for it */
+#if defined(__GNUC__)
+#define PRIVACY_COOKIE_INLINE  inline __attribute__((always_inline))
+#else
+#define PRIVACY_COOKIE_INLINE  inline
+#endif
+
 
 #define PRIVACY_COOKIE_EXPIRE_ATTRS                                          \
     "=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/"
@@ -35,8 +52,20 @@ static const unsigned char  privacy_cookie_class[256] = {
 
 static void privacy_cookie_trim(const unsigned char **start,
     const unsigned char **end);
-static const unsigned char *privacy_cookie_name_end(const unsigned char *p,
+static PRIVACY_COOKIE_INLINE const unsigned char *privacy_cookie_piece(
+    const unsigned char *base, const unsigned char *s,
+    const unsigned char *end, const unsigned char **eq);
+static PRIVACY_COOKIE_INLINE const unsigned char *privacy_cookie_pair(
+    const unsigned char *base, const unsigned char *s,
+    const unsigned char *end, privacy_cookie_t *c);
+static const unsigned char *privacy_cookie_name_end(
+    const unsigned char *base, const unsigned char *p,
     const unsigned char *end);
+#if (PRIVACY_COOKIE_SSE2)
+static PRIVACY_COOKIE_INLINE unsigned privacy_cookie_mask(
+    const unsigned char *base, const unsigned char *p,
+    const unsigned char *end, unsigned char a, unsigned char b);
+#endif
 static int privacy_cookie_prefix(const unsigned char *name, size_t len,
     const char *prefix, size_t prefix_len);
 
@@ -65,8 +94,30 @@ privacy_cookie_trim(const unsigned char **start, const unsigned char **end)
 /* where a pair's name ends: at its '=' or ';', or at end */
 
 static const unsigned char *
-privacy_cookie_name_end(const unsigned char *p, const unsigned char *end)
+privacy_cookie_name_end(const unsigned char *base, const unsigned char *p,
+    const unsigned char *end)
 {
+#if (PRIVACY_COOKIE_SSE2)
+    unsigned  m;
+
+    for ( ;; ) {
+        m = privacy_cookie_mask(base, p, end, '=', ';');
+
+        if (m) {
+            return p + __builtin_ctz(m);
+        }
+
+        if (end - p <= 16) {
+            return end;
+        }
+
+        p += 16;
+    }
+
+#else
+
+    (void) base;
+
     while (p < end
            && !privacy_cookie_is(*p, PRIVACY_COOKIE_SEMI|PRIVACY_COOKIE_EQ))
     {
@@ -74,61 +125,174 @@ privacy_cookie_name_end(const unsigned char *p, const unsigned char *end)
     }
 
     return p;
+#endif
+}
+
+
+#if (PRIVACY_COOKIE_SSE2)
+
+/*
+ * Bit i set when byte p[i] is A or B, for the bytes from p up to 16 of
+ * them and not past end.  The bytes from base to end can be read: under 16
+ * bytes before end, the block read is the last 16 bytes, shifted; a value
+ * shorter than that is looked at byte by byte.
+ */
+
+static PRIVACY_COOKIE_INLINE unsigned
+privacy_cookie_mask(const unsigned char *base, const unsigned char *p,
+    const unsigned char *end, unsigned char a, unsigned char b)
+{
+    unsigned  m, i, shift;
+    __m128i   v, c;
+
+    if (end - p >= 16) {
+        v = _mm_loadu_si128((const __m128i *) p);
+        shift = 0;
+
+    } else if (end - base >= 16) {
+        v = _mm_loadu_si128((const __m128i *) (end - 16));
+        shift = (unsigned) (16 - (end - p));
+
+    } else {
+        m = 0;
+
+        for (i = 0; p + i < end; i++) {
+            if (p[i] == a || p[i] == b) {
+                m |= 1u << i;
+            }
+        }
+
+        return m;
+    }
+
+    c = _mm_cmpeq_epi8(v, _mm_set1_epi8((char) a));
+
+    if (a != b) {
+        c = _mm_or_si128(c, _mm_cmpeq_epi8(v, _mm_set1_epi8((char) b)));
+    }
+
+    return (unsigned) _mm_movemask_epi8(c) >> shift;
+}
+
+#endif
+
+
+/*
+ * The end of the piece that starts at s: its ';', or end; *eq is the first
+ * '=' before it, NULL when there is none.  The bytes from base to end can
+ * be read.
+ */
+
+static PRIVACY_COOKIE_INLINE const unsigned char *
+privacy_cookie_piece(const unsigned char *base, const unsigned char *s,
+    const unsigned char *end, const unsigned char **eq)
+{
+    const unsigned char  *semi;
+#if (PRIVACY_COOKIE_SSE2)
+    size_t                n;
+    unsigned              m;
+    const unsigned char  *p;
+
+    p = s;
+
+    for ( ;; ) {
+        m = privacy_cookie_mask(base, p, end, ';', ';');
+
+        if (m) {
+            semi = p + __builtin_ctz(m);
+            break;
+        }
+
+        if (end - p <= 16) {
+            semi = end;
+            break;
+        }
+
+        p += 16;
+    }
+
+    /* names are short: the first block of the piece holds its '=' */
+
+    n = (size_t) (semi - s);
+
+    m = privacy_cookie_mask(base, s, end, '=', '=');
+
+    if (n < 16) {
+        m &= (1u << n) - 1;
+    }
+
+    if (m) {
+        *eq = s + __builtin_ctz(m);
+
+    } else {
+        *eq = (n > 16) ? memchr(s + 16, '=', n - 16) : NULL;
+    }
+
+#else
+
+    (void) base;
+
+    semi = memchr(s, ';', (size_t) (end - s));
+    if (semi == NULL) {
+        semi = end;
+    }
+
+    *eq = memchr(s, '=', (size_t) (semi - s));
+
+#endif
+
+    return semi;
 }
 
 
 /*
- * One forward scan: the name byte by byte up to '=' or ';' (names are
- * short), the value with memchr() up to ';' (values can be long), each
- * trimmed from the back.  The same pairs as splitting at ';', trimming
- * each piece and splitting it at its first '='.
+ * The pair that starts at s, the first byte of a piece that is no
+ * whitespace and no ';': the name ends at the first '=' of the piece, the
+ * piece at the next ';', each trimmed from the back.  The same pairs as
+ * splitting at ';', trimming each piece and splitting it at its first '='.
+ * Returns where the next piece starts.
  */
 
-int
-privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
-    privacy_cookie_t *c)
+static PRIVACY_COOKIE_INLINE const unsigned char *
+privacy_cookie_pair(const unsigned char *base, const unsigned char *s,
+    const unsigned char *end, privacy_cookie_t *c)
 {
-    const unsigned char  *p, *s, *e, *eq, *vs, *semi;
+    const unsigned char  *e, *eq, *vs, *semi;
 
-    p = *pos;
+    semi = privacy_cookie_piece(base, s, end, &eq);
 
-    /* whitespace and empty pieces before the pair */
-    while (p < end
-           && privacy_cookie_is(*p, PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
-    {
-        p++;
-    }
+    c->start = s;
+    c->name = s;
 
-    if (p == end) {
-        *pos = end;
-        return 0;
-    }
-
-    s = p;
-    p = privacy_cookie_name_end(p, end);
-
-    if (p == end || *p == ';') {
+    if (eq == NULL) {
         /* RFC 6265bis: no '=' means an empty name, the piece is the value;
          * *s is no whitespace, so the trim stops at s + 1 at the latest */
-        e = p;
+        e = semi;
 
         while (privacy_cookie_ws(e[-1])) {
             e--;
         }
 
-        c->start = s;
         c->end = e;
-        c->name = s;
         c->name_len = 0;
         c->value = s;
         c->value_len = (size_t) (e - s);
 
-        *pos = (p < end) ? p + 1 : end;
-
-        return 1;
+        return semi < end ? semi + 1 : end;
     }
 
-    eq = p;
+    if (eq > s && eq + 1 < semi
+        && !privacy_cookie_ws(eq[-1]) && !privacy_cookie_ws(eq[1])
+        && !privacy_cookie_ws(semi[-1]))
+    {
+        /* the most of them: nothing to trim, the value is not empty */
+        c->name_len = (size_t) (eq - s);
+        c->value = eq + 1;
+        c->value_len = (size_t) (semi - eq - 1);
+        c->end = semi;
+
+        return semi < end ? semi + 1 : end;
+    }
 
     e = eq;
 
@@ -136,21 +300,12 @@ privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
         e--;
     }
 
-    c->start = s;
-    c->name = s;
     c->name_len = (size_t) (e - s);
 
-    p = eq + 1;
+    vs = eq + 1;
 
-    while (p < end && privacy_cookie_ws(*p)) {
-        p++;
-    }
-
-    vs = p;
-
-    semi = (p < end) ? memchr(p, ';', (size_t) (end - p)) : NULL;
-    if (semi == NULL) {
-        semi = end;
+    while (vs < semi && privacy_cookie_ws(*vs)) {
+        vs++;
     }
 
     e = semi;
@@ -169,9 +324,63 @@ privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
     c->value_len = (size_t) (e - vs);
     c->end = e;
 
-    *pos = (semi < end) ? semi + 1 : end;
+    return semi < end ? semi + 1 : end;
+}
+
+
+int
+privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
+    privacy_cookie_t *c)
+{
+    const unsigned char  *p;
+
+    p = *pos;
+
+    /* whitespace and empty pieces before the pair */
+    while (p < end
+           && privacy_cookie_is(*p, PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
+    {
+        p++;
+    }
+
+    if (p == end) {
+        *pos = end;
+        return 0;
+    }
+
+    *pos = privacy_cookie_pair(*pos, p, end, c);
 
     return 1;
+}
+
+
+size_t
+privacy_cookie_parse(const unsigned char *value, size_t len,
+    privacy_cookie_t *pairs, size_t max)
+{
+    size_t                n;
+    privacy_cookie_t      c;
+    const unsigned char  *p, *end;
+
+    p = value;
+    end = value + len;
+    n = 0;
+
+    for ( ;; ) {
+
+        while (p < end
+               && privacy_cookie_is(*p, PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
+        {
+            p++;
+        }
+
+        if (p == end) {
+            return n;
+        }
+
+        p = privacy_cookie_pair(value, p, end, n < max ? &pairs[n] : &c);
+        n++;
+    }
 }
 
 
@@ -266,6 +475,23 @@ privacy_cookie_join(const privacy_cookie_t *pairs, size_t n, size_t len,
 }
 
 
+size_t
+privacy_cookie_slice(const privacy_cookie_t *pairs, size_t n)
+{
+    size_t  i;
+
+    for (i = 1; i < n; i++) {
+        if (pairs[i - 1].end + 2 != pairs[i].start
+            || pairs[i - 1].end[0] != ';' || pairs[i - 1].end[1] != ' ')
+        {
+            return 0;
+        }
+    }
+
+    return (size_t) (pairs[n - 1].end - pairs[0].start);
+}
+
+
 /*
  * One scan up to the first '=' or ';': a name that is not empty is all it
  * takes, the value is only looked at when the name is empty.
@@ -285,7 +511,15 @@ privacy_set_cookie_name(const unsigned char *value, size_t len,
     }
 
     s = p;
-    p = privacy_cookie_name_end(p, end);
+    p = privacy_cookie_name_end(value, p, end);
+
+    if (p > s && p < end && *p == '=' && !privacy_cookie_ws(p[-1])) {
+        /* the most of them: "name=", nothing to trim */
+        *name = s;
+        *name_len = (size_t) (p - s);
+
+        return 1;
+    }
 
     if (p == end || *p == ';') {
         /* no '=': an empty name, usable when the piece is not empty */

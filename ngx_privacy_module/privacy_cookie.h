@@ -44,6 +44,14 @@ int privacy_cookie_next(const unsigned char **pos, const unsigned char *end,
     privacy_cookie_t *c);
 
 /*
+ * The pairs of one Cookie header value, as privacy_cookie_next() finds
+ * them, into pairs[], at most max of them.  Returns how many there are,
+ * more than max when they did not all fit.
+ */
+size_t privacy_cookie_parse(const unsigned char *value, size_t len,
+    privacy_cookie_t *pairs, size_t max);
+
+/*
  * Rebuilds a Cookie header value keeping only the pairs for which keep()
  * returns non-zero, each pair copied as it is (c->start .. c->end), in
  * order.  Pairs are joined with "; " when the result then fits in len
@@ -66,6 +74,14 @@ size_t privacy_cookie_filter(const unsigned char *in, size_t len,
  */
 size_t privacy_cookie_join(const privacy_cookie_t *pairs, size_t n,
     size_t len, unsigned char *out);
+
+/*
+ * When the n pairs (n > 0), parsed from one value, follow each other in it
+ * separated by "; " exactly, as browsers send them, privacy_cookie_join()
+ * would write the bytes from the first pair's start to the last one's end:
+ * returns their length, and 0 when the pairs must be joined.
+ */
+size_t privacy_cookie_slice(const privacy_cookie_t *pairs, size_t n);
 
 /*
  * The cookie name of a Set-Cookie header value, RFC 6265bis 5.6: the first

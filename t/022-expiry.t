@@ -227,7 +227,7 @@ Cookie: _fbp=2
 
 
 
-=== TEST 14: the upstream's cookies that pass come first, then the deletions
+=== TEST 14: a blocked cookie the upstream sets again is deleted in its place, the others keep theirs
 --- config eval
 $::Std . q{
     location = /t { proxy_pass http://backend/set; }
@@ -237,7 +237,7 @@ GET /t
 --- more_headers
 Cookie: _gid=1
 --- response_headers eval
-"Set-Cookie: session=s1; Path=/; HttpOnly, theme=dark; Path=/, _gid=; $::X"
+"Set-Cookie: session=s1; Path=/; HttpOnly, _gid=; $::X, theme=dark; Path=/"
 --- response_body
 cookie: (none)
 
@@ -379,3 +379,66 @@ Cookie: lonely; session=1; theme=x
 "Set-Cookie: theme=; $::X"
 --- response_body
 cookie: [session=1]
+
+
+
+=== TEST 24: the upstream's blocked cookie becomes the host-only deletion, the domain ones follow
+--- config eval
+$::Std . q{
+    privacy_cookie_domains .example.com;
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _gid=1
+--- response_headers eval
+"Set-Cookie: session=s1; Path=/; HttpOnly, _gid=; $::X, theme=dark; Path=/, _gid=; $::X; Domain=.example.com"
+
+
+
+=== TEST 25: with expiry off, the upstream's blocked cookie goes and nothing is deleted
+--- config eval
+$::Std . q{
+    privacy_expire_blocked off;
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _gid=1
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, theme=dark; Path=/
+
+
+
+=== TEST 26: in report mode the upstream's blocked cookie stays as it is
+--- config eval
+$::Std . q{
+    privacy_mode report;
+    location = /t { proxy_pass http://backend/set; }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _gid=1
+--- response_headers
+Set-Cookie: session=s1; Path=/; HttpOnly, _ga=GA1.2.3; Path=/; Max-Age=63072000, _gid=GA1.2.4; Path=/, _fbp=fb.1.2; Path=/; Domain=.example.com, theme=dark; Path=/
+
+
+
+=== TEST 27: a location reached after the request side decides the upstream's cookies with its own categories
+--- config eval
+$::Std . q{
+    location = /t { rewrite ^ /u last; }
+    location = /u {
+        privacy_category necessary essential session _gid;
+        proxy_pass http://backend/set;
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _gid=1
+--- response_headers eval
+"Set-Cookie: session=s1; Path=/; HttpOnly, _ga=GA1.2.3; Path=/; Max-Age=63072000, _gid=GA1.2.4; Path=/, _fbp=fb.1.2; Path=/; Domain=.example.com, theme=dark; Path=/, _gid=; $::X"

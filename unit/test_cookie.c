@@ -34,6 +34,10 @@ typedef struct {
 static void test_next(void);
 static void test_next_pairs(const char *in, const pair_t *want, size_t n,
     int line);
+static void parse_same(const char *in, int line);
+static unsigned next_rand(unsigned *seed);
+static void test_parse_random(void);
+static void test_slice(void);
 static void test_filter(void);
 static int keep_all(void *data, const privacy_cookie_t *c);
 static int keep_none(void *data, const privacy_cookie_t *c);
@@ -82,6 +86,49 @@ test_next_pairs(const char *in, const pair_t *want, size_t n, int line)
 
     unit_check(privacy_cookie_next(&p, end, &c) == 0 && p == end,
                "no more pairs", __FILE__, line);
+
+    parse_same(in, line);
+}
+
+
+/* privacy_cookie_parse() finds the pairs privacy_cookie_next() finds */
+
+static void
+parse_same(const char *in, int line)
+{
+    size_t                n, i, len;
+    privacy_cookie_t      c, pairs[64];
+    const unsigned char  *p, *end;
+
+    len = strlen(in);
+    p = (const unsigned char *) in;
+    end = p + len;
+
+    n = privacy_cookie_parse(p, len, pairs, 64);
+
+    for (i = 0; privacy_cookie_next(&p, end, &c); i++) {
+        if (!unit_check(i < n && i < 64, "parse: pair present", __FILE__,
+                        line))
+        {
+            return;
+        }
+
+        unit_check(pairs[i].start == c.start && pairs[i].end == c.end
+                   && pairs[i].name == c.name
+                   && pairs[i].name_len == c.name_len
+                   && pairs[i].value == c.value
+                   && pairs[i].value_len == c.value_len,
+                   "parse: the same pair", __FILE__, line);
+    }
+
+    unit_check(n == i, "parse: as many pairs", __FILE__, line);
+
+    /* fewer places than pairs: the count is still all of them */
+    if (n > 1) {
+        unit_check(privacy_cookie_parse((const unsigned char *) in, len,
+                                        pairs, 1) == n,
+                   "parse: counted past max", __FILE__, line);
+    }
 }
 
 
@@ -614,10 +661,138 @@ test_expire_suffix(void)
 }
 
 
+static unsigned
+next_rand(unsigned *seed)
+{
+    *seed = *seed * 1103515245 + 12345;
+
+    return *seed >> 16;
+}
+
+
+/*
+ * Headers built from known pairs, with every kind of separator and of
+ * whitespace, 0 to 120 bytes long: the searches 16 bytes at a time meet
+ * pairs and separators at every offset of a block and at the value's end.
+ */
+
+static void
+test_parse_random(void)
+{
+    char                  in[512];
+    size_t                i, k, n, npairs, len, name_len[8], value_len[8];
+    unsigned              seed;
+    const char           *sep;
+    privacy_cookie_t      pairs[16];
+    const unsigned char  *name[8], *value[8];
+
+    static const char  *seps[] = { "; ", ";", " ; ", ";;", "\t;\t", "; ;" };
+    static const char   name_bytes[] = "ab_-.Z0 ";
+    static const char   value_bytes[] = "xy=,\"/0 \t";
+
+    seed = 1;
+
+    for (k = 0; k < 20000; k++) {
+        npairs = (size_t) (next_rand(&seed) % 9);
+        len = 0;
+
+        if (next_rand(&seed) % 2) {
+            in[len++] = ' ';
+        }
+
+        for (i = 0; i < npairs; i++) {
+            if (i) {
+                sep = seps[next_rand(&seed) % 6];
+                memcpy(in + len, sep, strlen(sep));
+                len += strlen(sep);
+            }
+
+            /* a name of 1 to 20 bytes, no whitespace at its edges */
+            name[i] = (const unsigned char *) in + len;
+            name_len[i] = 1 + next_rand(&seed) % 20;
+
+            for (n = 0; n < name_len[i]; n++) {
+                in[len + n] = name_bytes[next_rand(&seed) % 7
+                                         + (n && n + 1 < name_len[i]
+                                            && next_rand(&seed) % 4 == 0)];
+            }
+
+            len += name_len[i];
+            in[len++] = '=';
+
+            /* a value of 0 to 40 bytes, the same */
+            value[i] = (const unsigned char *) in + len;
+            value_len[i] = next_rand(&seed) % 41;
+
+            for (n = 0; n < value_len[i]; n++) {
+                in[len + n] = value_bytes[next_rand(&seed)
+                                          % (n && n + 1 < value_len[i] ? 9
+                                                                       : 7)];
+            }
+
+            if (value_len[i] == 0) {
+                value[i] = name[i] + name_len[i] + 1;
+            }
+
+            len += value_len[i];
+        }
+
+        in[len] = '\0';
+
+        n = privacy_cookie_parse((const unsigned char *) in, len, pairs, 16);
+
+        if (!CHECK_INT(n, npairs)) {
+            continue;
+        }
+
+        for (i = 0; i < n; i++) {
+            CHECK(pairs[i].name == name[i]);
+            CHECK_INT(pairs[i].name_len, name_len[i]);
+            CHECK(pairs[i].value == value[i]);
+            CHECK_INT(pairs[i].value_len, value_len[i]);
+        }
+
+        parse_same(in, __LINE__);
+    }
+}
+
+
+static void
+test_slice(void)
+{
+    size_t                n;
+    privacy_cookie_t      pairs[8];
+    const unsigned char  *in;
+
+    in = (const unsigned char *) "_ga=1; a=2; b=3; _gid=4";
+    n = privacy_cookie_parse(in, 23, pairs, 8);
+    CHECK_INT(n, 4);
+
+    /* a=2; b=3: one run */
+    CHECK_INT(privacy_cookie_slice(&pairs[1], 2), 8);
+    CHECK_INT(privacy_cookie_slice(&pairs[0], 4), 23);
+    CHECK_INT(privacy_cookie_slice(&pairs[3], 1), 6);
+
+    /* _ga=1, b=3: not next to each other */
+    pairs[1] = pairs[2];
+    CHECK_INT(privacy_cookie_slice(pairs, 2), 0);
+
+    /* ";" or " ; " between them: joining writes "; " */
+    in = (const unsigned char *) "a=1;b=2 ; c=3";
+    n = privacy_cookie_parse(in, 13, pairs, 8);
+    CHECK_INT(n, 3);
+    CHECK_INT(privacy_cookie_slice(pairs, 2), 0);
+    CHECK_INT(privacy_cookie_slice(&pairs[1], 2), 0);
+    CHECK_INT(privacy_cookie_slice(&pairs[2], 1), 3);
+}
+
+
 int
 main(void)
 {
     test_next();
+    test_parse_random();
+    test_slice();
     test_filter();
     test_join();
     test_set_cookie_name();
