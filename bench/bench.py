@@ -676,9 +676,9 @@ def main():
                          " instructions/request only, for profiling work;"
                          " writes nothing to docs/")
     ap.add_argument("--lines", action="store_true",
-                    help="with --callgrind-only: keep source lines in the"
-                         " profiles (build/bench/callgrind/), for"
-                         " callgrind_annotate --auto=yes")
+                    help="with --callgrind-only: keep instruction addresses"
+                         " in the profiles (build/bench/callgrind/), for"
+                         " bench/instructions.py")
     args = ap.parse_args()
 
     results_file = os.path.join(WORK, "results.json")

@@ -195,8 +195,8 @@ def callgrind_total(path):
     raise RuntimeError("no totals in " + path)
 
 
-# "yes" keeps source lines in the profiles, for
-# callgrind_annotate --auto=yes (bench.py --lines); off, the files are small
+# "yes" keeps instruction addresses and source lines in the profiles, for
+# bench/instructions.py (bench.py --lines); off, the files are small
 CALLGRIND_LINES = "no"
 
 
@@ -205,7 +205,8 @@ def callgrind_run(server, out, load=None, n=0):
     function sending n requests) when given, idle, SIGQUIT.  Returns the
     total instruction count (Ir) of the run."""
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-           "--dump-line=" + CALLGRIND_LINES] + \
+           "--dump-line=" + CALLGRIND_LINES,
+           "--dump-instr=" + CALLGRIND_LINES] + \
         server.command(single=True)
     log = open(out + ".log", "w")
     proc = subprocess.Popen(cmd, stdout=log, stderr=log)

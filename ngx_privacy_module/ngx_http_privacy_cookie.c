@@ -25,7 +25,8 @@ static ngx_inline ngx_uint_t ngx_http_privacy_allowed(
     ngx_http_privacy_loc_conf_t *plcf, uint32_t granted, ngx_int_t category);
 static ngx_uint_t ngx_http_privacy_parse_cookies(
     ngx_http_privacy_loc_conf_t *plcf, ngx_table_elt_t *h,
-    privacy_cookie_t *pairs, ngx_int_t *categories, ngx_uint_t max);
+    privacy_cookie_t *pairs, ngx_int_t *categories, ngx_uint_t max,
+    ngx_uint_t *consent);
 static ngx_int_t ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
@@ -560,7 +561,7 @@ ngx_int_t
 ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 {
     ngx_int_t                    *categories, rc;
-    ngx_uint_t                    n, i, np, read;
+    ngx_uint_t                    n, i, np, read, consent;
     ngx_table_elt_t              *h;
     privacy_cookie_t             *pairs;
     ngx_http_privacy_ctx_t       *ctx;
@@ -599,7 +600,7 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
         categories = stack_categories;
 
         np = ngx_http_privacy_parse_cookies(plcf, h, pairs, categories,
-                                            NGX_HTTP_PRIVACY_PAIRS);
+                                            NGX_HTTP_PRIVACY_PAIRS, &consent);
 
         if (np > NGX_HTTP_PRIVACY_PAIRS) {
             pairs = ngx_palloc(r->pool, np * (sizeof(privacy_cookie_t)
@@ -611,10 +612,10 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
             categories = (ngx_int_t *) &pairs[np];
 
             (void) ngx_http_privacy_parse_cookies(plcf, h, pairs, categories,
-                                                  np);
+                                                  np, &consent);
         }
 
-        for (i = 0; read && i < np; i++) {
+        for (i = 0; read && consent && i < np; i++) {
             if (categories[i] == NGX_HTTP_PRIVACY_NAME_CONSENT
                 && ngx_http_privacy_decision_token(r, plcf, ctx, &pairs[i]))
             {
@@ -648,15 +649,17 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 /*
  * The pairs of a Cookie header into pairs[] and their categories into
  * categories[], at most max of them; returns how many there are, more than
- * max when they did not all fit.
+ * max when they did not all fit.  *consent: a consent cookie is one of
+ * them.
  */
 
 static ngx_uint_t
 ngx_http_privacy_parse_cookies(ngx_http_privacy_loc_conf_t *plcf,
     ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
-    ngx_uint_t max)
+    ngx_uint_t max, ngx_uint_t *consent)
 {
-    ngx_uint_t  n, i;
+    ngx_int_t   category;
+    ngx_uint_t  n, i, seen;
 
     n = privacy_cookie_parse(h->value.data, h->value.len, pairs, max);
 
@@ -664,10 +667,16 @@ ngx_http_privacy_parse_cookies(ngx_http_privacy_loc_conf_t *plcf,
         return n;
     }
 
+    seen = 0;
+
     for (i = 0; i < n; i++) {
-        categories[i] = ngx_http_privacy_name_category(plcf, pairs[i].name,
-                                                       pairs[i].name_len);
+        category = ngx_http_privacy_name_category(plcf, pairs[i].name,
+                                                  pairs[i].name_len);
+        categories[i] = category;
+        seen |= (category == NGX_HTTP_PRIVACY_NAME_CONSENT);
     }
+
+    *consent = seen;
 
     return n;
 }
@@ -1117,7 +1126,9 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
 
     /* the request side ran in the rewrite phase, unless the request was
      * finalized earlier (a 400 or a redirect in server rewrites) */
-    if (ngx_http_privacy_request_cookies(r) != NGX_OK) {
+    if (!ctx->request_filtered
+        && ngx_http_privacy_request_cookies(r) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
