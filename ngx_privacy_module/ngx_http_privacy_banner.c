@@ -20,9 +20,12 @@ typedef struct {
     ngx_http_privacy_banner_lang_t  *banner;       /* the visitor's language */
     ngx_str_t                        return_path;  /* HTML-escaped */
     u_char                          *chunk;        /* read from a file */
+    off_t                            length;       /* the page's, or -1 */
     unsigned                         where:1;      /* BODY_START, BODY_END */
     unsigned                         done:1;
     unsigned                         scanned:1;    /* the matcher saw bytes */
+    unsigned                         inserted:1;
+    unsigned                         header:1;     /* not sent yet */
 } ngx_http_privacy_banner_ctx_t;
 
 
@@ -88,6 +91,8 @@ static ngx_int_t ngx_http_privacy_banner_file_at(ngx_http_request_t *r,
     const u_char *head_data, const u_char *tail, ngx_chain_t ***llp);
 static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll);
+static size_t ngx_http_privacy_banner_length(
+    ngx_http_privacy_banner_ctx_t *bctx);
 
 
 static ngx_str_t  ngx_http_privacy_vary = ngx_string("Vary");
@@ -116,6 +121,9 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     ngx_str_t                      *uri, type;
     ngx_uint_t                      varies;
     ngx_http_privacy_banner_ctx_t  *bctx;
+
+    /* an error page after a held header decides again */
+    ctx->banner = NULL;
 
     if (plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
         || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
@@ -197,6 +205,8 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
 
     ctx->banner = bctx;
 
+    bctx->length = r->headers_out.content_length_n;
+
     ngx_http_clear_content_length(r);
     ngx_http_clear_accept_ranges(r);
 
@@ -212,7 +222,20 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
 
     ngx_http_privacy_metric_banner();
 
-    return NGX_OK;
+    if (bctx->length < 0) {
+        /* the length is not known: the page goes chunked */
+        return NGX_OK;
+    }
+
+    /*
+     * The length is: the body filter sends the header once it knows
+     * whether the banner goes in, with a Content-Length, which a static
+     * page knows from its first buffer (the whole file); then no chunked
+     * encoding and no write of its last chunk.
+     */
+    bctx->header = 1;
+
+    return NGX_DONE;
 }
 
 
@@ -236,13 +259,46 @@ ngx_http_privacy_banner_body(ngx_http_request_t *r, ngx_chain_t *in)
 
     bctx = ctx->banner;
 
-    if (bctx->done) {
+    if (bctx->done && !bctx->header) {
         return ngx_http_privacy_next_body_filter(r, in);
     }
 
-    rc = ngx_http_privacy_banner_splice(r, bctx, in, &out);
-    if (rc != NGX_OK) {
-        return rc;
+    out = in;
+
+    if (!bctx->done) {
+        rc = ngx_http_privacy_banner_splice(r, bctx, in, &out);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (bctx->header) {
+
+        if (out == NULL && !bctx->done) {
+            /* all held so far: nothing to send, nothing known */
+            return NGX_OK;
+        }
+
+        bctx->header = 0;
+
+        if (bctx->done) {
+            r->headers_out.content_length_n = bctx->length;
+
+            if (bctx->inserted) {
+                r->headers_out.content_length_n +=
+                                        ngx_http_privacy_banner_length(bctx);
+            }
+        }
+
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy banner: header with length %O",
+                       r->headers_out.content_length_n);
+
+        rc = ngx_http_privacy_next_header_filter(r);
+
+        if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+            return rc;
+        }
     }
 
     if (out == NULL) {
@@ -888,6 +944,8 @@ ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     part = bctx->banner->parts->elts;
     n = bctx->banner->parts->nelts;
 
+    bctx->inserted = 1;
+
     for (i = 0; i < 2 * n - 1; i++) {
 
         s = (i % 2) ? &bctx->return_path : &part[i / 2];
@@ -903,6 +961,28 @@ ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     }
 
     return ll;
+}
+
+
+/* what ngx_http_privacy_banner_chain() adds to the page */
+
+static size_t
+ngx_http_privacy_banner_length(ngx_http_privacy_banner_ctx_t *bctx)
+{
+    size_t       len;
+    ngx_str_t   *part;
+    ngx_uint_t   i, n;
+
+    part = bctx->banner->parts->elts;
+    n = bctx->banner->parts->nelts;
+
+    len = (n - 1) * bctx->return_path.len;
+
+    for (i = 0; i < n; i++) {
+        len += part[i].len;
+    }
+
+    return len;
 }
 
 

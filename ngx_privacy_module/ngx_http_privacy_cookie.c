@@ -834,15 +834,16 @@ ngx_http_privacy_blocked_find(ngx_http_privacy_ctx_t *ctx, ngx_uint_t n,
 
 
 /*
- * Records a blocked cookie name once, for $privacy_blocked and expiry: in
- * the context's own room first, then in the pool, twice as large each
- * time.
+ * Records a blocked cookie name once, for $privacy_blocked and expiry, in
+ * room from the pool made at the first one, twice as large each time it
+ * is full.
  */
 
 static ngx_int_t
 ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     const u_char *name, size_t len, ngx_int_t category)
 {
+    ngx_uint_t                   room;
     ngx_http_privacy_blocked_t  *b;
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -853,24 +854,22 @@ ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     }
 
     if (ctx->nblocked == ctx->blocked_room) {
+        room = ctx->blocked_room ? 2 * ctx->blocked_room
+                                 : NGX_HTTP_PRIVACY_BLOCKED;
 
-        if (ctx->blocked_room == 0) {
-            b = ctx->blocked_first;
-            ctx->blocked_room = NGX_HTTP_PRIVACY_BLOCKED;
+        b = ngx_palloc(r->main->pool,
+                       room * sizeof(ngx_http_privacy_blocked_t));
+        if (b == NULL) {
+            return NGX_ERROR;
+        }
 
-        } else {
-            b = ngx_palloc(r->main->pool, 2 * ctx->blocked_room
-                                          * sizeof(ngx_http_privacy_blocked_t));
-            if (b == NULL) {
-                return NGX_ERROR;
-            }
-
+        if (ctx->nblocked) {
             ngx_memcpy(b, ctx->blocked,
                        ctx->nblocked * sizeof(ngx_http_privacy_blocked_t));
-            ctx->blocked_room *= 2;
         }
 
         ctx->blocked = b;
+        ctx->blocked_room = room;
     }
 
     b = &ctx->blocked[ctx->nblocked++];

@@ -315,9 +315,7 @@ ngx_http_privacy_get_ctx(ngx_http_request_t *r)
     }
 
     ctx = cln->data;
-
-    /* the room for blocked names is only read once written */
-    ngx_memzero(ctx, offsetof(ngx_http_privacy_ctx_t, blocked_first));
+    ngx_memzero(ctx, sizeof(ngx_http_privacy_ctx_t));
 
     cln->handler = ngx_http_privacy_ctx_cleanup;
 
@@ -538,6 +536,7 @@ ngx_http_privacy_unconditional(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_privacy_header_filter(ngx_http_request_t *r)
 {
+    ngx_int_t                     rc;
     ngx_http_privacy_ctx_t       *ctx;
     ngx_http_privacy_loc_conf_t  *plcf;
 
@@ -564,7 +563,14 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    if (ngx_http_privacy_banner_header(r, plcf, ctx) != NGX_OK) {
+    rc = ngx_http_privacy_banner_header(r, plcf, ctx);
+
+    if (rc == NGX_DONE) {
+        /* the banner's body filter sends the header, with the length */
+        return NGX_OK;
+    }
+
+    if (rc != NGX_OK) {
         return NGX_ERROR;
     }
 

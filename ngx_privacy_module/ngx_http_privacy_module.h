@@ -152,6 +152,7 @@ typedef struct {
 } ngx_http_privacy_main_conf_t;
 
 
+/* room for blocked names made at the first one: most requests block few */
 #define NGX_HTTP_PRIVACY_BLOCKED  8
 
 
@@ -189,10 +190,6 @@ typedef struct {
     unsigned                        expired_sent:1;
     unsigned                        endpoint:1;   /* consent endpoint */
     unsigned                        status_resource:1;
-
-    /* most requests block a few names: no allocation for them; last,
-     * left out when the context is zeroed */
-    ngx_http_privacy_blocked_t      blocked_first[NGX_HTTP_PRIVACY_BLOCKED];
 } ngx_http_privacy_ctx_t;
 
 

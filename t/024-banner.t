@@ -63,9 +63,11 @@ GET /p/page.html
 qr{^<html><head><title>t</title></head><body class="x"><div id="privacy-banner" [^>]*role="dialog"[^>]*>.*</form></div><p>content</p></body></html>$}s
 --- response_headers
 Vary: Cookie
-! Content-Length
+! Transfer-Encoding
 ! Accept-Ranges
 Tk: N
+--- response_headers_like
+Content-Length: \d+
 --- no_error_log
 [error]
 [alert]
@@ -329,17 +331,18 @@ GET /t
 
 
 
-=== TEST 22: a static file: Content-Length, Accept-Ranges and the validators go
+=== TEST 22: a static file: the length counts the banner, Accept-Ranges and the validators go
 --- config eval: $::Std . $::File
 --- user_files eval: $::Files
 --- request
 GET /p/page.html
---- response_headers
-! Content-Length
+--- response_headers eval
+"Content-Length: " . length($::PageB) . "
+! Transfer-Encoding
 ! Accept-Ranges
 ! ETag
 ! Last-Modified
-Vary: Cookie
+Vary: Cookie"
 --- response_body eval: $::PageB
 
 
@@ -699,3 +702,56 @@ GET /privacy/consent/banner.css
 Content-Type: text/css
 Tk: U
 --- response_body_unlike: \[B\]
+
+
+
+=== TEST 44: two pages with the banner on one keep-alive connection: each as long as it says
+--- config eval: $::Std . $::File
+--- user_files eval: $::Files
+--- pipelined_requests eval
+["GET /p/page.html", "GET /p/page.html"]
+--- response_body eval
+[$::PageB, $::PageB]
+
+
+
+=== TEST 45: a static page without a body tag keeps its length and bytes
+--- config eval: $::Std . $::File
+--- user_files eval
+[['banner.html', '[B]'], ['plain.html', '<html><p>no body tag</p></html>']]
+--- request
+GET /p/plain.html
+--- response_headers
+Content-Length: 31
+! Transfer-Encoding
+--- response_body: <html><p>no body tag</p></html>
+
+
+
+=== TEST 46: at body_end the length counts the banner too
+--- config eval
+$::Std . $::File . q{
+    privacy_banner_position body_end;
+}
+--- user_files eval: $::Files
+--- request
+GET /p/page.html
+--- response_headers eval
+"Content-Length: " . length('<html><head><title>t</title></head><body class="x"><p>content</p>[B]</body></html>') . "
+! Transfer-Encoding"
+--- response_body: <html><head><title>t</title></head><body class="x"><p>content</p>[B]</body></html>
+
+
+
+=== TEST 47: a proxied page whose body tag is in a later buffer goes chunked, as it must
+--- config eval
+$::Std . $::File . q{
+    location /s/ { proxy_pass http://backend/slow/; proxy_buffering off; }
+}
+--- user_files eval: $::Files
+--- request
+GET /s/page.html
+--- response_headers
+Transfer-Encoding: chunked
+! Content-Length
+--- response_body eval: $::PageB
