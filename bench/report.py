@@ -377,12 +377,13 @@ functions of stripped objects (Debian's nginx and libcrypto).
   `fstat()` per request, and for body_start one `pread()` of the 3.7 KB
   before the banner, which goes with the response header and the banner
   in one `writev()`; the rest of the page goes with `sendfile()`, and
-  body_end's last 16 bytes from memory with the banner. The banner's
-  response is chunked (its length is not known when the header goes), so
-  the last chunk is one more write: against plain nginx's `writev()` +
-  `sendfile()`, body_start makes three more system calls per request and
-  body_end two, which on this virtual machine cost more than all the
-  module's instructions (see the CPU columns). The first request for a page in a worker reads and scans it,
+  body_end's last 16 bytes from memory with the banner. The header waits
+  for the file, so the response has a Content-Length that counts the
+  banner and is not chunked: against plain nginx's `writev()` +
+  `sendfile()`, body_start makes two more system calls per request
+  (`fstat()`, `pread()`) and body_end one, which on this virtual machine
+  cost more than all the module's instructions (see the CPU columns).
+  The first request for a page in a worker reads and scans it,
   as every request for a page that comes in memory does: the proxied HTML
   rows serve the same page through `proxy_pass` from the backend, so they
   show what the scan costs on every request (the head only for
