@@ -55,8 +55,17 @@ typedef struct {
     ngx_uint_t                       valid;
     size_t                           tail_len;    /* 0: not kept */
     u_char                           tail[NGX_HTTP_PRIVACY_TAIL];
+    size_t                           head_len;    /* 0: not kept */
+    u_char                          *head;        /* HEAD bytes, or NULL */
 } ngx_http_privacy_banner_spot_t;
 
+
+/*
+ * The part of a page before the banner, up to this long, is remembered
+ * with its insertion point (at most 2 MB per worker for 512 pages): a
+ * body_start page then needs no read of its head.
+ */
+#define NGX_HTTP_PRIVACY_HEAD  4096
 
 /* what is read of a file at a time while looking for the body tag */
 #define NGX_HTTP_PRIVACY_CHUNK  16384
@@ -91,6 +100,8 @@ static ngx_int_t ngx_http_privacy_banner_file_at(ngx_http_request_t *r,
     const u_char *head_data, const u_char *tail, ngx_chain_t ***llp);
 static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll);
+static void ngx_http_privacy_banner_keep_head(ngx_http_request_t *r,
+    ngx_http_privacy_banner_spot_t *spot, const u_char *data, off_t len);
 static size_t ngx_http_privacy_banner_length(
     ngx_http_privacy_banner_ctx_t *bctx);
 
@@ -531,6 +542,7 @@ static ngx_int_t
 ngx_http_privacy_banner_file(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b, ngx_chain_t ***llp)
 {
+    u_char                          *head;
     off_t                            pos, at;
     size_t                           size, held;
     ssize_t                          n;
@@ -557,8 +569,21 @@ ngx_http_privacy_banner_file(ngx_http_request_t *r,
                 return *llp ? NGX_OK : NGX_ERROR;
             }
 
+            head = NULL;
+
+            if (spot->head_len && spot->head_len == (size_t) spot->at) {
+                /* a copy: another page may take the spot before this
+                 * one is sent */
+                head = ngx_pnalloc(r->pool, spot->head_len);
+                if (head == NULL) {
+                    return NGX_ERROR;
+                }
+
+                ngx_memcpy(head, spot->head, spot->head_len);
+            }
+
             return ngx_http_privacy_banner_file_at(r, bctx, b, spot->at,
-                                                   NULL,
+                                                   head,
                                                    spot->tail_len ? spot->tail
                                                                   : NULL,
                                                    llp);
@@ -646,6 +671,11 @@ ngx_http_privacy_banner_file(ngx_http_request_t *r,
 
             if (tail) {
                 ngx_memcpy(spot->tail, tail, spot->tail_len);
+            }
+
+            if (pos == b->file_pos) {
+                ngx_http_privacy_banner_keep_head(r, spot, bctx->chunk,
+                                                  at - pos);
             }
         }
 
@@ -816,6 +846,7 @@ ngx_http_privacy_banner_spot(ngx_http_request_t *r,
     }
 
     spot->valid = 0;
+    spot->head_len = 0;
     spot->dev = fi.st_dev;
     spot->ino = fi.st_ino;
     spot->size = fi.st_size;
@@ -824,6 +855,32 @@ ngx_http_privacy_banner_spot(ngx_http_request_t *r,
     spot->where = where;
 
     return spot;
+}
+
+
+/*
+ * Keeps the head of a page, found in the first chunk read, with its spot,
+ * in memory of the worker's own that the spot keeps for the next page;
+ * without that memory the head is read each time, as before.
+ */
+
+static void
+ngx_http_privacy_banner_keep_head(ngx_http_request_t *r,
+    ngx_http_privacy_banner_spot_t *spot, const u_char *data, off_t len)
+{
+    if (len <= 0 || len > NGX_HTTP_PRIVACY_HEAD) {
+        return;
+    }
+
+    if (spot->head == NULL) {
+        spot->head = ngx_alloc(NGX_HTTP_PRIVACY_HEAD, r->connection->log);
+        if (spot->head == NULL) {
+            return;
+        }
+    }
+
+    ngx_memcpy(spot->head, data, (size_t) len);
+    spot->head_len = (size_t) len;
 }
 
 
