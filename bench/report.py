@@ -373,16 +373,18 @@ functions of stripped objects (Debian's nginx and libcrypto).
 - **The banner rows.** A static page is a file: the module reads it only
   as far as the insertion point, and each worker remembers the insertion
   point while the file is unchanged (device, inode, size, mtime and
-  ctime), so the static rows measure a page the worker has seen: one
-  `fstat()` per request, and for body_start one `pread()` of the 3.7 KB
-  before the banner, which goes with the response header and the banner
-  in one `writev()`; the rest of the page goes with `sendfile()`, and
-  body_end's last 16 bytes from memory with the banner. The header waits
-  for the file, so the response has a Content-Length that counts the
-  banner and is not chunked: against plain nginx's `writev()` +
-  `sendfile()`, body_start makes two more system calls per request
-  (`fstat()`, `pread()`) and body_end one, which on this virtual machine
-  cost more than all the module's instructions (see the CPU columns).
+  ctime), and the 3.7 KB before a body_start banner with it, so the
+  static rows measure a page the worker has seen: one `fstat()` per
+  request; body_start's head goes from memory with the response header
+  and the banner in one `writev()`, the rest of the page with
+  `sendfile()`, and body_end's last 16 bytes from memory with the banner.
+  The header waits for the file, so the response has a Content-Length
+  that counts the banner and is not chunked: against plain nginx's
+  `writev()` + `sendfile()`, body_start makes one more system call per
+  request (the `fstat()`) and body_end two (the `fstat()`, and a
+  `writev()` of the banner and the page's end after the file range),
+  which on this virtual machine cost more than all the module's
+  instructions (see the CPU columns).
   The first request for a page in a worker reads and scans it,
   as every request for a page that comes in memory does: the proxied HTML
   rows serve the same page through `proxy_pass` from the backend, so they
