@@ -239,7 +239,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     }
 
     /*
-     * The length is: the body filter sends the header once it knows
+     * The length is known: the body filter sends the header once it knows
      * whether the banner goes in, with a Content-Length, which a static
      * page knows from its first buffer (the whole file); then no chunked
      * encoding and no write of its last chunk.
@@ -860,8 +860,8 @@ ngx_http_privacy_banner_spot(ngx_http_request_t *r,
 
 /*
  * Keeps the head of a page, found in the first chunk read, with its spot,
- * in memory of the worker's own that the spot keeps for the next page;
- * without that memory the head is read each time, as before.
+ * in worker memory the spot keeps for the pages that take it later; when
+ * that memory cannot be had, the head is read on each request instead.
  */
 
 static void

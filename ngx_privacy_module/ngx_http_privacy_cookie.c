@@ -32,7 +32,6 @@ static ngx_int_t ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
     ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
     ngx_uint_t n);
 static ngx_uint_t ngx_http_privacy_is_set_cookie(ngx_table_elt_t *h);
-static ngx_inline ngx_uint_t ngx_http_privacy_prefixed(ngx_str_t *name);
 static ngx_inline ngx_http_privacy_blocked_t *
     ngx_http_privacy_blocked_find(ngx_http_privacy_ctx_t *ctx, ngx_uint_t n,
     const u_char *name, size_t len);
@@ -1230,16 +1229,6 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
 }
 
 
-/* "__Secure-" or "__Host-": the two bytes they share rule out the most */
-
-static ngx_inline ngx_uint_t
-ngx_http_privacy_prefixed(ngx_str_t *name)
-{
-    return name->len > 2 && name->data[0] == '_' && name->data[1] == '_'
-           && privacy_cookie_expire_prefixed(name->data, name->len);
-}
-
-
 /*
  * "Set-Cookie", ASCII case-insensitive as ngx_strncasecmp() compares: a
  * letter ORed with 0x20 is the lowercase letter only when it was that
@@ -1296,7 +1285,9 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
     for (i = 0; i < n; i++) {
         name = &names[i].name;
 
-        if (name->len && !ngx_http_privacy_prefixed(name)) {
+        if (name->len
+            && !privacy_cookie_expire_prefixed(name->data, name->len))
+        {
             for (d = 0; d <= ndomains; d++) {
                 total += name->len + suffix[d].len;
             }
@@ -1323,7 +1314,7 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
             continue;
         }
 
-        prefixed = ngx_http_privacy_prefixed(name);
+        prefixed = privacy_cookie_expire_prefixed(name->data, name->len);
 
         for (d = 0; d <= ndomains; d++) {
 

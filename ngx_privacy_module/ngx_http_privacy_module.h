@@ -179,7 +179,7 @@ typedef struct {
     ngx_uint_t                      nblocked;
     ngx_uint_t                      blocked_room;
     ngx_uint_t                      request_blocked; /* the first ones */
-    void                           *filtered_by;  /* the request side's
+    ngx_http_privacy_loc_conf_t    *filtered_by;  /* the request side's
                                                      location */
     ngx_uint_t                      rejected;     /* privacy_token_status_e */
     void                           *banner;       /* body filter state */
