@@ -13,6 +13,35 @@
 #define NGX_HTTP_PRIVACY_PAIRS  32
 
 
+/*
+ * A Cookie header's shape, its names' categories and the verdicts on its
+ * pairs: see ngx_http_privacy_filter_header().  The categories come from
+ * the category list and the consent cookie's name, the verdicts from a
+ * location's settings and a visitor's grant.
+ */
+
+#define NGX_HTTP_PRIVACY_SHAPES  64
+
+typedef struct {
+    ngx_uint_t                      valid;
+    ngx_http_privacy_categories_t  *categories;
+    u_char                         *consent_name;
+    ngx_uint_t                      consent;      /* a consent cookie's in */
+    signed char                     category[PRIVACY_COOKIE_SHAPE_PAIRS];
+
+    /* the verdicts for one location and grant, NULL: none yet */
+    ngx_http_privacy_loc_conf_t    *verdicts_for;
+    uint32_t                        granted;
+    ngx_uint_t                      nblocked;
+    ngx_uint_t                      distinct;     /* no name blocked twice */
+    uint8_t                         blocked[PRIVACY_COOKIE_SHAPE_PAIRS];
+    uint16_t                        kept_start;   /* the pairs kept, one */
+    uint16_t                        kept_end;     /* run; none: 0 and 0 */
+
+    privacy_cookie_shape_t          shape;
+} ngx_http_privacy_shape_t;
+
+
 static int ngx_http_privacy_regex_match(void *regex, const unsigned char *s,
     size_t len);
 static ngx_inline ngx_int_t ngx_http_privacy_category_cached(
@@ -23,19 +52,44 @@ static ngx_inline ngx_int_t ngx_http_privacy_name_category(
     ngx_http_privacy_loc_conf_t *plcf, const u_char *name, size_t len);
 static ngx_inline ngx_uint_t ngx_http_privacy_allowed(
     ngx_http_privacy_loc_conf_t *plcf, uint32_t granted, ngx_int_t category);
-static ngx_uint_t ngx_http_privacy_parse_cookies(
+static ngx_int_t ngx_http_privacy_filter_header(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_table_elt_t *h, ngx_uint_t *read);
+static ngx_uint_t ngx_http_privacy_parse_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_table_elt_t *h,
     privacy_cookie_t *pairs, ngx_int_t *categories, ngx_uint_t max,
-    ngx_uint_t *consent);
+    ngx_uint_t *consent, ngx_http_privacy_shape_t **slot);
+static ngx_http_privacy_shape_t *ngx_http_privacy_shape_slot(
+    ngx_table_elt_t *h);
+static ngx_uint_t ngx_http_privacy_shape_known(ngx_http_request_t *r,
+    ngx_http_privacy_shape_t *s, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h);
+static ngx_uint_t ngx_http_privacy_shape_keep(ngx_http_request_t *r,
+    ngx_http_privacy_shape_t *s, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
+    ngx_uint_t n, ngx_uint_t consent);
+static void ngx_http_privacy_shape_token(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_shape_t *s, ngx_table_elt_t *h);
+static ngx_int_t ngx_http_privacy_shape_verdicts(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_table_elt_t *h, ngx_http_privacy_shape_t *s);
 static ngx_int_t ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
-    ngx_uint_t n);
+    ngx_uint_t n, ngx_http_privacy_shape_t *s);
+static ngx_int_t ngx_http_privacy_cookies_kept(ngx_http_request_t *r,
+    ngx_table_elt_t *h, u_char *data, size_t len);
 static ngx_uint_t ngx_http_privacy_is_set_cookie(ngx_table_elt_t *h);
 static ngx_inline ngx_http_privacy_blocked_t *
     ngx_http_privacy_blocked_find(ngx_http_privacy_ctx_t *ctx, ngx_uint_t n,
     const u_char *name, size_t len);
 static ngx_int_t ngx_http_privacy_block(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, const u_char *name, size_t len,
+    ngx_int_t category);
+static ngx_int_t ngx_http_privacy_blocked_room(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, ngx_uint_t n);
+static ngx_inline void ngx_http_privacy_blocked_add(
     ngx_http_privacy_ctx_t *ctx, const u_char *name, size_t len,
     ngx_int_t category);
 static void ngx_http_privacy_headers_forget(ngx_http_request_t *r,
@@ -69,14 +123,27 @@ static ngx_str_t  ngx_http_privacy_set_cookie_key = ngx_string("Set-Cookie");
 static ngx_http_privacy_name_cache_t
     ngx_http_privacy_name_categories[NGX_HTTP_PRIVACY_NAME_CACHE];
 
+/* Cookie header shapes, per worker: see ngx_http_privacy_filter_header() */
+static ngx_http_privacy_shape_t
+    ngx_http_privacy_shapes[NGX_HTTP_PRIVACY_SHAPES];
+
+/* the matcher's errors so far: an answer after one is not kept */
+static ngx_uint_t  ngx_http_privacy_match_errors;
+
 
 /* the cache of a previous configuration read in this process goes */
 
 void
 ngx_http_privacy_cookie_forget(void)
 {
+    ngx_uint_t  i;
+
     ngx_memzero(ngx_http_privacy_name_categories,
                 sizeof(ngx_http_privacy_name_categories));
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_SHAPES; i++) {
+        ngx_http_privacy_shapes[i].valid = 0;
+    }
 }
 
 
@@ -498,6 +565,7 @@ ngx_http_privacy_category_match(ngx_http_privacy_loc_conf_t *plcf,
 
     if (n == PRIVACY_MATCH_ERROR) {
         /* not kept: the next request tries the expression again */
+        ngx_http_privacy_match_errors++;
         return -1;
     }
 
@@ -559,14 +627,11 @@ ngx_http_privacy_cookie_header(ngx_http_request_t *r, ngx_uint_t n)
 ngx_int_t
 ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 {
-    ngx_int_t                    *categories, rc;
-    ngx_uint_t                    n, i, np, read, consent;
+    ngx_int_t                     rc;
+    ngx_uint_t                    n, read;
     ngx_table_elt_t              *h;
-    privacy_cookie_t             *pairs;
     ngx_http_privacy_ctx_t       *ctx;
     ngx_http_privacy_loc_conf_t  *plcf;
-    privacy_cookie_t              stack[NGX_HTTP_PRIVACY_PAIRS];
-    ngx_int_t                     stack_categories[NGX_HTTP_PRIVACY_PAIRS];
 
     if (r != r->main) {
         return NGX_OK;
@@ -595,37 +660,7 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 
     for (n = 0; (h = ngx_http_privacy_cookie_header(r, n)); /* void */ ) {
 
-        pairs = stack;
-        categories = stack_categories;
-
-        np = ngx_http_privacy_parse_cookies(plcf, h, pairs, categories,
-                                            NGX_HTTP_PRIVACY_PAIRS, &consent);
-
-        if (np > NGX_HTTP_PRIVACY_PAIRS) {
-            pairs = ngx_palloc(r->pool, np * (sizeof(privacy_cookie_t)
-                                              + sizeof(ngx_int_t)));
-            if (pairs == NULL) {
-                return NGX_ERROR;
-            }
-
-            categories = (ngx_int_t *) &pairs[np];
-
-            (void) ngx_http_privacy_parse_cookies(plcf, h, pairs, categories,
-                                                  np, &consent);
-        }
-
-        for (i = 0; read && consent && i < np; i++) {
-            if (categories[i] == NGX_HTTP_PRIVACY_NAME_CONSENT
-                && ngx_http_privacy_decision_token(r, plcf, ctx, &pairs[i]))
-            {
-                read = 0;
-            }
-        }
-
-        read = 0;
-
-        rc = ngx_http_privacy_filter_cookies(r, plcf, ctx, h, pairs,
-                                             categories, np);
+        rc = ngx_http_privacy_filter_header(r, plcf, ctx, h, &read);
 
         if (rc == NGX_ERROR) {
             return NGX_ERROR;
@@ -646,23 +681,116 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
 
 
 /*
+ * One Cookie header: its pairs and their categories, the consent token
+ * among them while *read, then the verdicts: NGX_OK when the header stays,
+ * NGX_DONE when it went, as ngx_http_privacy_filter_cookies().
+ *
+ * A browser sends its Cookie header again with every request, and the
+ * browsers of a site's visitors send the same names in the same order,
+ * with values of one length more often than not.  The pairs and
+ * categories of a header's shape (privacy_cookie.h) are kept per worker,
+ * and with them the verdicts for the last location and grant they were
+ * made for: a header of a shape kept is not parsed, its names are not
+ * looked up, and for the same grant no verdict is made again.
+ */
+
+static ngx_int_t
+ngx_http_privacy_filter_header(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_table_elt_t *h, ngx_uint_t *read)
+{
+    ngx_int_t                 *categories;
+    ngx_uint_t                 i, np, max, consent;
+    privacy_cookie_t          *pairs;
+    ngx_http_privacy_shape_t  *s;
+    privacy_cookie_t           stack[NGX_HTTP_PRIVACY_PAIRS];
+    ngx_int_t                  stack_categories[NGX_HTTP_PRIVACY_PAIRS];
+
+    pairs = stack;
+    categories = stack_categories;
+
+    s = ngx_http_privacy_shape_slot(h);
+
+    if (s && ngx_http_privacy_shape_known(r, s, plcf, h)) {
+
+        if (*read && s->consent) {
+            ngx_http_privacy_shape_token(r, plcf, ctx, s, h);
+        }
+
+        *read = 0;
+
+        if (s->verdicts_for == plcf && s->granted == ctx->granted) {
+            return ngx_http_privacy_shape_verdicts(r, plcf, ctx, h, s);
+        }
+
+        np = privacy_cookie_shape_pairs(&s->shape, h->value.data, pairs);
+
+        for (i = 0; i < np; i++) {
+            categories[i] = s->category[i];
+        }
+
+    } else {
+
+        max = NGX_HTTP_PRIVACY_PAIRS;
+
+        for ( ;; ) {
+            np = ngx_http_privacy_parse_cookies(r, plcf, h, pairs, categories,
+                                                max, &consent, &s);
+            if (np <= max) {
+                break;
+            }
+
+            /* more pairs than the stack holds, and than a shape does */
+
+            pairs = ngx_palloc(r->pool, np * (sizeof(privacy_cookie_t)
+                                              + sizeof(ngx_int_t)));
+            if (pairs == NULL) {
+                return NGX_ERROR;
+            }
+
+            categories = (ngx_int_t *) &pairs[np];
+            max = np;
+        }
+
+        for (i = 0; *read && consent && i < np; i++) {
+            if (categories[i] == NGX_HTTP_PRIVACY_NAME_CONSENT
+                && ngx_http_privacy_decision_token(r, plcf, ctx, &pairs[i]))
+            {
+                *read = 0;
+            }
+        }
+
+        *read = 0;
+    }
+
+    return ngx_http_privacy_filter_cookies(r, plcf, ctx, h, pairs,
+                                           categories, np, s);
+}
+
+
+/*
  * The pairs of a Cookie header into pairs[] and their categories into
  * categories[], at most max of them; returns how many there are, more than
  * max when they did not all fit.  *consent: a consent cookie is one of
- * them.
+ * them.  *slot, when not NULL, is where the header's shape goes when it is
+ * worth keeping; it is NULL after the call when the shape was not kept.
  */
 
 static ngx_uint_t
-ngx_http_privacy_parse_cookies(ngx_http_privacy_loc_conf_t *plcf,
-    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
-    ngx_uint_t max, ngx_uint_t *consent)
+ngx_http_privacy_parse_cookies(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_table_elt_t *h,
+    privacy_cookie_t *pairs, ngx_int_t *categories, ngx_uint_t max,
+    ngx_uint_t *consent, ngx_http_privacy_shape_t **slot)
 {
     ngx_int_t   category;
-    ngx_uint_t  n, i, seen;
+    ngx_uint_t  n, i, seen, errors;
+
+    errors = ngx_http_privacy_match_errors;
 
     n = privacy_cookie_parse(h->value.data, h->value.len, pairs, max);
 
     if (n > max) {
+        *slot = NULL;
         return n;
     }
 
@@ -677,7 +805,173 @@ ngx_http_privacy_parse_cookies(ngx_http_privacy_loc_conf_t *plcf,
 
     *consent = seen;
 
+    if (*slot == NULL
+        || errors != ngx_http_privacy_match_errors
+        || !privacy_cookie_shape_worth(h->value.len, n)
+        || !ngx_http_privacy_shape_keep(r, *slot, plcf, h, pairs,
+                                        categories, n, seen))
+    {
+        *slot = NULL;
+    }
+
     return n;
+}
+
+
+/* where the shape of a Cookie header is kept, NULL when it never is */
+
+static ngx_http_privacy_shape_t *
+ngx_http_privacy_shape_slot(ngx_table_elt_t *h)
+{
+    if (h->value.len > PRIVACY_COOKIE_SHAPE_LEN) {
+        return NULL;
+    }
+
+    return &ngx_http_privacy_shapes[
+               privacy_cookie_shape_key(h->value.data, h->value.len)
+               % NGX_HTTP_PRIVACY_SHAPES];
+}
+
+
+/* 1 when s keeps the shape of h, for the categories of plcf */
+
+static ngx_uint_t
+ngx_http_privacy_shape_known(ngx_http_request_t *r,
+    ngx_http_privacy_shape_t *s, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h)
+{
+    if (!s->valid
+        || s->categories != plcf->categories
+        || s->consent_name != plcf->cookie.name.data
+        || !privacy_cookie_shape_same(&s->shape, h->value.data, h->value.len))
+    {
+        return 0;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy cookie header of a known shape, %ui pairs",
+                   (ngx_uint_t) s->shape.npairs);
+
+    return 1;
+}
+
+
+/* keeps the shape of a Cookie header and its categories in s */
+
+static ngx_uint_t
+ngx_http_privacy_shape_keep(ngx_http_request_t *r,
+    ngx_http_privacy_shape_t *s, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
+    ngx_uint_t n, ngx_uint_t consent)
+{
+    ngx_uint_t  i;
+
+    /* the slot's shape goes first: a shape half written is no shape */
+    s->valid = 0;
+
+    if (!privacy_cookie_shape_keep(&s->shape, h->value.data, h->value.len,
+                                   pairs, n))
+    {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        s->category[i] = (signed char) categories[i];
+    }
+
+    s->categories = plcf->categories;
+    s->consent_name = plcf->cookie.name.data;
+    s->consent = consent;
+    s->verdicts_for = NULL;
+    s->valid = 1;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy cookie header shape kept, %ui pairs", n);
+
+    return 1;
+}
+
+
+/* the consent cookies of a header of a shape kept, until one decides */
+
+static void
+ngx_http_privacy_shape_token(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_shape_t *s, ngx_table_elt_t *h)
+{
+    ngx_uint_t        i;
+    privacy_cookie_t  pair;
+
+    for (i = 0; i < s->shape.npairs; i++) {
+        if (s->category[i] != NGX_HTTP_PRIVACY_NAME_CONSENT) {
+            continue;
+        }
+
+        privacy_cookie_shape_pair(&s->shape, h->value.data, i, &pair);
+
+        if (ngx_http_privacy_decision_token(r, plcf, ctx, &pair)) {
+            return;
+        }
+    }
+}
+
+
+/*
+ * The verdicts kept with a shape, for the location and grant they were
+ * made for, as ngx_http_privacy_filter_cookies() made them: the same
+ * names blocked, counted and recorded, and the same header left.
+ */
+
+static ngx_int_t
+ngx_http_privacy_shape_verdicts(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_table_elt_t *h, ngx_http_privacy_shape_t *s)
+{
+    ngx_int_t                  category;
+    ngx_uint_t                 i, report, bulk;
+    privacy_cookie_offsets_t  *o;
+
+    report = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
+
+    /*
+     * names no other header blocked before, and each blocked once in this
+     * one: recorded at once, with no search for them among the others
+     */
+    bulk = (ctx->nblocked == 0 && s->distinct
+            && ngx_http_privacy_blocked_room(r, ctx, s->nblocked) == NGX_OK);
+
+    for (i = 0; i < s->nblocked; i++) {
+        o = &s->shape.pairs[s->blocked[i]];
+        category = s->category[s->blocked[i]];
+
+        ngx_http_privacy_metric_blocked(plcf->categories, category,
+                                        NGX_HTTP_PRIVACY_DIR_REQUEST);
+
+        if (bulk) {
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "privacy blocked cookie \"%*s\"",
+                           (size_t) o->name_len, h->value.data + o->start);
+
+            ngx_http_privacy_blocked_add(ctx, h->value.data + o->start,
+                                         o->name_len, category);
+            continue;
+        }
+
+        if (ngx_http_privacy_block(r, ctx, h->value.data + o->start,
+                                   o->name_len, category)
+            != NGX_OK
+            && report)
+        {
+            break;
+        }
+    }
+
+    if (s->nblocked == 0 || report) {
+        return NGX_OK;
+    }
+
+    return ngx_http_privacy_cookies_kept(r, h, h->value.data + s->kept_start,
+                                         s->kept_end - s->kept_start);
 }
 
 
@@ -685,23 +979,31 @@ ngx_http_privacy_parse_cookies(ngx_http_privacy_loc_conf_t *plcf,
  * Blocks the cookies of one Cookie header, parsed into pairs[]: NGX_OK when
  * the header stays (changed or not), NGX_DONE when it went, being left
  * empty.  Report mode records and counts the names and changes nothing.
+ * With s, the header's shape kept, the verdicts are kept there too, unless
+ * the pairs kept must be joined or a name could not be recorded.
  */
 
 static ngx_int_t
 ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
-    ngx_uint_t n)
+    ngx_uint_t n, ngx_http_privacy_shape_t *s)
 {
     u_char      *out;
     size_t       len;
     uint32_t     granted;
-    ngx_uint_t   i, kept, blocked, report;
+    ngx_uint_t   i, kept, blocked, report, recorded;
 
     report = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
     granted = ctx->granted;
     kept = 0;
     blocked = 0;
+    recorded = ctx->nblocked;
+
+    if (s) {
+        s->verdicts_for = NULL;
+        s->granted = granted;
+    }
 
     for (i = 0; i < n; i++) {
 
@@ -712,6 +1014,10 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
 
             kept++;
             continue;
+        }
+
+        if (s) {
+            s->blocked[blocked] = (uint8_t) i;
         }
 
         blocked++;
@@ -725,6 +1031,8 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
         {
             /* out of memory: report mode stops looking, enforcing drops
              * the cookie unrecorded rather than let it through */
+            s = NULL;
+
             if (report) {
                 break;
             }
@@ -737,31 +1045,67 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
         }
     }
 
+    if (s) {
+        s->nblocked = blocked;
+        /* each a name recorded anew: none is blocked twice */
+        s->distinct = (ctx->nblocked - recorded == blocked);
+        s->kept_start = 0;
+        s->kept_end = 0;
+    }
+
     if (blocked == 0 || report) {
+        if (s) {
+            s->verdicts_for = plcf;
+        }
+
         return NGX_OK;
     }
 
-    if (kept) {
-        len = privacy_cookie_slice(pairs, kept);
-
-        if (len) {
-            /* the pairs kept are one run of the header: no copy */
-            out = (u_char *) pairs[0].start;
-
-        } else {
-            out = ngx_pnalloc(r->pool, h->value.len);
-            if (out == NULL) {
-                return NGX_ERROR;
-            }
-
-            len = privacy_cookie_join(pairs, kept, h->value.len, out);
+    if (kept == 0) {
+        if (s) {
+            s->verdicts_for = plcf;
         }
 
+        return ngx_http_privacy_cookies_kept(r, h, NULL, 0);
+    }
+
+    len = privacy_cookie_slice(pairs, kept);
+
+    if (len) {
+        /* the pairs kept are one run of the header: no copy */
+        out = (u_char *) pairs[0].start;
+
+        if (s) {
+            s->kept_start = (uint16_t) (out - h->value.data);
+            s->kept_end = (uint16_t) (s->kept_start + len);
+            s->verdicts_for = plcf;
+        }
+
+    } else {
+        out = ngx_pnalloc(r->pool, h->value.len);
+        if (out == NULL) {
+            return NGX_ERROR;
+        }
+
+        len = privacy_cookie_join(pairs, kept, h->value.len, out);
+    }
+
+    return ngx_http_privacy_cookies_kept(r, h, out, len);
+}
+
+
+/* the header h with the bytes kept of it, NGX_DONE when none is */
+
+static ngx_int_t
+ngx_http_privacy_cookies_kept(ngx_http_request_t *r, ngx_table_elt_t *h,
+    u_char *data, size_t len)
+{
+    if (len) {
         ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "privacy cookie header \"%V\" -> \"%*s\"",
-                       &h->value, len, out);
+                       &h->value, len, data);
 
-        h->value.data = out;
+        h->value.data = data;
         h->value.len = len;
 
         return NGX_OK;
@@ -833,18 +1177,13 @@ ngx_http_privacy_blocked_find(ngx_http_privacy_ctx_t *ctx, ngx_uint_t n,
 
 
 /*
- * Records a blocked cookie name once, for $privacy_blocked and expiry, in
- * room from the pool made at the first one, twice as large each time it
- * is full.
+ * Records a blocked cookie name once, for $privacy_blocked and expiry.
  */
 
 static ngx_int_t
 ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     const u_char *name, size_t len, ngx_int_t category)
 {
-    ngx_uint_t                   room;
-    ngx_http_privacy_blocked_t  *b;
-
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "privacy blocked cookie \"%*s\"", len, name);
 
@@ -852,24 +1191,62 @@ ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
         return NGX_OK;
     }
 
-    if (ctx->nblocked == ctx->blocked_room) {
-        room = ctx->blocked_room ? 2 * ctx->blocked_room
-                                 : NGX_HTTP_PRIVACY_BLOCKED;
-
-        b = ngx_palloc(r->main->pool,
-                       room * sizeof(ngx_http_privacy_blocked_t));
-        if (b == NULL) {
-            return NGX_ERROR;
-        }
-
-        if (ctx->nblocked) {
-            ngx_memcpy(b, ctx->blocked,
-                       ctx->nblocked * sizeof(ngx_http_privacy_blocked_t));
-        }
-
-        ctx->blocked = b;
-        ctx->blocked_room = room;
+    if (ngx_http_privacy_blocked_room(r, ctx, 1) != NGX_OK) {
+        return NGX_ERROR;
     }
+
+    ngx_http_privacy_blocked_add(ctx, name, len, category);
+
+    return NGX_OK;
+}
+
+
+/*
+ * Room for n more blocked names, from the pool, made at the first one and
+ * twice as large each time it is full.
+ */
+
+static ngx_int_t
+ngx_http_privacy_blocked_room(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, ngx_uint_t n)
+{
+    ngx_uint_t                   room;
+    ngx_http_privacy_blocked_t  *b;
+
+    if (ctx->nblocked + n <= ctx->blocked_room) {
+        return NGX_OK;
+    }
+
+    room = ctx->blocked_room ? ctx->blocked_room : NGX_HTTP_PRIVACY_BLOCKED;
+
+    while (room < ctx->nblocked + n) {
+        room *= 2;
+    }
+
+    b = ngx_palloc(r->main->pool, room * sizeof(ngx_http_privacy_blocked_t));
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->nblocked) {
+        ngx_memcpy(b, ctx->blocked,
+                   ctx->nblocked * sizeof(ngx_http_privacy_blocked_t));
+    }
+
+    ctx->blocked = b;
+    ctx->blocked_room = room;
+
+    return NGX_OK;
+}
+
+
+/* a blocked name, in the room made for it */
+
+static ngx_inline void
+ngx_http_privacy_blocked_add(ngx_http_privacy_ctx_t *ctx, const u_char *name,
+    size_t len, ngx_int_t category)
+{
+    ngx_http_privacy_blocked_t  *b;
 
     b = &ctx->blocked[ctx->nblocked++];
 
@@ -877,8 +1254,6 @@ ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     b->name.len = len;
     b->category = category;
     b->set_cookie = NULL;
-
-    return NGX_OK;
 }
 
 

@@ -1,0 +1,209 @@
+# Cookie header shapes: a worker keeps the pairs and categories of the
+# Cookie headers it parsed, by their shape (length, structural bytes and
+# names), and a header of a shape it keeps is not parsed again.  nginx is
+# started afresh for each block, and kept for its second repeat, which
+# meets the shapes of the first: grep_error_log_out has one text each.  What it
+# keeps must never decide for a header that differs from it in a name, in
+# its structure, or in the categories or consent cookie its location uses;
+# a header that differs in its values only gets its own values.
+#
+# The headers come from proxy_set_header in locations of a plain server
+# here, which proxy to a server with the module (one worker: the requests
+# of a block meet the same shapes).
+
+use lib 't/inc';
+use PrivacyTest;
+use Test::Nginx::Socket 'no_plan';
+
+our $Shaped = privacy_std_config();
+
+# (q() for the server's halves: q{} would want their braces balanced)
+our $HttpConfig = backend_http_config() . q(
+    server {
+        listen unix:$TEST_NGINX_SERVER_ROOT/logs/shaped.sock;
+        server_name shaped;
+) . $Shaped . q(
+        location = /t { proxy_pass http://backend/echo; }
+
+        location = /other-categories {
+            privacy_category necessary essential session sess _gid;
+            proxy_pass http://backend/echo;
+        }
+
+        location = /other-consent {
+            privacy_cookie name=sess;
+            proxy_pass http://backend/echo;
+        }
+
+        location = /strict {
+            privacy_unknown_cookies block;
+            proxy_pass http://backend/echo;
+        }
+
+        location = /blocked {
+            return 200 "blocked: $privacy_blocked cookie: $http_cookie\n";
+        }
+    }
+);
+
+our $T_ANALYTICS = mint(grant => 'analytics');
+
+# a location of the plain server that sends COOKIE to PATH on the shaped one
+sub via {
+    my ($location, $cookie, $path) = @_;
+    $path = '/t' unless defined $path;
+    return qq{
+    location = /$location {
+        proxy_set_header Cookie "$cookie";
+        proxy_pass http://unix:\$TEST_NGINX_SERVER_ROOT/logs/shaped.sock:$path;
+    }
+};
+}
+
+default_http_config($HttpConfig);
+
+repeat_each(2);
+no_shuffle();
+run_tests();
+
+__DATA__
+
+=== TEST 1: the same shape with other values: each header keeps its own values
+--- config eval
+main::via('a', '_ga=GA1.1; sess=abcd; theme=dark')
+. main::via('b', '_ga=GA9.9; sess=wxyz; theme=lite')
+--- request eval
+["GET /a", "GET /b", "GET /a"]
+--- response_body eval
+["cookie: sess=abcd; theme=dark\n", "cookie: sess=wxyz; theme=lite\n",
+ "cookie: sess=abcd; theme=dark\n"]
+--- grep_error_log eval
+qr/privacy cookie header (?:of a known shape|shape kept)/
+--- grep_error_log_out eval
+["privacy cookie header shape kept
+privacy cookie header of a known shape
+privacy cookie header of a known shape
+", "privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header of a known shape
+"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 2: one name differs, of the same length: its own category decides
+--- config eval
+main::via('a', '_ga=1; sess=2; theme=3')
+. main::via('b', '_ga=1; _gid=2; theme=3')
+--- request eval
+["GET /a", "GET /b"]
+--- response_body eval
+["cookie: sess=2; theme=3\n", "cookie: theme=3\n"]
+--- grep_error_log eval
+qr/privacy cookie header (?:of a known shape|shape kept)/
+--- grep_error_log_out eval
+"privacy cookie header shape kept
+privacy cookie header shape kept
+"
+
+
+
+=== TEST 3: a ';' or '=' where the other had a value byte: another shape
+--- config eval
+main::via('a', '_ga=a=b; s=1; t=2')
+. main::via('b', '_ga=a;b; s=1; t=2')
+. main::via('c', '_ga=a b; s=1; t=2')
+--- request eval
+["GET /a", "GET /b", "GET /c"]
+--- response_body eval
+["cookie: s=1; t=2\n", "cookie: b; s=1; t=2\n", "cookie: s=1; t=2\n"]
+--- grep_error_log eval
+qr/privacy cookie header (?:of a known shape|shape kept)/
+--- grep_error_log_out eval
+"privacy cookie header shape kept
+privacy cookie header shape kept
+privacy cookie header shape kept
+"
+
+
+
+=== TEST 4: the same header in a location with other categories is looked up again
+--- config eval
+main::via('a', '_gid=1; sess=2; x=3')
+. main::via('b', '_gid=1; sess=2; x=3', '/other-categories')
+--- request eval
+["GET /a", "GET /b", "GET /a"]
+--- response_body eval
+["cookie: sess=2; x=3\n", "cookie: _gid=1; sess=2; x=3\n",
+ "cookie: sess=2; x=3\n"]
+
+
+
+=== TEST 5: the same header in a location with another consent cookie is looked up again
+--- config eval
+main::via('a', "privacy_consent=$::T_ANALYTICS; _ga=1; sess=2")
+. main::via('b', "privacy_consent=$::T_ANALYTICS; _ga=1; sess=2",
+            '/other-consent')
+--- request eval
+["GET /a", "GET /b"]
+--- response_body eval
+["cookie: privacy_consent=$::T_ANALYTICS; _ga=1; sess=2\n",
+ "cookie: privacy_consent=$::T_ANALYTICS; sess=2\n"]
+
+
+
+=== TEST 6: a consent cookie in a known shape still decides, with its own token
+--- config eval
+main::via('a', "_ga=1; privacy_consent=$::T_ANALYTICS; sess=2")
+. main::via('b', "_ga=1; privacy_consent=" . ('x' x length $::T_ANALYTICS)
+            . "; sess=2")
+--- request eval
+["GET /a", "GET /b"]
+--- response_body eval
+["cookie: _ga=1; privacy_consent=$::T_ANALYTICS; sess=2\n",
+ "cookie: privacy_consent=" . ('x' x length $::T_ANALYTICS) . "; sess=2\n"]
+--- grep_error_log eval
+qr/privacy cookie header (?:of a known shape|shape kept)/
+--- grep_error_log_out eval
+["privacy cookie header shape kept
+privacy cookie header of a known shape
+", "privacy cookie header of a known shape
+privacy cookie header of a known shape
+"]
+
+
+
+=== TEST 7: the same header in a location with the same categories and other settings gets its own verdicts
+--- config eval
+main::via('a', '_ga=1; x=2; session=3')
+. main::via('b', '_ga=1; x=2; session=3', '/strict')
+--- request eval
+["GET /a", "GET /b", "GET /a"]
+--- response_body eval
+["cookie: x=2; session=3\n", "cookie: session=3\n",
+ "cookie: x=2; session=3\n"]
+--- grep_error_log eval
+qr/privacy cookie header (?:of a known shape|shape kept)/
+--- grep_error_log_out eval
+["privacy cookie header shape kept
+privacy cookie header of a known shape
+privacy cookie header of a known shape
+", "privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header of a known shape
+"]
+
+
+
+=== TEST 8: the names blocked in a known shape are recorded once each, in order
+--- config eval
+main::via('a', '_ga=1; _gid=2; sess=3; _fbp=4', '/blocked')
+. main::via('b', '_ga=1; _gid=2; sess=3; _ga=4', '/blocked')
+--- request eval
+["GET /a", "GET /a", "GET /b", "GET /b"]
+--- response_body eval
+["blocked: _ga,_gid,_fbp cookie: sess=3\n",
+ "blocked: _ga,_gid,_fbp cookie: sess=3\n",
+ "blocked: _ga,_gid cookie: sess=3\n",
+ "blocked: _ga,_gid cookie: sess=3\n"]
