@@ -79,6 +79,17 @@ EIGHT_COOKIES = ("_ga=GA1.2.1234567890.1700000000; "
                  "lang=en-GB; theme=dark")
 TRACKERS = ("_ga", "_gid", "_fbp", "IDE")
 
+
+def fresh_cookies(n):
+    """The eight cookies with three values' lengths from 7 values each:
+    343 headers, 19 lengths, as long as EIGHT_COOKIES on average; the same
+    as bench/wrk/fresh.lua's.  Each differs in shape from the ones before
+    it, as a new visitor's does, until they come round again."""
+    a, b, c = 7 + n % 7, 6 + n // 7 % 7, 7 + n // 49 % 7
+    return ("_ga=GA1.2.%s.1700000000; _gid=GA1.2.%s.1700000000; "
+            "_fbp=fb.1.1700000000000.%s; " % ("1" * a, "9" * b, "2" * c)
+            + EIGHT_COOKIES.split("; ", 3)[3])
+
 CONSENT_BODY = "action=accept_all"
 
 
@@ -96,7 +107,7 @@ class Variant:
     def __init__(self, name, label, group, port=None, conf=None, params=None,
                  lua=False, method="GET", path="/", headers=None, body=None,
                  connections=PAGE_CONNECTIONS, check=None, module=False,
-                 baseline=None):
+                 baseline=None, fresh=False):
         self.name, self.label, self.group = name, label, group
         self.baseline = baseline or BASELINE[group]
         self.port, self.conf, self.params = port, conf, params or {}
@@ -106,6 +117,7 @@ class Variant:
         self.connections = connections
         self.check = check
         self.module = module          # profiled against its baseline
+        self.fresh = fresh            # a new Cookie header each request
         self.server = None
 
     def nginx(self, ctx, name=None, port=None, log_level="warn"):
@@ -289,6 +301,11 @@ def variants(ctx):
                 "proxy", 19616, "proxy.conf", params=undecided_proxy_keep,
                 headers=eight, check=check_proxy(True, expired=False),
                 module=True),
+        Variant("proxy_privacy_fresh", "proxied page, privacy on, "
+                "undecided: trackers blocked both ways, a new visitor each "
+                "request (a Cookie header of a shape not kept)", "proxy",
+                19617, "proxy.conf", params=undecided_proxy, headers=eight,
+                check=check_proxy(True), module=True, fresh=True),
         Variant("proxy_lua", "proxied page, Lua: access_by_lua + "
                 "header_filter_by_lua", "proxy", 19612, "proxy.conf",
                 params=lua_proxy, lua=True, headers=eight,
@@ -441,7 +458,9 @@ def wrk_once(v, seconds, redis, redis_cmd, redis_n):
                                    redis_n[v.name], redis_cmd[2])
     else:
         res = measure.run_wrk(v.port, v.path, v.connections, seconds,
-                              v.method, v.headers, v.body)
+                              v.method, v.headers, v.body,
+                              script="fresh.lua" if v.fresh
+                              else "request.lua")
     res["cpu_us"] = measure.ticks_us(measure.cpu_ticks(pid) - cpu0) \
         / res["requests"]
     if v.group == "consent":
@@ -490,8 +509,11 @@ def instructions(ctx, vs, prof):
 
         def load(count, v=v):
             c = measure.Client(v.port)
-            for _ in range(count):
-                st, _, _ = c.request(v.method, v.path, v.headers, v.body)
+            for i in range(count):
+                headers = v.headers
+                if v.fresh:
+                    headers = dict(headers, Cookie=fresh_cookies(i))
+                st, _, _ = c.request(v.method, v.path, headers, v.body)
                 if st != 200:
                     raise RuntimeError("%s: status %d under callgrind"
                                        % (v.name, st))

@@ -88,6 +88,7 @@ def run_wrk(port, path, connections, seconds, method="GET", headers=None,
     env["BENCH_BODY"] = body or ""
     env["BENCH_HEADERS"] = "\n".join("%s: %s" % kv
                                      for kv in (headers or {}).items())
+    env["BENCH_WRK"] = os.path.join(BENCH, "wrk")     # for dofile()
     env.update(env_extra or {})
     cmd = ["wrk", "-t1", "-c%d" % connections, "-d%ds" % seconds, "--latency",
            "-s", os.path.join(BENCH, "wrk", script),

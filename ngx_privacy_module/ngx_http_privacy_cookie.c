@@ -20,9 +20,10 @@
  * location's settings and a visitor's grant.
  */
 
-#define NGX_HTTP_PRIVACY_SHAPES  64
+#define NGX_HTTP_PRIVACY_SHAPES  128
 
 typedef struct {
+    uint64_t                        seen;         /* a print seen once */
     ngx_uint_t                      valid;
     ngx_http_privacy_categories_t  *categories;
     u_char                         *consent_name;
@@ -782,6 +783,7 @@ ngx_http_privacy_parse_cookies(ngx_http_request_t *r,
     privacy_cookie_t *pairs, ngx_int_t *categories, ngx_uint_t max,
     ngx_uint_t *consent, ngx_http_privacy_shape_t **slot)
 {
+    uint64_t    print;
     ngx_int_t   category;
     ngx_uint_t  n, i, seen, errors;
 
@@ -807,9 +809,32 @@ ngx_http_privacy_parse_cookies(ngx_http_request_t *r,
 
     if (*slot == NULL
         || errors != ngx_http_privacy_match_errors
-        || !privacy_cookie_shape_worth(h->value.len, n)
-        || !ngx_http_privacy_shape_keep(r, *slot, plcf, h, pairs,
-                                        categories, n, seen))
+        || !privacy_cookie_shape_worth(h->value.len, n))
+    {
+        *slot = NULL;
+        return n;
+    }
+
+    /*
+     * A shape is kept the second time its print comes: one seen once, as
+     * most are where many visitors come and go, costs its print only, and
+     * a shape kept stays until another comes twice.
+     */
+
+    print = privacy_cookie_shape_print(h->value.data, h->value.len, pairs, n);
+
+    if ((*slot)->seen != print) {
+        (*slot)->seen = print;
+        *slot = NULL;
+
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy cookie header shape seen, %ui pairs", n);
+
+        return n;
+    }
+
+    if (!ngx_http_privacy_shape_keep(r, *slot, plcf, h, pairs, categories, n,
+                                     seen))
     {
         *slot = NULL;
     }
@@ -1191,7 +1216,9 @@ ngx_http_privacy_block(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
         return NGX_OK;
     }
 
-    if (ngx_http_privacy_blocked_room(r, ctx, 1) != NGX_OK) {
+    if (ctx->nblocked == ctx->blocked_room
+        && ngx_http_privacy_blocked_room(r, ctx, 1) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 

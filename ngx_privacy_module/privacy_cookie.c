@@ -70,6 +70,7 @@ static PRIVACY_COOKIE_INLINE unsigned privacy_cookie_mask(
 static PRIVACY_COOKIE_INLINE __m128i privacy_cookie_shape_block(
     const privacy_cookie_shape_t *shape, const unsigned char *value,
     size_t k);
+static PRIVACY_COOKIE_INLINE __m128i privacy_cookie_shaping16(__m128i v);
 #endif
 static int privacy_cookie_prefix(const unsigned char *name, size_t len,
     const char *prefix, size_t prefix_len);
@@ -423,6 +424,27 @@ privacy_cookie_shape_key(const unsigned char *value, size_t len)
 }
 
 
+uint64_t
+privacy_cookie_shape_print(const unsigned char *value, size_t len,
+    const privacy_cookie_t *pairs, size_t n)
+{
+    size_t    i;
+    uint64_t  print;
+
+    /* where each pair starts and ends: cheap, and enough to tell most */
+
+    print = len;
+
+    for (i = 0; i < n; i++) {
+        print = (print << 13 | print >> 51)
+                ^ (uint64_t) (pairs[i].start - value)
+                ^ (uint64_t) (pairs[i].end - value) << 32;
+    }
+
+    return print;
+}
+
+
 int
 privacy_cookie_shape_keep(privacy_cookie_shape_t *shape,
     const unsigned char *value, size_t len, const privacy_cookie_t *pairs,
@@ -430,6 +452,9 @@ privacy_cookie_shape_keep(privacy_cookie_shape_t *shape,
 {
     size_t                     i, k;
     privacy_cookie_offsets_t  *o;
+#if (PRIVACY_COOKIE_SSE2)
+    __m128i                    v, shaping;
+#endif
 
     if (!privacy_cookie_shape_worth(len, n)) {
         return 0;
@@ -442,7 +467,29 @@ privacy_cookie_shape_keep(privacy_cookie_shape_t *shape,
         }
     }
 
-    for (k = 0; k < len; k++) {
+    k = 0;
+
+#if (PRIVACY_COOKIE_SSE2)
+
+    /* 16 bytes at a time, the last 16 from the end: some written twice */
+    while (len >= 16 && k < len) {
+        if (len - k < 16) {
+            k = len - 16;
+        }
+
+        v = _mm_loadu_si128((const __m128i *) (value + k));
+        shaping = privacy_cookie_shaping16(v);
+
+        _mm_storeu_si128((__m128i *) (shape->bytes + k),
+                         _mm_and_si128(v, shaping));
+        _mm_storeu_si128((__m128i *) (shape->care + k), shaping);
+
+        k += 16;
+    }
+
+#endif
+
+    for ( /* void */ ; k < len; k++) {
         if (privacy_cookie_shaping(value[k])) {
             shape->bytes[k] = value[k];
             shape->care[k] = 0xff;
@@ -534,7 +581,7 @@ static PRIVACY_COOKIE_INLINE __m128i
 privacy_cookie_shape_block(const privacy_cookie_shape_t *shape,
     const unsigned char *value, size_t k)
 {
-    __m128i  v, care, differ, shaping;
+    __m128i  v, care, differ;
 
     v = _mm_loadu_si128((const __m128i *) (value + k));
     care = _mm_loadu_si128((const __m128i *) (shape->care + k));
@@ -544,13 +591,21 @@ privacy_cookie_shape_block(const privacy_cookie_shape_t *shape,
                                        (const __m128i *) (shape->bytes + k))),
                  care);
 
-    /* ';', '=', and up to SP: SP is the largest that min() leaves be */
-    shaping = _mm_or_si128(
-                  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')),
-                               _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
-                  _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(' ')), v));
+    return _mm_or_si128(differ,
+                        _mm_andnot_si128(care, privacy_cookie_shaping16(v)));
+}
 
-    return _mm_or_si128(differ, _mm_andnot_si128(care, shaping));
+
+/* 0xff for each shaping byte of v: ';', '=', and up to SP */
+
+static PRIVACY_COOKIE_INLINE __m128i
+privacy_cookie_shaping16(__m128i v)
+{
+    /* SP is the largest byte that min() with SP leaves as it is */
+    return _mm_or_si128(
+               _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')),
+                            _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
+               _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(' ')), v));
 }
 
 #endif

@@ -60,7 +60,8 @@ size_t privacy_cookie_parse(const unsigned char *value, size_t len,
  * the names of one (their categories, say) holds for all.  A browser sends
  * one header again and again, and the values of trackers change more often
  * than their lengths, so a shape kept once spares the parse of many
- * headers.  A shape holds no byte of a value.
+ * headers.  Of the values, a shape holds their lengths and their
+ * whitespace and control bytes, no other byte.
  */
 #define PRIVACY_COOKIE_SHAPE_LEN    1024    /* the longest value kept */
 #define PRIVACY_COOKIE_SHAPE_PAIRS  32      /* the most pairs kept */
@@ -109,6 +110,16 @@ uint64_t privacy_cookie_shape_key(const unsigned char *value, size_t len);
 int privacy_cookie_shape_keep(privacy_cookie_shape_t *shape,
     const unsigned char *value, size_t len, const privacy_cookie_t *pairs,
     size_t n);
+
+/*
+ * A print of the n pairs privacy_cookie_parse() found in a value: where
+ * they are, not what they hold.  Values of one shape have one print, and
+ * values of one print most often have one shape: a caller can keep a shape
+ * when its print comes a second time, rather than keep every shape it
+ * meets, most of which may never come back.
+ */
+uint64_t privacy_cookie_shape_print(const unsigned char *value, size_t len,
+    const privacy_cookie_t *pairs, size_t n);
 
 /* 1 when a value has the shape, 0 when not */
 int privacy_cookie_shape_same(const privacy_cookie_shape_t *shape,

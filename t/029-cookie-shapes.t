@@ -1,8 +1,9 @@
-# Cookie header shapes: a worker keeps the pairs and categories of the
-# Cookie headers it parsed, by their shape (length, structural bytes and
-# names), and a header of a shape it keeps is not parsed again.  nginx is
-# started afresh for each block, and kept for its second repeat, which
-# meets the shapes of the first: grep_error_log_out has one text each.  What it
+# Cookie header shapes: a worker keeps the pairs, categories and verdicts
+# of the Cookie headers it parsed by their shape (length, structural bytes
+# and names), the second time a shape comes, and a header of a shape it
+# keeps is not parsed again.  nginx is started afresh for each block, and
+# kept for its second repeat, which meets the shapes of the first:
+# grep_error_log_out has one text each.  What it
 # keeps must never decide for a header that differs from it in a name, in
 # its structure, or in the categories or consent cookie its location uses;
 # a header that differs in its values only gets its own values.
@@ -62,6 +63,8 @@ sub via {
 
 default_http_config($HttpConfig);
 
+our $Shapes = qr/privacy cookie header (?:of a known shape|shape kept|shape seen)/;
+
 repeat_each(2);
 no_shuffle();
 run_tests();
@@ -73,17 +76,18 @@ __DATA__
 main::via('a', '_ga=GA1.1; sess=abcd; theme=dark')
 . main::via('b', '_ga=GA9.9; sess=wxyz; theme=lite')
 --- request eval
-["GET /a", "GET /b", "GET /a"]
+["GET /a", "GET /b", "GET /a", "GET /b"]
 --- response_body eval
 ["cookie: sess=abcd; theme=dark\n", "cookie: sess=wxyz; theme=lite\n",
- "cookie: sess=abcd; theme=dark\n"]
---- grep_error_log eval
-qr/privacy cookie header (?:of a known shape|shape kept)/
+ "cookie: sess=abcd; theme=dark\n", "cookie: sess=wxyz; theme=lite\n"]
+--- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape kept
+["privacy cookie header shape seen
+privacy cookie header shape kept
 privacy cookie header of a known shape
 privacy cookie header of a known shape
 ", "privacy cookie header of a known shape
+privacy cookie header of a known shape
 privacy cookie header of a known shape
 privacy cookie header of a known shape
 "]
@@ -92,39 +96,53 @@ privacy cookie header of a known shape
 
 
 
-=== TEST 2: one name differs, of the same length: its own category decides
+=== TEST 2: one name differs from a shape kept, of the same length: its own category decides
 --- config eval
 main::via('a', '_ga=1; sess=2; theme=3')
 . main::via('b', '_ga=1; _gid=2; theme=3')
 --- request eval
-["GET /a", "GET /b"]
+["GET /a", "GET /a", "GET /b", "GET /a"]
 --- response_body eval
-["cookie: sess=2; theme=3\n", "cookie: theme=3\n"]
---- grep_error_log eval
-qr/privacy cookie header (?:of a known shape|shape kept)/
+["cookie: sess=2; theme=3\n", "cookie: sess=2; theme=3\n",
+ "cookie: theme=3\n", "cookie: sess=2; theme=3\n"]
+--- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-"privacy cookie header shape kept
+["privacy cookie header shape seen
 privacy cookie header shape kept
-"
+privacy cookie header shape kept
+privacy cookie header shape kept
+", "privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header shape kept
+privacy cookie header shape kept
+"]
 
 
 
-=== TEST 3: a ';' or '=' where the other had a value byte: another shape
+=== TEST 3: a ';' or a space where a shape kept has a value byte: another shape
 --- config eval
-main::via('a', '_ga=a=b; s=1; t=2')
+main::via('a', '_ga=ab; s=1; t=2')
 . main::via('b', '_ga=a;b; s=1; t=2')
 . main::via('c', '_ga=a b; s=1; t=2')
+. main::via('d', '_ga=abc; s=1; t=2')
 --- request eval
-["GET /a", "GET /b", "GET /c"]
+["GET /d", "GET /d", "GET /b", "GET /c", "GET /d"]
 --- response_body eval
-["cookie: s=1; t=2\n", "cookie: b; s=1; t=2\n", "cookie: s=1; t=2\n"]
---- grep_error_log eval
-qr/privacy cookie header (?:of a known shape|shape kept)/
+["cookie: s=1; t=2\n", "cookie: s=1; t=2\n", "cookie: b; s=1; t=2\n",
+ "cookie: s=1; t=2\n", "cookie: s=1; t=2\n"]
+--- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-"privacy cookie header shape kept
+["privacy cookie header shape seen
 privacy cookie header shape kept
-privacy cookie header shape kept
-"
+privacy cookie header shape seen
+privacy cookie header shape seen
+privacy cookie header of a known shape
+", "privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header shape seen
+privacy cookie header shape seen
+privacy cookie header of a known shape
+"]
 
 
 
@@ -133,42 +151,48 @@ privacy cookie header shape kept
 main::via('a', '_gid=1; sess=2; x=3')
 . main::via('b', '_gid=1; sess=2; x=3', '/other-categories')
 --- request eval
-["GET /a", "GET /b", "GET /a"]
+["GET /a", "GET /a", "GET /b", "GET /a"]
 --- response_body eval
-["cookie: sess=2; x=3\n", "cookie: _gid=1; sess=2; x=3\n",
- "cookie: sess=2; x=3\n"]
+["cookie: sess=2; x=3\n", "cookie: sess=2; x=3\n",
+ "cookie: _gid=1; sess=2; x=3\n", "cookie: sess=2; x=3\n"]
 
 
 
 === TEST 5: the same header in a location with another consent cookie is looked up again
 --- config eval
-main::via('a', "privacy_consent=$::T_ANALYTICS; _ga=1; sess=2")
-. main::via('b', "privacy_consent=$::T_ANALYTICS; _ga=1; sess=2",
+main::via('a', "privacy_consent=$::T_ANALYTICS; _ga=1; sess=2; x=3")
+. main::via('b', "privacy_consent=$::T_ANALYTICS; _ga=1; sess=2; x=3",
             '/other-consent')
 --- request eval
-["GET /a", "GET /b"]
+["GET /a", "GET /a", "GET /b"]
 --- response_body eval
-["cookie: privacy_consent=$::T_ANALYTICS; _ga=1; sess=2\n",
- "cookie: privacy_consent=$::T_ANALYTICS; sess=2\n"]
+["cookie: privacy_consent=$::T_ANALYTICS; _ga=1; sess=2; x=3\n",
+ "cookie: privacy_consent=$::T_ANALYTICS; _ga=1; sess=2; x=3\n",
+ "cookie: privacy_consent=$::T_ANALYTICS; sess=2; x=3\n"]
 
 
 
 === TEST 6: a consent cookie in a known shape still decides, with its own token
 --- config eval
-main::via('a', "_ga=1; privacy_consent=$::T_ANALYTICS; sess=2")
+main::via('a', "_ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3")
 . main::via('b', "_ga=1; privacy_consent=" . ('x' x length $::T_ANALYTICS)
-            . "; sess=2")
+            . "; sess=2; x=3")
 --- request eval
-["GET /a", "GET /b"]
+["GET /a", "GET /a", "GET /b", "GET /a"]
 --- response_body eval
-["cookie: _ga=1; privacy_consent=$::T_ANALYTICS; sess=2\n",
- "cookie: privacy_consent=" . ('x' x length $::T_ANALYTICS) . "; sess=2\n"]
---- grep_error_log eval
-qr/privacy cookie header (?:of a known shape|shape kept)/
+["cookie: _ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3\n",
+ "cookie: _ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3\n",
+ "cookie: privacy_consent=" . ('x' x length $::T_ANALYTICS) . "; sess=2; x=3\n",
+ "cookie: _ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3\n"]
+--- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape kept
+["privacy cookie header shape seen
+privacy cookie header shape kept
+privacy cookie header of a known shape
 privacy cookie header of a known shape
 ", "privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header of a known shape
 privacy cookie header of a known shape
 "]
 
@@ -179,17 +203,18 @@ privacy cookie header of a known shape
 main::via('a', '_ga=1; x=2; session=3')
 . main::via('b', '_ga=1; x=2; session=3', '/strict')
 --- request eval
-["GET /a", "GET /b", "GET /a"]
+["GET /a", "GET /a", "GET /b", "GET /a"]
 --- response_body eval
-["cookie: x=2; session=3\n", "cookie: session=3\n",
- "cookie: x=2; session=3\n"]
---- grep_error_log eval
-qr/privacy cookie header (?:of a known shape|shape kept)/
+["cookie: x=2; session=3\n", "cookie: x=2; session=3\n",
+ "cookie: session=3\n", "cookie: x=2; session=3\n"]
+--- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape kept
+["privacy cookie header shape seen
+privacy cookie header shape kept
 privacy cookie header of a known shape
 privacy cookie header of a known shape
 ", "privacy cookie header of a known shape
+privacy cookie header of a known shape
 privacy cookie header of a known shape
 privacy cookie header of a known shape
 "]
@@ -201,9 +226,54 @@ privacy cookie header of a known shape
 main::via('a', '_ga=1; _gid=2; sess=3; _fbp=4', '/blocked')
 . main::via('b', '_ga=1; _gid=2; sess=3; _ga=4', '/blocked')
 --- request eval
-["GET /a", "GET /a", "GET /b", "GET /b"]
+["GET /a", "GET /a", "GET /a", "GET /b", "GET /b", "GET /b"]
 --- response_body eval
 ["blocked: _ga,_gid,_fbp cookie: sess=3\n",
  "blocked: _ga,_gid,_fbp cookie: sess=3\n",
+ "blocked: _ga,_gid,_fbp cookie: sess=3\n",
+ "blocked: _ga,_gid cookie: sess=3\n",
  "blocked: _ga,_gid cookie: sess=3\n",
  "blocked: _ga,_gid cookie: sess=3\n"]
+--- grep_error_log eval: $::Shapes
+--- grep_error_log_out eval
+["privacy cookie header shape seen
+privacy cookie header shape kept
+privacy cookie header of a known shape
+privacy cookie header shape seen
+privacy cookie header shape kept
+privacy cookie header of a known shape
+", "privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header of a known shape
+"]
+
+
+
+=== TEST 9: shapes seen once do not take the place of a shape kept
+--- config eval
+main::via('a', '_ga=1; sess=2; x=3')
+. main::via('b', '_ga=12; sess=2; x=')
+. main::via('c', '_ga=1; sess=23; x=')
+--- request eval
+["GET /a", "GET /a", "GET /b", "GET /a", "GET /c", "GET /a"]
+--- response_body eval
+["cookie: sess=2; x=3\n", "cookie: sess=2; x=3\n", "cookie: sess=2; x=\n",
+ "cookie: sess=2; x=3\n", "cookie: sess=23; x=\n", "cookie: sess=2; x=3\n"]
+--- grep_error_log eval: $::Shapes
+--- grep_error_log_out eval
+["privacy cookie header shape seen
+privacy cookie header shape kept
+privacy cookie header shape seen
+privacy cookie header of a known shape
+privacy cookie header shape seen
+privacy cookie header of a known shape
+", "privacy cookie header of a known shape
+privacy cookie header of a known shape
+privacy cookie header shape seen
+privacy cookie header of a known shape
+privacy cookie header shape seen
+privacy cookie header of a known shape
+"]

@@ -207,6 +207,10 @@ shape_same(const unsigned char *in, size_t len, int line)
                && same_offsets(got, other, want, other, n),
                "shape: the pairs of the other value", __FILE__, line);
 
+    unit_check(privacy_cookie_shape_print(other, len, want, n)
+               == privacy_cookie_shape_print(in, len, pairs, n),
+               "shape: the same print", __FILE__, line);
+
     /* a name byte changed */
 
     for (i = 0; i < n; i++) {
