@@ -1,12 +1,14 @@
 # Cookie header shapes: a worker keeps the pairs, categories and verdicts
 # of the Cookie headers it parsed by their shape (length, structural bytes
 # and names), the second time a shape comes, and a header of a shape it
-# keeps is not parsed again.  nginx is started afresh for each block, and
-# kept for its second repeat, which meets the shapes of the first:
-# grep_error_log_out has one text each.  What it
-# keeps must never decide for a header that differs from it in a name, in
-# its structure, or in the categories or consent cookie its location uses;
-# a header that differs in its values only gets its own values.
+# keeps is not parsed again.  What it keeps must never decide for a header
+# that differs from it in a name, in its structure, or in the categories,
+# consent cookie or settings its location uses; a header that differs in
+# its values only gets its own values.
+#
+# nginx is started afresh for each block, and kept for its second repeat,
+# which meets the shapes of the first: grep_error_log_out has one text
+# each.
 #
 # The headers come from proxy_set_header in locations of a plain server
 # here, which proxy to a server with the module (one worker: the requests
@@ -49,6 +51,14 @@ our $HttpConfig = backend_http_config() . q(
 
 our $T_ANALYTICS = mint(grant => 'analytics');
 
+# the lines the requests of a block log about shapes, one word each
+sub shapes {
+    my %line = (seen  => 'privacy cookie header shape seen',
+                kept  => 'privacy cookie header shape kept',
+                known => 'privacy cookie header of a known shape');
+    return join '', map { "$line{$_}\n" } @_;
+}
+
 # a location of the plain server that sends COOKIE to PATH on the shaped one
 sub via {
     my ($location, $cookie, $path) = @_;
@@ -82,15 +92,8 @@ main::via('a', '_ga=GA1.1; sess=abcd; theme=dark')
  "cookie: sess=abcd; theme=dark\n", "cookie: sess=wxyz; theme=lite\n"]
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape seen
-privacy cookie header shape kept
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-", "privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-"]
+[main::shapes(qw(seen kept known known)),
+ main::shapes(qw(known known known known))]
 --- no_error_log
 [error]
 
@@ -107,15 +110,8 @@ main::via('a', '_ga=1; sess=2; theme=3')
  "cookie: theme=3\n", "cookie: sess=2; theme=3\n"]
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape seen
-privacy cookie header shape kept
-privacy cookie header shape kept
-privacy cookie header shape kept
-", "privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header shape kept
-privacy cookie header shape kept
-"]
+[main::shapes(qw(seen kept kept kept)),
+ main::shapes(qw(known known kept kept))]
 
 
 
@@ -132,17 +128,8 @@ main::via('a', '_ga=ab; s=1; t=2')
  "cookie: s=1; t=2\n", "cookie: s=1; t=2\n"]
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape seen
-privacy cookie header shape kept
-privacy cookie header shape seen
-privacy cookie header shape seen
-privacy cookie header of a known shape
-", "privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header shape seen
-privacy cookie header shape seen
-privacy cookie header of a known shape
-"]
+[main::shapes(qw(seen kept seen seen known)),
+ main::shapes(qw(known known seen seen known))]
 
 
 
@@ -186,15 +173,8 @@ main::via('a', "_ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3")
  "cookie: _ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3\n"]
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape seen
-privacy cookie header shape kept
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-", "privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-"]
+[main::shapes(qw(seen kept known known)),
+ main::shapes(qw(known known known known))]
 
 
 
@@ -209,15 +189,8 @@ main::via('a', '_ga=1; x=2; session=3')
  "cookie: session=3\n", "cookie: x=2; session=3\n"]
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape seen
-privacy cookie header shape kept
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-", "privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-"]
+[main::shapes(qw(seen kept known known)),
+ main::shapes(qw(known known known known))]
 
 
 
@@ -236,19 +209,8 @@ main::via('a', '_ga=1; _gid=2; sess=3; _fbp=4', '/blocked')
  "blocked: _ga,_gid cookie: sess=3\n"]
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape seen
-privacy cookie header shape kept
-privacy cookie header of a known shape
-privacy cookie header shape seen
-privacy cookie header shape kept
-privacy cookie header of a known shape
-", "privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header of a known shape
-"]
+[main::shapes(qw(seen kept known seen kept known)),
+ main::shapes(qw(known known known known known known))]
 
 
 
@@ -264,16 +226,5 @@ main::via('a', '_ga=1; sess=2; x=3')
  "cookie: sess=2; x=3\n", "cookie: sess=23; x=\n", "cookie: sess=2; x=3\n"]
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-["privacy cookie header shape seen
-privacy cookie header shape kept
-privacy cookie header shape seen
-privacy cookie header of a known shape
-privacy cookie header shape seen
-privacy cookie header of a known shape
-", "privacy cookie header of a known shape
-privacy cookie header of a known shape
-privacy cookie header shape seen
-privacy cookie header of a known shape
-privacy cookie header shape seen
-privacy cookie header of a known shape
-"]
+[main::shapes(qw(seen kept seen known seen known)),
+ main::shapes(qw(known known seen known seen known))]
