@@ -1076,21 +1076,14 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
         s->distinct = (ctx->nblocked - recorded == blocked);
         s->kept_start = 0;
         s->kept_end = 0;
+        s->verdicts_for = plcf;
     }
 
     if (blocked == 0 || report) {
-        if (s) {
-            s->verdicts_for = plcf;
-        }
-
         return NGX_OK;
     }
 
     if (kept == 0) {
-        if (s) {
-            s->verdicts_for = plcf;
-        }
-
         return ngx_http_privacy_cookies_kept(r, h, NULL, 0);
     }
 
@@ -1103,10 +1096,14 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
         if (s) {
             s->kept_start = (uint16_t) (out - h->value.data);
             s->kept_end = (uint16_t) (s->kept_start + len);
-            s->verdicts_for = plcf;
         }
 
     } else {
+        /* pairs to join are no run to keep: no verdicts for the shape */
+        if (s) {
+            s->verdicts_for = NULL;
+        }
+
         out = ngx_pnalloc(r->pool, h->value.len);
         if (out == NULL) {
             return NGX_ERROR;

@@ -228,3 +228,17 @@ main::via('a', '_ga=1; sess=2; x=3')
 --- grep_error_log_out eval
 [main::shapes(qw(seen kept seen known seen known)),
  main::shapes(qw(known known seen known seen known))]
+
+
+
+=== TEST 10: a known shape whose kept pairs must be joined is joined on every request
+--- config eval
+main::via('a', 'a=1;_ga=2;b=3;c=4')
+--- request eval
+["GET /a", "GET /a", "GET /a"]
+--- response_body eval
+["cookie: a=1; b=3; c=4\n", "cookie: a=1; b=3; c=4\n",
+ "cookie: a=1; b=3; c=4\n"]
+--- grep_error_log eval: $::Shapes
+--- grep_error_log_out eval
+[main::shapes(qw(seen kept known)), main::shapes(qw(known known known))]
