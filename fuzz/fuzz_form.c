@@ -3,7 +3,10 @@
  * Fuzzes the urlencoded form parser, privacy_form_next(), against a
  * reference decoder written from privacy_form.h, and the return path
  * check, privacy_return_path_ok(), against its documented rules, on the
- * raw input and on every decoded value.
+ * raw input and on every decoded value.  Then the whole input goes, as one
+ * consent form body, through privacy_consent_form_parse() in one
+ * allocation of exactly PRIVACY_FORM_ROOM(size) bytes, as the nginx glue
+ * allocates it, and is checked against a reference of its rules.
  */
 
 
@@ -94,6 +97,192 @@ fuzz_path(const unsigned char *p, size_t len)
 }
 
 
+static const privacy_category_desc_t  fuzz_cats[] = {
+    { (const unsigned char *) "necessary", 9, 1 },
+    { (const unsigned char *) "analytics", 9, 0 },
+    { (const unsigned char *) "a", 1, 0 },
+    { (const unsigned char *) "a b", 3, 0 },
+};
+
+#define FUZZ_NCATS  (sizeof(fuzz_cats) / sizeof(fuzz_cats[0]))
+
+
+static int
+fuzz_is(const unsigned char *p, long len, const char *s)
+{
+    return len == (long) strlen(s) && memcmp(p, s, len) == 0;
+}
+
+
+/*
+ * The consent form's rules, written from privacy_form.h over the
+ * reference decoder: returns the PRIVACY_FORM_ code and fills want.
+ */
+static int
+fuzz_ref_consent(const unsigned char *in, size_t size,
+    privacy_consent_form_t *want, unsigned char *name, unsigned char *value,
+    unsigned char *ret)
+{
+    long                  nl, vl;
+    size_t                i;
+    uint32_t              ticked;
+    const unsigned char  *p, *end, *amp, *eq;
+
+    static const char  *actions[] = {
+        "accept_all", "reject_all", "save", "withdraw"
+    };
+
+    memset(want, 0, sizeof(privacy_consent_form_t));
+    want->action = -1;
+    ticked = 0;
+
+    if (size > PRIVACY_FORM_BODY_MAX) {
+        return PRIVACY_FORM_TOO_LARGE;
+    }
+
+    p = in;
+    end = in + size;
+
+    while (p < end) {
+        if (*p == '&') {
+            p++;
+            continue;
+        }
+
+        amp = memchr(p, '&', end - p);
+        if (amp == NULL) {
+            amp = end;
+        }
+
+        eq = memchr(p, '=', amp - p);
+        nl = fuzz_decode(p, eq ? eq : amp, name);
+        vl = eq ? fuzz_decode(eq + 1, amp, value) : 0;
+        p = amp;
+
+        if (nl <= 0 || vl < 0) {
+            return PRIVACY_FORM_BAD;
+        }
+
+        for (i = 0; i < (size_t) nl; i++) {
+            if (name[i] < 0x20 || name[i] == 0x7f) {
+                return PRIVACY_FORM_BAD;
+            }
+        }
+
+        if (fuzz_is(name, nl, "action")) {
+            if (want->action != -1) {
+                return PRIVACY_FORM_BAD;
+            }
+
+            for (i = 0; i < 4; i++) {
+                if (fuzz_is(value, vl, actions[i])) {
+                    want->action = (int) i;
+                }
+            }
+
+            if (want->action == -1) {
+                return PRIVACY_FORM_BAD;
+            }
+
+        } else if (fuzz_is(name, nl, "category")) {
+            for (i = 0; i < FUZZ_NCATS; i++) {
+                if ((size_t) vl == fuzz_cats[i].name_len
+                    && memcmp(value, fuzz_cats[i].name, vl) == 0)
+                {
+                    break;
+                }
+            }
+
+            if (i == FUZZ_NCATS) {
+                return PRIVACY_FORM_BAD;
+            }
+
+            if (!fuzz_cats[i].essential) {
+                ticked |= 1u << i;
+            }
+
+        } else if (fuzz_is(name, nl, "return")) {
+            if (fuzz_ref_path_ok(value, vl)) {
+                memcpy(ret, value, vl);
+                want->return_path = ret;
+                want->return_path_len = vl;
+
+            } else {
+                want->return_path = NULL;
+                want->return_path_len = 0;
+            }
+        }
+    }
+
+    if (want->action == -1) {
+        return PRIVACY_FORM_BAD;
+    }
+
+    if (want->action == PRIVACY_FORM_SAVE) {
+        want->granted = ticked;
+
+    } else if (want->action == PRIVACY_FORM_ACCEPT_ALL) {
+        for (i = 0; i < FUZZ_NCATS; i++) {
+            if (!fuzz_cats[i].essential) {
+                want->granted |= 1u << i;
+            }
+        }
+    }
+
+    return PRIVACY_FORM_OK;
+}
+
+
+static void
+fuzz_consent(const unsigned char *data, size_t size)
+{
+    int                      rc, ref;
+    unsigned char           *room, *name, *value, *ret;
+    privacy_consent_form_t   form, want;
+
+    /* exactly what the glue allocates: ASan sees one byte past it */
+    room = fuzz_alloc(PRIVACY_FORM_ROOM(size));
+    memcpy(room, data, size);
+
+    name = fuzz_alloc(size);
+    value = fuzz_alloc(size);
+    ret = fuzz_alloc(size);
+
+    rc = privacy_consent_form_parse(room, size, fuzz_cats, FUZZ_NCATS,
+                                    &form);
+    ref = fuzz_ref_consent(data, size, &want, name, value, ret);
+
+    FUZZ_CHECK(rc == ref);
+
+    if (rc != PRIVACY_FORM_OK) {
+        FUZZ_CHECK(form.error != NULL);
+
+    } else {
+        FUZZ_CHECK(form.error == NULL);
+        FUZZ_CHECK(form.action == want.action);
+        FUZZ_CHECK(form.granted == want.granted);
+        FUZZ_CHECK(form.return_path_len == want.return_path_len);
+        FUZZ_CHECK((form.return_path == NULL) == (want.return_path == NULL));
+
+        if (form.return_path) {
+            FUZZ_CHECK(form.return_path >= room + size
+                       && form.return_path + form.return_path_len
+                          <= room + PRIVACY_FORM_ROOM(size));
+            FUZZ_CHECK(memcmp(form.return_path, want.return_path,
+                              want.return_path_len) == 0);
+        }
+    }
+
+    /* the body itself is left as it was */
+    FUZZ_CHECK(size == 0 || memcmp(room, data, size) == 0);
+
+    free(ret);
+    free(value);
+    free(name);
+    free(room);
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -169,6 +358,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(ref_value);
     free(ref_name);
     free(in);
+
+    fuzz_consent(data, size);
 
     return 0;
 }

@@ -17,15 +17,15 @@
 #include <hiredis/hiredis.h>
 
 
-#define NGX_HTTP_PRIVACY_BODY_MAX      4096
 #define NGX_HTTP_PRIVACY_UA_MAX        256
 #define NGX_HTTP_PRIVACY_HISTORY_MAX   20
 #define NGX_HTTP_PRIVACY_RETRY_AFTER   "5"
 
-#define NGX_HTTP_PRIVACY_ACCEPT_ALL    0
-#define NGX_HTTP_PRIVACY_REJECT_ALL    1
-#define NGX_HTTP_PRIVACY_SAVE          2
-#define NGX_HTTP_PRIVACY_WITHDRAW      3
+/* the core's form actions */
+#define NGX_HTTP_PRIVACY_ACCEPT_ALL    PRIVACY_FORM_ACCEPT_ALL
+#define NGX_HTTP_PRIVACY_REJECT_ALL    PRIVACY_FORM_REJECT_ALL
+#define NGX_HTTP_PRIVACY_SAVE          PRIVACY_FORM_SAVE
+#define NGX_HTTP_PRIVACY_WITHDRAW      PRIVACY_FORM_WITHDRAW
 
 #define NGX_HTTP_PRIVACY_RECORD_FIELDS 12
 
@@ -336,7 +336,7 @@ ngx_http_privacy_consent_handler(ngx_http_request_t *r)
         return ngx_http_privacy_consent_record(r, cs);
     }
 
-    if (r->headers_in.content_length_n > NGX_HTTP_PRIVACY_BODY_MAX) {
+    if (r->headers_in.content_length_n > PRIVACY_FORM_BODY_MAX) {
         return ngx_http_privacy_consent_error(r,
                                           NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
                                           "body over 4096 bytes");
@@ -447,8 +447,8 @@ ngx_http_privacy_consent_body(ngx_http_request_t *r)
 
 
 /*
- * action=accept_all|reject_all|save|withdraw, category=NAME per ticked box,
- * return=PATH.  Anything malformed or unknown is refused as a whole.
+ * The body is copied into one allocation with room for its decoded pairs
+ * after it, and parsed there by the core as a whole.
  */
 
 static ngx_int_t
@@ -456,24 +456,14 @@ ngx_http_privacy_consent_parse(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *cs)
 {
     int                             rc;
-    u_char                         *body, *buf, *last;
+    off_t                           size;
+    u_char                         *room, *last;
     size_t                          len;
     ssize_t                         n;
-    ngx_int_t                       found;
     ngx_buf_t                      *b;
-    ngx_uint_t                      i, have_action;
     ngx_chain_t                    *cl;
-    const u_char                   *pos;
-    privacy_form_pair_t             pair;
-    ngx_http_privacy_category_t    *cat;
+    privacy_consent_form_t          form;
     ngx_http_privacy_categories_t  *cats;
-
-    static ngx_str_t  actions[] = {
-        ngx_string("accept_all"),
-        ngx_string("reject_all"),
-        ngx_string("save"),
-        ngx_string("withdraw")
-    };
 
     if (r->request_body == NULL) {
         cs->error = "no body";
@@ -483,139 +473,64 @@ ngx_http_privacy_consent_parse(ngx_http_request_t *r,
     len = 0;
 
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        len += ngx_buf_size(cl->buf);
+        size = ngx_buf_size(cl->buf);
+
+        if (size > PRIVACY_FORM_BODY_MAX - (off_t) len) {
+            cs->error = "body over 4096 bytes";
+            return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+        }
+
+        len += (size_t) size;
     }
 
-    if (len > NGX_HTTP_PRIVACY_BODY_MAX) {
-        cs->error = "body over 4096 bytes";
-        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
-    }
-
-    body = ngx_pnalloc(r->pool, 2 * len + 1);
-    if (body == NULL) {
+    room = ngx_pnalloc(r->pool, PRIVACY_FORM_ROOM(len));
+    if (room == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    last = body;
+    /* each buffer gives exactly the ngx_buf_size() counted above */
+
+    last = room;
 
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
         b = cl->buf;
 
+        if (ngx_buf_in_memory(b)) {
+            last = ngx_cpymem(last, b->pos, b->last - b->pos);
+            continue;
+        }
+
         if (b->in_file) {
             n = ngx_read_file(b->file, last, b->file_last - b->file_pos,
                               b->file_pos);
-            if (n == NGX_ERROR) {
+            if (n != b->file_last - b->file_pos) {
                 return NGX_HTTP_INTERNAL_SERVER_ERROR;
             }
 
             last += n;
-            continue;
         }
-
-        last = ngx_cpymem(last, b->pos, b->last - b->pos);
     }
 
-    /* decoded pairs go after the body: never longer than it */
-    buf = last;
-    pos = body;
-
-    have_action = 0;
     cats = cs->plcf->categories;
 
-    while ((rc = privacy_form_next(&pos, last, buf, &pair)) == 1) {
+    rc = privacy_consent_form_parse(room, last - room,
+                                    cats ? cats->desc : NULL,
+                                    cats ? cats->categories.nelts : 0,
+                                    &form);
 
-        if (pair.name_len == 6 && ngx_strncmp(pair.name, "action", 6) == 0) {
-            if (have_action) {
-                cs->error = "action given twice";
-                return NGX_HTTP_BAD_REQUEST;
-            }
+    if (rc != PRIVACY_FORM_OK) {
+        cs->error = form.error;
 
-            for (i = 0; i < 4; i++) {
-                if (pair.value_len == actions[i].len
-                    && ngx_strncmp(pair.value, actions[i].data,
-                                   actions[i].len) == 0)
-                {
-                    break;
-                }
-            }
-
-            if (i == 4) {
-                cs->error = "unknown action";
-                return NGX_HTTP_BAD_REQUEST;
-            }
-
-            cs->action = i;
-            have_action = 1;
-
-        } else if (pair.name_len == 8
-                   && ngx_strncmp(pair.name, "category", 8) == 0)
-        {
-            found = 0;
-
-            if (cats) {
-                cat = cats->categories.elts;
-
-                for (i = 0; i < cats->categories.nelts; i++) {
-                    if (cat[i].name.len == pair.value_len
-                        && ngx_strncmp(cat[i].name.data, pair.value,
-                                       pair.value_len) == 0)
-                    {
-                        /* an essential category is granted anyway */
-                        if (!cat[i].essential) {
-                            cs->granted |= 1u << i;
-                        }
-
-                        found = 1;
-                        break;
-                    }
-                }
-            }
-
-            if (!found) {
-                cs->error = "unknown category";
-                return NGX_HTTP_BAD_REQUEST;
-            }
-
-        } else if (pair.name_len == 6
-                   && ngx_strncmp(pair.name, "return", 6) == 0)
-        {
-            /* a path of this site or nothing: no open redirect */
-            if (privacy_return_path_ok(pair.value, pair.value_len)) {
-                cs->return_path.data = ngx_pnalloc(r->pool, pair.value_len);
-                if (cs->return_path.data == NULL) {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                ngx_memcpy(cs->return_path.data, pair.value, pair.value_len);
-                cs->return_path.len = pair.value_len;
-
-            } else {
-                ngx_str_null(&cs->return_path);
-            }
-        }
-
-        /* other fields are ignored: a site's form may carry its own */
-
-        buf = pair.name + pair.name_len + pair.value_len + 2;
+        return (rc == PRIVACY_FORM_TOO_LARGE)
+               ? NGX_HTTP_REQUEST_ENTITY_TOO_LARGE : NGX_HTTP_BAD_REQUEST;
     }
 
-    if (rc < 0) {
-        cs->error = "malformed form encoding";
-        return NGX_HTTP_BAD_REQUEST;
-    }
+    cs->action = form.action;
+    cs->granted = form.granted;
 
-    if (!have_action) {
-        cs->error = "no action";
-        return NGX_HTTP_BAD_REQUEST;
-    }
-
-    if (cs->action != NGX_HTTP_PRIVACY_SAVE) {
-        cs->granted = 0;
-    }
-
-    if (cs->action == NGX_HTTP_PRIVACY_ACCEPT_ALL && cats) {
-        cs->granted = cats->optional;
-    }
+    /* the room is the request's: the path stays valid with it */
+    cs->return_path.data = (u_char *) form.return_path;
+    cs->return_path.len = form.return_path_len;
 
     if (cs->return_path.len == 0 || ngx_http_privacy_wants_json(r)) {
         cs->json = 1;

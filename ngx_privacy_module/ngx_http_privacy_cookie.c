@@ -345,12 +345,14 @@ ngx_http_privacy_categories_finalize(ngx_conf_t *cf,
     cats->matcher.nregexes = cats->regex.nelts;
     cats->matcher.match = ngx_http_privacy_regex_match;
 
-    desc = ngx_palloc(cf->temp_pool,
+    desc = ngx_palloc(cf->pool,
                       cats->categories.nelts * sizeof(privacy_category_desc_t)
                       + 1);
     if (desc == NULL) {
         return NGX_CONF_ERROR;
     }
+
+    cats->desc = desc;
 
     cat = cats->categories.elts;
 

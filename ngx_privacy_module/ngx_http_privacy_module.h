@@ -55,6 +55,8 @@ typedef struct {
     ngx_array_t                     categories;   /* of the directives */
     ngx_array_t                     exact;        /* privacy_match_name_t */
     ngx_array_t                     regex;        /* privacy_match_regex_t */
+    privacy_category_desc_t        *desc;         /* per category, for the
+                                                     core */
     privacy_matcher_t               matcher;
     uint64_t                        fingerprint;
     uint32_t                        essential;    /* mask of essential ones */

@@ -184,3 +184,71 @@ $::Std . q{ location = /t { default_type text/html; return 200 "<html><body clas
 GET /t
 --- response_body eval
 "<html><body class='x' data-y=\"a>"
+
+
+
+=== TEST 13: consent bodies of pieces without "=" (a heap overflow once)
+Pieces with no value made the old parser's write cursor outrun the room
+after the body; at about 2 KB the worker died.  Each body is refused or
+decided, and no worker exits.
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=t050:;
+--- config eval
+$::Std . q{
+    location /privacy/consent { privacy_consent_endpoint; }
+}
+--- request eval
+[
+    "POST /privacy/consent\n" . join('&', ('a') x 1100),
+    "POST /privacy/consent\n" . join('&', ('a') x 2048),
+    "POST /privacy/consent\n" . ('&' x 4096),
+    "POST /privacy/consent\naction=reject_all&" . join('&', ('a') x 2039),
+    "POST /privacy/consent\naction=reject_all&" . ('a' x 4078),
+]
+--- more_headers
+Origin: http://localhost
+Content-Type: application/x-www-form-urlencoded
+--- error_code eval: [400, 400, 400, 200, 200]
+--- response_body eval
+[
+    qq{{"error":"no action"}\n},
+    qq{{"error":"no action"}\n},
+    qq{{"error":"no action"}\n},
+    qr/^\{"decision":\{"id":"[0-9a-f]{32}",.*"granted":\[\]/,
+    qr/^\{"decision":\{"id":"[0-9a-f]{32}",.*"granted":\[\]/,
+]
+--- no_error_log
+[alert]
+[crit]
+exited on signal
+
+
+
+=== TEST 14: the same body chunked, its pieces split across chunks
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=t050:;
+--- config eval
+$::Std . q{
+    location /privacy/consent { privacy_consent_endpoint; }
+}
+--- raw_request eval
+my $body = join('&', ('a') x 2000);
+my $chunks = join('', map { sprintf("%x\r\n%s\r\n", length $_, $_) }
+                      unpack('(A333)*', $body));
+"POST /privacy/consent HTTP/1.1\r
+Host: localhost\r
+Origin: http://localhost\r
+Content-Type: application/x-www-form-urlencoded\r
+Transfer-Encoding: chunked\r
+Connection: close\r
+\r
+${chunks}0\r
+\r
+"
+--- error_code: 400
+--- response_body
+{"error":"no action"}
+--- no_error_log
+[alert]
+[crit]
+exited on signal

@@ -4,6 +4,7 @@
  */
 
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,9 @@ static void form(const char *in, size_t len, const want_t *want, size_t n,
     int line);
 static void test_form(void);
 static void test_return_path(void);
+static void consent(const char *in, size_t len, int rc, int action,
+    uint32_t granted, const char *ret, const char *error, int line);
+static void test_consent_form(void);
 
 
 /* runs the whole form through an exactly sized heap buffer */
@@ -183,11 +187,174 @@ test_return_path(void)
 }
 
 
+/*
+ * The categories of the consent form tests: bit 0 is essential, and two
+ * names share a prefix.
+ */
+static const privacy_category_desc_t  cats[] = {
+    { (const unsigned char *) "necessary", 9, 1 },
+    { (const unsigned char *) "analytics", 9, 0 },
+    { (const unsigned char *) "marketing", 9, 0 },
+    { (const unsigned char *) "market", 6, 0 },
+};
+
+
+/* one allocation, exactly PRIVACY_FORM_ROOM(len), as the glue makes it */
+
+static void
+consent(const char *in, size_t len, int rc, int action, uint32_t granted,
+    const char *ret, const char *error, int line)
+{
+    int                      got;
+    unsigned char           *room;
+    privacy_consent_form_t   form;
+
+    room = malloc(len ? PRIVACY_FORM_ROOM(len) : 1);
+    if (room == NULL) {
+        abort();
+    }
+
+    memcpy(room, in, len);
+
+    got = privacy_consent_form_parse(room, len, cats,
+                                     sizeof(cats) / sizeof(cats[0]), &form);
+
+    if (!unit_check(got == rc, "return code", __FILE__, line)) {
+        printf("    got %d (%s), want %d\n", got,
+               form.error ? form.error : "no error", rc);
+        free(room);
+        return;
+    }
+
+    if (rc != PRIVACY_FORM_OK) {
+        unit_check(form.error != NULL && strcmp(form.error, error) == 0,
+                   "error", __FILE__, line);
+        free(room);
+        return;
+    }
+
+    unit_check(form.error == NULL, "no error", __FILE__, line);
+    unit_check(form.action == action, "action", __FILE__, line);
+
+    if (!unit_check(form.granted == granted, "granted", __FILE__, line)) {
+        printf("    got %#x, want %#x\n", (unsigned) form.granted,
+               (unsigned) granted);
+    }
+
+    if (ret == NULL) {
+        unit_check(form.return_path == NULL && form.return_path_len == 0,
+                   "no return path", __FILE__, line);
+
+    } else {
+        unit_check_mem(form.return_path, form.return_path_len, ret,
+                       strlen(ret), "return path", __FILE__, line);
+    }
+
+    free(room);
+}
+
+
+#define OK(in, action, granted, ret)                                         \
+    consent(in, sizeof(in) - 1, PRIVACY_FORM_OK, PRIVACY_FORM_##action,      \
+            granted, ret, NULL, __LINE__)
+
+#define REFUSED(in, error)                                                   \
+    consent(in, sizeof(in) - 1, PRIVACY_FORM_BAD, 0, 0, NULL, error,          \
+            __LINE__)
+
+
+static void
+test_consent_form(void)
+{
+    size_t   n;
+    char    *big;
+
+    OK("action=accept_all", ACCEPT_ALL, 0xe, NULL);
+    OK("action=reject_all&category=analytics", REJECT_ALL, 0, NULL);
+    OK("action=withdraw&category=marketing", WITHDRAW, 0, NULL);
+    OK("action=save", SAVE, 0, NULL);
+    OK("action=save&category=analytics", SAVE, 0x2, NULL);
+    OK("category=market&action=save&category=marketing", SAVE, 0xc, NULL);
+    OK("action=save&category=necessary", SAVE, 0, NULL);
+    OK("action=save&category=analytics&category=analytics", SAVE, 0x2, NULL);
+    OK("action=save&category=analytics&return=%2Fa%3Fb%3D1",
+       SAVE, 0x2, "/a?b=1");
+    OK("return=/first&action=save&return=/second", SAVE, 0, "/second");
+    OK("return=/first&action=save&return=//evil.com", SAVE, 0, NULL);
+    OK("action=save&return=https://evil.com/", SAVE, 0, NULL);
+    OK("action=save&return=", SAVE, 0, NULL);
+    OK("&&action=save&&site_field=x&flag&", SAVE, 0, NULL);
+    OK("action=save&category=analytics&return=/r&x=%41",
+       SAVE, 0x2, "/r");
+
+    REFUSED("", "no action");
+    REFUSED("&&&", "no action");
+    REFUSED("category=analytics", "no action");
+    REFUSED("action=save&action=save", "action given twice");
+    REFUSED("action=Save", "unknown action");
+    REFUSED("action=accept_all%00", "unknown action");
+    REFUSED("action=", "unknown action");
+    REFUSED("action", "unknown action");
+    REFUSED("action=save&category=Analytics", "unknown category");
+    REFUSED("action=save&category=analytic", "unknown category");
+    REFUSED("action=save&category=", "unknown category");
+    REFUSED("action=save&category", "unknown category");
+    REFUSED("action=save&x=%zz", "malformed form encoding");
+    REFUSED("action=save&=1", "malformed form encoding");
+    REFUSED("action=save&return=/a%", "malformed form encoding");
+
+    /*
+     * The bodies that overflowed the glue's buffer: pieces without '=',
+     * of every length up to the limit, alone and after an action.  ASan
+     * sees any write past the one allocation.
+     */
+    big = malloc(PRIVACY_FORM_BODY_MAX + 2);
+    if (big == NULL) {
+        abort();
+    }
+
+    for (n = 0; n <= PRIVACY_FORM_BODY_MAX; n++) {
+        big[n] = (n % 2) ? '&' : 'a';
+    }
+
+    consent(big, PRIVACY_FORM_BODY_MAX, PRIVACY_FORM_BAD, 0, 0, NULL,
+            "no action", __LINE__);
+
+    memcpy(big, "action=save&", 12);
+    consent(big, PRIVACY_FORM_BODY_MAX, PRIVACY_FORM_OK, PRIVACY_FORM_SAVE,
+            0, NULL, NULL, __LINE__);
+
+    for (n = 0; n <= PRIVACY_FORM_BODY_MAX; n++) {
+        big[n] = 'a';
+    }
+
+    consent(big, PRIVACY_FORM_BODY_MAX, PRIVACY_FORM_BAD, 0, 0, NULL,
+            "no action", __LINE__);
+
+    for (n = 0; n <= PRIVACY_FORM_BODY_MAX; n++) {
+        big[n] = '=';
+    }
+
+    consent(big, PRIVACY_FORM_BODY_MAX, PRIVACY_FORM_BAD, 0, 0, NULL,
+            "malformed form encoding", __LINE__);
+
+    /* one byte over the limit, whatever it holds */
+    consent(big, PRIVACY_FORM_BODY_MAX + 1, PRIVACY_FORM_TOO_LARGE, 0, 0,
+            NULL, "body over 4096 bytes", __LINE__);
+
+    free(big);
+}
+
+#undef OK
+#undef REFUSED
+
+
 int
 main(void)
 {
     test_form();
     test_return_path();
+    test_consent_form();
 
     return unit_done();
 }
