@@ -1575,7 +1575,13 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
         if (!privacy_set_cookie_name(h[i].value.data, h[i].value.len,
                                      &name, &len))
         {
-            continue;
+            /*
+             * no name and no value: browsers ignore it, or some parse it
+             * their own way; here it is a nameless cookie like another
+             * (an empty value's data may be NULL)
+             */
+            name = (const u_char *) "";
+            len = 0;
         }
 
         b = ngx_http_privacy_blocked_find(ctx, known, name, len);
@@ -1607,8 +1613,12 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "privacy removed \"Set-Cookie: %V\"", &h[i].value);
 
-        if (b && expire && b->set_cookie == NULL) {
-            /* the browser holds it: this header becomes its expiry */
+        if (b && expire && len && b->set_cookie == NULL) {
+            /*
+             * the browser holds it: this header becomes its expiry; a
+             * nameless cookie has none (see expire_cookies()), its header
+             * goes like the others
+             */
             b->set_cookie = &h[i];
             h[i].key = ngx_http_privacy_set_cookie_key;
             continue;

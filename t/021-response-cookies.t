@@ -1,7 +1,8 @@
 # Response side of the enforcement: every Set-Cookie whose cookie belongs
 # to a category the visitor has not granted is removed, whoever set it
 # (the upstream, add_header, the userid module); the consent cookie and the
-# essential categories always pass.
+# essential categories always pass.  Strict mode removes nameless cookies
+# in every form.
 
 use lib 't/inc';
 use PrivacyTest;
@@ -14,6 +15,21 @@ our $T_NONE      = mint(grant => 'none');
 our $T_ANALYTICS = mint(grant => 'analytics');
 our $T_MARKETING = mint(grant => 'marketing');
 our $T_ALL       = mint(grant => 'analytics,marketing');
+
+# an upstream whose Set-Cookie headers stock nginx cannot send, an empty
+# one among them
+raw_backend("HTTP/1.1 200 OK\r\n"
+            . "Content-Type: text/plain\r\n"
+            . "Content-Length: 4\r\n"
+            . "Connection: close\r\n"
+            . "Set-Cookie:\r\n"
+            . "Set-Cookie: =\r\n"
+            . "Set-Cookie: nameless_tracker_value\r\n"
+            . "Set-Cookie: =value; Path=/\r\n"
+            . "Set-Cookie: \t=v\r\n"
+            . "Set-Cookie: session=1\r\n"
+            . "\r\n"
+            . "raw\n");
 
 default_http_config($HttpConfig);
 
@@ -376,3 +392,71 @@ $::Std . q{
 GET /t
 --- response_headers
 Set-Cookie: session=s1; Path=/; HttpOnly, _ga=GA1.2.3; Path=/; Max-Age=63072000, _gid=GA1.2.4; Path=/, _fbp=fb.1.2; Path=/; Domain=.example.com, theme=dark; Path=/
+
+
+
+=== TEST 22: privacy_unknown_cookies block removes a nameless Set-Cookie, whatever its form
+--- config eval
+$::Std . q{
+    privacy_unknown_cookies block;
+    location = /t {
+        add_header Set-Cookie "nameless_tracker_value";
+        add_header Set-Cookie "=value";
+        add_header Set-Cookie "value;Path=/";
+        add_header Set-Cookie " \t=v; Path=/";
+        add_header Set-Cookie " ";
+        add_header Set-Cookie "=";
+        add_header Set-Cookie " = ; Path=/";
+        add_header Set-Cookie "; _gid=1";
+        add_header Set-Cookie "session=1";
+        return 200 "ok\n";
+    }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: session=1
+--- no_error_log
+[error]
+
+
+
+=== TEST 23: the same from an upstream, an empty Set-Cookie included
+--- config eval
+$::Std . q{
+    privacy_unknown_cookies block;
+    location = /t { proxy_pass http://unix:$TEST_NGINX_RAW_BACKEND:/; }
+}
+--- request
+GET /t
+--- response_headers
+Set-Cookie: session=1
+--- raw_response_headers_unlike
+Set-Cookie:(?! session=1\r\n)
+--- response_body
+raw
+--- no_error_log
+[error]
+
+
+
+=== TEST 24: in report mode a nameless Set-Cookie passes, and $privacy_blocked names it (by its empty name)
+--- config eval
+$::Std . q{
+    privacy_mode report;
+    privacy_unknown_cookies block;
+    location = /t {
+        add_header Set-Cookie "_gid=1";
+        add_header Set-Cookie "=";
+        add_header Set-Cookie "=; Path=/";
+        ssi on;
+        ssi_types text/plain;
+        return 200 'blocked=[<!--# echo var="privacy_blocked" default="" -->]\n';
+    }
+}
+--- request
+GET /t
+--- response_body
+blocked=[_gid,]
+--- response_headers
+Set-Cookie: _gid=1, =, =; Path=/
