@@ -1505,7 +1505,9 @@ ngx_http_privacy_headers_moved(ngx_http_request_t *r, u_char *from,
 
 /*
  * Response side: Set-Cookie headers of categories not granted go, whoever
- * set them; the consent cookie and essential categories pass.  Then the
+ * set them; essential categories pass.  The consent cookie passes when the
+ * module set it (its headers are known by their key's address, not by
+ * their content) and goes in any mode when anyone else did.  Then the
  * blocked cookies the browser sent are expired.
  */
 
@@ -1591,6 +1593,20 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
 
         } else {
             category = ngx_http_privacy_name_category(plcf, name, len);
+
+            if (category == NGX_HTTP_PRIVACY_NAME_CONSENT) {
+                /*
+                 * only the module sets the consent cookie: whoever else
+                 * does would decide for the visitor, with no record
+                 */
+                ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                              "privacy removed a Set-Cookie of the consent "
+                              "cookie \"%V\" that the module did not set",
+                              &plcf->cookie.name);
+
+                h[i].hash = 0;
+                continue;
+            }
 
             if (ngx_http_privacy_allowed(plcf, ctx->granted, category)) {
                 continue;
