@@ -1507,7 +1507,9 @@ ngx_http_privacy_headers_moved(ngx_http_request_t *r, u_char *from,
 
 /*
  * Response side: Set-Cookie headers of categories not granted go, whoever
- * set them; the consent cookie and essential categories pass.  Then the
+ * set them; essential categories pass.  The consent cookie passes when the
+ * module set it (its headers are known by their key's address, not by
+ * their content) and goes in any mode when anyone else did.  Then the
  * blocked cookies the browser sent are expired.
  */
 
@@ -1577,7 +1579,13 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
         if (!privacy_set_cookie_name(h[i].value.data, h[i].value.len,
                                      &name, &len))
         {
-            continue;
+            /*
+             * no name and no value: browsers ignore it, or some parse it
+             * their own way; here it is a nameless cookie like another
+             * (an empty value's data may be NULL)
+             */
+            name = (const u_char *) "";
+            len = 0;
         }
 
         b = ngx_http_privacy_blocked_find(ctx, known, name, len);
@@ -1587,6 +1595,20 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
 
         } else {
             category = ngx_http_privacy_name_category(plcf, name, len);
+
+            if (category == NGX_HTTP_PRIVACY_NAME_CONSENT) {
+                /*
+                 * only the module sets the consent cookie: whoever else
+                 * does would decide for the visitor, with no record
+                 */
+                ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                              "privacy removed a Set-Cookie of the consent "
+                              "cookie \"%V\" that the module did not set",
+                              &plcf->cookie.name);
+
+                h[i].hash = 0;
+                continue;
+            }
 
             if (ngx_http_privacy_allowed(plcf, ctx->granted, category)) {
                 continue;
@@ -1609,8 +1631,12 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "privacy removed \"Set-Cookie: %V\"", &h[i].value);
 
-        if (b && expire && b->set_cookie == NULL) {
-            /* the browser holds it: this header becomes its expiry */
+        if (b && expire && len && b->set_cookie == NULL) {
+            /*
+             * the browser holds it: this header becomes its expiry; a
+             * nameless cookie has none (see expire_cookies()), its header
+             * goes like the others
+             */
             b->set_cookie = &h[i];
             h[i].key = ngx_http_privacy_set_cookie_key;
             continue;

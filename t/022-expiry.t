@@ -442,3 +442,51 @@ GET /t
 Cookie: _gid=1
 --- response_headers eval
 "Set-Cookie: session=s1; Path=/; HttpOnly, _ga=GA1.2.3; Path=/; Max-Age=63072000, _gid=GA1.2.4; Path=/, _fbp=fb.1.2; Path=/; Domain=.example.com, theme=dark; Path=/, _gid=; $::X"
+
+
+
+=== TEST 28: a nameless Set-Cookie cannot become a deletion: with a nameless cookie in the request, strict mode still removes it
+--- config eval
+$::Std . q{
+    privacy_unknown_cookies block;
+    location = /t {
+        add_header Set-Cookie "nameless_tracker_value";
+        add_header Set-Cookie "=value; Path=/";
+        add_header Set-Cookie " \t=v";
+        add_header Set-Cookie "=";
+        add_header Set-Cookie "theme=dark";
+        return 200 "cookie: [$http_cookie]\n";
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: abc; theme=x; session=1
+--- response_headers eval
+"Set-Cookie: theme=; $::X"
+--- response_body
+cookie: [session=1]
+--- no_error_log
+[error]
+
+
+
+=== TEST 29: the same for a nameless cookie with "=" in the request, a header of a known shape included
+--- config eval
+$::Std . q{
+    privacy_unknown_cookies block;
+    location = /t {
+        add_header Set-Cookie "nameless_tracker_value; Path=/";
+        return 200 "cookie: [$http_cookie]\n";
+    }
+}
+--- request eval
+["GET /t", "GET /t", "GET /t"]
+--- more_headers
+Cookie:  =abc; _ga=1; session=1
+--- response_headers eval
+"Set-Cookie: _ga=; $::X"
+--- response_body
+cookie: [session=1]
+--- no_error_log
+[error]

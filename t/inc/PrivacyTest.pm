@@ -237,4 +237,58 @@ sub backend_http_config {
 _EOC_
 }
 
+# raw_backend(RESPONSE): an upstream that stock nginx cannot be, for
+# answers such as an empty header value: a server on a unix socket that
+# answers every request with RESPONSE, bytes as they are.  Its path is
+# returned and is $TEST_NGINX_RAW_BACKEND; it stops when the suite ends.
+push @EXPORT, qw(raw_backend);
+
+my ($raw_pid, $raw_parent, $raw_path);
+
+sub raw_backend {
+    my ($response) = @_;
+
+    require IO::Socket::UNIX;
+
+    $raw_path = ($ENV{TMPDIR} || '/tmp') . "/ngx-privacy-raw-$<-$$.sock";
+    unlink $raw_path;
+
+    my $listen = IO::Socket::UNIX->new(Local => $raw_path, Listen => 16)
+        or die "cannot listen on $raw_path: $!\n";
+
+    $raw_parent = $$;
+    $raw_pid = fork();
+    die "fork failed: $!\n" unless defined $raw_pid;
+
+    if ($raw_pid == 0) {
+        # neither the runner's signal handlers nor its END blocks: the
+        # child only serves, a signal ends it and it ends with _exit
+        $SIG{$_} = 'DEFAULT' for qw(INT TERM);
+        while (my $c = $listen->accept) {
+            my $request = '';
+            while ($request !~ /\r\n\r\n/) {
+                last unless sysread($c, $request, 4096, length $request);
+            }
+            print {$c} $response;
+            close $c;
+        }
+        POSIX::_exit(0);
+    }
+
+    close $listen;
+    $ENV{TEST_NGINX_RAW_BACKEND} = $raw_path;
+
+    return $raw_path;
+}
+
+END {
+    local $?;       # the suite's exit status, not the server's
+
+    if ($raw_pid && $raw_parent && $$ == $raw_parent) {
+        kill 'TERM', $raw_pid;
+        waitpid($raw_pid, 0);
+        unlink $raw_path;
+    }
+}
+
 1;
