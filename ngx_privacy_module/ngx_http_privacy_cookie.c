@@ -80,7 +80,9 @@ static ngx_int_t ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
     ngx_table_elt_t *h, privacy_cookie_t *pairs, ngx_int_t *categories,
     ngx_uint_t n, ngx_http_privacy_shape_t *s);
 static ngx_int_t ngx_http_privacy_cookies_kept(ngx_http_request_t *r,
-    ngx_table_elt_t *h, u_char *data, size_t len);
+    ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h, u_char *data,
+    size_t len);
+static void ngx_http_privacy_cookie_variables_flush(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_privacy_is_set_cookie(ngx_table_elt_t *h);
 static ngx_inline ngx_http_privacy_blocked_t *
     ngx_http_privacy_blocked_find(ngx_http_privacy_ctx_t *ctx, ngx_uint_t n,
@@ -145,6 +147,66 @@ ngx_http_privacy_cookie_forget(void)
     for (i = 0; i < NGX_HTTP_PRIVACY_SHAPES; i++) {
         ngx_http_privacy_shapes[i].valid = 0;
     }
+}
+
+
+/*
+ * init_module: the indexes of the variables that nginx computes from the
+ * Cookie headers and then keeps for the rest of the request, $http_cookie
+ * and each $cookie_NAME that a directive names.  A server-level "if",
+ * "set" or "map" reads them in the server rewrite phase, before the
+ * rewrite phase filters the cookies; see
+ * ngx_http_privacy_cookie_variables_flush().  Taken once the whole
+ * configuration is read: the postconfiguration of a module after ours may
+ * still index variables.
+ */
+
+ngx_int_t
+ngx_http_privacy_cookie_variables(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                     i, *index;
+    ngx_http_variable_t           *v;
+    ngx_http_core_main_conf_t     *cmcf;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_cycle_get_module_main_conf(cycle,
+                                               ngx_http_privacy_module);
+    if (pmcf == NULL) {
+        /* no http block */
+        return NGX_OK;
+    }
+
+    cmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_core_module);
+
+    pmcf->cookie_variables = ngx_array_create(cycle->pool, 2,
+                                              sizeof(ngx_uint_t));
+    if (pmcf->cookie_variables == NULL) {
+        return NGX_ERROR;
+    }
+
+    v = cmcf->variables.elts;
+
+    for (i = 0; i < cmcf->variables.nelts; i++) {
+
+        /* the names of indexed variables are in lowercase */
+
+        if ((v[i].name.len == sizeof("http_cookie") - 1
+             && ngx_strncmp(v[i].name.data, "http_cookie",
+                            sizeof("http_cookie") - 1) == 0)
+            || (v[i].name.len >= sizeof("cookie_") - 1
+                && ngx_strncmp(v[i].name.data, "cookie_",
+                               sizeof("cookie_") - 1) == 0))
+        {
+            index = ngx_array_push(pmcf->cookie_variables);
+            if (index == NULL) {
+                return NGX_ERROR;
+            }
+
+            *index = i;
+        }
+    }
+
+    return NGX_OK;
 }
 
 
@@ -679,7 +741,43 @@ ngx_http_privacy_request_cookies(ngx_http_request_t *r)
     ctx->request_blocked = ctx->nblocked;
     ctx->filtered_by = plcf;
 
+    if (ctx->request_changed) {
+        ngx_http_privacy_cookie_variables_flush(r);
+    }
+
     return NGX_OK;
+}
+
+
+/*
+ * The values of $http_cookie and $cookie_NAME that nginx keeps from a read
+ * before the Cookie headers changed are forgotten: the next read computes
+ * them again from the headers as they are now, for the location, the
+ * upstream request and the access log alike.  The value a "set" or a "map"
+ * made of them stays theirs.
+ */
+
+static void
+ngx_http_privacy_cookie_variables_flush(ngx_http_request_t *r)
+{
+    ngx_uint_t                     i, *index;
+    ngx_http_variable_value_t     *v;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+    index = pmcf->cookie_variables->elts;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy cookie variables forgotten: %ui",
+                   pmcf->cookie_variables->nelts);
+
+    for (i = 0; i < pmcf->cookie_variables->nelts; i++) {
+        v = &r->variables[index[i]];
+
+        v->valid = 0;
+        v->not_found = 0;
+    }
 }
 
 
@@ -997,7 +1095,8 @@ ngx_http_privacy_shape_verdicts(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    return ngx_http_privacy_cookies_kept(r, h, h->value.data + s->kept_start,
+    return ngx_http_privacy_cookies_kept(r, ctx, h,
+                                         h->value.data + s->kept_start,
                                          s->kept_end - s->kept_start);
 }
 
@@ -1086,7 +1185,7 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
     }
 
     if (kept == 0) {
-        return ngx_http_privacy_cookies_kept(r, h, NULL, 0);
+        return ngx_http_privacy_cookies_kept(r, ctx, h, NULL, 0);
     }
 
     len = privacy_cookie_slice(pairs, kept);
@@ -1114,16 +1213,19 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
         len = privacy_cookie_join(pairs, kept, h->value.len, out);
     }
 
-    return ngx_http_privacy_cookies_kept(r, h, out, len);
+    return ngx_http_privacy_cookies_kept(r, ctx, h, out, len);
 }
 
 
 /* the header h with the bytes kept of it, NGX_DONE when none is */
 
 static ngx_int_t
-ngx_http_privacy_cookies_kept(ngx_http_request_t *r, ngx_table_elt_t *h,
-    u_char *data, size_t len)
+ngx_http_privacy_cookies_kept(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h, u_char *data,
+    size_t len)
 {
+    ctx->request_changed = 1;
+
     if (len) {
         ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "privacy cookie header \"%V\" -> \"%*s\"",

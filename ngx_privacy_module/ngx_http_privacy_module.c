@@ -250,7 +250,7 @@ ngx_module_t  ngx_http_privacy_module = {
     ngx_http_privacy_commands,             /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    NULL,                                  /* init module */
+    ngx_http_privacy_cookie_variables,     /* init module */
     ngx_http_privacy_redis_init_process,   /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
@@ -1227,6 +1227,8 @@ ngx_http_privacy_create_main_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     pmcf->redis = NULL;
+     *     pmcf->endpoints = 0;
+     *     pmcf->cookie_variables = NULL;
      */
 
     return pmcf;

@@ -151,6 +151,8 @@ typedef struct {
 typedef struct {
     void                           *redis;       /* the Redis layer's */
     ngx_uint_t                      endpoints;   /* consent endpoints */
+    /* indexes (ngx_uint_t) of $http_cookie and the $cookie_NAME used */
+    ngx_array_t                    *cookie_variables;
 } ngx_http_privacy_main_conf_t;
 
 
@@ -189,6 +191,8 @@ typedef struct {
     unsigned                        decision_read:1;
     unsigned                        decided:1;    /* a valid token */
     unsigned                        request_filtered:1;
+    unsigned                        request_changed:1; /* a Cookie header
+                                                     changed or went */
     unsigned                        expired_sent:1;
     unsigned                        endpoint:1;   /* consent endpoint */
     unsigned                        status_resource:1;
@@ -242,6 +246,7 @@ ngx_int_t ngx_http_privacy_mint(ngx_http_request_t *r,
 
 /* ngx_http_privacy_cookie.c */
 void ngx_http_privacy_cookie_forget(void);
+ngx_int_t ngx_http_privacy_cookie_variables(ngx_cycle_t *cycle);
 ngx_int_t ngx_http_privacy_request_cookies(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_response_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);

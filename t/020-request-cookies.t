@@ -623,3 +623,290 @@ after: yes
 [error]
 [alert]
 [emerg]
+
+
+
+=== TEST 37: a server-level if read $http_cookie first: proxy_set_header Cookie $http_cookie still sends the filtered cookies
+--- config eval
+$::Std . q{
+    if ($http_cookie ~ "logged_in") {
+        set $logged_in 1;
+    }
+
+    location = /t {
+        proxy_set_header Cookie $http_cookie;
+        proxy_set_header X-After $logged_in;
+        proxy_pass http://backend/echo2;
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: logged_in=1; _ga=GA1.2.3; session=abc; _fbp=fb.1
+--- response_body
+cookie: logged_in=1; session=abc
+after: 1
+--- response_headers
+Tk: N
+--- no_error_log
+[error]
+[alert]
+[crit]
+
+
+
+=== TEST 38: a map of $http_cookie read at server level keeps its own value; $http_cookie read afterwards is filtered
+--- http_config eval
+$::HttpConfig . q{
+    map $http_cookie $logged_in {
+        default     0;
+        ~logged_in  1;
+    }
+}
+--- config eval
+$::Std . q{
+    set $cache_bypass $logged_in;
+
+    location = /t {
+        return 200 "bypass=$cache_bypass cookie=[$http_cookie]\n";
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _ga=GA1.2.3; logged_in=1; _fbp=fb.1; session=abc
+--- response_body
+bypass=1 cookie=[logged_in=1; session=abc]
+--- no_error_log
+[error]
+
+
+
+=== TEST 39: set copied $http_cookie at server level: $http_cookie read in the location is filtered
+--- config eval
+$::Std . q{
+    set $raw $HTTP_Cookie;
+
+    location = /t {
+        return 200 "cookie=[$http_cookie]\n";
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: session=abc; _ga=GA1.2.3; _gid=GA1.9; theme=dark
+--- response_body
+cookie=[session=abc; theme=dark]
+--- no_error_log
+[error]
+
+
+
+=== TEST 40: $cookie_NAME read at server level: in the location a blocked one is empty and a kept one is still there
+--- config eval
+$::Std . q{
+    if ($Cookie__GA) {
+        set $seen_ga 1;
+    }
+
+    set $fbp $cookie__fbp;
+    set $session $cookie_session;
+
+    location = /t {
+        return 200 "ga=[$cookie__ga] fbp=[$cookie__fbp] session=[$cookie_session]\n";
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _ga=GA1.2.3; session=abc; _fbp=fb.1
+--- response_body
+ga=[] fbp=[] session=[abc]
+--- no_error_log
+[error]
+
+
+
+=== TEST 41: every cookie blocked, $http_cookie and $cookie_NAME read at server level: the application gets no Cookie header
+--- config eval
+$::Std . q{
+    if ($http_cookie) {
+        set $had_cookies 1;
+    }
+
+    set $ga $cookie__ga;
+
+    location = /t {
+        proxy_set_header Cookie $http_cookie;
+        proxy_set_header X-After "[$http_cookie][$cookie__ga][$had_cookies]";
+        proxy_pass http://backend/echo2;
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _ga=GA1.2.3
+Cookie: _fbp=fb.1; _gid=GA1.9
+--- response_body
+cookie: (none)
+after: [][][1]
+--- no_error_log
+[error]
+
+
+
+=== TEST 42: two Cookie headers, one emptied and one shortened, read at server level: the location reads what is left
+--- config eval
+$::Std . q{
+    set $raw "$http_cookie|$cookie__ga|$cookie_theme";
+
+    location = /t {
+        proxy_set_header Cookie $http_cookie;
+        proxy_set_header X-After "$cookie__ga|$cookie__fbp|$cookie_theme";
+        proxy_pass http://backend/echo2;
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _ga=GA1.2.3; _gid=GA1.9
+Cookie: _fbp=fb.1; theme=dark; session=abc
+--- response_body
+cookie: theme=dark; session=abc
+after: ||dark
+--- no_error_log
+[error]
+
+
+
+=== TEST 43: the access log writes the filtered cookies, read first by a server-level if
+--- http_config eval
+$::HttpConfig . q{
+    log_format cookies "$http_cookie|$cookie__ga|$cookie_session";
+}
+--- config eval
+$::Std . q{
+    if ($http_cookie ~ "_ga=") {
+        set $tracked 1;
+    }
+
+    set $ga $cookie__ga;
+
+    location = /t {
+        access_log $TEST_NGINX_SERVER_ROOT/logs/cookies.log cookies;
+        return 200 "ok\n";
+    }
+
+    location = /log {
+        access_log off;
+        alias $TEST_NGINX_SERVER_ROOT/logs/cookies.log;
+    }
+}
+--- request eval
+["GET /t", "GET /log"]
+--- more_headers
+Cookie: _ga=GA1.2.3; session=abc; _fbp=fb.1
+--- response_body_like eval
+["\\Aok\\n\\z", "\\A(?:session=abc\\|-\\|abc\\n)+\\z"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 44: a server-level return finalizes the request before the rewrite phase: the access log still writes the filtered cookies
+--- http_config eval
+$::HttpConfig . q{
+    log_format cookies "$http_cookie|$cookie__ga|$cookie_session";
+}
+--- config eval
+$::Std . q{
+    access_log $TEST_NGINX_SERVER_ROOT/logs/cookies.log cookies;
+
+    set $probe "$uri $http_cookie";
+
+    if ($probe ~ "^/t .*_ga=") {
+        return 200 "early\n";
+    }
+
+    location = /log {
+        access_log off;
+        alias $TEST_NGINX_SERVER_ROOT/logs/cookies.log;
+    }
+}
+--- request eval
+["GET /t", "GET /log"]
+--- more_headers
+Cookie: _ga=GA1.2.3; session=abc; _fbp=fb.1
+--- response_body_like eval
+["\\Aearly\\n\\z", "\\A(?:session=abc\\|-\\|abc\\n)+\\z"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 45: a long Cookie header (more pairs than a shape holds) read at server level: the location reads it filtered
+--- config eval
+$::Std . q{
+    set $raw "$http_cookie|$cookie__ga|$cookie_c40";
+
+    location = /t {
+        return 200 "$http_cookie|$cookie__ga|$cookie__fbp|$cookie_c40\n";
+    }
+}
+--- request
+GET /t
+--- more_headers eval
+"Cookie: " . CORE::join("; ", (map { "c$_=v$_" } 1 .. 20), "_ga=GA1.2.3",
+                        (map { "c$_=v$_" } 21 .. 40), "_fbp=fb.1")
+--- response_body eval
+CORE::join("; ", map { "c$_=v$_" } 1 .. 40) . "|||v40\n"
+--- error_log
+privacy cookie variables forgotten
+--- no_error_log
+[error]
+
+
+
+=== TEST 46: nothing blocked: the values read at server level are kept, not computed again
+--- config eval
+$::Std . q{
+    set $raw $http_cookie;
+
+    location = /t {
+        return 200 "$http_cookie|$cookie_session\n";
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: session=abc; theme=dark
+--- response_body
+session=abc; theme=dark|abc
+--- no_error_log
+privacy cookie variables forgotten
+[error]
+
+
+
+=== TEST 47: report mode changes no Cookie header, so the values read at server level stay
+--- config eval
+$::Std . q{
+    privacy_mode report;
+
+    if ($http_cookie ~ "_ga=") {
+        set $tracked 1;
+    }
+
+    location = /t {
+        return 200 "$http_cookie|$cookie__ga|$privacy_blocked\n";
+    }
+}
+--- request
+GET /t
+--- more_headers
+Cookie: _ga=GA1.2.3; session=abc
+--- response_body
+_ga=GA1.2.3; session=abc|GA1.2.3|_ga
+--- no_error_log
+privacy cookie variables forgotten
+[error]
