@@ -1533,7 +1533,7 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
 
     expire = ctx->request_blocked
              && !ctx->expired_sent
-             && !ctx->status_resource
+             && !ctx->tk_resource
              && plcf->expire_blocked
              && plcf->mode == NGX_HTTP_PRIVACY_MODE_ENFORCE;
 
@@ -1568,7 +1568,7 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             continue;
         }
 
-        if (ctx->status_resource) {
+        if (ctx->tk_resource) {
             /* the tracking status resource never sets a cookie */
             h[i].hash = 0;
             continue;

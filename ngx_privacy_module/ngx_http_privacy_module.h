@@ -191,7 +191,7 @@ typedef struct {
     unsigned                        request_filtered:1;
     unsigned                        expired_sent:1;
     unsigned                        endpoint:1;   /* consent endpoint */
-    unsigned                        status_resource:1;
+    unsigned                        tk_resource:1;
 } ngx_http_privacy_ctx_t;
 
 
@@ -224,8 +224,8 @@ ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
 
-/* ngx_http_privacy_status.c */
-ngx_int_t ngx_http_privacy_status_header(ngx_http_request_t *r,
+/* ngx_http_privacy_tk.c */
+ngx_int_t ngx_http_privacy_tk_header(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 u_char ngx_http_privacy_tracking_value(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
