@@ -10,6 +10,7 @@
  *   ngx_http_privacy_template.c  the banner's text, per language
  *   ngx_http_privacy_settings.c  the settings page
  *   ngx_http_privacy_consent.c   the consent endpoint
+ *   ngx_http_privacy_assets.c    the banner's stylesheet and script
  *   ngx_http_privacy_redis.c     hiredis on nginx's event loop
  *   ngx_http_privacy_metrics.c   the counters and privacy_status
  */

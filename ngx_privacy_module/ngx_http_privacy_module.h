@@ -300,6 +300,10 @@ ngx_int_t ngx_http_privacy_settings_page(ngx_http_request_t *r,
 char *ngx_http_privacy_consent_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
+/* ngx_http_privacy_assets.c */
+ngx_int_t ngx_http_privacy_asset_handler(ngx_http_request_t *r, u_char *name,
+    size_t len);
+
 extern ngx_str_t  ngx_http_privacy_cache_control;
 extern ngx_str_t  ngx_http_privacy_no_store;
 extern ngx_str_t  ngx_http_privacy_retry_after;
