@@ -502,8 +502,10 @@ ngx_http_privacy_unconditional(ngx_http_request_t *r,
 
     if (r != r->main
         || plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
-        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE)
+        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
+        || plcf->consent_endpoint)
     {
+        /* the consent endpoint's answers never get the banner */
         return NGX_OK;
     }
 

@@ -192,6 +192,9 @@ typedef struct {
     unsigned                        expired_sent:1;
     unsigned                        endpoint:1;   /* consent endpoint */
     unsigned                        tk_resource:1;
+    unsigned                        shared:1;     /* the same answer for
+                                                     every visitor: no
+                                                     cookie set or expired */
 } ngx_http_privacy_ctx_t;
 
 
@@ -301,6 +304,12 @@ char *ngx_http_privacy_consent_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 /* ngx_http_privacy_assets.c */
+#define NGX_HTTP_PRIVACY_ASSET_CSS  0
+#define NGX_HTTP_PRIVACY_ASSET_JS   1
+
+ngx_str_t *ngx_http_privacy_asset_path(ngx_uint_t asset);
+ngx_int_t ngx_http_privacy_asset_url(ngx_pool_t *pool, ngx_str_t *base,
+    ngx_uint_t asset, ngx_str_t *url);
 ngx_int_t ngx_http_privacy_asset_handler(ngx_http_request_t *r, u_char *name,
     size_t len);
 
