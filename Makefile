@@ -24,7 +24,10 @@ DEB_CC_OPT := -g -O2 -fstack-protector-strong -Wformat \
               -Wextra
 DEB_LD_OPT := -Wl,-z,relro -Wl,-z,now -fPIC
 
-SRCS := config $(wildcard ngx_privacy_module/*.c ngx_privacy_module/*.h)
+# the banner's files (ngx_privacy_module/assets/) are built into the module
+SRCS := config config.make tools/embed-assets.sh \
+        $(wildcard ngx_privacy_module/*.c ngx_privacy_module/*.h \
+                   ngx_privacy_module/assets/*)
 
 .PHONY: all build deps install uninstall test unit test-compat test-install \
         demo clean

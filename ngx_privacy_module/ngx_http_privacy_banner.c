@@ -139,7 +139,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     if (plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
         || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
         || ctx->endpoint
-        || ctx->status_resource)
+        || ctx->tk_resource)
     {
         return NGX_OK;
     }

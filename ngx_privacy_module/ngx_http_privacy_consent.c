@@ -2,8 +2,8 @@
 /*
  * The consent endpoint: takes the visitor's decision, records it in Redis
  * as proof of consent and only then sets the consent cookie (fail closed),
- * answers with the current decision and its history, and serves the
- * banner's stylesheet.
+ * answers with the current decision and its history; the banner's files
+ * below it are ngx_http_privacy_assets.c's.
  */
 
 
@@ -83,8 +83,6 @@ static ngx_http_privacy_consent_t *ngx_http_privacy_consent_create(
 
 
 static ngx_str_t  ngx_http_privacy_json_type = ngx_string("application/json");
-static ngx_str_t  ngx_http_privacy_css_type = ngx_string("text/css");
-static ngx_str_t  ngx_http_privacy_js_type = ngx_string("text/javascript");
 static ngx_str_t  ngx_http_privacy_html_type =
     ngx_string("text/html; charset=utf-8");
 static ngx_str_t  ngx_http_privacy_location = ngx_string("Location");
@@ -99,89 +97,6 @@ static char  ngx_http_privacy_error_page[] =
     "<h1>Your choice was not saved</h1><p>%s (%ui).</p>"
     "<p>Please try again in a moment. <a href=\"/\">Back to the site</a></p>"
     "</body></html>\n";
-
-
-/*
- * The banner's stylesheet.  Accept all and Reject all share one style;
- * contrast meets WCAG AA; the layout holds at 320 px and at 200% zoom.
- */
-
-static ngx_str_t  ngx_http_privacy_banner_css = ngx_string(
-".privacy-banner{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;"
-"max-height:100vh;overflow:auto;box-sizing:border-box;padding:1rem;"
-"background:#fff;color:#1a1a1a;border-top:3px solid #1a1a1a;"
-"font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;"
-"box-shadow:0 -2px 12px rgba(0,0,0,.25)}\n"
-".privacy-banner__form{max-width:60rem;margin:0 auto}\n"
-".privacy-banner__title{font-size:1.25rem;margin:0 0 .5rem}\n"
-".privacy-banner__text{margin:0 0 .75rem}\n"
-".privacy-banner a{color:#0645ad;text-decoration:underline}\n"
-".privacy-banner__choices{border:1px solid #595959;margin:0 0 .75rem;"
-"padding:.5rem .75rem}\n"
-".privacy-banner__choice{display:inline-block;margin:.25rem 1.5rem .25rem 0}"
-"\n"
-".privacy-banner__choice input{width:1.25rem;height:1.25rem;"
-"vertical-align:middle}\n"
-".privacy-banner__actions{display:flex;flex-wrap:wrap;gap:.5rem}\n"
-".privacy-banner__button{flex:1 1 10rem;min-height:2.75rem;padding:.5rem 1rem;"
-"font:inherit;font-weight:600;color:#fff;background:#1a1a1a;"
-"border:2px solid #1a1a1a;border-radius:4px;cursor:pointer}\n"
-".privacy-banner__button--save{color:#1a1a1a;background:#fff}\n"
-".privacy-banner a:focus,.privacy-banner__button:focus,"
-".privacy-banner__choice input:focus,.privacy-settings a:focus,"
-".privacy-settings .privacy-banner__button:focus,"
-".privacy-settings input:focus{outline:3px solid #b35900;"
-"outline-offset:2px}\n"
-".privacy-settings{margin:0;background:#fff;color:#1a1a1a;"
-"font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif}\n"
-".privacy-settings__main{max-width:40rem;margin:0 auto;padding:1rem}\n"
-".privacy-settings__current dt{font-weight:600}\n"
-".privacy-settings__current dd{margin:0 0 .5rem}\n"
-".privacy-settings a{color:#0645ad}\n");
-
-
-/*
- * The banner's optional script: submits the choice with fetch and removes
- * the banner without a reload; anything unexpected falls back to the form.
- * An external file, so that a strict Content-Security-Policy holds.
- */
-
-static ngx_str_t  ngx_http_privacy_banner_js = ngx_string(
-"(function () {\n"
-"  'use strict';\n"
-"  var banner = document.getElementById('privacy-banner');\n"
-"  if (!banner || !window.fetch || !window.URLSearchParams) {\n"
-"    return;\n"
-"  }\n"
-"  var form = banner.querySelector('form');\n"
-"  form.addEventListener('submit', function (event) {\n"
-"    var button = event.submitter;\n"
-"    if (!button || !button.value) {\n"
-"      return;\n"
-"    }\n"
-"    event.preventDefault();\n"
-"    var body = new URLSearchParams(new FormData(form));\n"
-"    body.set('action', button.value);\n"
-"    fetch(form.getAttribute('action'), {\n"
-"      method: 'POST',\n"
-"      body: body,\n"
-"      credentials: 'same-origin',\n"
-"      headers: { 'Accept': 'application/json' }\n"
-"    }).then(function (response) {\n"
-"      if (!response.ok) {\n"
-"        throw new Error('status ' + response.status);\n"
-"      }\n"
-"      banner.parentNode.removeChild(banner);\n"
-"    }).catch(function () {\n"
-"      var action = document.createElement('input');\n"
-"      action.type = 'hidden';\n"
-"      action.name = 'action';\n"
-"      action.value = button.value;\n"
-"      form.appendChild(action);\n"
-"      form.submit();\n"
-"    });\n"
-"  });\n"
-"}());\n");
 
 
 char *
@@ -227,9 +142,21 @@ ngx_http_privacy_consent_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* Tk: U, no banner, no-store: on every answer, errors included */
+    /* Tk: U and no banner: on every answer, errors included */
     ctx->endpoint = 1;
 
+    url = &plcf->consent_url;
+    len = url->len;
+
+    if (r->uri.len > len
+        && ngx_strncmp(r->uri.data, url->data, len) == 0)
+    {
+        /* the banner's files, below privacy_consent_url */
+        return ngx_http_privacy_asset_handler(r, r->uri.data + len,
+                                              r->uri.len - len);
+    }
+
+    /* no-store: on every other answer, errors included */
     if (ngx_http_privacy_add_header(r, &ngx_http_privacy_cache_control,
                                     &ngx_http_privacy_no_store)
         != NGX_OK)
@@ -239,44 +166,6 @@ ngx_http_privacy_consent_handler(ngx_http_request_t *r)
 
     if (ngx_http_privacy_read_decision(r, plcf, ctx) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    url = &plcf->consent_url;
-    len = url->len;
-
-    if (r->uri.len > len
-        && ngx_strncmp(r->uri.data, url->data, len) == 0)
-    {
-        /* the banner's files, below privacy_consent_url */
-
-        if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-            return NGX_HTTP_NOT_ALLOWED;
-        }
-
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        if (r->uri.len - len == sizeof("/banner.css") - 1
-            && ngx_strncmp(r->uri.data + len, "/banner.css",
-                           sizeof("/banner.css") - 1) == 0)
-        {
-            return ngx_http_privacy_send(r, NGX_HTTP_OK,
-                                         &ngx_http_privacy_css_type,
-                                         &ngx_http_privacy_banner_css);
-        }
-
-        if (r->uri.len - len == sizeof("/banner.js") - 1
-            && ngx_strncmp(r->uri.data + len, "/banner.js",
-                           sizeof("/banner.js") - 1) == 0)
-        {
-            return ngx_http_privacy_send(r, NGX_HTTP_OK,
-                                         &ngx_http_privacy_js_type,
-                                         &ngx_http_privacy_banner_js);
-        }
-
-        return NGX_HTTP_NOT_FOUND;
     }
 
     if (r->uri.len != len || ngx_strncmp(r->uri.data, url->data, len) != 0) {

@@ -1637,7 +1637,8 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
 
     expire = ctx->request_blocked
              && !ctx->expired_sent
-             && !ctx->status_resource
+             && !ctx->tk_resource
+             && !ctx->shared
              && plcf->expire_blocked
              && plcf->mode == NGX_HTTP_PRIVACY_MODE_ENFORCE;
 
@@ -1672,8 +1673,9 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             continue;
         }
 
-        if (ctx->status_resource) {
-            /* the tracking status resource never sets a cookie */
+        if (ctx->tk_resource || ctx->shared) {
+            /* the tracking status resource never sets a cookie, and an
+             * answer a shared cache keeps for everyone must not */
             h[i].hash = 0;
             continue;
         }

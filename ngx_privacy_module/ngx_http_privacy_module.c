@@ -3,12 +3,16 @@
  * ngx_http_privacy_module: directives, configuration, filter registration
  * and the variables.  Each concern has its own file:
  *
- *   ngx_http_privacy_status.c   Tk header and /.well-known/dnt/
- *   ngx_http_privacy_cookie.c   categories, Cookie and Set-Cookie filtering
- *   ngx_http_privacy_token.c    keys and the consent decision of a request
- *   ngx_http_privacy_banner.c   the banner body filter
- *   ngx_http_privacy_consent.c  the consent endpoint
- *   ngx_http_privacy_redis.c    hiredis on nginx's event loop
+ *   ngx_http_privacy_tk.c        Tk header and /.well-known/dnt/
+ *   ngx_http_privacy_cookie.c    categories, Cookie and Set-Cookie filtering
+ *   ngx_http_privacy_token.c     keys and the consent decision of a request
+ *   ngx_http_privacy_banner.c    the banner body filter
+ *   ngx_http_privacy_template.c  the banner's text, per language
+ *   ngx_http_privacy_settings.c  the settings page
+ *   ngx_http_privacy_consent.c   the consent endpoint
+ *   ngx_http_privacy_assets.c    the banner's stylesheet and script
+ *   ngx_http_privacy_redis.c     hiredis on nginx's event loop
+ *   ngx_http_privacy_metrics.c   the counters and privacy_status
  */
 
 
@@ -498,8 +502,10 @@ ngx_http_privacy_unconditional(ngx_http_request_t *r,
 
     if (r != r->main
         || plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
-        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE)
+        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
+        || plcf->consent_endpoint)
     {
+        /* the consent endpoint's answers never get the banner */
         return NGX_OK;
     }
 
@@ -555,7 +561,7 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    if (ngx_http_privacy_status_header(r, plcf, ctx) != NGX_OK) {
+    if (ngx_http_privacy_tk_header(r, plcf, ctx) != NGX_OK) {
         return NGX_ERROR;
     }
 

@@ -195,7 +195,10 @@ typedef struct {
                                                      changed or went */
     unsigned                        expired_sent:1;
     unsigned                        endpoint:1;   /* consent endpoint */
-    unsigned                        status_resource:1;
+    unsigned                        tk_resource:1;
+    unsigned                        shared:1;     /* the same answer for
+                                                     every visitor: no
+                                                     cookie set or expired */
 } ngx_http_privacy_ctx_t;
 
 
@@ -228,8 +231,8 @@ ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
 
-/* ngx_http_privacy_status.c */
-ngx_int_t ngx_http_privacy_status_header(ngx_http_request_t *r,
+/* ngx_http_privacy_tk.c */
+ngx_int_t ngx_http_privacy_tk_header(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 u_char ngx_http_privacy_tracking_value(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
@@ -304,6 +307,16 @@ ngx_int_t ngx_http_privacy_settings_page(ngx_http_request_t *r,
 /* ngx_http_privacy_consent.c */
 char *ngx_http_privacy_consent_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+
+/* ngx_http_privacy_assets.c */
+#define NGX_HTTP_PRIVACY_ASSET_CSS  0
+#define NGX_HTTP_PRIVACY_ASSET_JS   1
+
+ngx_str_t *ngx_http_privacy_asset_path(ngx_uint_t asset);
+ngx_int_t ngx_http_privacy_asset_url(ngx_pool_t *pool, ngx_str_t *base,
+    ngx_uint_t asset, ngx_str_t *url);
+ngx_int_t ngx_http_privacy_asset_handler(ngx_http_request_t *r, u_char *name,
+    size_t len);
 
 extern ngx_str_t  ngx_http_privacy_cache_control;
 extern ngx_str_t  ngx_http_privacy_no_store;

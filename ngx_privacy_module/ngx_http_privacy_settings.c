@@ -68,13 +68,14 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
             "<meta name=\"viewport\" "
             "content=\"width=device-width, initial-scale=1\">"
             "<title>%V</title>"
-            "<link rel=\"stylesheet\" href=\"%V/banner.css\"></head>\n"
+            "<link rel=\"stylesheet\" href=\"%V%V\"></head>\n"
             "<body class=\"privacy-settings\">"
             "<main class=\"privacy-settings__main\">"
             "<h1>%V</h1>"
             "<section aria-labelledby=\"privacy-current\">"
             "<h2 id=\"privacy-current\">%V</h2>",
             bl->lang.len ? &bl->lang : &s->lang, &s->settings, &consent_url,
+            ngx_http_privacy_asset_path(NGX_HTTP_PRIVACY_ASSET_CSS),
             &s->settings, &s->current);
 
     if (ctx->decided) {

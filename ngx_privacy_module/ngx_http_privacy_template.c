@@ -376,8 +376,8 @@ ngx_http_privacy_builtin_template(ngx_conf_t *cf,
         "role=\"dialog\" aria-modal=\"false\" "
         "aria-labelledby=\"privacy-banner-title\" "
         "aria-describedby=\"privacy-banner-text\">"
-        "<link rel=\"stylesheet\" href=\"{{consent_url}}/banner.css\">"
-        "<script src=\"{{consent_url}}/banner.js\" defer></script>"
+        "<link rel=\"stylesheet\" href=\"{{banner_css_url}}\">"
+        "<script src=\"{{banner_js_url}}\" defer></script>"
         "<form class=\"privacy-banner__form\" method=\"post\" "
         "action=\"{{consent_url}}\">"
         "<h2 id=\"privacy-banner-title\" class=\"privacy-banner__title\">"
@@ -429,14 +429,17 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
 {
     u_char       *p, *last, *start, *buf;
     size_t        len;
-    ngx_str_t    *part, inputs, policy_url, consent_url, *fill;
+    ngx_str_t    *part, inputs, policy_url, consent_url, css_url, js_url,
+                 *fill;
     ngx_uint_t    i;
 
     static ngx_str_t  names[] = {
         ngx_string("{{policy_url}}"),
         ngx_string("{{consent_url}}"),
         ngx_string("{{category_inputs}}"),
-        ngx_string("{{return_path}}")
+        ngx_string("{{return_path}}"),
+        ngx_string("{{banner_css_url}}"),
+        ngx_string("{{banner_js_url}}")
     };
 
     if (ngx_http_privacy_banner_category_inputs(cf, plcf, &inputs)
@@ -445,13 +448,20 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
            == NULL
         || ngx_http_privacy_conf_escape(cf, &plcf->consent_url,
                                         &consent_url)
-           == NULL)
+           == NULL
+        || ngx_http_privacy_asset_url(cf->pool, &consent_url,
+                                      NGX_HTTP_PRIVACY_ASSET_CSS, &css_url)
+           != NGX_OK
+        || ngx_http_privacy_asset_url(cf->pool, &consent_url,
+                                      NGX_HTTP_PRIVACY_ASSET_JS, &js_url)
+           != NGX_OK)
     {
         return NGX_ERROR;
     }
 
     /* every fill is at most this long: enough room for any template */
     len = ngx_max(inputs.len, ngx_max(policy_url.len, consent_url.len));
+    len = ngx_max(len, ngx_max(css_url.len, js_url.len));
     len = template->len * (len + 1);
 
     buf = ngx_pnalloc(cf->pool, len);
@@ -470,7 +480,7 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
 
     while (p < last) {
 
-        for (i = 0; i < 4; i++) {
+        for (i = 0; i < 6; i++) {
             if ((size_t) (last - p) >= names[i].len
                 && ngx_strncmp(p, names[i].data, names[i].len) == 0)
             {
@@ -478,7 +488,7 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
             }
         }
 
-        if (i == 4) {
+        if (i == 6) {
             *buf++ = *p++;
             continue;
         }
@@ -497,7 +507,8 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
             continue;
         }
 
-        fill = (i == 0) ? &policy_url : (i == 1) ? &consent_url : &inputs;
+        fill = (i == 0) ? &policy_url : (i == 1) ? &consent_url
+               : (i == 2) ? &inputs : (i == 4) ? &css_url : &js_url;
 
         if (fill->len) {
             buf = ngx_cpymem(buf, fill->data, fill->len);

@@ -94,7 +94,7 @@ $::Std . q{
 --- request
 GET /t
 --- response_body_like eval
-qr{^<body><div id="privacy-banner"[^>]*><link rel="stylesheet" href="/privacy/consent/banner.css">.*<form class="privacy-banner__form" method="post" action="/privacy/consent">}s
+qr{^<body><div id="privacy-banner"[^>]*><link rel="stylesheet" href="/privacy/consent/banner\.[0-9a-f]{12}\.css"><script src="/privacy/consent/banner\.[0-9a-f]{12}\.js" defer></script><form class="privacy-banner__form" method="post" action="/privacy/consent">}s
 
 
 
@@ -118,7 +118,7 @@ $::Std . q{
 --- request
 GET /t
 --- response_body_like eval
-qr{^<body><div id="privacy-banner"[^>]*>(?:(?!<script).)*<script src="/privacy/consent/banner\.js" defer></script>(?:(?!<script).)*</div>x$}s
+qr{^<body><div id="privacy-banner"[^>]*>(?:(?!<script).)*<script src="/privacy/consent/banner\.[0-9a-f]{12}\.js" defer></script>(?:(?!<script).)*</div>x$}s
 
 
 
@@ -192,7 +192,7 @@ $::Std . q{
 --- request
 GET /t
 --- response_body_like eval
-qr{^<body><div id="privacy-banner"[^>]*><link rel="stylesheet" href="/choices/banner.css">.*<form class="privacy-banner__form" method="post" action="/choices">}s
+qr{^<body><div id="privacy-banner"[^>]*><link rel="stylesheet" href="/choices/banner\.[0-9a-f]{12}\.css"><script src="/choices/banner\.[0-9a-f]{12}\.js" defer></script><form class="privacy-banner__form" method="post" action="/choices">}s
 
 
 

@@ -23,8 +23,11 @@ flock 9
 stamp="$out/.configured"
 args="$* --add-dynamic-module=$top"
 
+# configure reads config and config.make; an asset the banner serves is
+# made again by objs/Makefile itself (config.make), with no configure run
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$args" ] \
-        || [ "$top/config" -nt "$stamp" ]; then
+        || [ "$top/config" -nt "$stamp" ] \
+        || [ "$top/config.make" -nt "$stamp" ]; then
     rm -rf "$out/nginx"
     cp -a "$src" "$out/nginx"
     (cd "$out/nginx" && ./configure "$@" --add-dynamic-module="$top" \

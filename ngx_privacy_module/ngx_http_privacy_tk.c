@@ -13,8 +13,7 @@
 #include "ngx_http_privacy_module.h"
 
 
-static ngx_int_t ngx_http_privacy_status_resource_handler(
-    ngx_http_request_t *r);
+static ngx_int_t ngx_http_privacy_tk_resource_handler(ngx_http_request_t *r);
 
 
 static ngx_str_t  ngx_http_privacy_tk = ngx_string("Tk");
@@ -62,7 +61,7 @@ ngx_http_privacy_tracking_value(ngx_http_request_t *r,
 
 
 ngx_int_t
-ngx_http_privacy_status_header(ngx_http_request_t *r,
+ngx_http_privacy_tk_header(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
     ngx_str_t  value;
@@ -95,14 +94,14 @@ ngx_http_privacy_tracking_status_resource(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_http_core_loc_conf_t  *clcf;
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-    clcf->handler = ngx_http_privacy_status_resource_handler;
+    clcf->handler = ngx_http_privacy_tk_resource_handler;
 
     return NGX_CONF_OK;
 }
 
 
 static ngx_int_t
-ngx_http_privacy_status_resource_handler(ngx_http_request_t *r)
+ngx_http_privacy_tk_resource_handler(ngx_http_request_t *r)
 {
     u_char                       *p;
     size_t                        len;
@@ -135,7 +134,7 @@ ngx_http_privacy_status_resource_handler(ngx_http_request_t *r)
     }
 
     /* the resource never sets a cookie: the header filter drops them all */
-    ctx->status_resource = 1;
+    ctx->tk_resource = 1;
 
     len = sizeof("{\"tracking\":\"N\"}\n") - 1;
 
