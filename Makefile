@@ -4,6 +4,7 @@
 #   make demo       nginx with the module and Redis on 127.0.0.1:8080
 #   make test       unit tests and the Test::Nginx suites (Debian's nginx)
 #   make test-compat   the same suites against nginx 1.26.3 and hiredis 1.x
+#   make deb        the Debian package, build/deb/libnginx-mod-http-privacy_*.deb
 #   make install    install the module from source, the Debian way
 #   make deps       install what make test and make demo need
 #
@@ -31,7 +32,7 @@ DEB_LD_OPT := -Wl,-z,relro -Wl,-z,now -fPIC
 SRCS := config $(wildcard ngx_privacy_module/*.c ngx_privacy_module/*.h)
 
 .PHONY: all build build-deps-check deps install uninstall test unit \
-        test-tools test-compat test-install demo clean
+        test-tools test-compat test-install demo clean deb test-deb
 
 all: build
 
@@ -94,6 +95,16 @@ test-install: deps build
 	$(MAKE) -s install
 	nginx -t
 	$(MAKE) -s uninstall
+
+# the Debian package, built with dpkg-buildpackage from a copy of the tree
+# in build/deb/src, checked with lintian
+deb: deps-deb
+	tools/deb.sh
+
+# installs the package with apt-get, nginx -t with the example site,
+# purges it and checks that nothing of it is left (CI's throwaway machine)
+test-deb: deb
+	tools/test-deb.sh
 
 demo: deps build
 	demo/run.sh $(NGINX) $(MODULE)
