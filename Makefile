@@ -4,7 +4,7 @@
 #   make demo       nginx with the module and Redis on 127.0.0.1:8080
 #   make test       unit tests and the Test::Nginx suites (Debian's nginx)
 #   make test-compat   the same suites against nginx 1.26.3 and hiredis 1.x
-#   make deb        the Debian package, build/deb/libnginx-mod-http-privacy_*.deb
+#   make deb        the Debian package, in build/deb
 #   make install    install the module from source, the Debian way
 #   make deps       install what make test and make demo need
 #
