@@ -27,6 +27,12 @@ build=(build-essential dpkg-dev nginx nginx-dev
 test=("${build[@]}" redis-server redis-tools libtest-base-perl perl
       curl openssl)
 
+if [ $# -eq 0 ]; then
+    echo "usage: deps.sh GROUP... (build test deb compat asan fuzz" \
+         "valgrind faults bench)" >&2
+    exit 2
+fi
+
 packages=()
 src_lists=0
 lua=0
@@ -64,8 +70,9 @@ if [ $src_lists = 1 ] && ! grep -qs '^Suites:.*trixie' "$src_list"; then
     mirror=$(sed -n 's/^URIs: *\([^ ]*\/debian\)$/\1/p' \
              /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
     if [ -z "$mirror" ]; then
-        mirror=$(sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\/debian\) .*/\2/p' \
-                 /etc/apt/sources.list 2>/dev/null | head -1)
+        mirror=$(sed -n \
+            's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\/debian\) .*/\2/p' \
+            /etc/apt/sources.list 2>/dev/null | head -1)
     fi
     if [ -z "$mirror" ]; then
         echo "deps: no Debian mirror found in the apt sources" >&2
