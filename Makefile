@@ -4,10 +4,13 @@
 #   make demo       nginx with the module and Redis on 127.0.0.1:8080
 #   make test       unit tests and the Test::Nginx suites (Debian's nginx)
 #   make test-compat   the same suites against nginx 1.26.3 and hiredis 1.x
-#   make install    install the module the Debian way
-#   make deps       install the build, test and demo dependencies
+#   make deb        the Debian package, in build/deb
+#   make install    install the module from source, the Debian way
+#   make deps       install what make test and make demo need
 #
-# Both `make demo` and `make test` install their own dependencies first.
+# Each target that runs something installs what it needs first, from
+# Debian's packages (tools/deps.sh GROUP, the table in README.md); plain
+# make installs nothing and says what is missing.
 
 SHELL      := /bin/bash
 TOP        := $(CURDIR)
@@ -16,6 +19,8 @@ NGINX_DEV  := /usr/share/nginx/src
 MODULE     := $(BUILD)/debian/ngx_http_privacy_module.so
 NGINX      := /usr/sbin/nginx
 PROVE_ARGS ?=
+# where the hiredis headers are looked for before a build
+HIREDIS_INCLUDE ?= /usr/include
 
 # Debian's nginx is built --with-compat, which makes a dynamic module built
 # from its nginx-dev tree with the same configure flags binary compatible.
@@ -29,30 +34,47 @@ SRCS := config config.make tools/embed-assets.sh \
         $(wildcard ngx_privacy_module/*.c ngx_privacy_module/*.h \
                    ngx_privacy_module/assets/*)
 
-.PHONY: all build deps install uninstall test unit test-compat test-install \
-        demo clean
+.PHONY: all build build-deps-check deps install uninstall test unit \
+        test-tools test-compat test-install demo clean deb test-deb
 
 all: build
 
 build: $(MODULE)
 
-$(MODULE): $(SRCS) tools/build-module.sh
-	@test -x $(NGINX_DEV)/configure || $(MAKE) -s deps
+# what a build needs, checked before the compiler runs into it
+build-deps-check:
+	@test -x $(NGINX_DEV)/configure || { \
+	    echo "nginx-dev missing ($(NGINX_DEV)): run \`make deps\`" \
+	         "(or apt-get install nginx-dev)" >&2; exit 1; }
+	@test -f $(HIREDIS_INCLUDE)/hiredis/hiredis.h || { \
+	    echo "hiredis headers missing: run \`make deps\`" \
+	         "(or apt-get install libhiredis-dev)" >&2; exit 1; }
+
+$(MODULE): $(SRCS) tools/build-module.sh | build-deps-check
 	source $(NGINX_DEV)/conf_flags && \
 	    tools/build-module.sh $(NGINX_DEV) $(BUILD)/debian \
 	        "$${NGX_CONF_FLAGS[@]}" \
 	        --with-cc-opt='$(DEB_CC_OPT)' --with-ld-opt='$(DEB_LD_OPT)'
 
-deps:
-	@tools/deps.sh
+# make deps-GROUP: tools/deps.sh GROUP (build, test, deb, compat, asan,
+# fuzz, valgrind, faults, bench)
+deps: deps-test
+
+deps-%:
+	@tools/deps.sh $*
 
 unit:
 	$(MAKE) -s -C unit BUILD=$(BUILD)/unit run
 
-test: deps build unit
+# the test scripts' own tests (tools/t): with-redis.sh, prove.sh's port,
+# the build's dependency check
+test-tools:
+	prove tools/t/
+
+test: deps build unit test-tools
 	tools/with-redis.sh tools/prove.sh $(NGINX) $(MODULE) $(PROVE_ARGS)
 
-test-compat: deps unit
+test-compat: deps-compat unit
 	tools/compat.sh
 
 install: build
@@ -77,6 +99,16 @@ test-install: deps build
 	nginx -t
 	$(MAKE) -s uninstall
 
+# the Debian package, built with dpkg-buildpackage from a copy of the tree
+# in build/deb/src, checked with lintian
+deb: deps-deb
+	tools/deb.sh
+
+# installs the package with apt-get, nginx -t with the example site,
+# purges it and checks that nothing of it is left (CI's throwaway machine)
+test-deb: deb
+	tools/test-deb.sh
+
 demo: deps build
 	demo/run.sh $(NGINX) $(MODULE)
 
@@ -94,13 +126,13 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: test-asan test-valgrind fuzz
 
-test-asan: deps
+test-asan: deps-asan
 	tools/asan.sh $(PROVE_ARGS)
 
-test-valgrind: deps build
+test-valgrind: deps-valgrind build
 	tools/valgrind.sh $(PROVE_ARGS)
 
-fuzz: deps
+fuzz: deps-fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 # make test-browser: Debian's Chromium, headless, against the demo on ports
@@ -113,8 +145,9 @@ test-browser: deps build
 
 # make bench [QUICK=1]: the module against plain nginx, sub_filter, Lua and
 # redis-benchmark (bench/bench.py); writes docs/performance.md.  QUICK=1
-# takes under five minutes, the full run about twenty.
-bench: build
+# takes under five minutes, the full run about twenty.  Debian's Lua module
+# is unpacked under build/bench/modules, not installed (tools/deps.sh).
+bench: deps-bench build
 	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint
 	python3 bench/bench.py $(if $(filter-out 0,$(QUICK)),--quick)
 
@@ -126,5 +159,5 @@ bench: build
 # on 18490 and Redis on 16490 (FAULTS_PORT, FAULTS_REDIS_PORT).  Under five
 # minutes; writes build/faults/summary.txt.
 .PHONY: test-faults
-test-faults: deps build
+test-faults: deps-faults build
 	faults/run.sh $(NGINX) $(MODULE)

@@ -713,10 +713,14 @@ def main():
     for tool in ("wrk", "valgrind", "callgrind_annotate", "redis-server",
                  "redis-benchmark", "redis-cli"):
         if shutil.which(tool) is None:
-            sys.exit("bench: %s is not installed (make deps)" % tool)
+            sys.exit("bench: %s is not installed (tools/deps.sh bench)"
+                     % tool)
     for f in (MODULE, MINT):
         if not os.path.exists(f):
             sys.exit("bench: %s is missing (make build unit)" % f)
+    for f in servers.LUA_MODULES:
+        if not os.path.exists(f):
+            sys.exit("bench: %s is missing (tools/deps.sh bench)" % f)
 
     prof = PROFILES["quick" if args.quick else "full"]
     t_start = time.time()

@@ -18,8 +18,13 @@ CONF = os.path.join(BENCH, "conf")
 
 NGINX = "/usr/sbin/nginx"
 MODULE = os.path.join(TOP, "build", "debian", "ngx_http_privacy_module.so")
-LUA_MODULES = ["/usr/lib/nginx/modules/ndk_http_module.so",
-               "/usr/lib/nginx/modules/ngx_http_lua_module.so"]
+# Debian's Lua module and the NDK it needs, unpacked by tools/deps.sh bench
+# (make bench) rather than installed, so that the system's nginx does not
+# load them
+LUA_DIR = os.path.join(TOP, "build", "bench", "modules", "usr", "lib",
+                       "nginx", "modules")
+LUA_MODULES = [os.path.join(LUA_DIR, "ndk_http_module.so"),
+               os.path.join(LUA_DIR, "ngx_http_lua_module.so")]
 
 # what this process started and has not stopped yet, for stop_all()
 running = []

@@ -92,12 +92,9 @@ export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$logs/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=${UBSAN_HALT:-1}"
 UBSAN_OPTIONS+=":log_path=$logs/ubsan:suppressions=$out/ubsan.supp"
 
-# our own ports and server root: other suites may run at the same time
-export TEST_NGINX_PORT=${TEST_NGINX_PORT:-19700}
-export TEST_NGINX_REDIS_PORT=${TEST_NGINX_REDIS_PORT:-16450}
-# a port where no Redis listens (t/031), set here: the suite's default,
-# the Redis port + 1, may be another run's Redis (valgrind.sh: 16452)
-export TEST_NGINX_DEAD_REDIS_PORT=${TEST_NGINX_DEAD_REDIS_PORT:-16451}
+# our own server root: other suites may run at the same time.  The ports
+# (TEST_NGINX_PORT, TEST_NGINX_REDIS_PORT, TEST_NGINX_DEAD_REDIS_PORT) are
+# free ones that tools/with-redis.sh and tools/prove.sh pick, unless set.
 export TEST_NGINX_SERVROOT=${TEST_NGINX_SERVROOT:-$out/servroot}
 export TEST_NGINX_PRIVACY_MINT=$top/build/unit/privacy-mint
 

@@ -34,7 +34,31 @@ lib=$top/t/lib:$top/t/inc
 cd "$top"
 export PERL5LIB=$lib${PERL5LIB:+:$PERL5LIB}
 
+# Files run one at a time (the serial ones below, or files named on the
+# command line) listen on TEST_NGINX_PORT.  Set: nothing may listen there
+# yet, the run fails at once otherwise.  Unset: a free port is picked
+# (the runner's default, 1984, may be anyone's).
+if [ -n "${TEST_NGINX_PORT:-}" ]; then
+    if ! "$top/tools/free-port.pl" "$TEST_NGINX_PORT"; then
+        echo "prove: port $TEST_NGINX_PORT (TEST_NGINX_PORT) is in use by" \
+             "a server this run did not start; set TEST_NGINX_PORT to a" \
+             "free port, or unset it to have one picked" >&2
+        exit 1
+    fi
+    pick_port=0
+else
+    pick_port=1
+fi
+
+serial_port() {
+    if [ $pick_port = 1 ]; then
+        TEST_NGINX_PORT=$("$top/tools/free-port.pl") || exit 1
+        export TEST_NGINX_PORT
+    fi
+}
+
 if [ $# -gt 0 ]; then
+    serial_port
     exec prove "$@"
 fi
 
@@ -47,6 +71,8 @@ parallel=$(ls t/*.t | grep -vxF -f <(printf '%s\n' $serial) || true)
 rc=0
 TEST_NGINX_RANDOMIZE=1 prove -j"${PROVE_JOBS:-2}" $parallel || rc=$?
 if [ -n "$serial" ]; then
+    serial_port
+    echo "prove: the serial files on port $TEST_NGINX_PORT"
     prove $serial || rc=$?
 fi
 exit $rc

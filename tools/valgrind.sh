@@ -15,7 +15,8 @@ binary=${TEST_NGINX_BINARY:-/usr/sbin/nginx}
 module=$top/build/debian/ngx_http_privacy_module.so
 
 command -v valgrind >/dev/null || {
-    echo "valgrind: valgrind is not installed (make deps)" >&2; exit 1; }
+    echo "valgrind: valgrind is not installed (tools/deps.sh valgrind)" >&2
+    exit 1; }
 
 # the module and privacy-mint, which some suites call
 make -s -C "$top" build
@@ -24,11 +25,9 @@ make -s -C "$top/unit" BUILD="$top/build/unit" mint
 mkdir -p "$out"
 
 export TEST_NGINX_USE_VALGRIND=1
-# our own ports and server root: other suites may run at the same time
-export TEST_NGINX_PORT=${TEST_NGINX_PORT:-19750}
-export TEST_NGINX_REDIS_PORT=${TEST_NGINX_REDIS_PORT:-16452}
-# a port where no Redis listens (t/031), clear of tools/asan.sh's 16450
-export TEST_NGINX_DEAD_REDIS_PORT=${TEST_NGINX_DEAD_REDIS_PORT:-16453}
+# our own server root: other suites may run at the same time.  The ports
+# (TEST_NGINX_PORT, TEST_NGINX_REDIS_PORT, TEST_NGINX_DEAD_REDIS_PORT) are
+# free ones that tools/with-redis.sh and tools/prove.sh pick, unless set.
 export TEST_NGINX_SERVROOT=${TEST_NGINX_SERVROOT:-$out/servroot}
 export TEST_NGINX_PRIVACY_MINT=$top/build/unit/privacy-mint
 
