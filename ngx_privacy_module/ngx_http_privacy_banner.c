@@ -128,8 +128,7 @@ ngx_int_t
 ngx_http_privacy_banner_header(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
-    u_char                         *p;
-    ngx_str_t                      *uri, type;
+    ngx_str_t                       type;
     ngx_uint_t                      varies;
     ngx_http_privacy_banner_ctx_t  *bctx;
 
@@ -202,17 +201,11 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
 
     bctx->banner = ngx_http_privacy_banner_pick(r, plcf);
 
-    uri = &r->unparsed_uri;
-
-    bctx->return_path.len = privacy_html_escape(NULL, uri->data, uri->len);
-
-    p = ngx_pnalloc(r->pool, bctx->return_path.len);
-    if (p == NULL) {
+    if (ngx_http_privacy_banner_return(r, plcf, &bctx->return_path)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
-
-    (void) privacy_html_escape(p, uri->data, uri->len);
-    bctx->return_path.data = p;
 
     ctx->banner = bctx;
 

@@ -17,7 +17,6 @@
 #include <hiredis/hiredis.h>
 
 
-#define NGX_HTTP_PRIVACY_BODY_MAX      4096
 #define NGX_HTTP_PRIVACY_UA_MAX        256
 #define NGX_HTTP_PRIVACY_HISTORY_MAX   20
 #define NGX_HTTP_PRIVACY_RETRY_AFTER   "5"
