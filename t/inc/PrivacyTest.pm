@@ -197,6 +197,32 @@ sub http_raw {
 
 push @EXPORT, 'http_raw';
 
+# head_like_get(PATH, MORE): HEAD, then GET, of PATH with the header lines
+# MORE ("Name: value\r\n"...): HEAD has no body and GET's header lines
+# in the same order, Date aside, and Transfer-Encoding, which nginx never
+# sends on HEAD.  Test::More assertions.
+sub head_like_get {
+    my ($path, $more) = @_;
+    my %lines;
+
+    for my $method (qw(HEAD GET)) {
+        my (undef, undef, $body, $list) = http_raw(
+            "$method $path HTTP/1.1\r\nHost: localhost\r\n"
+            . (defined $more ? $more : '') . "Connection: close\r\n\r\n");
+        $lines{$method} = [map { "$_->[0]: $_->[1]" }
+                           grep { $_->[0] !~ /^(date|transfer-encoding)$/i }
+                           @$list];
+        Test::More::is($body, '', "HEAD $path: no body")
+            if $method eq 'HEAD';
+    }
+
+    Test::More::is_deeply($lines{HEAD}, $lines{GET},
+                          "HEAD $path: the header of GET")
+        or Test::More::diag(Test::More::explain(\%lines));
+}
+
+push @EXPORT, 'head_like_get';
+
 
 # ---- helpers of the enforcement suites (t/020-*.t and later) ----------
 
