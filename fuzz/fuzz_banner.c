@@ -7,7 +7,8 @@
  * driver written here from the contract in privacy_banner.h, each buffer
  * an exactly sized heap copy (ASan sees a read past it) and pre/post
  * copied before the next call, as callers must.  Also checks the HTML
- * and JSON escapers' length contract.  Built with PRIVACY_BANNER_CHECK,
+ * and JSON escapers' length contract, and the banner's return path for
+ * the page's bytes as a request target.  Built with PRIVACY_BANNER_CHECK,
  * the matcher compares its fast scan with a byte-by-byte reference on
  * every call, and a page fed a byte at a time compares them at every byte.
  *
@@ -136,6 +137,40 @@ fuzz_escape(const unsigned char *s, size_t len)
 }
 
 
+/*
+ * The page's bytes as a request target: the banner's return path is
+ * accepted by the endpoint's check and its form encoding fits in room.
+ */
+
+static void
+fuzz_return_path(const unsigned char *uri, size_t len, size_t room)
+{
+    size_t          n, i, form;
+    unsigned char  *out, c;
+
+    out = fuzz_alloc(PRIVACY_RETURN_PATH_MAX);
+
+    n = privacy_banner_return_path(out, uri, len, room);
+
+    FUZZ_CHECK(n >= 1 && n <= PRIVACY_RETURN_PATH_MAX);
+    FUZZ_CHECK(privacy_return_path_ok(out, n));
+
+    form = 0;
+
+    for (i = 0; i < n; i++) {
+        c = out[i];
+        form += ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                 || (c >= '0' && c <= '9')
+                 || c == '*' || c == '-' || c == '.' || c == '_')
+                ? 1 : 3;
+    }
+
+    FUZZ_CHECK(n == 1 || form <= room);
+
+    free(out);
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -211,6 +246,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     fuzz_escape(page, len);
+
+    fuzz_return_path(page, len, 3777);
+    fuzz_return_path(page, len, 3 + (size_t) data[0] * 16);
 
     free(out2);
     free(out1);

@@ -21,6 +21,7 @@ typedef struct {
     ngx_str_t                        return_path;  /* HTML-escaped */
     u_char                          *chunk;        /* read from a file */
     off_t                            length;       /* the page's, or -1 */
+    off_t                            seen;         /* body bytes given */
     unsigned                         where:1;      /* BODY_START, BODY_END */
     unsigned                         done:1;
     unsigned                         scanned:1;    /* the matcher saw bytes */
@@ -104,6 +105,7 @@ static void ngx_http_privacy_banner_keep_head(ngx_http_request_t *r,
     ngx_http_privacy_banner_spot_t *spot, const u_char *data, off_t len);
 static size_t ngx_http_privacy_banner_length(
     ngx_http_privacy_banner_ctx_t *bctx);
+static void ngx_http_privacy_banner_drop(ngx_chain_t *in);
 
 
 static ngx_str_t  ngx_http_privacy_vary = ngx_string("Vary");
@@ -128,8 +130,8 @@ ngx_int_t
 ngx_http_privacy_banner_header(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
-    u_char                         *p;
-    ngx_str_t                      *uri, type;
+    off_t                           length;
+    ngx_str_t                       type;
     ngx_uint_t                      varies;
     ngx_http_privacy_banner_ctx_t  *bctx;
 
@@ -177,7 +179,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    if (ctx->decided || r->header_only || r->method == NGX_HTTP_HEAD) {
+    if (ctx->decided || r->header_only) {
         return NGX_OK;
     }
 
@@ -192,31 +194,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    bctx = ngx_pcalloc(r->pool, sizeof(ngx_http_privacy_banner_ctx_t));
-    if (bctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    privacy_banner_init(&bctx->matcher, (int) plcf->banner_position);
-    bctx->where = (plcf->banner_position == PRIVACY_BANNER_BODY_END);
-
-    bctx->banner = ngx_http_privacy_banner_pick(r, plcf);
-
-    uri = &r->unparsed_uri;
-
-    bctx->return_path.len = privacy_html_escape(NULL, uri->data, uri->len);
-
-    p = ngx_pnalloc(r->pool, bctx->return_path.len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    (void) privacy_html_escape(p, uri->data, uri->len);
-    bctx->return_path.data = p;
-
-    ctx->banner = bctx;
-
-    bctx->length = r->headers_out.content_length_n;
+    length = r->headers_out.content_length_n;
 
     ngx_http_clear_content_length(r);
     ngx_http_clear_accept_ranges(r);
@@ -228,12 +206,38 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     ngx_http_clear_etag(r);
     ngx_http_clear_last_modified(r);
 
+    if (r->method == NGX_HTTP_HEAD && length < 0) {
+        /* GET goes chunked: no length to find */
+        return NGX_OK;
+    }
+
+    bctx = ngx_pcalloc(r->pool, sizeof(ngx_http_privacy_banner_ctx_t));
+    if (bctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    privacy_banner_init(&bctx->matcher, (int) plcf->banner_position);
+    bctx->where = (plcf->banner_position == PRIVACY_BANNER_BODY_END);
+    bctx->length = length;
+
+    bctx->banner = ngx_http_privacy_banner_pick(r, plcf);
+
+    if (ngx_http_privacy_banner_return(r, plcf, &bctx->return_path)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ctx->banner = bctx;
+
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "privacy banner: will insert");
 
-    ngx_http_privacy_metric_banner();
+    if (r->method != NGX_HTTP_HEAD) {
+        ngx_http_privacy_metric_banner();
+    }
 
-    if (bctx->length < 0) {
+    if (length < 0) {
         /* the length is not known: the page goes chunked */
         return NGX_OK;
     }
@@ -243,6 +247,12 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
      * whether the banner goes in, with a Content-Length, which a static
      * page knows from its first buffer (the whole file); then no chunked
      * encoding and no write of its last chunk.
+     *
+     * So does HEAD, which then has GET's Content-Length: nginx marks it
+     * header only when the header goes, so until then the handler sends
+     * the body as for GET (a static file is found where the banner goes,
+     * not sent); a body that never comes (a proxied HEAD) tells nothing,
+     * and the header goes without a length.
      */
     bctx->header = 1;
 
@@ -270,6 +280,12 @@ ngx_http_privacy_banner_body(ngx_http_request_t *r, ngx_chain_t *in)
 
     bctx = ctx->banner;
 
+    if (r->header_only) {
+        /* a HEAD whose header went from here: the body stops here */
+        ngx_http_privacy_banner_drop(in);
+        return NGX_OK;
+    }
+
     if (bctx->done && !bctx->header) {
         return ngx_http_privacy_next_body_filter(r, in);
     }
@@ -292,13 +308,13 @@ ngx_http_privacy_banner_body(ngx_http_request_t *r, ngx_chain_t *in)
 
         bctx->header = 0;
 
-        if (bctx->done) {
-            r->headers_out.content_length_n = bctx->length;
+        if (bctx->inserted) {
+            r->headers_out.content_length_n = bctx->length
+                                       + ngx_http_privacy_banner_length(bctx);
 
-            if (bctx->inserted) {
-                r->headers_out.content_length_n +=
-                                        ngx_http_privacy_banner_length(bctx);
-            }
+        } else if (bctx->done && bctx->seen >= bctx->length) {
+            /* the whole page went by without a place for the banner */
+            r->headers_out.content_length_n = bctx->length;
         }
 
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -307,7 +323,16 @@ ngx_http_privacy_banner_body(ngx_http_request_t *r, ngx_chain_t *in)
 
         rc = ngx_http_privacy_next_header_filter(r);
 
-        if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        if (rc == NGX_ERROR || rc > NGX_OK) {
+            return rc;
+        }
+
+        if (r->header_only) {
+            /*
+             * HEAD: the body was needed for the length only; consumed, so
+             * that its owner reuses its buffers and sends the rest
+             */
+            ngx_http_privacy_banner_drop(in);
             return rc;
         }
     }
@@ -344,6 +369,10 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
     for ( /* void */ ; in; in = in->next) {
 
         b = in->buf;
+
+        if (!bctx->done) {
+            bctx->seen += ngx_buf_size(b);
+        }
 
         if (!bctx->done && b->in_file && !ngx_buf_in_memory(b)
             && b->file_pos < b->file_last)
@@ -1040,6 +1069,26 @@ ngx_http_privacy_banner_length(ngx_http_privacy_banner_ctx_t *bctx)
     }
 
     return len;
+}
+
+
+/*
+ * The body of a HEAD after its header: marked as sent, so that its owner
+ * (the copy filter's one buffer, an upstream's pipe) frees the buffers and
+ * gives the rest, which goes the same way.
+ */
+
+static void
+ngx_http_privacy_banner_drop(ngx_chain_t *in)
+{
+    ngx_buf_t  *b;
+
+    for ( /* void */ ; in; in = in->next) {
+        b = in->buf;
+
+        b->pos = b->last;
+        b->file_pos = b->file_last;
+    }
 }
 
 

@@ -35,6 +35,12 @@
 
 #define NGX_HTTP_PRIVACY_ID_HEX_LEN     32
 
+/*
+ * the longest consent form body the endpoint takes; the banner's return
+ * path is chosen to fit in it (ngx_http_privacy_banner_return())
+ */
+#define NGX_HTTP_PRIVACY_BODY_MAX       4096
+
 /* banner types compared one by one; more are looked up in their hash */
 #define NGX_HTTP_PRIVACY_BANNER_TYPES_MAX  8
 
@@ -295,6 +301,8 @@ char *ngx_http_privacy_banner_merge(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
 ngx_http_privacy_banner_lang_t *ngx_http_privacy_banner_pick(
     ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf);
+ngx_int_t ngx_http_privacy_banner_return(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *escaped);
 ngx_int_t ngx_http_privacy_banner_text(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *return_path,
     ngx_str_t *text);

@@ -11,6 +11,14 @@
 #include "ngx_http_privacy_module.h"
 
 
+/*
+ * What a consent form body keeps, beyond the builtin form's fields, for
+ * fields of a file banner's own (form-encoded): the return path gets the
+ * rest.
+ */
+#define NGX_HTTP_PRIVACY_FORM_OWN  256
+
+
 typedef struct {
     ngx_str_t                       lang;
     ngx_str_t                       file;
@@ -709,6 +717,61 @@ ngx_http_privacy_banner_pick(ngx_http_request_t *r,
     }
 
     return best;
+}
+
+
+/*
+ * The return path the banner carries on this page, HTML-escaped for its
+ * attribute: privacy_banner_return_path() of the request target, with a
+ * form body's room less what the rest of the form may take with every box
+ * ticked ("action=accept_all", an "&category=NAME" per optional category,
+ * "&return=") and NGX_HTTP_PRIVACY_FORM_OWN for a file banner's own
+ * fields.  Whatever the page, the endpoint takes the form and redirects.
+ */
+
+ngx_int_t
+ngx_http_privacy_banner_return(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *escaped)
+{
+    u_char                       *p;
+    size_t                        len, rest;
+    ngx_uint_t                    i;
+    ngx_http_privacy_category_t  *cat;
+    u_char                        path[PRIVACY_RETURN_PATH_MAX];
+
+    rest = sizeof("action=accept_all&return=") - 1
+           + NGX_HTTP_PRIVACY_FORM_OWN;
+
+    if (plcf->categories) {
+        cat = plcf->categories->categories.elts;
+
+        for (i = 0; i < plcf->categories->categories.nelts; i++) {
+            if (!cat[i].essential) {
+                rest += sizeof("&category=") - 1 + cat[i].name.len;
+            }
+        }
+    }
+
+    /* at most 25 + 256 + 30 * (10 + 32) bytes: room is left */
+
+    len = privacy_banner_return_path(path, r->unparsed_uri.data,
+                                     r->unparsed_uri.len,
+                                     NGX_HTTP_PRIVACY_BODY_MAX - rest);
+
+    escaped->len = privacy_html_escape(NULL, path, len);
+
+    p = ngx_pnalloc(r->pool, escaped->len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) privacy_html_escape(p, path, len);
+    escaped->data = p;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy banner: return path \"%*s\"", len, path);
+
+    return NGX_OK;
 }
 
 

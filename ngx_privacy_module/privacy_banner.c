@@ -121,6 +121,8 @@ static void privacy_banner_dashes(privacy_banner_t *m, unsigned char c);
 static int privacy_banner_name_is(const privacy_banner_t *m,
     const char *name, size_t len);
 static int privacy_banner_candidate(const privacy_banner_t *m);
+static size_t privacy_banner_return_escape(unsigned char *dst,
+    const unsigned char *src, size_t n, size_t room);
 
 
 /* elements whose contents are not markup; index + 1 is stored in m->raw */
@@ -1285,6 +1287,99 @@ privacy_html_escape(unsigned char *dst, const unsigned char *src, size_t n)
     }
 
     return len;
+}
+
+
+/*
+ * SRC escaped for a return path into dst (PRIVACY_RETURN_PATH_MAX bytes),
+ * or 0 when it does not fit there or its form encoding is over room.
+ */
+
+static size_t
+privacy_banner_return_escape(unsigned char *dst, const unsigned char *src,
+    size_t n, size_t room)
+{
+    size_t             len, form, i;
+    unsigned char      c;
+    static const char  hex[] = "0123456789ABCDEF";
+
+    len = 0;
+
+    for (i = 0; i < n; i++) {
+        c = src[i];
+
+        if (c <= 0x20 || c >= 0x7f || c == '\\') {
+            if (PRIVACY_RETURN_PATH_MAX - len < 3) {
+                return 0;
+            }
+
+            dst[len++] = '%';
+            dst[len++] = (unsigned char) hex[c >> 4];
+            dst[len++] = (unsigned char) hex[c & 0x0f];
+            continue;
+        }
+
+        if (len == PRIVACY_RETURN_PATH_MAX) {
+            return 0;
+        }
+
+        dst[len++] = c;
+    }
+
+    /* a browser keeps letters, digits and "*-._", and %-escapes the rest */
+    form = 0;
+
+    for (i = 0; i < len; i++) {
+        c = dst[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9')
+            || c == '*' || c == '-' || c == '.' || c == '_')
+        {
+            form++;
+
+        } else {
+            form += 3;
+        }
+    }
+
+    return (form <= room) ? len : 0;
+}
+
+
+size_t
+privacy_banner_return_path(unsigned char *dst, const unsigned char *uri,
+    size_t len, size_t room)
+{
+    size_t                n;
+    const unsigned char  *q;
+
+    if (len && uri[0] == '/') {
+
+        while (len > 1 && uri[1] == '/') {
+            uri++;
+            len--;
+        }
+
+        n = privacy_banner_return_escape(dst, uri, len, room);
+        if (n) {
+            return n;
+        }
+
+        q = memchr(uri, '?', len);
+
+        if (q) {
+            n = privacy_banner_return_escape(dst, uri, (size_t) (q - uri),
+                                             room);
+            if (n) {
+                return n;
+            }
+        }
+    }
+
+    dst[0] = '/';
+
+    return 1;
 }
 
 

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "privacy_form.h"
+
 
 /* just after the '>' that closes the opening <body ...> tag */
 #define PRIVACY_BANNER_BODY_START  0
@@ -142,6 +144,29 @@ size_t privacy_banner_insert(unsigned char *dst, const unsigned char *page,
  */
 size_t privacy_html_escape(unsigned char *dst, const unsigned char *src,
     size_t n);
+
+/*
+ * The return path a banner's form carries for the page requested as
+ * uri[0 .. len) (the request target as the client sent it, with its
+ * query): one that privacy_return_path_ok() accepts once a browser posted
+ * it, and whose form encoding (application/x-www-form-urlencoded, at most
+ * 3 bytes for one) takes at most room bytes, so that the form body fits
+ * the consent endpoint's limit:
+ *
+ *   - leading slashes are made one ("//host" is another origin; nginx
+ *     merges them anyway);
+ *   - controls, space, DEL, '\' and bytes >= 0x80 are %-escaped, as
+ *     browsers do in a URL: what is requested with it is the same page;
+ *   - when that does not fit (longer than PRIVACY_RETURN_PATH_MAX, or its
+ *     form encoding longer than room), the path without the query, then
+ *     "/" (also for a target that does not start with '/').
+ *
+ * Everything else is kept as it is: existing %-escapes, '#' and the HTML
+ * specials (the caller HTML-escapes the value).  dst must hold
+ * PRIVACY_RETURN_PATH_MAX bytes.  Returns the length, at least 1.
+ */
+size_t privacy_banner_return_path(unsigned char *dst,
+    const unsigned char *uri, size_t len, size_t room);
 
 /*
  * Escapes the inside of a JSON string: " and \ get a backslash, control

@@ -2,7 +2,8 @@
 # privacy_banner_types, main request, not HEAD, not 304, not the consent
 # endpoint's, not a Content-Encoding one), where it goes (body_start,
 # body_end), what it is made of (builtin, FILE with placeholders) and the
-# headers that change with it (Content-Length, Accept-Ranges, ETag, Vary).
+# headers that change with it (Content-Length, Accept-Ranges, ETag, Vary),
+# on HEAD as on GET.
 # Bodies cut into small buffers are in 025-banner-stream.t.
 
 use lib 't/inc';
@@ -470,14 +471,26 @@ GET /t
 
 
 
-=== TEST 32: HEAD gets no banner; the headers of the page and Vary: Cookie
+=== TEST 32: HEAD gets no banner but GET's headers: the length with the banner, Vary: Cookie, no validators
 --- config eval: $::Std . $::File
 --- user_files eval: $::Files
---- request
-HEAD /p/page.html
+--- init
+main::head_like_get('/p/page.html');
+--- request eval
+["GET /p/page.html", "HEAD /p/page.html"]
 --- response_headers eval
-"Content-Length: " . length($::Page) . "\nVary: Cookie"
---- response_body
+my $h = "Content-Length: " . length($::PageB) . "
+Vary: Cookie
+! ETag
+! Last-Modified
+! Accept-Ranges
+! Transfer-Encoding";
+[$h, $h]
+--- response_body eval
+[$::PageB, ""]
+--- no_error_log
+[error]
+[alert]
 
 
 
@@ -755,3 +768,113 @@ GET /s/page.html
 Transfer-Encoding: chunked
 ! Content-Length
 --- response_body eval: $::PageB
+
+
+
+=== TEST 48: HEAD at body_end, before any GET of the page: GET's length and headers
+--- config eval
+$::Std . $::File . q{
+    privacy_banner_position body_end;
+}
+--- user_files eval: $::Files
+--- init
+main::head_like_get('/p/page.html');
+--- request eval
+["HEAD /p/page.html", "GET /p/page.html"]
+--- response_headers eval
+my $h = "Content-Length: " . length('<html><head><title>t</title></head><body class="x"><p>content</p>[B]</body></html>') . "
+Vary: Cookie
+! ETag
+! Last-Modified
+! Accept-Ranges
+! Transfer-Encoding";
+[$h, $h]
+--- response_body eval
+["", '<html><head><title>t</title></head><body class="x"><p>content</p>[B]</body></html>']
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 49: HEAD with the builtin banner: the length counts the page's return path
+--- config eval
+$::Std . q{
+    location /p/ { alias $TEST_NGINX_SERVER_ROOT/html/; default_type text/html; }
+}
+--- user_files eval: $::Files
+--- init
+main::head_like_get('/p/page.html?a=1&b=%22x%22');
+main::head_like_get('/p/page.html', "Accept-Language: de\r\n");
+--- request
+HEAD /p/page.html?a=1&b=%22x%22
+--- response_headers
+! ETag
+! Last-Modified
+--- response_headers_like
+Content-Length: \d+
+
+
+
+=== TEST 50: a decided visitor: HEAD and GET have the file's length and validators
+--- config eval: $::Std . $::File
+--- user_files eval: $::Files
+--- init
+main::head_like_get('/p/page.html', "Cookie: privacy_consent=$::T_OK\r\n");
+--- request eval
+["HEAD /p/page.html", "GET /p/page.html"]
+--- more_headers eval
+"Cookie: privacy_consent=$::T_OK"
+--- response_headers eval
+my $h = "Content-Length: " . length($::Page) . "
+Vary: Cookie
+Accept-Ranges: bytes";
+[$h, $h]
+--- response_headers_like eval
+my $h = 'ETag: "[0-9a-f]+-[0-9a-f]+"
+Last-Modified: \w+, \d+ \w+ \d+ [\d:]+ GMT';
+[$h, $h]
+--- response_body eval
+["", $::Page]
+
+
+
+=== TEST 51: HEAD of a page without a body tag: GET's length, no validators
+--- config eval: $::Std . $::File
+--- user_files eval
+[['banner.html', '[B]'], ['plain.html', '<html><p>no body tag</p></html>']]
+--- init
+main::head_like_get('/p/plain.html');
+--- request
+HEAD /p/plain.html
+--- response_headers
+Content-Length: 31
+! ETag
+! Last-Modified
+! Accept-Ranges
+
+
+
+=== TEST 52: HEAD of a proxied page: whether the banner goes in is not known without the body, so no length; no validators
+--- config eval
+$::Std . $::File . q{
+    location /b/ { proxy_pass http://backend/html/; }
+}
+--- user_files eval: $::Files
+--- request eval
+["HEAD /b/page.html", "GET /b/page.html"]
+--- response_headers eval
+["! Content-Length
+! ETag
+! Last-Modified
+! Accept-Ranges
+Vary: Cookie", "Content-Length: " . length($::PageB) . "
+! ETag
+! Last-Modified
+! Accept-Ranges
+Vary: Cookie"]
+--- response_body eval
+["", $::PageB]
+--- no_error_log
+[error]
+[alert]

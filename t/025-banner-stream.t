@@ -1,7 +1,8 @@
 # The banner in a body that arrives in many small buffers: the body tag
 # (and </body> for body_end) split across a buffer boundary at every
 # offset, held bytes given back at the end of a page without the tag, a
-# large page, and a proxied body written a byte at a time by the backend.
+# large page, a proxied body written a byte at a time by the backend, and
+# HEAD of such pages: GET's header, and nothing after it.
 #
 # A static file served with "output_buffers 1 N" reaches the module's body
 # filter in buffers of N bytes; pages with 0 .. N-1 bytes of padding before
@@ -577,3 +578,101 @@ $::Std . q{
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 37: HEAD of pages read in small buffers: GET's header, and no body after it
+The length is known only when the first buffer tells where the banner
+goes; otherwise GET goes chunked and HEAD has no length.  What follows the
+header is consumed, not sent.
+--- init
+main::head_like_get("/b7/p3.html");
+main::head_like_get("/e7/p3.html");
+main::head_like_get("/b1/p0.html");
+main::head_like_get("/b41/p0.html");
+main::head_like_get("/e1000/big.html");
+main::head_like_get("/b1000/big.html");
+main::head_like_get("/s7/big.html");
+main::head_like_get("/t13/big.html");
+--- config eval
+$::Config . q{
+    location /e1000/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        sendfile off;
+        output_buffers 1 1000;
+        privacy_banner_position body_end;
+    }
+    location /b1000/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        sendfile off;
+        output_buffers 1 1000;
+    }
+}
+--- request eval
+["HEAD /e1000/big.html", "HEAD /b41/p0.html", "GET /b41/p0.html",
+ "HEAD /s7/p0.html", "GET /s7/p0.html"]
+--- response_headers eval
+["! Content-Length\n! Transfer-Encoding\n! ETag\n! Last-Modified",
+ "! Content-Length\n! Transfer-Encoding\n! ETag\n! Last-Modified",
+ "! Content-Length\nTransfer-Encoding: chunked\n! ETag\n! Last-Modified",
+ "Content-Length: " . length(::start(0)) . "\n! ETag\n! Last-Modified",
+ "Content-Length: " . length(::start(0)) . "\n! ETag\n! Last-Modified"]
+--- response_body eval
+["", "", ::start(0), "", ::start(0)]
+--- no_error_log
+[error]
+[alert]
+[crit]
+
+
+
+=== TEST 38: HEAD of pages from a proxy cache: GET's header on a miss and on a hit
+A miss asks the backend with GET (proxy_cache_convert_head) and the body
+goes by the module before nginx drops it.
+--- http_config eval
+::backend_http_config() . q{
+    proxy_cache_path $TEST_NGINX_SERVER_ROOT/cache keys_zone=pages:1m;
+}
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    proxy_cache pages;
+    proxy_cache_valid 200 1m;
+    location /pc/ { proxy_pass http://backend/html/; }
+    location /pce/ {
+        privacy_banner_position body_end;
+        proxy_pass http://backend/html/;
+        proxy_buffer_size 1k;
+        proxy_buffers 4 1k;
+    }
+}
+--- init
+main::head_like_get("/pc/big.html");
+main::head_like_get("/pce/big.html");
+main::head_like_get("/pc/p5.html");
+--- request eval
+["HEAD /pce/p7.html", "HEAD /pce/p7.html", "GET /pce/p7.html"]
+--- response_headers eval
+["Content-Length: " . length(::end(7)), "Content-Length: " . length(::end(7)),
+ "Content-Length: " . length(::end(7))]
+--- response_body eval
+["", "", ::end(7)]
+--- no_error_log
+[error]
+[alert]
+[crit]
+
+
+
+=== TEST 39: HEAD and GET on one keep-alive connection: each answer as long as it says
+--- pipelined_requests eval
+["HEAD /e7/p3.html", "HEAD /b41/p0.html", "HEAD /s7/p0.html", "GET /b7/p3.html",
+ "HEAD /e7/p3.html", "GET /e7/p3.html"]
+--- response_body eval
+["", "", "", ::start(3), "", ::end(3)]
+--- no_error_log
+[error]
+[alert]
+[crit]

@@ -7,6 +7,7 @@ use lib 't/inc';
 use PrivacyTest;
 use Test::Nginx::Socket 'no_plan';
 use Test::More;
+use Digest::SHA qw(sha256_hex);
 
 our $prefix = "t030:$$:";
 $ENV{TEST_NGINX_T030_PREFIX} = $prefix;
@@ -49,6 +50,100 @@ CONF
     }
 CONF
 });
+
+# The banner's form as a browser posts it (TEST 31 and later), with its
+# records under a prefix of their own: the count of records below is the
+# other blocks'.
+our $rprefix = "t030r:$$:";
+$ENV{TEST_NGINX_T030R_PREFIX} = $rprefix;
+
+our $ReturnHttp = <<'CONF';
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030R_PREFIX;
+CONF
+
+our $ReturnConf = privacy_std_config() . <<'CONF';
+    location /privacy/consent {
+        privacy_consent_endpoint;
+    }
+
+    location /long/ {
+        default_type text/html;
+        return 200 "<html><body>page</body></html>\n";
+    }
+
+    location = / {
+        default_type text/html;
+        return 200 "<html><body>home</body></html>\n";
+    }
+CONF
+
+sub html_unescape {
+    my ($s) = @_;
+    my %e = (amp => '&', lt => '<', gt => '>', quot => '"', '#39' => "'");
+    $s =~ s/&(amp|lt|gt|quot|#39);/$e{$1}/g;
+    return $s;
+}
+
+# application/x-www-form-urlencoded as browsers serialize it: letters,
+# digits and *-._ stay, a space is '+', any other byte %XX
+sub form_encode {
+    my ($s) = @_;
+    $s =~ s/([^A-Za-z0-9*\-._ ])/sprintf('%%%02X', ord $1)/ge;
+    $s =~ tr/ /+/;
+    return $s;
+}
+
+# What a browser does on the page at TARGET (the request target, any
+# bytes): takes the banner's form fields from the page, every category
+# ticked and Accept all pressed (the longest body the form makes), posts
+# them form-encoded to the form's action; the decision must be a 303 to
+# WANT, recorded with the hash of the banner the page showed.
+sub decide_on {
+    my ($target, $want) = @_;
+    my $name = 'decision on ' . length($target) . ' bytes '
+             . substr($target, 0, 24);
+
+    my ($status, $h, $page) = http_raw("GET $target HTTP/1.1\r\n"
+                                       . "Host: localhost\r\n"
+                                       . "Connection: close\r\n\r\n");
+    is($status, 200, "$name: the page");
+
+    my ($banner) = $page =~ m{(<div id="privacy-banner".*?</form></div>)}s;
+    ok(defined $banner, "$name: the page has the banner") or return;
+
+    my ($action) = $banner =~ m{<form [^>]*action="([^"]*)"};
+    my @fields;
+
+    while ($banner =~ m{<(input|button)\b([^>]*)>}g) {
+        my ($tag, $attrs, %a) = ($1, $2);
+        $a{$1} = html_unescape($2) while $attrs =~ /([a-z]+)="([^"]*)"/g;
+        next unless defined $a{name};
+        next if $tag eq 'button' && $a{value} ne 'accept_all';
+        push @fields, [$a{name}, $a{value}];
+    }
+
+    my $body = join '&', map { form_encode($_->[0]) . '=' . form_encode($_->[1]) }
+                         @fields;
+
+    cmp_ok(length $body, '<=', 4096, "$name: the form body fits");
+
+    ($status, $h, my $answer) = http_raw(
+        "POST " . html_unescape($action) . " HTTP/1.1\r\n"
+        . "Host: localhost\r\n"
+        . "Origin: http://localhost\r\n"
+        . "Content-Type: application/x-www-form-urlencoded\r\n"
+        . "Content-Length: " . length($body) . "\r\n"
+        . "Connection: close\r\n\r\n" . $body);
+
+    is($status, 303, "$name: the decision is taken")
+        or diag("answer: $answer");
+    is($h->{location}, $want, "$name: back to the page");
+
+    my $last = redis('XREVRANGE', "${rprefix}log", '+', '-', 'COUNT', 1);
+    my %rec = @{ $last->[0][1] || [] };
+    is($rec{banner_sha256}, sha256_hex($banner),
+       "$name: the record hashes the banner shown");
+}
 
 repeat_each(1);
 no_shuffle();
@@ -111,6 +206,9 @@ isnt($by_action{reject_all}[0]{banner_sha256},
 
 redis('DEL', "${prefix}log", map { "${prefix}consent:$_->{id}" } @records);
 redis('DEL', "${prefix}consent:$old_id", "${prefix}consent:$prev_id");
+
+my $keys = redis('KEYS', "${rprefix}*");
+redis('DEL', @$keys) if @$keys;
 
 __DATA__
 
@@ -492,3 +590,96 @@ needs "privacy_secret" to sign consent cookies
 --- must_die
 --- error_log eval
 qr/privacy_redis.*(host name|IP address)/
+
+
+
+=== TEST 31: a 3.5 KB page URL whose form encoding is longer than a form body: the banner returns to its path, and the decision is taken
+--- http_config eval: $::ReturnHttp
+--- config eval: $::ReturnConf
+--- init
+main::decide_on('/long/page?' . ('x%2Fy&' x 580), '/long/page');
+--- request eval
+'GET /long/page?' . ('x%2Fy&' x 580)
+--- response_body_like chomp
+<input type="hidden" name="return" value="/long/page">
+--- no_error_log
+[error]
+
+
+
+=== TEST 32: a 2.5 KB page URL with a long query: the banner returns to its path
+--- http_config eval: $::ReturnHttp
+--- config eval: $::ReturnConf
+--- init
+main::decide_on('/long/page?q=' . ('a' x 2500), '/long/page');
+--- request eval
+'GET /long/page?q=' . ('a' x 2500)
+--- response_body_like chomp
+<input type="hidden" name="return" value="/long/page">
+
+
+
+=== TEST 33: a 2.5 KB page path: the banner returns to /
+--- http_config eval: $::ReturnHttp
+--- config eval: $::ReturnConf
+--- init
+main::decide_on('/long/' . ('p' x 2500) . '?q=1', '/');
+--- request eval
+'GET /long/' . ('p' x 2500) . '?q=1'
+--- response_body_like chomp
+<input type="hidden" name="return" value="/">
+
+
+
+=== TEST 34: a 1.9 KB page URL that fits is kept whole
+--- http_config eval: $::ReturnHttp
+--- config eval: $::ReturnConf
+--- init
+main::decide_on('/long/page?q=' . ('a' x 1900), '/long/page?q=' . ('a' x 1900));
+--- request eval
+'GET /long/page?q=' . ('a' x 1900)
+--- response_body_like eval
+qr{<input type="hidden" name="return" value="/long/page\?q=a{1900}">}
+
+
+
+=== TEST 35: a URL of characters that triple in a form body: kept while it fits, its path when not
+--- http_config eval: $::ReturnHttp
+--- config eval: $::ReturnConf
+--- init
+main::decide_on('/long/page?q=' . ('/' x 1000), '/long/page?q=' . ('/' x 1000));
+main::decide_on('/long/page?q=' . ('/' x 1500), '/long/page');
+--- request eval
+'GET /long/page?q=' . ('/' x 1500)
+--- response_body_like chomp
+<input type="hidden" name="return" value="/long/page">
+
+
+
+=== TEST 36: bytes the endpoint refuses in a return path are %-escaped; HTML specials round-trip
+--- http_config eval: $::ReturnHttp
+--- config eval: $::ReturnConf
+--- init
+main::decide_on(qq{/long/caf\xc3\xa9/a\\b?x="<'>&y=%41+z;},
+                q{/long/caf%C3%A9/a%5Cb?x="<'>&y=%41+z;});
+--- request eval
+qq{GET /long/caf\xc3\xa9/a\\b?x="<'>&y=%41+z;}
+--- response_body_like chomp
+<input type="hidden" name="return" value="/long/caf%C3%A9/a%5Cb\?x=&quot;&lt;&#39;&gt;&amp;y=%41\+z;">
+
+
+
+=== TEST 37: an empty query, a query of only "?", leading slashes made one, an absolute target
+--- http_config eval: $::ReturnHttp
+--- config eval: $::ReturnConf
+--- init
+main::decide_on('/long/page?', '/long/page?');
+main::decide_on('/?', '/?');
+main::decide_on('/', '/');
+main::decide_on('//long/page?a=1', '/long/page?a=1');
+main::decide_on('///long/page', '/long/page');
+main::decide_on('http://localhost/long/page?a=2', '/long/page?a=2');
+--- request
+GET //long/page
+--- response_body_like chomp
+<input type="hidden" name="return" value="/long/page">

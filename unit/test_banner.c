@@ -9,6 +9,7 @@
 
 #include "unit.h"
 #include "privacy_banner.h"
+#include "privacy_form.h"
 
 
 #define BANNER  "[B]"
@@ -26,6 +27,11 @@ static void test_end(void);
 static void test_contract(void);
 static void test_random(void);
 static void test_escape(void);
+static size_t return_path(unsigned char *out, const unsigned char *uri,
+    size_t len, size_t room);
+static size_t form_len(const unsigned char *p, size_t len);
+static void test_return_path(void);
+static void test_return_random(void);
 
 
 /* into an exactly sized heap buffer: ASan sees any overrun */
@@ -498,6 +504,217 @@ test_escape(void)
 }
 
 
+/* into an exactly sized heap buffer: ASan sees any overrun */
+
+static size_t
+return_path(unsigned char *out, const unsigned char *uri, size_t len,
+    size_t room)
+{
+    size_t          n;
+    unsigned char  *buf, *in;
+
+    buf = malloc(PRIVACY_RETURN_PATH_MAX);
+    in = malloc(len ? len : 1);
+    if (buf == NULL || in == NULL) {
+        abort();
+    }
+
+    if (len) {
+        memcpy(in, uri, len);
+    }
+
+    n = privacy_banner_return_path(buf, in, len, room);
+
+    if (n <= PRIVACY_RETURN_PATH_MAX) {
+        memcpy(out, buf, n);
+    }
+
+    free(in);
+    free(buf);
+
+    return n;
+}
+
+
+/* the form encoding's length, as browsers encode: written independently */
+
+static size_t
+form_len(const unsigned char *p, size_t len)
+{
+    size_t  i, n;
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        n += strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "0123456789*-._", p[i]) && p[i] ? 1 : 3;
+    }
+
+    return n;
+}
+
+
+static void
+test_return_path(void)
+{
+    size_t         n, i;
+    unsigned char  uri[3 * PRIVACY_RETURN_PATH_MAX], out[4096];
+
+#define RET(in, room, want)                                                  \
+    n = return_path(out, S(in), room);                                       \
+    CHECK_STR(out, n, want);                                                 \
+    CHECK(privacy_return_path_ok(out, n))
+
+    RET("/", 4096, "/");
+    RET("", 4096, "/");
+    RET("*", 4096, "/");
+    RET("http://example.com/x", 4096, "/");
+    RET("/page?a=1&b=2", 4096, "/page?a=1&b=2");
+    RET("/page?", 4096, "/page?");
+    RET("/?", 4096, "/?");
+    RET("/a#frag", 4096, "/a#frag");
+    RET("/x?q=%41+%zz", 4096, "/x?q=%41+%zz");
+    RET("/a\"<b>'&c", 4096, "/a\"<b>'&c");
+
+    /* another origin to a browser: the slashes made one */
+    RET("//evil.example/x", 4096, "/evil.example/x");
+    RET("////evil.example", 4096, "/evil.example");
+    RET("//", 4096, "/");
+    RET("/\\evil.example", 4096, "/%5Cevil.example");
+    RET("//\\evil.example", 4096, "/%5Cevil.example");
+
+    /* what the endpoint refuses is %-escaped: the same page */
+    RET("/caf\xc3\xa9 x\x01\x7f\t", 4096, "/caf%C3%A9%20x%01%7F%09");
+    RET("/a?b\r\nSet-Cookie: x", 4096, "/a?b%0D%0ASet-Cookie:%20x");
+    RET("/\x00x", 4096, "/%00x");
+    RET("/\xff", 4096, "/%FF");
+
+    /* the form encoding against room: "/p?q=" takes 11 bytes, '/' 3 */
+    RET("/p?q=//////////", 41, "/p?q=//////////");
+    RET("/p?q=///////////", 41, "/p");
+    RET("/p?q=a", 11 + 1, "/p?q=a");
+    RET("/p?q=a", 11, "/p");
+    RET("/pp", 5, "/pp");
+    RET("/pp?", 5, "/pp");
+    RET("/ppp", 5, "/");
+    RET("/\xc3\xa9", 13, "/%C3%A9");
+    RET("/\xc3\xa9", 12, "/");
+
+    /* PRIVACY_RETURN_PATH_MAX bytes, escaped: the query, then the path */
+    uri[0] = '/';
+    memset(uri + 1, 'a', PRIVACY_RETURN_PATH_MAX - 1);
+    n = return_path(out, uri, PRIVACY_RETURN_PATH_MAX, 4096);
+    CHECK_MEM(out, n, uri, PRIVACY_RETURN_PATH_MAX);
+
+    n = return_path(out, uri, PRIVACY_RETURN_PATH_MAX + 1, 4096);
+    CHECK_STR(out, n, "/");
+
+    uri[10] = '?';
+    n = return_path(out, uri, PRIVACY_RETURN_PATH_MAX + 1, 4096);
+    CHECK_MEM(out, n, uri, 10);
+
+    /* one byte that becomes three at the very end */
+    uri[PRIVACY_RETURN_PATH_MAX - 3] = 0x80;
+    n = return_path(out, uri, PRIVACY_RETURN_PATH_MAX - 2, 4096);
+    CHECK_INT(n, PRIVACY_RETURN_PATH_MAX);
+    CHECK_STR(out + n - 3, 3, "%80");
+
+    n = return_path(out, uri, PRIVACY_RETURN_PATH_MAX - 1, 4096);
+    CHECK_MEM(out, n, uri, 10);
+
+    /* the longest uri: every byte escaped */
+    uri[0] = '/';
+
+    for (i = 1; i < sizeof(uri); i++) {
+        uri[i] = (unsigned char) (0x80 + i % 0x80);
+    }
+
+    n = return_path(out, uri, sizeof(uri), 4096);
+    CHECK_STR(out, n, "/");
+
+#undef RET
+}
+
+
+/*
+ * Targets of random bytes, '/', '?' and '%' at random lengths and rooms:
+ * what comes out is accepted by the endpoint, fits, and is the escaped
+ * target, its escaped path or "/".
+ */
+
+static void
+test_return_random(void)
+{
+    int            ok;
+    size_t         i, j, len, n, room, k;
+    unsigned       seed;
+    unsigned char  uri[2600], out[PRIVACY_RETURN_PATH_MAX], want[8000];
+    unsigned char  *q;
+
+    static const unsigned char  pick[] = "//??%a\\\x80 \"&";
+
+    seed = 4242;
+    ok = 1;
+
+    for (i = 0; ok && i < 3000; i++) {
+        seed = seed * 1103515245 + 12345;
+        len = (seed >> 16) % sizeof(uri);
+        seed = seed * 1103515245 + 12345;
+        room = 3 + (seed >> 16) % 5000;
+
+        for (j = 0; j < len; j++) {
+            seed = seed * 1103515245 + 12345;
+            k = (seed >> 16) % 40;
+            uri[j] = k < sizeof(pick) - 1 ? pick[k]
+                                          : (unsigned char) (seed >> 8);
+        }
+
+        if (len && (seed & 0x100)) {
+            uri[0] = '/';
+        }
+
+        n = return_path(out, uri, len, room);
+
+        ok = n >= 1 && n <= PRIVACY_RETURN_PATH_MAX
+             && privacy_return_path_ok(out, n)
+             && (form_len(out, n) <= room || n == 1);
+
+        /* the same as escaping by hand the target, then its path */
+        if (ok && !(n == 1 && out[0] == '/')) {
+            j = 0;
+
+            while (j < len && uri[j] == '/') {
+                j++;
+            }
+
+            k = 1;
+            want[0] = '/';
+
+            for ( /* void */ ; j < len; j++) {
+                if (uri[j] <= 0x20 || uri[j] >= 0x7f || uri[j] == '\\') {
+                    k += sprintf((char *) want + k, "%%%02X", uri[j]);
+
+                } else {
+                    want[k++] = uri[j];
+                }
+            }
+
+            q = memchr(want, '?', k);
+
+            ok = (n == k || (q && n == (size_t) (q - want)))
+                 && memcmp(out, want, n) == 0;
+        }
+
+        if (!ok) {
+            unit_show("uri", uri, len);
+            unit_show("got", out, n);
+        }
+    }
+
+    CHECK(ok);
+}
+
+
 int
 main(void)
 {
@@ -506,6 +723,8 @@ main(void)
     test_contract();
     test_random();
     test_escape();
+    test_return_path();
+    test_return_random();
 
     return unit_done();
 }

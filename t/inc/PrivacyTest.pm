@@ -142,6 +142,88 @@ sub redis_pid {
 }
 
 
+# http_raw(BYTES): BYTES sent as they are on a connection of their own to
+# the test server; the answer as (status, {lower-case name => value}, body,
+# [[Name, value], ...] in order), a chunked body joined.  For what the
+# blocks cannot say: a request made from an earlier answer, or two answers
+# compared.
+sub http_raw {
+    my ($req) = @_;
+    my $port = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || 1984;
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                     PeerPort => $port, Timeout => 5)
+        or die "cannot connect to nginx on $port: $!\n";
+    binmode $sock;
+    print $sock $req;
+    # an answer that never ends (a HEAD waiting for its body) fails in 5 s
+    my $res = eval {
+        local $SIG{ALRM} = sub { die "timeout\n" };
+        alarm 5;
+        my $all = do { local $/; <$sock> };
+        alarm 0;
+        $all;
+    };
+    alarm 0;
+    close $sock;
+    die "no complete answer from nginx in 5 s\n" unless defined $res;
+    die "nginx closed the connection without an answer\n"
+        unless defined $res && length $res;
+
+    my ($head, $body) = split /\r\n\r\n/, $res, 2;
+    $body = '' unless defined $body;
+    my ($status_line, @lines) = split /\r\n/, $head;
+    my ($status) = $status_line =~ m{^HTTP/\d\.\d (\d{3})}
+        or die "not an HTTP answer: $status_line\n";
+    my (%h, @list);
+    for (@lines) {
+        my ($name, $value) = /^([^:]+):[ \t]*(.*)$/ or next;
+        push @list, [$name, $value];
+        $h{lc $name} = $value;
+    }
+
+    if (($h{'transfer-encoding'} || '') =~ /chunked/i) {
+        my $joined = '';
+        while ($body =~ s/^([0-9a-fA-F]+)[^\r]*\r\n//) {
+            my $size = hex $1;
+            last if $size == 0;
+            $joined .= substr($body, 0, $size, '');
+            $body =~ s/^\r\n//;
+        }
+        $body = $joined;
+    }
+
+    return ($status, \%h, $body, \@list);
+}
+
+push @EXPORT, 'http_raw';
+
+# head_like_get(PATH, MORE): HEAD, then GET, of PATH with the header lines
+# MORE ("Name: value\r\n"...): HEAD has no body and GET's header lines
+# in the same order, Date aside, and Transfer-Encoding, which nginx never
+# sends on HEAD.  Test::More assertions.
+sub head_like_get {
+    my ($path, $more) = @_;
+    my %lines;
+
+    for my $method (qw(HEAD GET)) {
+        my (undef, undef, $body, $list) = http_raw(
+            "$method $path HTTP/1.1\r\nHost: localhost\r\n"
+            . (defined $more ? $more : '') . "Connection: close\r\n\r\n");
+        $lines{$method} = [map { "$_->[0]: $_->[1]" }
+                           grep { $_->[0] !~ /^(date|transfer-encoding)$/i }
+                           @$list];
+        Test::More::is($body, '', "HEAD $path: no body")
+            if $method eq 'HEAD';
+    }
+
+    Test::More::is_deeply($lines{HEAD}, $lines{GET},
+                          "HEAD $path: the header of GET")
+        or Test::More::diag(Test::More::explain(\%lines));
+}
+
+push @EXPORT, 'head_like_get';
+
+
 # ---- helpers of the enforcement suites (t/020-*.t and later) ----------
 
 push @EXPORT, qw(backend_http_config privacy_std_config);
