@@ -35,12 +35,6 @@
 
 #define NGX_HTTP_PRIVACY_ID_HEX_LEN     32
 
-/*
- * the longest consent form body the endpoint takes; the banner's return
- * path is chosen to fit in it (ngx_http_privacy_banner_return())
- */
-#define NGX_HTTP_PRIVACY_BODY_MAX       4096
-
 /* banner types compared one by one; more are looked up in their hash */
 #define NGX_HTTP_PRIVACY_BANNER_TYPES_MAX  8
 

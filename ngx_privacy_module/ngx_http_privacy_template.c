@@ -9,6 +9,7 @@
 
 
 #include "ngx_http_privacy_module.h"
+#include "privacy_form.h"
 
 
 /*
@@ -756,7 +757,7 @@ ngx_http_privacy_banner_return(ngx_http_request_t *r,
 
     len = privacy_banner_return_path(path, r->unparsed_uri.data,
                                      r->unparsed_uri.len,
-                                     NGX_HTTP_PRIVACY_BODY_MAX - rest);
+                                     PRIVACY_FORM_BODY_MAX - rest);
 
     escaped->len = privacy_html_escape(NULL, path, len);
 
