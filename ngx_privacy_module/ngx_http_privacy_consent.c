@@ -10,6 +10,7 @@
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_redis.h"
 #include "privacy_form.h"
+#include "privacy_record.h"
 
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -715,6 +716,10 @@ ngx_http_privacy_origin_matches(ngx_http_request_t *r, u_char *value,
  * One round trip: MULTI, XADD to the log stream (trimmed to the
  * retention), HSET of the record, PEXPIRE, EXEC.  The answer waits for
  * Redis: no cookie for a record Redis does not hold.
+ *
+ * Every field has a bound (docs/redis.md): the request gives the Host
+ * (checked, at most 255 bytes), the User-Agent (cut at 256 bytes) and,
+ * through the address and the consent cookie, addr and replaces.
  */
 
 static ngx_int_t
@@ -834,11 +839,20 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
         ngx_str_set(&f[7], "form");
     }
 
+    /*
+     * nginx lets much through as a Host (8 KB of quotes, braces, spaces):
+     * anything but a host[:port] of at most 255 bytes is recorded as
+     * "invalid", the name RFC 6761 keeps from ever resolving
+     */
     host = r->headers_in.host ? &r->headers_in.host->value : NULL;
-    if (host) {
-        f[8] = *host;
-    } else {
+    if (host == NULL) {
         ngx_str_null(&f[8]);
+
+    } else if (privacy_record_host_ok(host->data, host->len)) {
+        f[8] = *host;
+
+    } else {
+        ngx_str_set(&f[8], PRIVACY_RECORD_HOST_INVALID);
     }
 
     f[9] = addr;

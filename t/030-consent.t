@@ -11,6 +11,10 @@ use Test::More;
 our $prefix = "t030:$$:";
 $ENV{TEST_NGINX_T030_PREFIX} = $prefix;
 
+# the records of the Host blocks, apart from the others
+our $host_prefix = "t030h:$$:";
+$ENV{TEST_NGINX_T030H_PREFIX} = $host_prefix;
+
 # a decision the visitor already holds, and its record with the one before
 our $old_id  = 'aa' x 16;
 our $prev_id = 'bb' x 16;
@@ -111,6 +115,32 @@ isnt($by_action{reject_all}[0]{banner_sha256},
 
 redis('DEL', "${prefix}log", map { "${prefix}consent:$_->{id}" } @records);
 redis('DEL', "${prefix}consent:$old_id", "${prefix}consent:$prev_id");
+
+# The Host blocks: a host[:port] of at most 255 bytes as it came, anything
+# else as "invalid"; no record is larger than docs/redis.md says (1,809
+# bytes of field names and values with the largest configuration, 782
+# with this one).
+
+my %host_by_ua;
+my $host_log = redis('XRANGE', "${host_prefix}log", '-', '+');
+for my $entry (@$host_log) {
+    my %rec = @{ $entry->[1] };
+    $host_by_ua{$rec{ua}} = $rec{host};
+    my $size = 0;
+    $size += length($_) for @{ $entry->[1] };
+    cmp_ok($size, '<=', 782, "record $rec{ua}: at most 782 bytes");
+    redis('DEL', "${host_prefix}consent:$rec{id}");
+}
+
+is_deeply(\%host_by_ua, {
+    't030-host-long'  => 'invalid',
+    't030-host-255'   => ('b' x 250) . ':2031',
+    't030-host-256'   => 'invalid',
+    't030-host-chars' => 'invalid',
+    't030-host-v6'    => '[2001:DB8::1]:2031',
+}, 'the Host of each record');
+
+redis('DEL', "${host_prefix}log");
 
 __DATA__
 
@@ -492,3 +522,85 @@ needs "privacy_secret" to sign consent cookies
 --- must_die
 --- error_log eval
 qr/privacy_redis.*(host name|IP address)/
+
+
+
+=== TEST 31: an 8,000-byte Host is recorded as "invalid", not as it came
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers eval
+"Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-long
+Host: " . ('a' x 8000)
+--- error_code: 200
+--- response_body_like chomp
+"refused":\["analytics","marketing"\]
+
+
+
+=== TEST 32: a host:port of 255 bytes is recorded as it is
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers eval
+"Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-255
+Host: " . ('b' x 250) . ':2031'
+--- error_code: 200
+
+
+
+=== TEST 33: a host:port of 256 bytes is "invalid"
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers eval
+"Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-256
+Host: " . ('c' x 251) . ':2031'
+--- error_code: 200
+
+
+
+=== TEST 34: a Host with characters no host has is "invalid"
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers
+Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-chars
+Host: a"b<c>{d}|e^f`g%zz
+--- error_code: 200
+
+
+
+=== TEST 35: an IPv6 literal with a port is recorded as it is
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers
+Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-v6
+Host: [2001:DB8::1]:2031
+--- error_code: 200
