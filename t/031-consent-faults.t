@@ -419,6 +419,10 @@ qr/Set-Cookie: session=/
 --- no_error_log
 [alert]
 [crit]
+--- grep_error_log eval
+qr/\[error\] .*redis replied with an error/
+--- grep_error_log_out eval
+qr/\A[^\n]*redis replied with an error\n\z/
 
 
 
