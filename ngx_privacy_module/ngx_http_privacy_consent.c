@@ -1142,7 +1142,7 @@ ngx_http_privacy_consent_log_record(ngx_http_request_t *r,
 
     buf = ngx_pnalloc(r->pool, size);
     if (buf == NULL) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "privacy: consent %V not acknowledged by Redis (%s), "
                       "a refusal, applied anyway; no memory to log its "
                       "record", &cs->id, why);
@@ -1175,7 +1175,7 @@ ngx_http_privacy_consent_log_record(ngx_http_request_t *r,
         k = ngx_http_privacy_consent_log_next(start, i);
 
         if (parts == 1) {
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                           "privacy: consent %V not acknowledged by Redis "
                           "(%s), a refusal, applied anyway; record: %*s",
                           &cs->id, why,
@@ -1183,7 +1183,7 @@ ngx_http_privacy_consent_log_record(ngx_http_request_t *r,
             continue;
         }
 
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "privacy: consent %V not acknowledged by Redis "
                       "(%s), a refusal, applied anyway; record %ui/%ui: %*s",
                       &cs->id, why, part, parts,

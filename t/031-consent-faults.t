@@ -414,7 +414,7 @@ qr/Set-Cookie: session=/
 --- error_log eval
 [
     "OOM command not allowed",
-    qr/\[warn\] .*privacy: consent ([0-9a-f]{32}) not acknowledged by Redis \(error\), a refusal, applied anyway; record: id "\1" action "withdraw" granted "" refused "analytics,marketing" policy "2018-04" time_ms "\d{13}" banner_sha256 "[0-9a-f]{64}" source "script" host "localhost" addr "127\.0\.0\.0" ua "t031-withdraw" replaces "a{32}", client: /,
+    qr/\[error\] .*privacy: consent ([0-9a-f]{32}) not acknowledged by Redis \(error\), a refusal, applied anyway; record: id "\1" action "withdraw" granted "" refused "analytics,marketing" policy "2018-04" time_ms "\d{13}" banner_sha256 "[0-9a-f]{64}" source "script" host "localhost" addr "127\.0\.0\.0" ua "t031-withdraw" replaces "a{32}", client: /,
 ]
 --- no_error_log
 [alert]

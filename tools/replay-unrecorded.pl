@@ -5,7 +5,7 @@
 #       /var/log/nginx/error.log... | redis-cli -p 6379
 #
 # When Redis cannot record a refusal (down, full, too slow), the module
-# applies it all the same and logs its record at warn:
+# applies it all the same and logs its record at error:
 #
 #   ... privacy: consent ID not acknowledged by Redis (error), a refusal,
 #   applied anyway; record: id "..." action "withdraw" ... replaces "..."
