@@ -15,6 +15,10 @@ $ENV{TEST_NGINX_T030_PREFIX} = $prefix;
 our $host_prefix = "t030h:$$:";
 $ENV{TEST_NGINX_T030H_PREFIX} = $host_prefix;
 
+# and of the limit_req block
+our $limit_prefix = "t030l:$$:";
+$ENV{TEST_NGINX_T030L_PREFIX} = $limit_prefix;
+
 # a decision the visitor already holds, and its record with the one before
 our $old_id  = 'aa' x 16;
 our $prev_id = 'bb' x 16;
@@ -141,6 +145,13 @@ is_deeply(\%host_by_ua, {
 }, 'the Host of each record');
 
 redis('DEL', "${host_prefix}log");
+
+# limit_req let the first decision and a burst through, no more: three
+# per address (TEST 36), two per network (TEST 37)
+my $limited = redis('XRANGE', "${limit_prefix}log", '-', '+');
+is(scalar @$limited, 5, 'limit_req: five decisions recorded');
+redis('DEL', "${limit_prefix}log",
+      map { "${limit_prefix}consent:" . { @{ $_->[1] } }->{id} } @$limited);
 
 __DATA__
 
@@ -604,3 +615,87 @@ Content-Type: application/x-www-form-urlencoded
 User-Agent: t030-host-v6
 Host: [2001:DB8::1]:2031
 --- error_code: 200
+
+
+
+=== TEST 36: the README's limit_req: decisions past the burst get 429, GETs pass
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030L_PREFIX;
+
+    map $request_method $consent_limit_key {
+        POST    $binary_remote_addr;
+        DELETE  $binary_remote_addr;
+        default "";
+    }
+    limit_req_zone $consent_limit_key zone=consent:1m rate=10r/m;
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category analytics ~^_ga;
+
+    location /privacy/consent {
+        limit_req zone=consent burst=2 nodelay;
+        limit_req_status 429;
+        limit_req_log_level info;
+        privacy_consent_endpoint;
+    }
+--- request eval
+[
+    "POST /privacy/consent\naction=reject_all",
+    "POST /privacy/consent\naction=reject_all",
+    "POST /privacy/consent\naction=reject_all",
+    "DELETE /privacy/consent",
+    "POST /privacy/consent\naction=reject_all",
+    "GET /privacy/consent/banner.css",
+    "GET /privacy/consent/banner.js",
+    "GET /privacy/consent",
+    "GET /privacy/consent/banner.css",
+]
+--- more_headers
+Origin: http://localhost
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+--- error_code eval
+[200, 200, 200, 429, 429, 200, 200, 200, 200]
+--- no_error_log
+[error]
+
+
+
+=== TEST 37: deployment.md's limit per network, by $privacy_remote_addr
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030L_PREFIX;
+
+    map $request_method $consent_limit_net {
+        POST    $privacy_remote_addr;
+        DELETE  $privacy_remote_addr;
+        default "";
+    }
+    limit_req_zone $consent_limit_net zone=consent_net:1m rate=60r/m;
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category analytics ~^_ga;
+
+    location /privacy/consent {
+        limit_req zone=consent_net burst=1 nodelay;
+        limit_req_status 429;
+        privacy_consent_endpoint;
+    }
+--- request eval
+[
+    "POST /privacy/consent\naction=reject_all",
+    "POST /privacy/consent\naction=reject_all",
+    "POST /privacy/consent\naction=reject_all",
+    "GET /privacy/consent/banner.css",
+]
+--- more_headers
+Origin: http://localhost
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+--- error_code eval
+[200, 200, 429, 200]
+--- error_log eval
+qr/limiting requests, excess: [0-9.]+ by zone "consent_net"/
