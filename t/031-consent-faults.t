@@ -77,10 +77,12 @@ sub replay {
     empty_redis();
     my $log = "$ENV{TEST_NGINX_SERVER_ROOT}/logs/error.log";
     my $tool = "$ENV{TEST_NGINX_PRIVACY_ROOT}/tools/replay-unrecorded.pl";
-    my @out;
+    my (@out, @said);
     for my $run (1, 2) {
-        my $out = `perl $tool --prefix t031: --retention 3y $log`;
+        my $out = `perl $tool --prefix t031: --retention 3y $log 2>$log.said`;
         die "replay-unrecorded.pl failed: $?\n" if $?;
+        open my $fh, '<', "$log.said" or die "$log.said: $!\n";
+        push @said, CORE::join '', <$fh>;
         open my $cli, '|-', "redis-cli -p $ENV{TEST_NGINX_REDIS_PORT}"
                             . " >/dev/null"
             or die "cannot run redis-cli: $!\n";
@@ -88,7 +90,7 @@ sub replay {
         close $cli or die "redis-cli failed: $?\n";
         push @out, $out;
     }
-    push @replayed, { first => $out[0], second => $out[1],
+    push @replayed, { first => $out[0], second => $out[1], said => \@said,
                       ids => [$out[0] =~ /"t031:consent:([0-9a-f]{32})"/g] };
 }
 
@@ -155,6 +157,9 @@ for my $entry (@$stream) {
 my %rec;
 for my $replay (@replayed) {
     is($replay->{second}, $replay->{first}, 'a second run prints the same');
+    my $n = @{ $replay->{ids} };
+    is_deeply($replay->{said}, [("$n records to replay, 0 skipped\n") x 2],
+              'the tool counts what it prints');
     for my $id (@{ $replay->{ids} }) {
         my %h = @{ redis('HGETALL', "t031:consent:$id") };
         $rec{$id} = \%h;
@@ -580,7 +585,7 @@ main::fill_redis();
 --- http_config
     privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT timeout=300ms prefix=t031:;
 --- config eval
-my $cats = join '', map { "    privacy_category " . ($_ x 32) . " $_;\n" }
+my $cats = CORE::join '', map { "    privacy_category " . ($_ x 32) . " $_;\n" }
                     qw(a b c d e);
 "    privacy on;
     privacy_policy_version " . ('v' x 64) . ";
