@@ -22,14 +22,19 @@ and checks, for every request:
   pages       200, the banner, a Set-Cookie expiring the tracker, Tk: N
   consents    200 with the consent cookie and {"decision":{"id":..}}, or
               503 with Retry-After and no cookie set (the request's blocked
-              trackers are expired, as everywhere); only 503 while Redis
-              cannot record (and none while it is up), only 200 once it is
-              back, without a reload; no connection error, no other status
+              trackers are expired, as everywhere); while Redis cannot
+              record, a grant (accept_all, save) gets only 503 and a
+              refusal (reject_all, withdraw) only 200 with
+              "recorded":false, its record in the error log; only recorded
+              200s while Redis is up, and again once it is back, without a
+              reload; no connection error, no other status
   reloads     no request lost, no Redis connection leaked
 
 At the end the loss audit compares what the client was told with what
 Redis holds (<prefix>log and <prefix>consent:<id>): every consent answered
-2xx must be recorded, and every record must be one answered 2xx.  Each
+2xx as recorded must be recorded, every record must be one answered 2xx,
+and every refusal answered "recorded":false must have its record in the
+error log.  Each
 request carries its sequence number in User-Agent, which the record keeps,
 so that a record whose answer was not 2xx (an "unacknowledged record": the
 outcome of a command that timed out or whose connection broke is unknown
@@ -545,9 +550,33 @@ ACTIONS = (("accept_all", b"action=accept_all"),
            ("save", b"action=save&category=analytics"),
            ("withdraw", b"action=withdraw"))
 
-# one request's outcome
+# the requests carry no consent cookie: these grant nothing, the others
+# grant a category; a refusal takes effect when Redis cannot record it
+REFUSALS = ("reject_all", "withdraw")
+
+UNRECORDED = b',"recorded":false}'
+
+# one request's outcome; recorded: a 200 that Redis acknowledged
 Result = collections.namedtuple(
-    "Result", "seq scenario kind action start end status problem id")
+    "Result", "seq scenario kind action start end status problem id recorded")
+
+
+def stored(r):
+    """A consent answered 200 and recorded."""
+    return r.status == 200 and r.recorded
+
+
+def held(r):
+    """What a consent gets while Redis cannot record: 503 for a grant, 200
+    with "recorded":false for a refusal."""
+    if r.action in REFUSALS:
+        return r.status == 200 and not r.recorded
+    return r.status == 503
+
+
+def answer(r):
+    return "200 unrecorded" if r.status == 200 and not r.recorded \
+        else r.status
 
 
 def parse_response(raw):
@@ -603,7 +632,7 @@ def check_page(status, headers, body):
     return None
 
 
-def check_consent(status, headers, body):
+def check_consent(action, status, headers, body):
     """(problem or None, id or None)"""
     h = dict(headers)
     cookies = [v for n, v in headers if n == "set-cookie"]
@@ -615,6 +644,8 @@ def check_consent(status, headers, body):
             return "200 without an id: %r" % body[:100], None
         if h.get("tk") != "U" or h.get("cache-control") != "no-store":
             return "200 without Tk: U / no-store", None
+        if UNRECORDED in body and action not in REFUSALS:
+            return "200 unrecorded for a grant (%s)" % action, None
         return None, m.group(1).decode()
     if status == 503:
         # no consent cookie, nothing set; only the request's blocked
@@ -698,7 +729,7 @@ class Load:
                 kind = "page"
             scenario = self.scenario
             start = time.monotonic()
-            status, problem, cid = 0, None, None
+            status, problem, cid, recorded = 0, None, None, False
             try:
                 raw = await asyncio.wait_for(self._exchange(req),
                                              REQUEST_TIMEOUT)
@@ -706,7 +737,9 @@ class Load:
                 if kind == "page":
                     problem = check_page(status, headers, rbody)
                 else:
-                    problem, cid = check_consent(status, headers, rbody)
+                    problem, cid = check_consent(action, status, headers,
+                                                 rbody)
+                    recorded = status == 200 and UNRECORDED not in rbody
             except asyncio.TimeoutError:
                 problem = "no complete answer in %.0fs" % REQUEST_TIMEOUT
             except (OSError, ValueError) as e:
@@ -714,7 +747,7 @@ class Load:
                                               if not str(e) else e)
             self.results.append(Result(seq, scenario, kind, action, start,
                                        time.monotonic(), status, problem,
-                                       cid))
+                                       cid, recorded))
             await asyncio.sleep(THINK * (0.5 + rnd.random()))
 
     @staticmethod
@@ -742,7 +775,8 @@ class Scenario:
         self.what = what
         self.begin = None
         self.end = None
-        # (expectation, from, to): "up" only 2xx consents, "down" only 503
+        # (expectation, from, to): "up" only recorded 2xx consents, "down"
+        # only 503 for grants and 2xx unrecorded for refusals
         self.windows = []
         self.problems = []
         self.notes = []
@@ -802,9 +836,9 @@ class Run:
         while time.monotonic() < deadline:
             time.sleep(0.1)
             rs = self.consents_since(lift)
-            bad = [r.end for r in rs if r.status != 200]
+            bad = [r.end for r in rs if not stored(r)]
             last_bad = max(bad) if bad else lift
-            good = [r for r in rs if r.status == 200 and r.start > last_bad]
+            good = [r for r in rs if stored(r) and r.start > last_bad]
             now = time.monotonic()
             if now - last_bad >= STABLE and len(good) >= 10:
                 first = min(r.end for r in good)
@@ -942,12 +976,12 @@ class Run:
 
         def full():
             rs = self.consents_since(fault)
-            return sum(1 for r in rs if r.status == 503) >= 30
+            return sum(1 for r in rs if not stored(r)) >= 30
 
-        filled = self.wait_for("30 consents refused for OOM", full, 30)
+        filled = self.wait_for("30 consents not recorded for OOM", full, 30)
         if filled:
             rs = self.consents_since(fault)
-            first = min(r.end for r in rs if r.status == 503)
+            first = min(r.end for r in rs if not stored(r))
             s.figures["full after"] = "%.2fs" % (first - fault)
             ooms = self.nginx.error_log().count("OOM command not allowed")
             s.notes.append("error.log shows %d OOM replies" % ooms)
@@ -1050,7 +1084,10 @@ class Run:
             s.figures["requests"] = len(rs)
             s.figures["pages"] = len(pages)
             s.figures["consents 200"] = sum(1 for r in consents
-                                            if r.status == 200)
+                                            if stored(r))
+            s.figures["200 unrecorded"] = sum(1 for r in consents
+                                              if r.status == 200
+                                              and not r.recorded)
             s.figures["consents 503"] = sum(1 for r in consents
                                             if r.status == 503)
             problems = collections.Counter()
@@ -1068,9 +1105,9 @@ class Run:
                 inside = [r for r in consents if r.start >= a and r.end <= b
                           and not r.problem]
                 if kind == "up":
-                    wrong = [r for r in inside if r.status != 200]
+                    wrong = [r for r in inside if not stored(r)]
                     # Redis slower than the timeout: 503 is right
-                    slow = [r for r in wrong if r.status == 503
+                    slow = [r for r in wrong if held(r)
                             and self.probe.stalls(r.start - TIMEOUT, r.end,
                                                   STALL)]
                     if slow:
@@ -1079,7 +1116,7 @@ class Run:
                                                       r.end, STALL)
                                     for r in slow)
                         s.notes.append(
-                            "%d consent(s) answered 503 while Redis was up "
+                            "%d consent(s) not recorded while Redis was up "
                             "but stalled (a PING waited %.0f ms; "
                             "timeout=%.0f ms): as documented"
                             % (len(slow), 1000 * worst, 1000 * TIMEOUT))
@@ -1088,16 +1125,19 @@ class Run:
                         s.problems.append(
                             "%d consent(s) answered %s while Redis was up "
                             "(+%.2fs..+%.2fs), e.g. #%d at +%.2fs"
-                            % (len(wrong), sorted({r.status for r in wrong}),
+                            % (len(wrong), sorted({str(answer(r))
+                                                   for r in wrong}),
                                a - s.begin, b - s.begin, wrong[0].seq,
                                wrong[0].start - s.begin))
                 else:
-                    wrong = [r for r in inside if r.status != 503]
+                    wrong = [r for r in inside if not held(r)]
                     if wrong:
                         s.problems.append(
                             "%d consent(s) answered %s while Redis could not "
                             "record (+%.2fs..+%.2fs)"
-                            % (len(wrong), sorted({r.status for r in wrong}),
+                            % (len(wrong), sorted({"%s %s" % (r.action,
+                                                              answer(r))
+                                                   for r in wrong}),
                                a - s.begin, b - s.begin))
                     if len(inside) < 10:
                         s.problems.append("only %d consents while Redis "
@@ -1159,7 +1199,7 @@ class Run:
 
         results = {r.seq: r for r in self.load.results}
         acked = {r.id: r for r in self.load.results
-                 if r.kind == "consent" and r.status == 200 and r.id}
+                 if r.kind == "consent" and stored(r) and r.id}
         missing = sorted(set(acked) - set(stream))
         a["2xx consents"] = len(acked)
         a["records (stream)"] = len(stream)
@@ -1191,7 +1231,7 @@ class Run:
             if r is None or r.kind != "consent":
                 foreign += 1
                 continue
-            if r.status == 200:
+            if stored(r):
                 # answered 2xx with another id
                 mismatch += 1
                 continue
@@ -1211,6 +1251,20 @@ class Run:
             problems.append("%d records differ from their request's action "
                             "or 2xx answer" % mismatch)
         a["unacknowledged records"] = len(orphans)
+
+        # a refusal applied without a record has it in the error log
+        unrecorded = {r.id for r in self.load.results
+                      if r.kind == "consent" and r.status == 200
+                      and not r.recorded and r.id}
+        logged = set(re.findall(
+            r"consent ([0-9a-f]{32}) not acknowledged by Redis \([a-z ]+\), "
+            r"a refusal, applied anyway; record(?: 1/\d+)?: id ",
+            self.nginx.error_log()))
+        a["refusals applied unrecorded"] = len(unrecorded)
+        if unrecorded - logged:
+            problems.append("%d refusals answered \"recorded\":false have "
+                            "no record in the error log"
+                            % len(unrecorded - logged))
         self.orphans = orphans
         self.audit_figures = a
         self.audit_problems = problems
@@ -1225,7 +1279,7 @@ class Run:
         """Unacknowledged records, by scenario and answer, timed against
         the fault."""
         lines = []
-        per = collections.Counter((r.scenario, r.status or "no answer")
+        per = collections.Counter((r.scenario, answer(r) or "no answer")
                                   for _, r, _ in self.orphans)
         if self.orphans:
             logged = set(re.findall(r"consent ([0-9a-f]{32}) not acknowledged",
@@ -1254,11 +1308,11 @@ class Run:
             # the consents in flight when SIGSTOP came: answered 503 only
             # when privacy_redis timeout fired
             waited = [r for r in self.by_scenario.get("stop", [])
-                      if r.kind == "consent" and r.status == 503
+                      if r.kind == "consent" and not stored(r)
                       and r.start >= self.stop_at - 0.1
                       and r.end - r.start >= TIMEOUT / 2]
             ids = {r.seq for r in stop}
-            lines.append("    stop: %d of the %d consents answered 503 by "
+            lines.append("    stop: %d of the %d consents not recorded at "
                          "the timeout (in flight at SIGSTOP) were executed "
                          "by Redis after SIGCONT"
                          % (sum(1 for r in waited if r.seq in ids),
@@ -1421,8 +1475,11 @@ def main():
                                     a["records (hashes)"]))
         out.append("differences: %d acknowledged but missing, %d "
                    "unacknowledged records (a record whose consent was "
-                   "answered 503)" % (a["acknowledged but missing"],
-                                      a["unacknowledged records"]))
+                   "answered 503, or 200 \"recorded\":false)"
+                   % (a["acknowledged but missing"],
+                      a["unacknowledged records"]))
+        out.append("refusals applied unrecorded, each with its record in "
+                   "the error log: %d" % a["refusals applied unrecorded"])
         out.extend(run.orphan_report())
         for p in run.audit_problems:
             out.append("AUDIT PROBLEM: %s" % p)

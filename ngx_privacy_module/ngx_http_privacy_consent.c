@@ -1,15 +1,18 @@
 
 /*
  * The consent endpoint: takes the visitor's decision, records it in Redis
- * as proof of consent and only then sets the consent cookie (fail closed),
- * answers with the current decision and its history; the banner's files
- * below it are ngx_http_privacy_assets.c's.
+ * as proof of consent and only then sets the consent cookie, and answers
+ * with the current decision and its history; the banner's files below it
+ * are ngx_http_privacy_assets.c's.  It fails toward privacy: a grant that
+ * Redis does not record is refused, a refusal or a withdrawal takes effect
+ * all the same and its record goes to the error log.
  */
 
 
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_redis.h"
 #include "privacy_form.h"
+#include "privacy_record.h"
 
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -29,6 +32,13 @@
 
 #define NGX_HTTP_PRIVACY_RECORD_FIELDS 12
 
+/*
+ * The fields of an unrecorded refusal per error log line: the line must
+ * stay below NGX_MAX_ERROR_STR (2048) with its time, pid and message; a
+ * longer record is split between lines, a field is never cut
+ */
+#define NGX_HTTP_PRIVACY_LOG_RECORD_MAX  1700
+
 
 typedef struct {
     ngx_http_request_t             *request;
@@ -39,6 +49,11 @@ typedef struct {
     uint32_t                        granted;     /* optional ones chosen */
     ngx_str_t                       return_path; /* validated, or empty */
     ngx_uint_t                      json;        /* unsigned: 1 */
+
+    /* grants nothing the visitor did not hold: applied unrecorded too */
+    ngx_uint_t                      refusal;     /* unsigned: 1 */
+    ngx_uint_t                      unrecorded;  /* unsigned: 1 */
+    ngx_str_t                      *fields;      /* the record's values */
 
     privacy_token_t                 token;
     ngx_str_t                       cookie;      /* the signed token */
@@ -62,8 +77,16 @@ static ngx_int_t ngx_http_privacy_consent_record(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *cs);
 static void ngx_http_privacy_consent_recorded(void *data, ngx_int_t rc,
     void *reply);
+static ngx_int_t ngx_http_privacy_consent_unrecorded(ngx_http_request_t *r,
+    ngx_http_privacy_consent_t *cs, const char *why);
+static void ngx_http_privacy_consent_log_record(ngx_http_request_t *r,
+    ngx_http_privacy_consent_t *cs, const char *why);
+static ngx_uint_t ngx_http_privacy_consent_log_next(u_char **start,
+    ngx_uint_t i);
 static ngx_int_t ngx_http_privacy_consent_decided(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *cs);
+static ngx_int_t ngx_http_privacy_consent_unrecorded_answer(
+    ngx_http_request_t *r, ngx_http_privacy_consent_t *cs);
 static ngx_int_t ngx_http_privacy_consent_get(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *cs);
 static ngx_int_t ngx_http_privacy_consent_history(ngx_http_request_t *r,
@@ -89,6 +112,22 @@ static ngx_str_t  ngx_http_privacy_location = ngx_string("Location");
 static ngx_str_t  ngx_http_privacy_vary = ngx_string("Vary");
 static ngx_str_t  ngx_http_privacy_accept = ngx_string("Accept");
 
+/* the record's fields, in the order of XADD and HSET */
+static ngx_str_t  ngx_http_privacy_record_fields[] = {
+    ngx_string("id"),
+    ngx_string("action"),
+    ngx_string("granted"),
+    ngx_string("refused"),
+    ngx_string("policy"),
+    ngx_string("time_ms"),
+    ngx_string("banner_sha256"),
+    ngx_string("source"),
+    ngx_string("host"),
+    ngx_string("addr"),
+    ngx_string("ua"),
+    ngx_string("replaces")
+};
+
 /* reasons are fixed ASCII strings of this file: nothing to escape */
 static char  ngx_http_privacy_error_page[] =
     "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
@@ -97,6 +136,15 @@ static char  ngx_http_privacy_error_page[] =
     "<h1>Your choice was not saved</h1><p>%s (%ui).</p>"
     "<p>Please try again in a moment. <a href=\"/\">Back to the site</a></p>"
     "</body></html>\n";
+
+/* a refusal that Redis did not record; the link is escaped */
+static char  ngx_http_privacy_unrecorded_page[] =
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width, "
+    "initial-scale=1\"><title>Your choice applies</title></head><body>"
+    "<h1>Your choice applies</h1><p>It is in effect in this browser now, "
+    "but the site could not record it.</p>"
+    "<p><a href=\"%*s\">Back to the site</a></p></body></html>\n";
 
 
 char *
@@ -518,19 +566,23 @@ ngx_http_privacy_origin_matches(ngx_http_request_t *r, u_char *value,
 /*
  * One round trip: MULTI, XADD to the log stream (trimmed to the
  * retention), HSET of the record, PEXPIRE, EXEC.  The answer waits for
- * Redis: no cookie for a record Redis does not hold.
+ * Redis: no cookie for a grant Redis does not hold.
+ *
+ * Every field has a bound (docs/redis.md): the request gives the Host
+ * (checked, at most 255 bytes), the User-Agent (cut at 256 bytes) and,
+ * through the address and the consent cookie, addr and replaces.
  */
 
 static ngx_int_t
 ngx_http_privacy_consent_record(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *cs)
 {
-    u_char                        *p, *names;
+    u_char                        *p, *names, *hash_hex;
     size_t                         len;
+    uint32_t                       optional, held;
     uint64_t                       now_ms, retention_ms;
-    ngx_str_t                      banner, addr, *prefix, *host, *ua;
+    ngx_str_t                      banner, addr, *prefix, *host, *ua, *f;
     ngx_str_t                      key, stream, minid, expire;
-    ngx_str_t                      f[NGX_HTTP_PRIVACY_RECORD_FIELDS];
     ngx_uint_t                     i, nargs;
     ngx_time_t                    *tp;
     const char                   **argv;
@@ -538,13 +590,7 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t        *ctx;
     ngx_http_privacy_redis_cmd_t   cmds[5];
     u_char                         hash[SHA256_DIGEST_LENGTH];
-    u_char                         hash_hex[2 * SHA256_DIGEST_LENGTH];
     u_char                         id[PRIVACY_CONSENT_ID_LEN];
-
-    static const char  *field_names[] = {
-        "id", "action", "granted", "refused", "policy", "time_ms",
-        "banner_sha256", "source", "host", "addr", "ua", "replaces"
-    };
 
     static ngx_str_t  action_names[] = {
         ngx_string("accept_all"),
@@ -557,6 +603,14 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
     if (ctx == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    /*
+     * a grant gives a category the visitor's valid decision did not (or
+     * any, without one); the rest only takes away or keeps
+     */
+    optional = cs->plcf->categories ? cs->plcf->categories->optional : 0;
+    held = ctx->decided ? ctx->token.granted & optional : 0;
+    cs->refusal = ((cs->granted & ~held) == 0);
 
     if (RAND_bytes(id, sizeof(id)) != 1) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
@@ -588,6 +642,17 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    /* the fields outlive this call: an unrecorded refusal logs them */
+    f = ngx_palloc(r->pool,
+                   NGX_HTTP_PRIVACY_RECORD_FIELDS * sizeof(ngx_str_t));
+    hash_hex = ngx_pnalloc(r->pool, 2 * SHA256_DIGEST_LENGTH);
+
+    if (f == NULL || hash_hex == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cs->fields = f;
 
     SHA256(banner.data, banner.len, hash);
     privacy_hex(hash_hex, hash, sizeof(hash));
@@ -630,7 +695,7 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
     f[5].len = ngx_sprintf(p, "%uL", now_ms) - p;
 
     f[6].data = hash_hex;
-    f[6].len = sizeof(hash_hex);
+    f[6].len = 2 * SHA256_DIGEST_LENGTH;
 
     if (ngx_http_privacy_wants_json(r)) {
         ngx_str_set(&f[7], "script");
@@ -638,11 +703,20 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
         ngx_str_set(&f[7], "form");
     }
 
+    /*
+     * nginx lets much through as a Host (8 KB of quotes, braces, spaces):
+     * anything but a host[:port] of at most 255 bytes is recorded as
+     * "invalid", the name RFC 6761 keeps from ever resolving
+     */
     host = r->headers_in.host ? &r->headers_in.host->value : NULL;
-    if (host) {
-        f[8] = *host;
-    } else {
+    if (host == NULL) {
         ngx_str_null(&f[8]);
+
+    } else if (privacy_record_host_ok(host->data, host->len)) {
+        f[8] = *host;
+
+    } else {
+        ngx_str_set(&f[8], PRIVACY_RECORD_HOST_INVALID);
     }
 
     f[9] = addr;
@@ -716,7 +790,8 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
     ngx_http_privacy_arg("*", 1);
 
     for (i = 0; i < NGX_HTTP_PRIVACY_RECORD_FIELDS; i++) {
-        ngx_http_privacy_arg(field_names[i], ngx_strlen(field_names[i]));
+        ngx_http_privacy_arg(ngx_http_privacy_record_fields[i].data,
+                             ngx_http_privacy_record_fields[i].len);
         ngx_http_privacy_arg(f[i].data, f[i].len);
     }
 
@@ -752,12 +827,17 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
                                             ngx_http_privacy_consent_recorded,
                                             cs);
     if (cs->redis == NULL) {
+        if (cs->refusal) {
+            return ngx_http_privacy_consent_unrecorded(r, cs,
+                                                       "out of memory");
+        }
+
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "privacy consent %V: recording %V",
-                   &action_names[cs->action], &cs->id);
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy consent %V: recording %V, refusal: %ui",
+                   &action_names[cs->action], &cs->id, cs->refusal);
 
     /* the request waits for Redis; the reply handler finalizes it */
     r->main->count++;
@@ -779,7 +859,14 @@ ngx_http_privacy_consent_recorded(void *data, ngx_int_t rc, void *reply)
     r = cs->request;
     c = r->connection;
 
-    if (rc != NGX_OK) {
+    if (rc != NGX_OK && cs->refusal) {
+        ngx_http_privacy_metric_redis_error();
+
+        rc = ngx_http_privacy_consent_unrecorded(r, cs,
+                                     rc == NGX_HTTP_PRIVACY_REDIS_TIMEOUT
+                                     ? "timeout" : "error");
+
+    } else if (rc != NGX_OK) {
         /*
          * on a timeout or a lost connection Redis may still run the
          * transaction it received: the record then exists for a decision
@@ -808,7 +895,130 @@ ngx_http_privacy_consent_recorded(void *data, ngx_int_t rc, void *reply)
 }
 
 
-/* Redis holds the record: the cookie goes out, trackers are expired */
+/*
+ * A refusal or a withdrawal that Redis did not record: it takes effect all
+ * the same, the answer says it was not recorded, and the record goes to
+ * the error log for tools/replay-unrecorded.pl to write later.
+ */
+
+static ngx_int_t
+ngx_http_privacy_consent_unrecorded(ngx_http_request_t *r,
+    ngx_http_privacy_consent_t *cs, const char *why)
+{
+    cs->unrecorded = 1;
+
+    ngx_http_privacy_consent_log_record(r, cs, why);
+
+    return ngx_http_privacy_consent_decided(r, cs);
+}
+
+
+/*
+ * The record as field names and values quoted for redis-cli, split
+ * between lines at fields only when it is too long for one line:
+ *
+ *   privacy: consent ID not acknowledged by Redis (error), a refusal,
+ *   applied anyway; record: id "..." action "withdraw" ... replaces "..."
+ *
+ * and "record 1/2: ...", "record 2/2: ..." when split.
+ */
+
+static void
+ngx_http_privacy_consent_log_record(ngx_http_request_t *r,
+    ngx_http_privacy_consent_t *cs, const char *why)
+{
+    u_char      *buf, *p;
+    size_t       size;
+    ngx_str_t   *name, *f;
+    ngx_uint_t   i, k, part, parts;
+    u_char      *start[NGX_HTTP_PRIVACY_RECORD_FIELDS + 1];
+
+    name = ngx_http_privacy_record_fields;
+    f = cs->fields;
+
+    size = 0;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_RECORD_FIELDS; i++) {
+        size += name[i].len + sizeof(" ") - 1
+                + privacy_record_quote(NULL, f[i].data, f[i].len)
+                + sizeof(" ") - 1;
+    }
+
+    buf = ngx_pnalloc(r->pool, size);
+    if (buf == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "privacy: consent %V not acknowledged by Redis (%s), "
+                      "a refusal, applied anyway; no memory to log its "
+                      "record", &cs->id, why);
+        return;
+    }
+
+    /* "name value " per field; a line is the fields from start[i] */
+    p = buf;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_RECORD_FIELDS; i++) {
+        start[i] = p;
+        p = ngx_cpymem(p, name[i].data, name[i].len);
+        *p++ = ' ';
+        p += privacy_record_quote(p, f[i].data, f[i].len);
+        *p++ = ' ';
+    }
+
+    start[i] = p;
+
+    parts = 0;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_RECORD_FIELDS; i = k) {
+        k = ngx_http_privacy_consent_log_next(start, i);
+        parts++;
+    }
+
+    part = 1;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_RECORD_FIELDS; i = k, part++) {
+        k = ngx_http_privacy_consent_log_next(start, i);
+
+        if (parts == 1) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "privacy: consent %V not acknowledged by Redis "
+                          "(%s), a refusal, applied anyway; record: %*s",
+                          &cs->id, why,
+                          (size_t) (start[k] - start[i] - 1), start[i]);
+            continue;
+        }
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "privacy: consent %V not acknowledged by Redis "
+                      "(%s), a refusal, applied anyway; record %ui/%ui: %*s",
+                      &cs->id, why, part, parts,
+                      (size_t) (start[k] - start[i] - 1), start[i]);
+    }
+}
+
+
+/* the first field after the line that starts with field i */
+
+static ngx_uint_t
+ngx_http_privacy_consent_log_next(u_char **start, ngx_uint_t i)
+{
+    ngx_uint_t  k;
+
+    for (k = i + 1; k < NGX_HTTP_PRIVACY_RECORD_FIELDS; k++) {
+        if ((size_t) (start[k + 1] - start[i])
+            > NGX_HTTP_PRIVACY_LOG_RECORD_MAX)
+        {
+            break;
+        }
+    }
+
+    return k;
+}
+
+
+/*
+ * Redis holds the record, or it is a refusal: the cookie goes out,
+ * trackers are expired
+ */
 
 static ngx_int_t
 ngx_http_privacy_consent_decided(ngx_http_request_t *r,
@@ -901,6 +1111,10 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
     /* the request side's expiry would repeat these */
     ctx->expired_sent = 1;
 
+    if (cs->unrecorded) {
+        return ngx_http_privacy_consent_unrecorded_answer(r, cs);
+    }
+
     if (!cs->json) {
         /*
          * a relative Location, left as it is: nginx would make
@@ -928,6 +1142,75 @@ ngx_http_privacy_consent_decided(ngx_http_request_t *r,
 
     return ngx_http_privacy_send(r, NGX_HTTP_OK,
                                  &ngx_http_privacy_json_type, &body);
+}
+
+
+/*
+ * The answer to a refusal that was not recorded: the decision's JSON with
+ * "recorded":false, or for the form a page that says so and links back
+ * to where the visitor came from.
+ */
+
+static ngx_int_t
+ngx_http_privacy_consent_unrecorded_answer(ngx_http_request_t *r,
+    ngx_http_privacy_consent_t *cs)
+{
+    u_char     *p;
+    size_t      len;
+    ngx_str_t   body, json, path;
+
+    if (cs->json) {
+        if (ngx_http_privacy_decision_json(r, cs->plcf, 1, &cs->token, NULL,
+                                           &json)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        /* {"decision":{..}}\n becomes {"decision":{..},"recorded":false}\n */
+        len = json.len + sizeof(",\"recorded\":false") - 1;
+
+        p = ngx_pnalloc(r->pool, len);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        body.data = p;
+        p = ngx_cpymem(p, json.data, json.len - 2);
+        p = ngx_cpymem(p, ",\"recorded\":false}\n",
+                       sizeof(",\"recorded\":false}\n") - 1);
+        body.len = p - body.data;
+
+        return ngx_http_privacy_send(r, NGX_HTTP_OK,
+                                     &ngx_http_privacy_json_type, &body);
+    }
+
+    /* a path of this site (checked), escaped for the attribute */
+    len = cs->return_path.len
+          + ngx_escape_html(NULL, cs->return_path.data, cs->return_path.len);
+
+    path.data = ngx_pnalloc(r->pool, len);
+    if (path.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    path.len = (u_char *) ngx_escape_html(path.data, cs->return_path.data,
+                                          cs->return_path.len)
+               - path.data;
+
+    len += sizeof(ngx_http_privacy_unrecorded_page);
+
+    body.data = ngx_pnalloc(r->pool, len);
+    if (body.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    body.len = ngx_snprintf(body.data, len, ngx_http_privacy_unrecorded_page,
+                            path.len, path.data)
+               - body.data;
+
+    return ngx_http_privacy_send(r, NGX_HTTP_OK,
+                                 &ngx_http_privacy_html_type, &body);
 }
 
 

@@ -1375,7 +1375,7 @@ ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
     redisReply                     *reply = r;
     ngx_http_privacy_redis_req_t   *req = privdata;
 
-    ngx_uint_t                      n;
+    ngx_uint_t                      n, level;
     ngx_http_privacy_redis_link_t  *link;
 
     (void) ac;
@@ -1392,7 +1392,14 @@ ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
         }
 
     } else if (reply->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, req->log, 0,
+        /*
+         * the first error says why: a full Redis answers OOM to each
+         * command of a transaction and then EXECABORT, four lines per
+         * decision in a flood
+         */
+        level = (req->rc == NGX_OK) ? NGX_LOG_ERR : NGX_LOG_DEBUG;
+
+        ngx_log_error(level, req->log, 0,
                       "redis replied with an error: \"%*s\"",
                       (size_t) reply->len, reply->str);
         req->rc = NGX_ERROR;

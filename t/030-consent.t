@@ -12,6 +12,14 @@ use Digest::SHA qw(sha256_hex);
 our $prefix = "t030:$$:";
 $ENV{TEST_NGINX_T030_PREFIX} = $prefix;
 
+# the records of the Host blocks, apart from the others
+our $host_prefix = "t030h:$$:";
+$ENV{TEST_NGINX_T030H_PREFIX} = $host_prefix;
+
+# and of the limit_req block
+our $limit_prefix = "t030l:$$:";
+$ENV{TEST_NGINX_T030L_PREFIX} = $limit_prefix;
+
 # a decision the visitor already holds, and its record with the one before
 our $old_id  = 'aa' x 16;
 our $prev_id = 'bb' x 16;
@@ -209,6 +217,39 @@ redis('DEL', "${prefix}consent:$old_id", "${prefix}consent:$prev_id");
 
 my $keys = redis('KEYS', "${rprefix}*");
 redis('DEL', @$keys) if @$keys;
+
+# The Host blocks: a host[:port] of at most 255 bytes as it came, anything
+# else as "invalid"; no record is larger than docs/redis.md says (1,809
+# bytes of field names and values with the largest configuration, 782
+# with this one).
+
+my %host_by_ua;
+my $host_log = redis('XRANGE', "${host_prefix}log", '-', '+');
+for my $entry (@$host_log) {
+    my %rec = @{ $entry->[1] };
+    $host_by_ua{$rec{ua}} = $rec{host};
+    my $size = 0;
+    $size += length($_) for @{ $entry->[1] };
+    cmp_ok($size, '<=', 782, "record $rec{ua}: at most 782 bytes");
+    redis('DEL', "${host_prefix}consent:$rec{id}");
+}
+
+is_deeply(\%host_by_ua, {
+    't030-host-long'  => 'invalid',
+    't030-host-255'   => ('b' x 250) . ':8080',
+    't030-host-256'   => 'invalid',
+    't030-host-chars' => 'invalid',
+    't030-host-v6'    => '[2001:DB8::1]:8080',
+}, 'the Host of each record');
+
+redis('DEL', "${host_prefix}log");
+
+# limit_req let the first decision and a burst through, no more: three
+# per address (TEST 36), two per network (TEST 37)
+my $limited = redis('XRANGE', "${limit_prefix}log", '-', '+');
+is(scalar @$limited, 5, 'limit_req: five decisions recorded');
+redis('DEL', "${limit_prefix}log",
+      map { "${limit_prefix}consent:" . { @{ $_->[1] } }->{id} } @$limited);
 
 __DATA__
 
@@ -683,3 +724,169 @@ main::decide_on('http://localhost/long/page?a=2', '/long/page?a=2');
 GET //long/page
 --- response_body_like chomp
 <input type="hidden" name="return" value="/long/page">
+
+
+
+=== TEST 38: an 8,000-byte Host is recorded as "invalid", not as it came
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers eval
+"Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-long
+Host: " . ('a' x 8000)
+--- error_code: 200
+--- response_body_like chomp
+"refused":\["analytics","marketing"\]
+
+
+
+=== TEST 39: a host:port of 255 bytes is recorded as it is
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers eval
+"Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-255
+Host: " . ('b' x 250) . ':8080'
+--- error_code: 200
+
+
+
+=== TEST 40: a host:port of 256 bytes is "invalid"
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers eval
+"Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-256
+Host: " . ('c' x 251) . ':8080'
+--- error_code: 200
+
+
+
+=== TEST 41: a Host with characters no host has is "invalid"
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers
+Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-chars
+Host: a"b<c>{d}|e^f`g%zz
+--- error_code: 200
+
+
+
+=== TEST 42: an IPv6 literal with a port is recorded as it is
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030H_PREFIX;
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers
+Sec-Fetch-Site: same-origin
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+User-Agent: t030-host-v6
+Host: [2001:DB8::1]:8080
+--- error_code: 200
+
+
+
+=== TEST 43: the README's limit_req: decisions past the burst get 429, GETs pass
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030L_PREFIX;
+
+    map $request_method $consent_limit_key {
+        POST    $binary_remote_addr;
+        DELETE  $binary_remote_addr;
+        default "";
+    }
+    limit_req_zone $consent_limit_key zone=consent:1m rate=10r/m;
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category analytics ~^_ga;
+
+    location /privacy/consent {
+        limit_req zone=consent burst=2 nodelay;
+        limit_req_status 429;
+        limit_req_log_level info;
+        privacy_consent_endpoint;
+    }
+--- request eval
+[
+    "POST /privacy/consent\naction=reject_all",
+    "POST /privacy/consent\naction=reject_all",
+    "POST /privacy/consent\naction=reject_all",
+    "DELETE /privacy/consent",
+    "POST /privacy/consent\naction=reject_all",
+    "GET /privacy/consent/banner.css",
+    "GET /privacy/consent/banner.js",
+    "GET /privacy/consent",
+    "GET /privacy/consent/banner.css",
+]
+--- more_headers
+Origin: http://localhost
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+--- error_code eval
+[200, 200, 200, 429, 429, 200, 200, 200, 200]
+--- no_error_log
+[error]
+
+
+
+=== TEST 44: deployment.md's limit per network, by $privacy_remote_addr
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030L_PREFIX;
+
+    map $request_method $consent_limit_net {
+        POST    $privacy_remote_addr;
+        DELETE  $privacy_remote_addr;
+        default "";
+    }
+    limit_req_zone $consent_limit_net zone=consent_net:1m rate=60r/m;
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category analytics ~^_ga;
+
+    location /privacy/consent {
+        limit_req zone=consent_net burst=1 nodelay;
+        limit_req_status 429;
+        privacy_consent_endpoint;
+    }
+--- request eval
+[
+    "POST /privacy/consent\naction=reject_all",
+    "POST /privacy/consent\naction=reject_all",
+    "POST /privacy/consent\naction=reject_all",
+    "GET /privacy/consent/banner.css",
+]
+--- more_headers
+Origin: http://localhost
+Accept: application/json
+Content-Type: application/x-www-form-urlencoded
+--- error_code eval
+[200, 200, 429, 200]
+--- error_log eval
+qr/limiting requests, excess: [0-9.]+ by zone "consent_net"/

@@ -132,6 +132,42 @@ sub pause_redis {
 }
 
 
+# http(METHOD, PATH, HEADERS, BODY): one HTTP/1.0 request to the nginx of
+# the block that runs now, for checks that need the answer of an earlier
+# request (a cookie it set); HEADERS are "Name: value" lines.  Returns
+# { status => N, headers => [[name, value], ...], body => TEXT }.
+sub http {
+    my ($method, $path, $headers, $body) = @_;
+    $headers = '' unless defined $headers;
+    $body = '' unless defined $body;
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                     PeerPort => $ENV{TEST_NGINX_SERVER_PORT},
+                                     Timeout => 5)
+        or die "cannot connect to nginx: $!\n";
+    my $req = "$method $path HTTP/1.0\r\nHost: localhost\r\n";
+    $req .= "$_\r\n" for grep { length } split /\n/, $headers;
+    $req .= 'Content-Length: ' . length($body) . "\r\n" if length $body;
+    print $sock "$req\r\n$body";
+    local $/;
+    my $raw = <$sock>;
+    close $sock;
+    my ($head, $content) = split /\r\n\r\n/, $raw // '', 2;
+    my ($status_line, @lines) = split /\r\n/, $head // '';
+    my ($status) = ($status_line // '') =~ m{^HTTP/\S+ (\d+)};
+    return { status => $status, body => $content,
+             headers => [map { [split /: ?/, $_, 2] } @lines] };
+}
+
+# the values of one header of an http() answer, by name
+sub header_values {
+    my ($res, $name) = @_;
+    return map { $_->[1] }
+           grep { lc $_->[0] eq lc $name } @{ $res->{headers} };
+}
+
+push @EXPORT, qw(http header_values);
+
+
 # the pid of the suites' Redis (tools/with-redis.sh), for SIGSTOP tests
 sub redis_pid {
     my $dir = $ENV{TEST_NGINX_REDIS_DIR} or return undef;
