@@ -3,12 +3,12 @@
 #
 # The banner's stylesheet and script (PRIVACY_ASSETS, listed in config) are
 # files a designer edits.  tools/embed-assets.sh turns them into
-# objs/ngx_http_privacy_assets.h, which ngx_http_privacy_assets.c includes;
+# objs/ngx_http_privacy_assets_data.h, which ngx_http_privacy_assets.c includes;
 # make writes the header again, and compiles that one file again, whenever
 # an asset or the script is newer than the header: editing an asset needs
 # make, not configure.
 
-privacy_assets_h=$NGX_OBJS/ngx_http_privacy_assets.h
+privacy_assets_h=$NGX_OBJS/ngx_http_privacy_assets_data.h
 
 # the object's path as auto/make names it: addon/<the source's directory>/
 privacy_assets_o=$NGX_OBJS/addon/ngx_privacy_module

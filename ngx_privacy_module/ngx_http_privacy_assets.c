@@ -17,12 +17,13 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_assets.h"
 
 #include <openssl/sha.h>
 
 /* made by tools/embed-assets.sh in nginx's objs directory */
-#include "ngx_http_privacy_assets.h"
+#include "ngx_http_privacy_assets_data.h"
 
 
 /* 48 bits of SHA-256: a new file gets a new name */

@@ -12,7 +12,10 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_metrics.h"
+#include "ngx_http_privacy_template.h"
+#include "ngx_http_privacy_banner.h"
 
 
 typedef struct {

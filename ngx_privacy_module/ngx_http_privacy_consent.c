@@ -9,8 +9,15 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_assets.h"
+#include "ngx_http_privacy_cookie.h"
+#include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_redis.h"
+#include "ngx_http_privacy_settings.h"
+#include "ngx_http_privacy_template.h"
+#include "ngx_http_privacy_token.h"
+#include "ngx_http_privacy_consent.h"
 #include "privacy_form.h"
 #include "privacy_record.h"
 

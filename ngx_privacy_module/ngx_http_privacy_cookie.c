@@ -6,7 +6,10 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_metrics.h"
+#include "ngx_http_privacy_token.h"
+#include "ngx_http_privacy_cookie.h"
 
 
 /* the pairs of a Cookie header the stack holds; more go to the pool */
@@ -95,10 +98,6 @@ static ngx_int_t ngx_http_privacy_blocked_room(ngx_http_request_t *r,
 static ngx_inline void ngx_http_privacy_blocked_add(
     ngx_http_privacy_ctx_t *ctx, const u_char *name, size_t len,
     ngx_int_t category);
-static void ngx_http_privacy_headers_forget(ngx_http_request_t *r,
-    ngx_table_elt_t *h);
-static void ngx_http_privacy_headers_moved(ngx_http_request_t *r,
-    u_char *from, u_char *to);
 static ngx_inline ngx_int_t ngx_http_privacy_add_set_cookie(
     ngx_http_request_t *r, u_char *data, size_t len);
 
@@ -648,33 +647,6 @@ ngx_http_privacy_category_match(ngx_http_privacy_loc_conf_t *plcf,
     }
 
     return n >= 0 ? n : -1;
-}
-
-
-/* the n-th Cookie header of the request, or NULL */
-
-ngx_table_elt_t *
-ngx_http_privacy_cookie_header(ngx_http_request_t *r, ngx_uint_t n)
-{
-#if (nginx_version >= 1023000)
-    ngx_table_elt_t  *h;
-
-    for (h = r->headers_in.cookie; h && n; h = h->next) {
-        n--;
-    }
-
-    return h;
-#else
-    ngx_table_elt_t  **h;
-
-    if (n >= r->headers_in.cookies.nelts) {
-        return NULL;
-    }
-
-    h = r->headers_in.cookies.elts;
-
-    return h[n];
-#endif
 }
 
 
@@ -1382,228 +1354,6 @@ ngx_http_privacy_blocked_add(ngx_http_privacy_ctx_t *ctx, const u_char *name,
     b->name.len = len;
     b->category = category;
     b->set_cookie = NULL;
-}
-
-
-/*
- * Removes the request header h = part->elts[i].  The elements after it in
- * its part move down one place, which keeps the order of the headers and
- * leaves no empty part behind (nginx reads the first element of a part
- * without a check); the pointers r->headers_in keeps into the list forget
- * the removed header and follow the moved ones.
- */
-
-ngx_int_t
-ngx_http_privacy_remove_header(ngx_http_request_t *r, ngx_list_part_t *part,
-    ngx_uint_t i)
-{
-    u_char           *from, *to;
-    ngx_list_t       *list;
-    ngx_list_part_t  *prev;
-    ngx_table_elt_t  *h;
-
-    list = &r->headers_in.headers;
-    h = (ngx_table_elt_t *) part->elts + i;
-
-    ngx_http_privacy_headers_forget(r, h);
-
-    from = (u_char *) (h + 1);
-    to = (u_char *) part->elts + part->nelts * list->size;
-
-    ngx_memmove(h, from, to - from);
-    part->nelts--;
-
-    ngx_http_privacy_headers_moved(r, from, to);
-
-    if (part->nelts || part == &list->part) {
-        return NGX_OK;
-    }
-
-    /* an emptied part leaves the list; pushes go to its predecessor */
-
-    for (prev = &list->part; prev->next != part; prev = prev->next) {
-        /* void */
-    }
-
-    prev->next = part->next;
-
-    if (list->last == part) {
-        list->last = prev;
-    }
-
-    return NGX_OK;
-}
-
-
-/* the same for a header known by its address */
-
-ngx_int_t
-ngx_http_privacy_remove_header_elt(ngx_http_request_t *r, ngx_table_elt_t *h)
-{
-    ngx_list_part_t  *part;
-
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        if (h >= (ngx_table_elt_t *) part->elts
-            && h < (ngx_table_elt_t *) part->elts + part->nelts)
-        {
-            return ngx_http_privacy_remove_header(r, part,
-                                      h - (ngx_table_elt_t *) part->elts);
-        }
-    }
-
-    /* not in the list: still, nothing refers to it any more */
-    ngx_http_privacy_headers_forget(r, h);
-
-    return NGX_OK;
-}
-
-
-/*
- * No pointer of r->headers_in refers to H any more: a field that held it
- * holds the next header of the same name (since 1.23.0) or nothing, and
- * the multi-header arrays before 1.23.0 lose it.
- */
-
-static void
-ngx_http_privacy_headers_forget(ngx_http_request_t *r, ngx_table_elt_t *h)
-{
-    ngx_uint_t          i;
-    ngx_table_elt_t   **hp;
-    ngx_http_header_t  *hh;
-#if (nginx_version >= 1023000)
-    ngx_list_part_t    *part;
-    ngx_table_elt_t    *e;
-#else
-    ngx_array_t        *a;
-#endif
-
-    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
-
-        if (hh->offset == 0) {
-            continue;
-        }
-
-#if (nginx_version < 1023000)
-        if (hh->offset == offsetof(ngx_http_headers_in_t, cookies)
-#if (NGX_HTTP_X_FORWARDED_FOR)
-            || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
-#endif
-           )
-        {
-            a = (ngx_array_t *) ((u_char *) &r->headers_in + hh->offset);
-            hp = a->elts;
-
-            for (i = 0; i < a->nelts; i++) {
-                if (hp[i] == h) {
-                    ngx_memmove(&hp[i], &hp[i + 1],
-                                (a->nelts - i - 1) * sizeof(ngx_table_elt_t *));
-                    a->nelts--;
-                    break;
-                }
-            }
-
-            continue;
-        }
-#endif
-
-        hp = (ngx_table_elt_t **) ((u_char *) &r->headers_in + hh->offset);
-
-        if (*hp == h) {
-#if (nginx_version >= 1023000)
-            *hp = h->next;
-#else
-            *hp = NULL;
-#endif
-        }
-    }
-
-#if (nginx_version >= 1023000)
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        e = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            if (e[i].next == h) {
-                e[i].next = h->next;
-            }
-        }
-    }
-#endif
-}
-
-
-/*
- * The request headers in [from, to) moved down one element: every pointer
- * into that range that r->headers_in holds (the fields that
- * ngx_http_headers_in[] fills, the multi-header arrays before 1.23.0, the
- * "next" links since) follows them.
- */
-
-static void
-ngx_http_privacy_headers_moved(ngx_http_request_t *r, u_char *from,
-    u_char *to)
-{
-    u_char             *field;
-    ngx_uint_t          i;
-    ngx_table_elt_t   **hp;
-    ngx_http_header_t  *hh;
-#if (nginx_version >= 1023000)
-    ngx_list_part_t    *part;
-    ngx_table_elt_t    *h;
-#else
-    ngx_array_t        *a;
-#endif
-
-#define ngx_http_privacy_follow(hp)                                          \
-    if ((u_char *) *(hp) >= from && (u_char *) *(hp) < to) {                 \
-        *(hp) -= 1;                                                          \
-    }
-
-    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
-
-        if (hh->offset == 0) {
-            continue;
-        }
-
-        field = (u_char *) &r->headers_in + hh->offset;
-
-#if (nginx_version < 1023000)
-        if (hh->offset == offsetof(ngx_http_headers_in_t, cookies)
-#if (NGX_HTTP_X_FORWARDED_FOR)
-            || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
-#endif
-           )
-        {
-            a = (ngx_array_t *) field;
-            hp = a->elts;
-
-            for (i = 0; i < a->nelts; i++) {
-                ngx_http_privacy_follow(&hp[i]);
-            }
-
-            continue;
-        }
-#endif
-
-        hp = (ngx_table_elt_t **) field;
-
-        if (*hp) {
-            ngx_http_privacy_follow(hp);
-        }
-    }
-
-#if (nginx_version >= 1023000)
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            if (h[i].next) {
-                ngx_http_privacy_follow(&h[i].next);
-            }
-        }
-    }
-#endif
-
-#undef ngx_http_privacy_follow
 }
 
 

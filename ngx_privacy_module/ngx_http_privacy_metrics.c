@@ -20,7 +20,8 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_metrics.h"
 
 
 /* the slot of cookies no category names, after those of the names */

@@ -7,10 +7,6 @@
  * Every counting call is an atomic add and nothing else: no allocation,
  * no lock, safe to call when the zone does not exist (nginx -t, a module
  * loaded without an http block).
- *
- * Included by ngx_http_privacy_module.h after the definition of
- * ngx_http_privacy_categories_t, which this header needs: include that
- * one, not this one.
  */
 
 
@@ -18,9 +14,7 @@
 #define _NGX_HTTP_PRIVACY_METRICS_H_INCLUDED_
 
 
-#include <ngx_config.h>
-#include <ngx_core.h>
-#include <ngx_http.h>
+#include "ngx_http_privacy.h"
 
 
 #define NGX_HTTP_PRIVACY_DIR_REQUEST   0

@@ -1,7 +1,12 @@
 
 /*
- * ngx_http_privacy_module: directives, configuration, filter registration
- * and the variables.  Each concern has its own file:
+ * ngx_http_privacy_module: the registrar.  The module context, the
+ * directives, configuration create and merge, the filters and the request
+ * handler that call each feature in turn, and the variables' registration.
+ * Dependencies run one way: this file calls the feature files, the feature
+ * files call ngx_http_privacy_util.c and the core (privacy_*.c), and none
+ * calls back here (tools/layers.py checks it).  Each concern has its own
+ * file:
  *
  *   ngx_http_privacy_tk.c        Tk header and /.well-known/dnt/
  *   ngx_http_privacy_cookie.c    categories, Cookie and Set-Cookie filtering
@@ -13,12 +18,21 @@
  *   ngx_http_privacy_assets.c    the banner's stylesheet and script
  *   ngx_http_privacy_redis.c     hiredis on nginx's event loop
  *   ngx_http_privacy_metrics.c   the counters and privacy_status
+ *   ngx_http_privacy_variables.c the values of the module's variables
+ *   ngx_http_privacy_util.c      request helpers every feature file uses
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_banner.h"
+#include "ngx_http_privacy_consent.h"
+#include "ngx_http_privacy_cookie.h"
+#include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_redis.h"
-#include "privacy_addr.h"
+#include "ngx_http_privacy_template.h"
+#include "ngx_http_privacy_tk.h"
+#include "ngx_http_privacy_token.h"
+#include "ngx_http_privacy_variables.h"
 
 
 static ngx_int_t ngx_http_privacy_header_filter(ngx_http_request_t *r);
@@ -27,19 +41,8 @@ static ngx_int_t ngx_http_privacy_body_filter(ngx_http_request_t *r,
 static ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_unconditional(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);
-static void ngx_http_privacy_ctx_cleanup(void *data);
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
-static ngx_int_t ngx_http_privacy_variable_dnt(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_privacy_variable_consent(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_privacy_variable_consent_id(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_privacy_variable_blocked(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_privacy_variable_remote_addr(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
 
 static char *ngx_http_privacy_tracking_status(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
@@ -55,11 +58,6 @@ static char *ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent,
 static void *ngx_http_privacy_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
-
-
-ngx_str_t  ngx_http_privacy_cache_control = ngx_string("Cache-Control");
-ngx_str_t  ngx_http_privacy_no_store = ngx_string("no-store");
-ngx_str_t  ngx_http_privacy_retry_after = ngx_string("Retry-After");
 
 
 ngx_http_output_header_filter_pt  ngx_http_privacy_next_header_filter;
@@ -283,57 +281,6 @@ static ngx_http_variable_t  ngx_http_privacy_vars[] = {
 
       ngx_http_null_variable
 };
-
-
-/*
- * The request context lives in a pool cleanup as well as in r->ctx:
- * an internal redirect zeroes r->ctx, and the decision and the cookie
- * filtering must not be redone, or done differently, after one.
- */
-
-ngx_http_privacy_ctx_t *
-ngx_http_privacy_get_ctx(ngx_http_request_t *r)
-{
-    ngx_pool_cleanup_t      *cln;
-    ngx_http_request_t      *mr;
-    ngx_http_privacy_ctx_t  *ctx;
-
-    mr = r->main;
-
-    ctx = ngx_http_get_module_ctx(mr, ngx_http_privacy_module);
-    if (ctx) {
-        return ctx;
-    }
-
-    for (cln = mr->pool->cleanup; cln; cln = cln->next) {
-        if (cln->handler == ngx_http_privacy_ctx_cleanup) {
-            ctx = cln->data;
-            ngx_http_set_ctx(mr, ctx, ngx_http_privacy_module);
-            return ctx;
-        }
-    }
-
-    cln = ngx_pool_cleanup_add(mr->pool, sizeof(ngx_http_privacy_ctx_t));
-    if (cln == NULL) {
-        return NULL;
-    }
-
-    ctx = cln->data;
-    ngx_memzero(ctx, sizeof(ngx_http_privacy_ctx_t));
-
-    cln->handler = ngx_http_privacy_ctx_cleanup;
-
-    ngx_http_set_ctx(mr, ctx, ngx_http_privacy_module);
-
-    return ctx;
-}
-
-
-static void
-ngx_http_privacy_ctx_cleanup(void *data)
-{
-    /* nothing to free: the handler only marks the pool cleanup as ours */
-}
 
 
 /* the privacy_tracking_status values of the W3C Tracking Status Value */
@@ -592,225 +539,6 @@ ngx_http_privacy_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
 
 /*
- * A whole small answer of the module's own: the status, the type and the
- * body, which stays in memory the request owns.
- */
-
-ngx_int_t
-ngx_http_privacy_send(ngx_http_request_t *r, ngx_uint_t status,
-    ngx_str_t *type, ngx_str_t *body)
-{
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
-
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = body->len;
-
-    if (type) {
-        r->headers_out.content_type = *type;
-        r->headers_out.content_type_len = type->len;
-        r->headers_out.content_type_lowcase = NULL;
-    }
-
-    if (body->len == 0) {
-        r->header_only = 1;
-    }
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
-
-    b->pos = body->data;
-    b->last = body->data + body->len;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
-}
-
-
-/*
- * Reads a small file named in a directive (relative to the configuration
- * prefix), with a clear nginx -t message when it cannot.
- */
-
-ngx_int_t
-ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
-    ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info)
-{
-    ssize_t          n;
-    ngx_str_t        path;
-    ngx_file_t       file;
-    ngx_file_info_t  fi;
-
-    path = *name;
-
-    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    ngx_memzero(&file, sizeof(ngx_file_t));
-    file.name = path;
-    file.log = cf->log;
-
-    file.fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (file.fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "\"%V\": cannot open \"%s\"", directive,
-                           path.data);
-        return NGX_ERROR;
-    }
-
-    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "\"%V\": cannot stat \"%s\"", directive,
-                           path.data);
-        goto failed;
-    }
-
-    if ((size_t) ngx_file_size(&fi) > max) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\": \"%s\" is over %uz bytes", directive,
-                           path.data, max);
-        goto failed;
-    }
-
-    content->data = ngx_pnalloc(cf->pool, ngx_file_size(&fi) + 1);
-    if (content->data == NULL) {
-        goto failed;
-    }
-
-    n = ngx_read_file(&file, content->data, ngx_file_size(&fi), 0);
-    if (n == NGX_ERROR) {
-        goto failed;
-    }
-
-    content->len = n;
-
-    if (info) {
-        *info = fi;
-    }
-
-    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
-        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
-                      ngx_close_file_n " \"%s\" failed", path.data);
-    }
-
-    return NGX_OK;
-
-failed:
-
-    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
-        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
-                      ngx_close_file_n " \"%s\" failed", path.data);
-    }
-
-    return NGX_ERROR;
-}
-
-
-/* white space around a value read from a file goes */
-
-void
-ngx_http_privacy_trim(ngx_str_t *s)
-{
-    while (s->len && isspace(s->data[0])) {
-        s->data++;
-        s->len--;
-    }
-
-    while (s->len && isspace(s->data[s->len - 1])) {
-        s->len--;
-    }
-}
-
-
-/* a request header by name, for those r->headers_in has no field for */
-
-ngx_table_elt_t *
-ngx_http_privacy_find_header(ngx_http_request_t *r, u_char *name,
-    size_t len)
-{
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return NULL;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == len
-            && ngx_strncasecmp(h[i].key.data, name, len) == 0)
-        {
-            return &h[i];
-        }
-    }
-}
-
-
-/* whether the Accept header names TYPE */
-
-static ngx_int_t
-ngx_http_privacy_accepts(ngx_http_request_t *r, ngx_str_t *type)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_http_privacy_find_header(r, (u_char *) "Accept",
-                                     sizeof("Accept") - 1);
-
-    return h != NULL
-           && ngx_strlcasestrn(h->value.data, h->value.data + h->value.len,
-                               type->data, type->len - 1)
-              != NULL;
-}
-
-
-/* the banner's script and API clients ask for JSON */
-
-ngx_int_t
-ngx_http_privacy_wants_json(ngx_http_request_t *r)
-{
-    static ngx_str_t  json = ngx_string("application/json");
-
-    return ngx_http_privacy_accepts(r, &json);
-}
-
-
-/* a browser navigating to the consent endpoint */
-
-ngx_int_t
-ngx_http_privacy_wants_html(ngx_http_request_t *r)
-{
-    static ngx_str_t  html = ngx_string("text/html");
-
-    return ngx_http_privacy_accepts(r, &html);
-}
-
-
-/*
  * Whether the response has one of the privacy_banner_types: what
  * ngx_http_test_content_type() answers, without lowercasing and hashing
  * the type when the list is short (text/html alone by default).
@@ -913,20 +641,6 @@ ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
 }
 
 
-/* grants of a decision, with the essential categories always in */
-
-ngx_int_t
-ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
-    ngx_http_privacy_ctx_t *ctx)
-{
-    if (!ctx->decided || plcf->categories == NULL) {
-        return 0;
-    }
-
-    return (ctx->granted & plcf->categories->optional) != 0;
-}
-
-
 static ngx_int_t
 ngx_http_privacy_add_variables(ngx_conf_t *cf)
 {
@@ -940,279 +654,6 @@ ngx_http_privacy_add_variables(ngx_conf_t *cf)
 
         var->get_handler = v->get_handler;
         var->data = v->data;
-    }
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_privacy_variable_dnt(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_int_t  dnt;
-
-    dnt = ngx_http_privacy_dnt(r);
-
-    if (dnt == NGX_DECLINED) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->len = 1;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-    v->data = (u_char *) (dnt ? "1" : "0");
-
-    return NGX_OK;
-}
-
-
-/*
- * The decision variables read the decision the way the filters do, so a
- * log line tells what the request was treated as.
- */
-
-static ngx_http_privacy_ctx_t *
-ngx_http_privacy_variable_ctx(ngx_http_request_t *r)
-{
-    ngx_http_privacy_ctx_t       *ctx;
-    ngx_http_privacy_loc_conf_t  *plcf;
-
-    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
-
-    ctx = ngx_http_privacy_get_ctx(r);
-    if (ctx == NULL) {
-        return NULL;
-    }
-
-    if (ngx_http_privacy_read_decision(r, plcf, ctx) != NGX_OK) {
-        return NULL;
-    }
-
-    return ctx;
-}
-
-
-static ngx_int_t
-ngx_http_privacy_variable_consent(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    u_char                         *p;
-    size_t                          len;
-    ngx_uint_t                      i;
-    ngx_http_privacy_ctx_t         *ctx;
-    ngx_http_privacy_category_t    *cat;
-    ngx_http_privacy_categories_t  *cats;
-
-    ctx = ngx_http_privacy_variable_ctx(r);
-    if (ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    cats = ctx->decided_for;
-
-    if (!ctx->decided || cats == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    cat = cats->categories.elts;
-    len = 0;
-
-    /* what the visitor chose: the optional categories granted */
-    for (i = 0; i < cats->categories.nelts; i++) {
-        if ((ctx->token.granted & cats->optional) & (1u << i)) {
-            len += cat[i].name.len + 1;
-        }
-    }
-
-    if (len == 0) {
-        ngx_str_set(v, "none");
-        v->valid = 1;
-        v->no_cacheable = 0;
-        v->not_found = 0;
-        return NGX_OK;
-    }
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    v->data = p;
-
-    for (i = 0; i < cats->categories.nelts; i++) {
-        if ((ctx->token.granted & cats->optional) & (1u << i)) {
-            if (p != v->data) {
-                *p++ = ',';
-            }
-            p = ngx_cpymem(p, cat[i].name.data, cat[i].name.len);
-        }
-    }
-
-    v->len = p - v->data;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_privacy_variable_consent_id(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    u_char                  *p;
-    ngx_http_privacy_ctx_t  *ctx;
-
-    ctx = ngx_http_privacy_variable_ctx(r);
-    if (ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (!ctx->decided) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    p = ngx_pnalloc(r->pool, NGX_HTTP_PRIVACY_ID_HEX_LEN);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    privacy_hex(p, ctx->token.consent_id, sizeof(ctx->token.consent_id));
-
-    v->data = p;
-    v->len = NGX_HTTP_PRIVACY_ID_HEX_LEN;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_privacy_variable_blocked(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    u_char                      *p;
-    size_t                       len;
-    ngx_uint_t                   i;
-    ngx_http_privacy_ctx_t      *ctx;
-    ngx_http_privacy_blocked_t  *name;
-
-    ctx = ngx_http_privacy_get_ctx(r);
-    if (ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (ctx->nblocked == 0) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    name = ctx->blocked;
-    len = 0;
-
-    for (i = 0; i < ctx->nblocked; i++) {
-        len += name[i].name.len + 1;
-    }
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    v->data = p;
-
-    for (i = 0; i < ctx->nblocked; i++) {
-        if (i) {
-            *p++ = ',';
-        }
-        p = ngx_cpymem(p, name[i].name.data, name[i].name.len);
-    }
-
-    v->len = p - v->data;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_privacy_variable_remote_addr(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_str_t  addr;
-
-    if (ngx_http_privacy_remote_addr(r, &addr) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    if (addr.len == 0) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->data = addr.data;
-    v->len = addr.len;
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
-
-/*
- * The client address with the host part zeroed (/24, /48): what access
- * logs and consent records keep instead of personal data.  Empty for a
- * unix socket.
- */
-
-ngx_int_t
-ngx_http_privacy_remote_addr(ngx_http_request_t *r, ngx_str_t *addr)
-{
-    struct sockaddr      *sa;
-    struct sockaddr_in   *sin;
-#if (NGX_HAVE_INET6)
-    struct sockaddr_in6  *sin6;
-#endif
-
-    sa = r->connection->sockaddr;
-
-    addr->len = 0;
-    addr->data = ngx_pnalloc(r->pool, NGX_INET6_ADDRSTRLEN);
-    if (addr->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    switch (sa->sa_family) {
-
-    case AF_INET:
-        sin = (struct sockaddr_in *) sa;
-        addr->len = privacy_addr_anonymize(addr->data, NGX_INET6_ADDRSTRLEN,
-                                           AF_INET,
-                                           (u_char *) &sin->sin_addr);
-        break;
-
-#if (NGX_HAVE_INET6)
-    case AF_INET6:
-        sin6 = (struct sockaddr_in6 *) sa;
-        addr->len = privacy_addr_anonymize(addr->data, NGX_INET6_ADDRSTRLEN,
-                                           AF_INET6,
-                                           (u_char *) &sin6->sin6_addr);
-        break;
-#endif
-
-    default:
-        break;
     }
 
     return NGX_OK;

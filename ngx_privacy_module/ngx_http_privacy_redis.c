@@ -25,7 +25,8 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_redis.h"
 
 #include <hiredis/hiredis.h>

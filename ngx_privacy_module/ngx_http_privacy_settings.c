@@ -7,7 +7,10 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_assets.h"
+#include "ngx_http_privacy_template.h"
+#include "ngx_http_privacy_settings.h"
 
 
 #define NGX_HTTP_PRIVACY_SETTINGS_SIZE  6144

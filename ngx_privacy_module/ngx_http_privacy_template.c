@@ -8,7 +8,9 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_assets.h"
+#include "ngx_http_privacy_template.h"
 #include "privacy_form.h"
 
 

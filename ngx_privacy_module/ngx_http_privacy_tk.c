@@ -10,7 +10,9 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_token.h"
+#include "ngx_http_privacy_tk.h"
 
 
 static ngx_int_t ngx_http_privacy_tk_resource_handler(ngx_http_request_t *r);

@@ -6,7 +6,9 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_metrics.h"
+#include "ngx_http_privacy_token.h"
 
 #include <sys/stat.h>
 

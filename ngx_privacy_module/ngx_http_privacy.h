@@ -7,8 +7,8 @@
  */
 
 
-#ifndef _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_
-#define _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_
+#ifndef _NGX_HTTP_PRIVACY_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_H_INCLUDED_
 
 
 #include <ngx_config.h>
@@ -66,8 +66,6 @@ typedef struct {
 } ngx_http_privacy_categories_t;
 
 
-/* needs ngx_http_privacy_categories_t */
-#include "ngx_http_privacy_metrics.h"
 
 
 typedef struct {
@@ -205,16 +203,8 @@ typedef struct {
 extern ngx_module_t  ngx_http_privacy_module;
 
 
+/* ngx_http_privacy_util.c */
 ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
-ngx_int_t ngx_http_privacy_read_decision(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-ngx_int_t ngx_http_privacy_decision_start(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-void ngx_http_privacy_decision_cookies(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-ngx_uint_t ngx_http_privacy_decision_token(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    privacy_cookie_t *c);
 ngx_int_t ngx_http_privacy_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *body);
 ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
@@ -226,99 +216,14 @@ ngx_int_t ngx_http_privacy_remote_addr(ngx_http_request_t *r,
 void ngx_http_privacy_trim(ngx_str_t *s);
 ngx_int_t ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
     ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info);
-ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf);
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
-
-/* ngx_http_privacy_tk.c */
-ngx_int_t ngx_http_privacy_tk_header(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-u_char ngx_http_privacy_tracking_value(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-ngx_int_t ngx_http_privacy_dnt(ngx_http_request_t *r);
-char *ngx_http_privacy_tracking_status_resource(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
-
-/* ngx_http_privacy_token.c */
-void ngx_http_privacy_token_forget(void);
-privacy_key_t *ngx_http_privacy_signing_key(ngx_http_request_t *r);
-ngx_int_t ngx_http_privacy_mint(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, privacy_token_t *token,
-    ngx_str_t *value);
-
-/* ngx_http_privacy_cookie.c */
-void ngx_http_privacy_cookie_forget(void);
-ngx_int_t ngx_http_privacy_cookie_variables(ngx_cycle_t *cycle);
-ngx_int_t ngx_http_privacy_request_cookies(ngx_http_request_t *r);
-ngx_int_t ngx_http_privacy_response_cookies(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-ngx_int_t ngx_http_privacy_cookie_allowed(ngx_http_privacy_loc_conf_t *plcf,
-    uint32_t granted, u_char *name, size_t len);
-ngx_int_t ngx_http_privacy_set_cookie(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *value, time_t max_age);
 ngx_table_elt_t *ngx_http_privacy_cookie_header(ngx_http_request_t *r,
     ngx_uint_t n);
 ngx_int_t ngx_http_privacy_remove_header(ngx_http_request_t *r,
     ngx_list_part_t *part, ngx_uint_t i);
 ngx_int_t ngx_http_privacy_remove_header_elt(ngx_http_request_t *r,
     ngx_table_elt_t *h);
-ngx_int_t ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_blocked_t *names,
-    ngx_uint_t n);
-ngx_int_t ngx_http_privacy_expire_suffixes(ngx_conf_t *cf,
-    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
-char *ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_privacy_cookie_domains(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_privacy_categories_finalize(ngx_conf_t *cf,
-    ngx_http_privacy_categories_t *cats);
-
-/* ngx_http_privacy_banner.c */
-ngx_int_t ngx_http_privacy_banner_header(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-ngx_int_t ngx_http_privacy_banner_body(ngx_http_request_t *r,
-    ngx_chain_t *in);
-ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
-
-/* ngx_http_privacy_template.c */
-char *ngx_http_privacy_banner(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_privacy_banner_language(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_privacy_banner_merge(ngx_conf_t *cf,
-    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
-ngx_http_privacy_banner_lang_t *ngx_http_privacy_banner_pick(
-    ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf);
-ngx_int_t ngx_http_privacy_banner_return(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *escaped);
-ngx_int_t ngx_http_privacy_banner_text(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *return_path,
-    ngx_str_t *text);
-
-/* ngx_http_privacy_settings.c */
-ngx_int_t ngx_http_privacy_settings_page(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    ngx_str_t *out);
-
-/* ngx_http_privacy_consent.c */
-char *ngx_http_privacy_consent_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-
-/* ngx_http_privacy_assets.c */
-#define NGX_HTTP_PRIVACY_ASSET_CSS  0
-#define NGX_HTTP_PRIVACY_ASSET_JS   1
-
-ngx_str_t *ngx_http_privacy_asset_path(ngx_uint_t asset);
-ngx_int_t ngx_http_privacy_asset_url(ngx_pool_t *pool, ngx_str_t *base,
-    ngx_uint_t asset, ngx_str_t *url);
-ngx_int_t ngx_http_privacy_asset_handler(ngx_http_request_t *r, u_char *name,
-    size_t len);
 
 extern ngx_str_t  ngx_http_privacy_cache_control;
 extern ngx_str_t  ngx_http_privacy_no_store;
@@ -355,4 +260,4 @@ ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
 }
 
 
-#endif /* _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_ */
+#endif /* _NGX_HTTP_PRIVACY_H_INCLUDED_ */

@@ -1,0 +1,607 @@
+
+/*
+ * ngx_http_privacy_module: the request helpers every feature file uses
+ * (the request context, small answers, request headers, the client's
+ * address, files named in directives).  It calls nothing of the feature
+ * files, only nginx and the core.
+ */
+
+
+#include "ngx_http_privacy.h"
+#include "privacy_addr.h"
+
+
+static void ngx_http_privacy_ctx_cleanup(void *data);
+static ngx_int_t ngx_http_privacy_accepts(ngx_http_request_t *r,
+    ngx_str_t *type);
+static void ngx_http_privacy_headers_forget(ngx_http_request_t *r,
+    ngx_table_elt_t *h);
+static void ngx_http_privacy_headers_moved(ngx_http_request_t *r,
+    u_char *from, u_char *to);
+
+
+ngx_str_t  ngx_http_privacy_cache_control = ngx_string("Cache-Control");
+ngx_str_t  ngx_http_privacy_no_store = ngx_string("no-store");
+ngx_str_t  ngx_http_privacy_retry_after = ngx_string("Retry-After");
+
+
+/*
+ * The request context lives in a pool cleanup as well as in r->ctx:
+ * an internal redirect zeroes r->ctx, and the decision and the cookie
+ * filtering must not be redone, or done differently, after one.
+ */
+
+ngx_http_privacy_ctx_t *
+ngx_http_privacy_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t      *cln;
+    ngx_http_request_t      *mr;
+    ngx_http_privacy_ctx_t  *ctx;
+
+    mr = r->main;
+
+    ctx = ngx_http_get_module_ctx(mr, ngx_http_privacy_module);
+    if (ctx) {
+        return ctx;
+    }
+
+    for (cln = mr->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_privacy_ctx_cleanup) {
+            ctx = cln->data;
+            ngx_http_set_ctx(mr, ctx, ngx_http_privacy_module);
+            return ctx;
+        }
+    }
+
+    cln = ngx_pool_cleanup_add(mr->pool, sizeof(ngx_http_privacy_ctx_t));
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    ctx = cln->data;
+    ngx_memzero(ctx, sizeof(ngx_http_privacy_ctx_t));
+
+    cln->handler = ngx_http_privacy_ctx_cleanup;
+
+    ngx_http_set_ctx(mr, ctx, ngx_http_privacy_module);
+
+    return ctx;
+}
+
+
+static void
+ngx_http_privacy_ctx_cleanup(void *data)
+{
+    /* nothing to free: the handler only marks the pool cleanup as ours */
+}
+
+
+/*
+ * A whole small answer of the module's own: the status, the type and the
+ * body, which stays in memory the request owns.
+ */
+
+ngx_int_t
+ngx_http_privacy_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_str_t *body)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = body->len;
+
+    if (type) {
+        r->headers_out.content_type = *type;
+        r->headers_out.content_type_len = type->len;
+        r->headers_out.content_type_lowcase = NULL;
+    }
+
+    if (body->len == 0) {
+        r->header_only = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/*
+ * Reads a small file named in a directive (relative to the configuration
+ * prefix), with a clear nginx -t message when it cannot.
+ */
+
+ngx_int_t
+ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
+    ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info)
+{
+    ssize_t          n;
+    ngx_str_t        path;
+    ngx_file_t       file;
+    ngx_file_info_t  fi;
+
+    path = *name;
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.name = path;
+    file.log = cf->log;
+
+    file.fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (file.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\": cannot open \"%s\"", directive,
+                           path.data);
+        return NGX_ERROR;
+    }
+
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\": cannot stat \"%s\"", directive,
+                           path.data);
+        goto failed;
+    }
+
+    if ((size_t) ngx_file_size(&fi) > max) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\": \"%s\" is over %uz bytes", directive,
+                           path.data, max);
+        goto failed;
+    }
+
+    content->data = ngx_pnalloc(cf->pool, ngx_file_size(&fi) + 1);
+    if (content->data == NULL) {
+        goto failed;
+    }
+
+    n = ngx_read_file(&file, content->data, ngx_file_size(&fi), 0);
+    if (n == NGX_ERROR) {
+        goto failed;
+    }
+
+    content->len = n;
+
+    if (info) {
+        *info = fi;
+    }
+
+    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
+                      ngx_close_file_n " \"%s\" failed", path.data);
+    }
+
+    return NGX_OK;
+
+failed:
+
+    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
+                      ngx_close_file_n " \"%s\" failed", path.data);
+    }
+
+    return NGX_ERROR;
+}
+
+
+/* white space around a value read from a file goes */
+
+void
+ngx_http_privacy_trim(ngx_str_t *s)
+{
+    while (s->len && isspace(s->data[0])) {
+        s->data++;
+        s->len--;
+    }
+
+    while (s->len && isspace(s->data[s->len - 1])) {
+        s->len--;
+    }
+}
+
+
+/* a request header by name, for those r->headers_in has no field for */
+
+ngx_table_elt_t *
+ngx_http_privacy_find_header(ngx_http_request_t *r, u_char *name,
+    size_t len)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == len
+            && ngx_strncasecmp(h[i].key.data, name, len) == 0)
+        {
+            return &h[i];
+        }
+    }
+}
+
+
+/* whether the Accept header names TYPE */
+
+static ngx_int_t
+ngx_http_privacy_accepts(ngx_http_request_t *r, ngx_str_t *type)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_http_privacy_find_header(r, (u_char *) "Accept",
+                                     sizeof("Accept") - 1);
+
+    return h != NULL
+           && ngx_strlcasestrn(h->value.data, h->value.data + h->value.len,
+                               type->data, type->len - 1)
+              != NULL;
+}
+
+
+/* the banner's script and API clients ask for JSON */
+
+ngx_int_t
+ngx_http_privacy_wants_json(ngx_http_request_t *r)
+{
+    static ngx_str_t  json = ngx_string("application/json");
+
+    return ngx_http_privacy_accepts(r, &json);
+}
+
+
+/* a browser navigating to the consent endpoint */
+
+ngx_int_t
+ngx_http_privacy_wants_html(ngx_http_request_t *r)
+{
+    static ngx_str_t  html = ngx_string("text/html");
+
+    return ngx_http_privacy_accepts(r, &html);
+}
+
+
+/*
+ * The client address with the host part zeroed (/24, /48): what access
+ * logs and consent records keep instead of personal data.  Empty for a
+ * unix socket.
+ */
+
+ngx_int_t
+ngx_http_privacy_remote_addr(ngx_http_request_t *r, ngx_str_t *addr)
+{
+    struct sockaddr      *sa;
+    struct sockaddr_in   *sin;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6  *sin6;
+#endif
+
+    sa = r->connection->sockaddr;
+
+    addr->len = 0;
+    addr->data = ngx_pnalloc(r->pool, NGX_INET6_ADDRSTRLEN);
+    if (addr->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    switch (sa->sa_family) {
+
+    case AF_INET:
+        sin = (struct sockaddr_in *) sa;
+        addr->len = privacy_addr_anonymize(addr->data, NGX_INET6_ADDRSTRLEN,
+                                           AF_INET,
+                                           (u_char *) &sin->sin_addr);
+        break;
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) sa;
+        addr->len = privacy_addr_anonymize(addr->data, NGX_INET6_ADDRSTRLEN,
+                                           AF_INET6,
+                                           (u_char *) &sin6->sin6_addr);
+        break;
+#endif
+
+    default:
+        break;
+    }
+
+    return NGX_OK;
+}
+
+
+/* grants of a decision, with the essential categories always in */
+
+ngx_int_t
+ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_ctx_t *ctx)
+{
+    if (!ctx->decided || plcf->categories == NULL) {
+        return 0;
+    }
+
+    return (ctx->granted & plcf->categories->optional) != 0;
+}
+
+
+/* the n-th Cookie header of the request, or NULL */
+
+ngx_table_elt_t *
+ngx_http_privacy_cookie_header(ngx_http_request_t *r, ngx_uint_t n)
+{
+#if (nginx_version >= 1023000)
+    ngx_table_elt_t  *h;
+
+    for (h = r->headers_in.cookie; h && n; h = h->next) {
+        n--;
+    }
+
+    return h;
+#else
+    ngx_table_elt_t  **h;
+
+    if (n >= r->headers_in.cookies.nelts) {
+        return NULL;
+    }
+
+    h = r->headers_in.cookies.elts;
+
+    return h[n];
+#endif
+}
+
+
+/*
+ * Removes the request header h = part->elts[i].  The elements after it in
+ * its part move down one place, which keeps the order of the headers and
+ * leaves no empty part behind (nginx reads the first element of a part
+ * without a check); the pointers r->headers_in keeps into the list forget
+ * the removed header and follow the moved ones.
+ */
+
+ngx_int_t
+ngx_http_privacy_remove_header(ngx_http_request_t *r, ngx_list_part_t *part,
+    ngx_uint_t i)
+{
+    u_char           *from, *to;
+    ngx_list_t       *list;
+    ngx_list_part_t  *prev;
+    ngx_table_elt_t  *h;
+
+    list = &r->headers_in.headers;
+    h = (ngx_table_elt_t *) part->elts + i;
+
+    ngx_http_privacy_headers_forget(r, h);
+
+    from = (u_char *) (h + 1);
+    to = (u_char *) part->elts + part->nelts * list->size;
+
+    ngx_memmove(h, from, to - from);
+    part->nelts--;
+
+    ngx_http_privacy_headers_moved(r, from, to);
+
+    if (part->nelts || part == &list->part) {
+        return NGX_OK;
+    }
+
+    /* an emptied part leaves the list; pushes go to its predecessor */
+
+    for (prev = &list->part; prev->next != part; prev = prev->next) {
+        /* void */
+    }
+
+    prev->next = part->next;
+
+    if (list->last == part) {
+        list->last = prev;
+    }
+
+    return NGX_OK;
+}
+
+
+/* the same for a header known by its address */
+
+ngx_int_t
+ngx_http_privacy_remove_header_elt(ngx_http_request_t *r, ngx_table_elt_t *h)
+{
+    ngx_list_part_t  *part;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        if (h >= (ngx_table_elt_t *) part->elts
+            && h < (ngx_table_elt_t *) part->elts + part->nelts)
+        {
+            return ngx_http_privacy_remove_header(r, part,
+                                      h - (ngx_table_elt_t *) part->elts);
+        }
+    }
+
+    /* not in the list: still, nothing refers to it any more */
+    ngx_http_privacy_headers_forget(r, h);
+
+    return NGX_OK;
+}
+
+
+/*
+ * No pointer of r->headers_in refers to H any more: a field that held it
+ * holds the next header of the same name (since 1.23.0) or nothing, and
+ * the multi-header arrays before 1.23.0 lose it.
+ */
+
+static void
+ngx_http_privacy_headers_forget(ngx_http_request_t *r, ngx_table_elt_t *h)
+{
+    ngx_uint_t          i;
+    ngx_table_elt_t   **hp;
+    ngx_http_header_t  *hh;
+#if (nginx_version >= 1023000)
+    ngx_list_part_t    *part;
+    ngx_table_elt_t    *e;
+#else
+    ngx_array_t        *a;
+#endif
+
+    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
+
+        if (hh->offset == 0) {
+            continue;
+        }
+
+#if (nginx_version < 1023000)
+        if (hh->offset == offsetof(ngx_http_headers_in_t, cookies)
+#if (NGX_HTTP_X_FORWARDED_FOR)
+            || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
+#endif
+           )
+        {
+            a = (ngx_array_t *) ((u_char *) &r->headers_in + hh->offset);
+            hp = a->elts;
+
+            for (i = 0; i < a->nelts; i++) {
+                if (hp[i] == h) {
+                    ngx_memmove(&hp[i], &hp[i + 1],
+                                (a->nelts - i - 1) * sizeof(ngx_table_elt_t *));
+                    a->nelts--;
+                    break;
+                }
+            }
+
+            continue;
+        }
+#endif
+
+        hp = (ngx_table_elt_t **) ((u_char *) &r->headers_in + hh->offset);
+
+        if (*hp == h) {
+#if (nginx_version >= 1023000)
+            *hp = h->next;
+#else
+            *hp = NULL;
+#endif
+        }
+    }
+
+#if (nginx_version >= 1023000)
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        e = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (e[i].next == h) {
+                e[i].next = h->next;
+            }
+        }
+    }
+#endif
+}
+
+
+/*
+ * The request headers in [from, to) moved down one element: every pointer
+ * into that range that r->headers_in holds (the fields that
+ * ngx_http_headers_in[] fills, the multi-header arrays before 1.23.0, the
+ * "next" links since) follows them.
+ */
+
+static void
+ngx_http_privacy_headers_moved(ngx_http_request_t *r, u_char *from,
+    u_char *to)
+{
+    u_char             *field;
+    ngx_uint_t          i;
+    ngx_table_elt_t   **hp;
+    ngx_http_header_t  *hh;
+#if (nginx_version >= 1023000)
+    ngx_list_part_t    *part;
+    ngx_table_elt_t    *h;
+#else
+    ngx_array_t        *a;
+#endif
+
+#define ngx_http_privacy_follow(hp)                                          \
+    if ((u_char *) *(hp) >= from && (u_char *) *(hp) < to) {                 \
+        *(hp) -= 1;                                                          \
+    }
+
+    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
+
+        if (hh->offset == 0) {
+            continue;
+        }
+
+        field = (u_char *) &r->headers_in + hh->offset;
+
+#if (nginx_version < 1023000)
+        if (hh->offset == offsetof(ngx_http_headers_in_t, cookies)
+#if (NGX_HTTP_X_FORWARDED_FOR)
+            || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
+#endif
+           )
+        {
+            a = (ngx_array_t *) field;
+            hp = a->elts;
+
+            for (i = 0; i < a->nelts; i++) {
+                ngx_http_privacy_follow(&hp[i]);
+            }
+
+            continue;
+        }
+#endif
+
+        hp = (ngx_table_elt_t **) field;
+
+        if (*hp) {
+            ngx_http_privacy_follow(hp);
+        }
+    }
+
+#if (nginx_version >= 1023000)
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].next) {
+                ngx_http_privacy_follow(&h[i].next);
+            }
+        }
+    }
+#endif
+
+#undef ngx_http_privacy_follow
+}
