@@ -87,7 +87,11 @@ stop() {
     if [ -f "$dir/logs/nginx.pid" ]; then
         kill -TERM "$(cat "$dir/logs/nginx.pid")" 2>/dev/null || true
     fi
-    redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+    # the demo's Redis, by its pid file, only while it is that server
+    pid=$(cat "$dir/redis/redis.pid" 2>/dev/null) || return 0
+    case $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) in
+        redis-server*:"$redis_port"*) kill -TERM "$pid" 2>/dev/null ;;
+    esac
 }
 trap stop EXIT
 trap 'exit 130' INT TERM
