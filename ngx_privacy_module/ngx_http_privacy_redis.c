@@ -1,21 +1,17 @@
 
 /*
- * ngx_http_privacy_module: hiredis on nginx's event loop.
+ * ngx_http_privacy_module: the worker's connection to Redis.
  *
- * Every worker holds one hiredis asynchronous connection; the commands of
- * all requests are pipelined on it.  hiredis is driven by an nginx
- * connection made on its descriptor, connect, handshake and command
- * timeouts are nginx timers (hiredis 0.14 has none), and a lost connection
- * is opened again from a timer with a growing delay, so Redis can go away
- * and come back without a reload.
+ * Every worker holds one hiredis asynchronous connection, put on nginx's
+ * event loop by ngx_http_privacy_redis_adapter.c; the commands of all
+ * requests are pipelined on it.  Here are the handshake, the connect and
+ * command timeouts as nginx timers (hiredis 0.14 has none), and a lost
+ * connection opened again from a timer with a growing delay, so Redis can
+ * go away and come back without a reload.  While it is away commands fail
+ * at once, and the consent endpoint refuses what it cannot record.
  *
  * Rules that keep this safe:
  *
- *   - hiredis closes its socket itself after calling the cleanup hook, so
- *     the nginx connection is freed there with its descriptor left open;
- *   - hiredis may tear the context down from inside redisAsyncHandleRead()
- *     or redisAsyncHandleWrite(): the event handlers check whether their
- *     connection survived before they touch it again;
  *   - requests are malloc()ed and owned here, a canceled one stays until
  *     hiredis is done with it, so a late reply never reaches a freed
  *     request or r->pool;
@@ -27,21 +23,12 @@
 
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_redis.h"
+#include "ngx_http_privacy_redis_adapter.h"
 
-#include <hiredis/hiredis.h>
-#include <hiredis/async.h>
-
-
-#define NGX_HTTP_PRIVACY_REDIS_PORT         6379
-#define NGX_HTTP_PRIVACY_REDIS_RETENTION    (3 * 365 * 24 * 60 * 60)
-#define NGX_HTTP_PRIVACY_REDIS_PASSWORD_MAX 4096
 
 /* the reconnect delay doubles from MIN to MAX while Redis is away */
 #define NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN  100
 #define NGX_HTTP_PRIVACY_REDIS_BACKOFF_MAX  5000
-
-/* redisAsyncHandleRead() calls, 16k each, before other events get a turn */
-#define NGX_HTTP_PRIVACY_REDIS_READS        64
 
 #define NGX_HTTP_PRIVACY_REDIS_MSG_LEN      256
 
@@ -49,19 +36,6 @@
 #define NGX_HTTP_PRIVACY_REDIS_CONNECTING   1  /* until the handshake ends */
 #define NGX_HTTP_PRIVACY_REDIS_READY        2
 
-
-typedef struct {
-    ngx_str_t                           addr_text;  /* for the logs */
-    u_char                             *host;       /* IP literal or NULL */
-    int                                 port;
-    u_char                             *path;       /* unix socket or NULL */
-    ngx_uint_t                          db;
-    ngx_str_t                           password;
-    ngx_str_t                           prefix;
-    ngx_msec_t                          connect_timeout;
-    ngx_msec_t                          timeout;
-    time_t                              retention;
-} ngx_http_privacy_redis_conf_t;
 
 
 struct ngx_http_privacy_redis_req_s {
@@ -79,12 +53,12 @@ struct ngx_http_privacy_redis_req_s {
 };
 
 
+
 /* the worker's connection */
 typedef struct {
     ngx_http_privacy_redis_conf_t      *conf;
     ngx_log_t                          *log;
     redisAsyncContext                  *ac;
-    ngx_connection_t                   *connection;
     ngx_uint_t                          state;
     ngx_uint_t                          handshake;  /* replies awaited */
     ngx_int_t                           fail_rc;    /* for lost replies */
@@ -107,17 +81,9 @@ typedef struct {
     unsigned                            initialized:1;
     unsigned                            outage:1;   /* failure logged */
     unsigned                            closing:1;  /* our own close */
-    unsigned                            busy:1;     /* in hiredis I/O */
-    unsigned                            reading:1;  /* hiredis wants to */
-    unsigned                            writing:1;
     unsigned                            exiting:1;
 } ngx_http_privacy_redis_link_t;
 
-
-static char *ngx_http_privacy_redis_address(ngx_conf_t *cf,
-    ngx_http_privacy_redis_conf_t *rcf, ngx_str_t *value);
-static char *ngx_http_privacy_redis_password(ngx_conf_t *cf,
-    ngx_http_privacy_redis_conf_t *rcf, ngx_str_t *file);
 
 static void ngx_http_privacy_redis_link_init(
     ngx_http_privacy_redis_link_t *link, ngx_log_t *log);
@@ -129,12 +95,13 @@ static const char *ngx_http_privacy_redis_strerror(redisAsyncContext *ac);
 
 static void ngx_http_privacy_redis_connect(
     ngx_http_privacy_redis_link_t *link);
+static ngx_int_t ngx_http_privacy_redis_greet(
+    ngx_http_privacy_redis_link_t *link, const char *name, u_char *arg,
+    size_t len);
 static void ngx_http_privacy_redis_schedule(
     ngx_http_privacy_redis_link_t *link);
 static void ngx_http_privacy_redis_close(ngx_http_privacy_redis_link_t *link,
     ngx_int_t rc);
-static void ngx_http_privacy_redis_release(
-    ngx_http_privacy_redis_link_t *link);
 static void ngx_http_privacy_redis_fail_later(
     ngx_http_privacy_redis_link_t *link, ngx_http_privacy_redis_req_t *req);
 
@@ -143,8 +110,10 @@ static void ngx_http_privacy_redis_connect_timeout(ngx_event_t *ev);
 static void ngx_http_privacy_redis_timeout(ngx_event_t *ev);
 static void ngx_http_privacy_redis_fail_handler(ngx_event_t *ev);
 static void ngx_http_privacy_redis_close_handler(ngx_event_t *ev);
-static void ngx_http_privacy_redis_read_handler(ngx_event_t *rev);
-static void ngx_http_privacy_redis_write_handler(ngx_event_t *wev);
+
+static void ngx_http_privacy_redis_cleanup(void *data);
+static void ngx_http_privacy_redis_reset(void *data);
+static void ngx_http_privacy_redis_exiting(void *data, ngx_uint_t now);
 
 static void ngx_http_privacy_redis_connected(const redisAsyncContext *ac,
     int status);
@@ -155,286 +124,35 @@ static void ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r,
 static ngx_int_t ngx_http_privacy_redis_check_exec(
     ngx_http_privacy_redis_req_t *req, redisReply *reply);
 
-static void ngx_http_privacy_redis_io(ngx_http_privacy_redis_link_t *link);
-static void ngx_http_privacy_redis_add_read(void *privdata);
-static void ngx_http_privacy_redis_del_read(void *privdata);
-static void ngx_http_privacy_redis_add_write(void *privdata);
-static void ngx_http_privacy_redis_del_write(void *privdata);
-static void ngx_http_privacy_redis_cleanup(void *privdata);
-
 
 static ngx_http_privacy_redis_link_t  ngx_http_privacy_redis_link;
 
-static ngx_str_t  ngx_http_privacy_redis_default_prefix =
-    ngx_string("privacy:");
+/* what the adapter tells the connection */
+static ngx_http_privacy_redis_hooks_t  ngx_http_privacy_redis_hooks = {
+    ngx_http_privacy_redis_cleanup,
+    ngx_http_privacy_redis_reset,
+    ngx_http_privacy_redis_exiting
+};
 
 
-char *
-ngx_http_privacy_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_privacy_main_conf_t *pmcf = conf;
-
-    ngx_int_t                       n;
-    ngx_str_t                      *value, s;
-    ngx_uint_t                      i;
-    ngx_http_privacy_redis_conf_t  *rcf;
-
-    if (pmcf->redis) {
-        return "is duplicate";
-    }
-
-    rcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_redis_conf_t));
-    if (rcf == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    /*
-     * set by ngx_pcalloc():
-     *
-     *     rcf->db = 0;
-     *     rcf->password = { 0, NULL };
-     */
-
-    rcf->prefix = ngx_http_privacy_redis_default_prefix;
-    rcf->connect_timeout = 1000;
-    rcf->timeout = 500;
-    rcf->retention = NGX_HTTP_PRIVACY_REDIS_RETENTION;
-
-    value = cf->args->elts;
-
-    if (ngx_http_privacy_redis_address(cf, rcf, &value[1]) != NGX_CONF_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    for (i = 2; i < cf->args->nelts; i++) {
-
-        if (ngx_strncmp(value[i].data, "db=", 3) == 0) {
-            n = ngx_atoi(value[i].data + 3, value[i].len - 3);
-            if (n == NGX_ERROR) {
-                goto invalid;
-            }
-
-            rcf->db = n;
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "password_file=", 14) == 0) {
-            s.len = value[i].len - 14;
-            s.data = value[i].data + 14;
-
-            if (s.len == 0) {
-                goto invalid;
-            }
-
-            if (ngx_http_privacy_redis_password(cf, rcf, &s) != NGX_CONF_OK) {
-                return NGX_CONF_ERROR;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "prefix=", 7) == 0) {
-            rcf->prefix.len = value[i].len - 7;
-            rcf->prefix.data = value[i].data + 7;
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "connect_timeout=", 16) == 0) {
-            s.len = value[i].len - 16;
-            s.data = value[i].data + 16;
-
-            n = ngx_parse_time(&s, 0);
-            if (n == NGX_ERROR || n == 0) {
-                goto invalid;
-            }
-
-            rcf->connect_timeout = (ngx_msec_t) n;
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "timeout=", 8) == 0) {
-            s.len = value[i].len - 8;
-            s.data = value[i].data + 8;
-
-            n = ngx_parse_time(&s, 0);
-            if (n == NGX_ERROR || n == 0) {
-                goto invalid;
-            }
-
-            rcf->timeout = (ngx_msec_t) n;
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "retention=", 10) == 0) {
-            s.len = value[i].len - 10;
-            s.data = value[i].data + 10;
-
-            n = ngx_parse_time(&s, 1);
-            if (n == NGX_ERROR || n == 0) {
-                goto invalid;
-            }
-
-            rcf->retention = (time_t) n;
-            continue;
-        }
-
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "unknown option \"%V\" in \"%V\" directive, "
-                           "use db=, password_file=, prefix=, "
-                           "connect_timeout=, timeout= or retention=",
-                           &value[i], &cmd->name);
-        return NGX_CONF_ERROR;
-    }
-
-    pmcf->redis = rcf;
-
-    return NGX_CONF_OK;
-
-invalid:
-
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "invalid value of option \"%V\" in \"%V\" directive",
-                       &value[i], &cmd->name);
-
-    return NGX_CONF_ERROR;
-}
-
-
-static char *
-ngx_http_privacy_redis_address(ngx_conf_t *cf,
-    ngx_http_privacy_redis_conf_t *rcf, ngx_str_t *value)
-{
-    size_t               len;
-    u_char              *p;
-    ngx_url_t            u;
-    struct sockaddr_un  *saun;
-
-    ngx_memzero(&u, sizeof(ngx_url_t));
-
-    u.url = *value;
-    u.default_port = NGX_HTTP_PRIVACY_REDIS_PORT;
-    u.no_resolve = 1;
-
-    if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
-        if (u.err) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "%s in \"%V\" of the \"privacy_redis\" "
-                               "directive", u.err, &u.url);
-        }
-
-        return NGX_CONF_ERROR;
-    }
-
-    /*
-     * Only literals are accepted: resolving a name would block the worker
-     * at every reconnect, and nginx's resolver is not worth it here.
-     */
-
-    if (u.naddrs == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "host name \"%V\" in the \"privacy_redis\" "
-                           "directive is not supported, use an IP address "
-                           "or unix:PATH: names are not resolved because "
-                           "a DNS lookup would block the worker",
-                           &u.host);
-        return NGX_CONF_ERROR;
-    }
-
-    rcf->addr_text = u.addrs[0].name;
-
-    if (u.family == AF_UNIX) {
-        saun = (struct sockaddr_un *) u.addrs[0].sockaddr;
-
-        len = ngx_strlen(saun->sun_path);
-
-        rcf->path = ngx_pnalloc(cf->pool, len + 1);
-        if (rcf->path == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        ngx_memcpy(rcf->path, saun->sun_path, len + 1);
-
-        return NGX_CONF_OK;
-    }
-
-    p = ngx_pnalloc(cf->pool, NGX_SOCKADDR_STRLEN + 1);
-    if (p == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, p,
-                        NGX_SOCKADDR_STRLEN, 0);
-    p[len] = '\0';
-
-    rcf->host = p;
-    rcf->port = ngx_inet_get_port(u.addrs[0].sockaddr);
-
-    return NGX_CONF_OK;
-}
-
-
-static char *
-ngx_http_privacy_redis_password(ngx_conf_t *cf,
-    ngx_http_privacy_redis_conf_t *rcf, ngx_str_t *file)
-{
-    static ngx_str_t  directive = ngx_string("privacy_redis");
-
-    if (ngx_http_privacy_conf_read_file(cf, &directive, file,
-                                        NGX_HTTP_PRIVACY_REDIS_PASSWORD_MAX,
-                                        &rcf->password, NULL)
-        != NGX_OK)
-    {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_http_privacy_trim(&rcf->password);
-
-    if (rcf->password.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "password_file \"%V\" of the \"privacy_redis\" "
-                           "directive is empty", file);
-        return NGX_CONF_ERROR;
-    }
-
-    return NGX_CONF_OK;
-}
-
-
-ngx_int_t
-ngx_http_privacy_redis_init_process(ngx_cycle_t *cycle)
+void
+ngx_http_privacy_redis_start(ngx_http_privacy_redis_conf_t *rcf,
+    ngx_log_t *log)
 {
     ngx_http_privacy_redis_link_t  *link;
-    ngx_http_privacy_main_conf_t   *pmcf;
-
-    /* cache manager and loader processes record nothing */
-
-    if (ngx_process != NGX_PROCESS_WORKER
-        && ngx_process != NGX_PROCESS_SINGLE)
-    {
-        return NGX_OK;
-    }
-
-    pmcf = ngx_http_cycle_get_module_main_conf(cycle,
-                                               ngx_http_privacy_module);
-    if (pmcf == NULL || pmcf->redis == NULL) {
-        return NGX_OK;
-    }
 
     link = &ngx_http_privacy_redis_link;
 
-    ngx_http_privacy_redis_link_init(link, cycle->log);
+    ngx_http_privacy_redis_link_init(link, log);
 
-    link->conf = pmcf->redis;
+    link->conf = rcf;
 
     ngx_http_privacy_redis_connect(link);
-
-    return NGX_OK;
 }
 
 
 void
-ngx_http_privacy_redis_exit_process(ngx_cycle_t *cycle)
+ngx_http_privacy_redis_stop(ngx_log_t *log)
 {
     ngx_queue_t                    *q;
     ngx_http_privacy_redis_req_t   *req;
@@ -446,7 +164,7 @@ ngx_http_privacy_redis_exit_process(ngx_cycle_t *cycle)
         return;
     }
 
-    link->log = cycle->log;
+    link->log = log;
     link->exiting = 1;
 
     /* the process goes away with its requests: call no handler */
@@ -491,43 +209,6 @@ ngx_http_privacy_redis_exit_process(ngx_cycle_t *cycle)
     if (link->close_event.posted) {
         ngx_delete_posted_event(&link->close_event);
     }
-}
-
-
-ngx_int_t
-ngx_http_privacy_redis_configured(ngx_http_request_t *r)
-{
-    ngx_http_privacy_main_conf_t  *pmcf;
-
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-
-    return pmcf->redis != NULL;
-}
-
-
-ngx_str_t *
-ngx_http_privacy_redis_prefix(ngx_http_request_t *r)
-{
-    ngx_http_privacy_main_conf_t   *pmcf;
-    ngx_http_privacy_redis_conf_t  *rcf;
-
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-    rcf = pmcf->redis;
-
-    return rcf ? &rcf->prefix : &ngx_http_privacy_redis_default_prefix;
-}
-
-
-time_t
-ngx_http_privacy_redis_retention(ngx_http_request_t *r)
-{
-    ngx_http_privacy_main_conf_t   *pmcf;
-    ngx_http_privacy_redis_conf_t  *rcf;
-
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-    rcf = pmcf->redis;
-
-    return rcf ? rcf->retention : NGX_HTTP_PRIVACY_REDIS_RETENTION;
 }
 
 
@@ -781,11 +462,8 @@ ngx_http_privacy_redis_strerror(redisAsyncContext *ac)
 static void
 ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
 {
-    int                             argc;
     u_char                         *last;
-    size_t                          argvlen[2];
-    const char                     *argv[2], *name;
-    ngx_connection_t               *c;
+    ngx_int_t                       rc;
     redisAsyncContext              *ac;
     ngx_http_privacy_redis_conf_t  *rcf;
 
@@ -825,47 +503,29 @@ ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
         goto failed;
     }
 
-    c = ngx_get_connection((ngx_socket_t) ac->c.fd, link->log);
-    if (c == NULL) {
+    rc = ngx_http_privacy_redis_attach(ac, link->log,
+                                       &ngx_http_privacy_redis_hooks, link);
+
+    if (rc != NGX_OK) {
         ngx_http_privacy_redis_failure(link, 0,
-                                       "redis connect to %V failed: "
-                                       "no free connection",
-                                       &rcf->addr_text);
+                                       "redis connect to %V failed: %s",
+                                       &rcf->addr_text,
+                                       rc == NGX_DECLINED
+                                       ? "no free connection"
+                                       : "out of memory");
         redisAsyncFree(ac);
         goto failed;
     }
 
-    c->data = link;
-    c->read->handler = ngx_http_privacy_redis_read_handler;
-    c->write->handler = ngx_http_privacy_redis_write_handler;
-    c->read->log = link->log;
-    c->write->log = link->log;
-    c->number = ngx_atomic_fetch_add(ngx_connection_counter, 1);
-
-    /* ngx_close_idle_connections() tells when the worker starts exiting */
-    c->idle = 1;
-
     link->ac = ac;
-    link->connection = c;
     link->state = NGX_HTTP_PRIVACY_REDIS_CONNECTING;
     link->handshake = 0;
     link->fail_rc = NGX_ERROR;
     link->closing = 0;
-    link->reading = 0;
-    link->writing = 0;
 
     ac->data = link;
-    ac->ev.data = link;
-    ac->ev.addRead = ngx_http_privacy_redis_add_read;
-    ac->ev.delRead = ngx_http_privacy_redis_del_read;
-    ac->ev.addWrite = ngx_http_privacy_redis_add_write;
-    ac->ev.delWrite = ngx_http_privacy_redis_del_write;
-    ac->ev.cleanup = ngx_http_privacy_redis_cleanup;
 
-#if (HIREDIS_MAJOR >= 1)
     /* no hiredis timeout is set, nginx timers do it for both versions */
-    ac->ev.scheduleTimer = NULL;
-#endif
 
     ngx_add_timer(&link->connect_timer, rcf->connect_timeout);
 
@@ -878,58 +538,29 @@ ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
      * PING makes sure the server accepts commands before it is used.
      */
 
-    if (rcf->password.len) {
-        argv[0] = "AUTH";
-        argvlen[0] = sizeof("AUTH") - 1;
-        argv[1] = (const char *) rcf->password.data;
-        argvlen[1] = rcf->password.len;
-        argc = 2;
-        name = "AUTH";
-
-        if (redisAsyncCommandArgv(ac, ngx_http_privacy_redis_handshake,
-                                  (void *) name, argc, argv, argvlen)
-            != REDIS_OK)
-        {
-            goto broken;
-        }
-
-        link->handshake++;
+    if (rcf->password.len
+        && ngx_http_privacy_redis_greet(link, "AUTH", rcf->password.data,
+                                        rcf->password.len)
+           != NGX_OK)
+    {
+        goto broken;
     }
 
     if (rcf->db) {
         last = ngx_sprintf(link->db, "%ui", rcf->db);
 
-        argv[0] = "SELECT";
-        argvlen[0] = sizeof("SELECT") - 1;
-        argv[1] = (const char *) link->db;
-        argvlen[1] = last - link->db;
-        argc = 2;
-        name = "SELECT";
-
-        if (redisAsyncCommandArgv(ac, ngx_http_privacy_redis_handshake,
-                                  (void *) name, argc, argv, argvlen)
-            != REDIS_OK)
+        if (ngx_http_privacy_redis_greet(link, "SELECT", link->db,
+                                         last - link->db)
+            != NGX_OK)
         {
             goto broken;
         }
-
-        link->handshake++;
     }
 
-    if (link->handshake == 0) {
-        argv[0] = "PING";
-        argvlen[0] = sizeof("PING") - 1;
-        argc = 1;
-        name = "PING";
-
-        if (redisAsyncCommandArgv(ac, ngx_http_privacy_redis_handshake,
-                                  (void *) name, argc, argv, argvlen)
-            != REDIS_OK)
-        {
-            goto broken;
-        }
-
-        link->handshake++;
+    if (link->handshake == 0
+        && ngx_http_privacy_redis_greet(link, "PING", NULL, 0) != NGX_OK)
+    {
+        goto broken;
     }
 
     return;
@@ -947,6 +578,33 @@ broken:
 failed:
 
     ngx_http_privacy_redis_schedule(link);
+}
+
+
+/* one command of the handshake, with one argument or none (arg is NULL) */
+
+static ngx_int_t
+ngx_http_privacy_redis_greet(ngx_http_privacy_redis_link_t *link,
+    const char *name, u_char *arg, size_t len)
+{
+    size_t       argvlen[2];
+    const char  *argv[2];
+
+    argv[0] = name;
+    argvlen[0] = ngx_strlen(name);
+    argv[1] = (const char *) arg;
+    argvlen[1] = len;
+
+    if (redisAsyncCommandArgv(link->ac, ngx_http_privacy_redis_handshake,
+                              (void *) name, arg ? 2 : 1, argv, argvlen)
+        != REDIS_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    link->handshake++;
+
+    return NGX_OK;
 }
 
 
@@ -993,53 +651,6 @@ ngx_http_privacy_redis_close(ngx_http_privacy_redis_link_t *link,
     link->fail_rc = rc;
 
     redisAsyncFree(ac);
-}
-
-
-/* hiredis closes the socket after this: free the connection only */
-
-static void
-ngx_http_privacy_redis_release(ngx_http_privacy_redis_link_t *link)
-{
-    ngx_connection_t  *c;
-
-    c = link->connection;
-    link->connection = NULL;
-
-    ngx_log_debug2(NGX_LOG_DEBUG_EVENT, link->log, 0,
-                   "redis release connection *%uA fd:%d", c->number, c->fd);
-
-    /* the descriptor is still open: remove it for real, not on close */
-
-    if (c->read->active || c->write->active) {
-        if (ngx_del_conn) {
-            (void) ngx_del_conn(c, 0);
-
-        } else {
-            if (c->read->active) {
-                (void) ngx_del_event(c->read, NGX_READ_EVENT, 0);
-            }
-
-            if (c->write->active) {
-                (void) ngx_del_event(c->write, NGX_WRITE_EVENT, 0);
-            }
-        }
-    }
-
-    if (c->read->posted) {
-        ngx_delete_posted_event(c->read);
-    }
-
-    if (c->write->posted) {
-        ngx_delete_posted_event(c->write);
-    }
-
-    c->read->closed = 1;
-    c->write->closed = 1;
-
-    ngx_free_connection(c);
-
-    c->fd = (ngx_socket_t) -1;
 }
 
 
@@ -1166,9 +777,67 @@ ngx_http_privacy_redis_fail_handler(ngx_event_t *ev)
 static void
 ngx_http_privacy_redis_close_handler(ngx_event_t *ev)
 {
-    ngx_http_privacy_redis_link_t  *link;
+    ngx_http_privacy_redis_reset(ev->data);
+}
 
-    link = ev->data;
+
+/*
+ * The adapter's hooks.  hiredis calls cleanup once per context, just before
+ * it closes the socket: hiredis 0.14 after the callbacks of the lost
+ * replies, hiredis 1.x before them when the connection fails.
+ */
+
+static void
+ngx_http_privacy_redis_cleanup(void *data)
+{
+    ngx_http_privacy_redis_link_t  *link = data;
+
+    const char                     *err;
+    ngx_http_privacy_redis_conf_t  *rcf;
+
+    rcf = link->conf;
+
+    if (!link->closing) {
+        err = ngx_http_privacy_redis_strerror(link->ac);
+
+        if (link->state == NGX_HTTP_PRIVACY_REDIS_READY) {
+            ngx_http_privacy_redis_failure(link, 0,
+                                           "redis connection to %V lost: %s",
+                                           &rcf->addr_text, err);
+
+        } else {
+            ngx_http_privacy_redis_failure(link, 0,
+                                           "redis connect to %V failed: %s",
+                                           &rcf->addr_text, err);
+        }
+    }
+
+    link->ac = NULL;
+    link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
+
+    if (link->connect_timer.timer_set) {
+        ngx_del_timer(&link->connect_timer);
+    }
+
+    if (link->timer.timer_set) {
+        ngx_del_timer(&link->timer);
+    }
+
+    if (link->close_event.posted) {
+        ngx_delete_posted_event(&link->close_event);
+    }
+
+    /* a timer, never from here: this runs inside hiredis */
+    ngx_http_privacy_redis_schedule(link);
+}
+
+
+/* the nginx events failed, or hiredis could not queue all of a request */
+
+static void
+ngx_http_privacy_redis_reset(void *data)
+{
+    ngx_http_privacy_redis_link_t  *link = data;
 
     if (link->ac == NULL) {
         return;
@@ -1181,124 +850,24 @@ ngx_http_privacy_redis_close_handler(ngx_event_t *ev)
 }
 
 
-static void
-ngx_http_privacy_redis_read_handler(ngx_event_t *rev)
-{
-    u_char                          buf;
-    ssize_t                         n;
-    ngx_err_t                       err;
-    ngx_uint_t                      i;
-    ngx_connection_t               *c;
-    ngx_http_privacy_redis_link_t  *link;
-
-    c = rev->data;
-    link = c->data;
-
-    ngx_log_debug2(NGX_LOG_DEBUG_EVENT, link->log, 0,
-                   "redis read handler *%uA ready:%d", c->number, rev->ready);
-
-    if (c->close) {
-
-        /*
-         * The worker starts exiting, or worker_shutdown_timeout expired.
-         * An exiting worker still finishes the requests it has accepted:
-         * a ready connection serves them, is not opened again once lost,
-         * and is closed in exit_process.  It has no timer when idle, so it
-         * never holds the worker.
-         */
-
-        c->close = 0;
-        c->idle = 0;
-        link->exiting = 1;
-
-        if (c->error || link->state != NGX_HTTP_PRIVACY_REDIS_READY) {
-            ngx_http_privacy_redis_close(link, NGX_ERROR);
-            return;
-        }
-    }
-
-    if (!link->reading) {
-        return;
-    }
-
-    link->busy = 1;
-
-    for (i = 0; i < NGX_HTTP_PRIVACY_REDIS_READS; i++) {
-
-        /*
-         * epoll is edge-triggered and hiredis reads 16k at most: read
-         * until the socket is empty.  EOF and errors are left to hiredis.
-         */
-
-        n = recv(c->fd, &buf, 1, MSG_PEEK);
-
-        if (n == -1) {
-            err = ngx_socket_errno;
-
-            if (err == NGX_EAGAIN) {
-                rev->ready = 0;
-                break;
-            }
-
-            if (err == NGX_EINTR) {
-                continue;
-            }
-        }
-
-        redisAsyncHandleRead(link->ac);
-
-        if (link->connection != c) {
-            /* closed by hiredis, c may already serve someone else */
-            link->busy = 0;
-            return;
-        }
-
-        if (!(link->ac->c.flags & REDIS_CONNECTED)) {
-            /* a connect in progress, never seen in practice */
-            rev->ready = 0;
-            break;
-        }
-    }
-
-    link->busy = 0;
-
-    /* re-arms the read event, posts it when reads were left for later */
-    ngx_http_privacy_redis_io(link);
-}
-
+/*
+ * The worker starts exiting, or worker_shutdown_timeout expired (now).  An
+ * exiting worker still finishes the requests it has accepted: a ready
+ * connection serves them, is not opened again once lost, and is closed in
+ * ngx_http_privacy_redis_stop().  It has no timer when idle, so it never
+ * holds the worker.
+ */
 
 static void
-ngx_http_privacy_redis_write_handler(ngx_event_t *wev)
+ngx_http_privacy_redis_exiting(void *data, ngx_uint_t now)
 {
-    ngx_connection_t               *c;
-    ngx_http_privacy_redis_link_t  *link;
+    ngx_http_privacy_redis_link_t  *link = data;
 
-    c = wev->data;
-    link = c->data;
+    link->exiting = 1;
 
-    ngx_log_debug2(NGX_LOG_DEBUG_EVENT, link->log, 0,
-                   "redis write handler *%uA ready:%d", c->number, wev->ready);
-
-    if (!link->writing) {
-        return;
+    if (now || link->state != NGX_HTTP_PRIVACY_REDIS_READY) {
+        ngx_http_privacy_redis_close(link, NGX_ERROR);
     }
-
-    link->busy = 1;
-
-    redisAsyncHandleWrite(link->ac);
-
-    link->busy = 0;
-
-    if (link->connection != c) {
-        return;
-    }
-
-    if (link->writing) {
-        /* a short write or the connect in progress: wait for the event */
-        wev->ready = 0;
-    }
-
-    ngx_http_privacy_redis_io(link);
 }
 
 
@@ -1460,189 +1029,4 @@ ngx_http_privacy_redis_check_exec(ngx_http_privacy_redis_req_t *req,
     }
 
     return NGX_OK;
-}
-
-
-/*
- * Makes the nginx events follow what hiredis wants.  Inside the handlers it
- * waits for them to finish, and never calls hiredis itself: hiredis calls
- * the hooks from inside redisAsyncCommand() and its callbacks.
- */
-
-static void
-ngx_http_privacy_redis_io(ngx_http_privacy_redis_link_t *link)
-{
-    ngx_uint_t         level;
-    ngx_event_t       *rev, *wev;
-    ngx_connection_t  *c;
-
-    c = link->connection;
-
-    if (c == NULL || link->busy) {
-        return;
-    }
-
-    rev = c->read;
-    wev = c->write;
-
-    level = (ngx_event_flags & NGX_USE_LEVEL_EVENT) ? NGX_LEVEL_EVENT : 0;
-
-    if (link->reading) {
-        if (rev->ready) {
-            /* an edge already seen: no new event would come */
-            if (!rev->posted) {
-                ngx_post_event(rev, &ngx_posted_events);
-            }
-
-        } else if (ngx_handle_read_event(rev, 0) != NGX_OK) {
-            goto failed;
-        }
-
-    } else if (rev->active && !(ngx_event_flags & NGX_USE_CLEAR_EVENT)) {
-        if (ngx_del_event(rev, NGX_READ_EVENT, level) != NGX_OK) {
-            goto failed;
-        }
-    }
-
-    if (link->writing) {
-        if (wev->ready) {
-            /* commands of many requests go out in one write */
-            if (!wev->posted) {
-                ngx_post_event(wev, &ngx_posted_events);
-            }
-
-        } else if (ngx_handle_write_event(wev, 0) != NGX_OK) {
-            goto failed;
-        }
-
-    } else if (wev->active && !(ngx_event_flags & NGX_USE_CLEAR_EVENT)) {
-        if (ngx_del_event(wev, NGX_WRITE_EVENT, level) != NGX_OK) {
-            goto failed;
-        }
-    }
-
-    return;
-
-failed:
-
-    /* hiredis cannot be told from here, close from the event loop */
-
-    if (!link->close_event.posted) {
-        ngx_post_event(&link->close_event, &ngx_posted_events);
-    }
-}
-
-
-static void
-ngx_http_privacy_redis_add_read(void *privdata)
-{
-    ngx_http_privacy_redis_link_t  *link = privdata;
-
-    if (link->connection == NULL) {
-        return;
-    }
-
-    link->reading = 1;
-    ngx_http_privacy_redis_io(link);
-}
-
-
-static void
-ngx_http_privacy_redis_del_read(void *privdata)
-{
-    ngx_http_privacy_redis_link_t  *link = privdata;
-
-    if (link->connection == NULL) {
-        return;
-    }
-
-    link->reading = 0;
-    ngx_http_privacy_redis_io(link);
-}
-
-
-static void
-ngx_http_privacy_redis_add_write(void *privdata)
-{
-    ngx_http_privacy_redis_link_t  *link = privdata;
-
-    if (link->connection == NULL) {
-        return;
-    }
-
-    link->writing = 1;
-    ngx_http_privacy_redis_io(link);
-}
-
-
-static void
-ngx_http_privacy_redis_del_write(void *privdata)
-{
-    ngx_http_privacy_redis_link_t  *link = privdata;
-
-    if (link->connection == NULL) {
-        return;
-    }
-
-    link->writing = 0;
-    ngx_http_privacy_redis_io(link);
-}
-
-
-/*
- * hiredis calls this once per context, just before it closes the socket:
- * hiredis 0.14 after the callbacks of the lost replies, hiredis 1.x before
- * them when the connection fails.  It may run inside the event handlers.
- */
-
-static void
-ngx_http_privacy_redis_cleanup(void *privdata)
-{
-    ngx_http_privacy_redis_link_t  *link = privdata;
-
-    const char                     *err;
-    ngx_http_privacy_redis_conf_t  *rcf;
-
-    if (link->connection == NULL) {
-        return;
-    }
-
-    rcf = link->conf;
-
-    if (!link->closing) {
-        err = ngx_http_privacy_redis_strerror(link->ac);
-
-        if (link->state == NGX_HTTP_PRIVACY_REDIS_READY) {
-            ngx_http_privacy_redis_failure(link, 0,
-                                           "redis connection to %V lost: %s",
-                                           &rcf->addr_text, err);
-
-        } else {
-            ngx_http_privacy_redis_failure(link, 0,
-                                           "redis connect to %V failed: %s",
-                                           &rcf->addr_text, err);
-        }
-    }
-
-    ngx_http_privacy_redis_release(link);
-
-    link->ac = NULL;
-    link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
-    link->reading = 0;
-    link->writing = 0;
-
-    if (link->connect_timer.timer_set) {
-        ngx_del_timer(&link->connect_timer);
-    }
-
-    if (link->timer.timer_set) {
-        ngx_del_timer(&link->timer);
-    }
-
-    if (link->close_event.posted) {
-        ngx_delete_posted_event(&link->close_event);
-    }
-
-    /* a timer, never from here: this runs inside hiredis */
-    ngx_http_privacy_redis_schedule(link);
 }
