@@ -8,7 +8,9 @@
  *   ngx_http_privacy_token.c    keys and the consent decision of a request
  *   ngx_http_privacy_banner.c   the banner body filter
  *   ngx_http_privacy_consent.c  the consent endpoint
- *   ngx_http_privacy_redis.c    hiredis on nginx's event loop
+ *   ngx_http_privacy_redis*.c   Redis: privacy_redis (_conf), the requests,
+ *                               the connection (_link), hiredis on nginx's
+ *                               event loop (_adapter)
  */
 
 

@@ -1,41 +1,23 @@
 
 /*
- * ngx_http_privacy_module: the worker's connection to Redis.
+ * ngx_http_privacy_module: the requests to Redis.
  *
- * Every worker holds one hiredis asynchronous connection, put on nginx's
- * event loop by ngx_http_privacy_redis_adapter.c; the commands of all
- * requests are pipelined on it.  Here are the handshake, the connect and
- * command timeouts as nginx timers (hiredis 0.14 has none), and a lost
- * connection opened again from a timer with a growing delay, so Redis can
- * go away and come back without a reload.  While it is away commands fail
- * at once, and the consent endpoint refuses what it cannot record.
+ * Every worker holds one link to Redis (ngx_http_privacy_redis_link.c);
+ * the commands of all requests are pipelined on it, and Redis answers them
+ * in order.  A request late past timeout= makes the link close and open
+ * again, and so fails with the requests behind it; while Redis is away a
+ * request fails at once, and the consent endpoint refuses a decision it
+ * cannot record.
  *
- * Rules that keep this safe:
- *
- *   - requests are malloc()ed and owned here, a canceled one stays until
- *     hiredis is done with it, so a late reply never reaches a freed
- *     request or r->pool;
- *   - nothing connects from inside hiredis, reconnects come from a timer;
- *     a callback closes only through redisAsyncFree(), which hiredis
- *     defers until the callback returns.
+ * Requests are malloc()ed and owned here, a canceled one stays until
+ * hiredis is done with it, so a late reply never reaches a freed request or
+ * r->pool.
  */
 
 
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_redis.h"
-#include "ngx_http_privacy_redis_adapter.h"
-
-
-/* the reconnect delay doubles from MIN to MAX while Redis is away */
-#define NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN  100
-#define NGX_HTTP_PRIVACY_REDIS_BACKOFF_MAX  5000
-
-#define NGX_HTTP_PRIVACY_REDIS_MSG_LEN      256
-
-#define NGX_HTTP_PRIVACY_REDIS_DOWN         0
-#define NGX_HTTP_PRIVACY_REDIS_CONNECTING   1  /* until the handshake ends */
-#define NGX_HTTP_PRIVACY_REDIS_READY        2
-
+#include "ngx_http_privacy_redis_link.h"
 
 
 struct ngx_http_privacy_redis_req_s {
@@ -53,133 +35,75 @@ struct ngx_http_privacy_redis_req_s {
 };
 
 
-
-/* the worker's connection */
+/* the worker's link and requests */
 typedef struct {
-    ngx_http_privacy_redis_conf_t      *conf;
-    ngx_log_t                          *log;
-    redisAsyncContext                  *ac;
-    ngx_uint_t                          state;
-    ngx_uint_t                          handshake;  /* replies awaited */
-    ngx_int_t                           fail_rc;    /* for lost replies */
-    ngx_msec_t                          backoff;
+    ngx_http_privacy_redis_link_t       link;
 
     ngx_queue_t                         pending;    /* sent, oldest first */
     ngx_queue_t                         failed;     /* never sent */
 
-    ngx_event_t                         reconnect;
-    ngx_event_t                         connect_timer;
     ngx_event_t                         timer;      /* oldest command */
     ngx_event_t                         fail_event;
-    ngx_event_t                         close_event;
-
-    u_char                              db[NGX_INT_T_LEN];
-
-    size_t                              last_len;   /* last failure */
-    u_char                              last[NGX_HTTP_PRIVACY_REDIS_MSG_LEN];
 
     unsigned                            initialized:1;
-    unsigned                            outage:1;   /* failure logged */
-    unsigned                            closing:1;  /* our own close */
-    unsigned                            exiting:1;
-} ngx_http_privacy_redis_link_t;
+} ngx_http_privacy_redis_worker_t;
 
 
-static void ngx_http_privacy_redis_link_init(
-    ngx_http_privacy_redis_link_t *link, ngx_log_t *log);
-static ngx_uint_t ngx_http_privacy_redis_stopping(
-    ngx_http_privacy_redis_link_t *link);
-static void ngx_cdecl ngx_http_privacy_redis_failure(
-    ngx_http_privacy_redis_link_t *link, ngx_err_t err, const char *fmt, ...);
-static const char *ngx_http_privacy_redis_strerror(redisAsyncContext *ac);
-
-static void ngx_http_privacy_redis_connect(
-    ngx_http_privacy_redis_link_t *link);
-static ngx_int_t ngx_http_privacy_redis_greet(
-    ngx_http_privacy_redis_link_t *link, const char *name, u_char *arg,
-    size_t len);
-static void ngx_http_privacy_redis_schedule(
-    ngx_http_privacy_redis_link_t *link);
-static void ngx_http_privacy_redis_close(ngx_http_privacy_redis_link_t *link,
-    ngx_int_t rc);
+static void ngx_http_privacy_redis_init(ngx_http_privacy_redis_worker_t *rw,
+    ngx_log_t *log);
 static void ngx_http_privacy_redis_fail_later(
-    ngx_http_privacy_redis_link_t *link, ngx_http_privacy_redis_req_t *req);
-
-static void ngx_http_privacy_redis_reconnect_handler(ngx_event_t *ev);
-static void ngx_http_privacy_redis_connect_timeout(ngx_event_t *ev);
+    ngx_http_privacy_redis_worker_t *rw, ngx_http_privacy_redis_req_t *req);
 static void ngx_http_privacy_redis_timeout(ngx_event_t *ev);
 static void ngx_http_privacy_redis_fail_handler(ngx_event_t *ev);
-static void ngx_http_privacy_redis_close_handler(ngx_event_t *ev);
-
-static void ngx_http_privacy_redis_cleanup(void *data);
-static void ngx_http_privacy_redis_reset(void *data);
-static void ngx_http_privacy_redis_exiting(void *data, ngx_uint_t now);
-
-static void ngx_http_privacy_redis_connected(const redisAsyncContext *ac,
-    int status);
-static void ngx_http_privacy_redis_handshake(redisAsyncContext *ac, void *r,
-    void *privdata);
 static void ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r,
     void *privdata);
 static ngx_int_t ngx_http_privacy_redis_check_exec(
     ngx_http_privacy_redis_req_t *req, redisReply *reply);
 
 
-static ngx_http_privacy_redis_link_t  ngx_http_privacy_redis_link;
-
-/* what the adapter tells the connection */
-static ngx_http_privacy_redis_hooks_t  ngx_http_privacy_redis_hooks = {
-    ngx_http_privacy_redis_cleanup,
-    ngx_http_privacy_redis_reset,
-    ngx_http_privacy_redis_exiting
-};
+static ngx_http_privacy_redis_worker_t  ngx_http_privacy_redis_worker;
 
 
 void
 ngx_http_privacy_redis_start(ngx_http_privacy_redis_conf_t *rcf,
     ngx_log_t *log)
 {
-    ngx_http_privacy_redis_link_t  *link;
+    ngx_http_privacy_redis_worker_t  *rw;
 
-    link = &ngx_http_privacy_redis_link;
+    rw = &ngx_http_privacy_redis_worker;
 
-    ngx_http_privacy_redis_link_init(link, log);
+    ngx_http_privacy_redis_init(rw, log);
 
-    link->conf = rcf;
-
-    ngx_http_privacy_redis_connect(link);
+    ngx_http_privacy_redis_link_open(&rw->link, rcf, log);
 }
 
 
 void
 ngx_http_privacy_redis_stop(ngx_log_t *log)
 {
-    ngx_queue_t                    *q;
-    ngx_http_privacy_redis_req_t   *req;
-    ngx_http_privacy_redis_link_t  *link;
+    ngx_queue_t                      *q;
+    ngx_http_privacy_redis_req_t     *req;
+    ngx_http_privacy_redis_worker_t  *rw;
 
-    link = &ngx_http_privacy_redis_link;
+    rw = &ngx_http_privacy_redis_worker;
 
-    if (!link->initialized) {
+    if (!rw->initialized) {
         return;
     }
 
-    link->log = log;
-    link->exiting = 1;
-
     /* the process goes away with its requests: call no handler */
 
-    for (q = ngx_queue_head(&link->pending);
-         q != ngx_queue_sentinel(&link->pending);
+    for (q = ngx_queue_head(&rw->pending);
+         q != ngx_queue_sentinel(&rw->pending);
          q = ngx_queue_next(q))
     {
         req = ngx_queue_data(q, ngx_http_privacy_redis_req_t, queue);
         req->canceled = 1;
-        req->log = link->log;
+        req->log = log;
     }
 
-    while (!ngx_queue_empty(&link->failed)) {
-        q = ngx_queue_head(&link->failed);
+    while (!ngx_queue_empty(&rw->failed)) {
+        q = ngx_queue_head(&rw->failed);
         ngx_queue_remove(q);
 
         req = ngx_queue_data(q, ngx_http_privacy_redis_req_t, queue);
@@ -188,26 +112,14 @@ ngx_http_privacy_redis_stop(ngx_log_t *log)
 
     /* the replies lost free the pending requests */
 
-    ngx_http_privacy_redis_close(link, NGX_ERROR);
+    ngx_http_privacy_redis_link_stop(&rw->link, log);
 
-    if (link->reconnect.timer_set) {
-        ngx_del_timer(&link->reconnect);
+    if (rw->timer.timer_set) {
+        ngx_del_timer(&rw->timer);
     }
 
-    if (link->connect_timer.timer_set) {
-        ngx_del_timer(&link->connect_timer);
-    }
-
-    if (link->timer.timer_set) {
-        ngx_del_timer(&link->timer);
-    }
-
-    if (link->fail_event.posted) {
-        ngx_delete_posted_event(&link->fail_event);
-    }
-
-    if (link->close_event.posted) {
-        ngx_delete_posted_event(&link->close_event);
+    if (rw->fail_event.posted) {
+        ngx_delete_posted_event(&rw->fail_event);
     }
 }
 
@@ -217,13 +129,14 @@ ngx_http_privacy_redis_send(ngx_log_t *log,
     ngx_http_privacy_redis_cmd_t *cmds, ngx_uint_t ncmds,
     ngx_http_privacy_redis_handler_pt handler, void *data)
 {
-    ngx_uint_t                      i, valid;
-    ngx_http_privacy_redis_req_t   *req;
-    ngx_http_privacy_redis_link_t  *link;
+    ngx_uint_t                        i, valid;
+    redisAsyncContext                *ac;
+    ngx_http_privacy_redis_req_t     *req;
+    ngx_http_privacy_redis_worker_t  *rw;
 
-    link = &ngx_http_privacy_redis_link;
+    rw = &ngx_http_privacy_redis_worker;
 
-    ngx_http_privacy_redis_link_init(link, ngx_cycle->log);
+    ngx_http_privacy_redis_init(rw, ngx_cycle->log);
 
     req = ngx_alloc(sizeof(ngx_http_privacy_redis_req_t) + ncmds, log);
     if (req == NULL) {
@@ -261,29 +174,22 @@ ngx_http_privacy_redis_send(ngx_log_t *log,
 
     if (!valid) {
         ngx_log_error(NGX_LOG_ALERT, log, 0, "invalid redis command");
-        ngx_http_privacy_redis_fail_later(link, req);
+        ngx_http_privacy_redis_fail_later(rw, req);
         return req;
     }
 
-    /*
-     * Commands wait in hiredis for the first connection of the worker only,
-     * during an outage they fail at once instead of queueing up.
-     */
+    ac = ngx_http_privacy_redis_link_context(&rw->link);
 
-    if (link->ac == NULL
-        || link->state == NGX_HTTP_PRIVACY_REDIS_DOWN
-        || (link->state == NGX_HTTP_PRIVACY_REDIS_CONNECTING
-            && (link->outage || link->exiting)))
-    {
+    if (ac == NULL) {
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
                        "redis not connected, request %p fails", req);
 
-        ngx_http_privacy_redis_fail_later(link, req);
+        ngx_http_privacy_redis_fail_later(rw, req);
         return req;
     }
 
     for (i = 0; i < ncmds; i++) {
-        if (redisAsyncCommandArgv(link->ac, ngx_http_privacy_redis_reply,
+        if (redisAsyncCommandArgv(ac, ngx_http_privacy_redis_reply,
                                   req, cmds[i].argc, cmds[i].argv,
                                   cmds[i].argvlen)
             != REDIS_OK)
@@ -296,7 +202,7 @@ ngx_http_privacy_redis_send(ngx_log_t *log,
 
     if (req->queued == 0) {
         /* hiredis is closing the connection */
-        ngx_http_privacy_redis_fail_later(link, req);
+        ngx_http_privacy_redis_fail_later(rw, req);
         return req;
     }
 
@@ -304,13 +210,13 @@ ngx_http_privacy_redis_send(ngx_log_t *log,
                    "redis request %p: %ui of %ui commands queued",
                    req, req->queued, ncmds);
 
-    req->deadline = ngx_current_msec + link->conf->timeout;
+    req->deadline = ngx_current_msec + rw->link.conf->timeout;
     req->start = ngx_http_privacy_metrics_usec();
 
-    ngx_queue_insert_tail(&link->pending, &req->queue);
+    ngx_queue_insert_tail(&rw->pending, &req->queue);
 
-    if (!link->timer.timer_set) {
-        ngx_add_timer(&link->timer, link->conf->timeout);
+    if (!rw->timer.timer_set) {
+        ngx_add_timer(&rw->timer, rw->link.conf->timeout);
     }
 
     if (req->queued < ncmds) {
@@ -324,13 +230,11 @@ ngx_http_privacy_redis_send(ngx_log_t *log,
         ngx_log_error(NGX_LOG_ERR, log, 0,
                       "redis command could not be queued: %s, "
                       "resetting connection",
-                      ngx_http_privacy_redis_strerror(link->ac));
+                      ngx_http_privacy_redis_strerror(ac));
 
         req->rc = NGX_ERROR;
 
-        if (!link->close_event.posted) {
-            ngx_post_event(&link->close_event, &ngx_posted_events);
-        }
+        ngx_http_privacy_redis_link_reset(&rw->link);
     }
 
     return req;
@@ -357,346 +261,44 @@ ngx_http_privacy_redis_cancel(ngx_http_privacy_redis_req_t *req)
 
 
 static void
-ngx_http_privacy_redis_link_init(ngx_http_privacy_redis_link_t *link,
+ngx_http_privacy_redis_init(ngx_http_privacy_redis_worker_t *rw,
     ngx_log_t *log)
 {
-    if (link->initialized) {
+    if (rw->initialized) {
         return;
     }
 
-    link->log = log;
-    link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
-    link->fail_rc = NGX_ERROR;
-    link->backoff = NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN;
-
-    ngx_queue_init(&link->pending);
-    ngx_queue_init(&link->failed);
-
-    /* a worker may exit while Redis is away or slow to answer a connect */
-
-    link->reconnect.handler = ngx_http_privacy_redis_reconnect_handler;
-    link->reconnect.data = link;
-    link->reconnect.log = log;
-    link->reconnect.cancelable = 1;
-
-    link->connect_timer.handler = ngx_http_privacy_redis_connect_timeout;
-    link->connect_timer.data = link;
-    link->connect_timer.log = log;
-    link->connect_timer.cancelable = 1;
+    ngx_queue_init(&rw->pending);
+    ngx_queue_init(&rw->failed);
 
     /*
      * Not cancelable: requests wait for the replies, so an exiting worker
      * waits at most one timeout for them, as for any upstream.
      */
 
-    link->timer.handler = ngx_http_privacy_redis_timeout;
-    link->timer.data = link;
-    link->timer.log = log;
-
-    link->fail_event.handler = ngx_http_privacy_redis_fail_handler;
-    link->fail_event.data = link;
-    link->fail_event.log = log;
-
-    link->close_event.handler = ngx_http_privacy_redis_close_handler;
-    link->close_event.data = link;
-    link->close_event.log = log;
-
-    link->initialized = 1;
-}
-
-
-static ngx_uint_t
-ngx_http_privacy_redis_stopping(ngx_http_privacy_redis_link_t *link)
-{
-    return link->exiting || ngx_exiting || ngx_terminate || ngx_quit;
-}
-
-
-/*
- * A failure starts an outage.  Its first report is an error, and so is a
- * new reason; the retries that fail the same way are only info: the log
- * gets no line per request nor per retry.
- */
-
-static void ngx_cdecl
-ngx_http_privacy_redis_failure(ngx_http_privacy_redis_link_t *link,
-    ngx_err_t err, const char *fmt, ...)
-{
-    u_char      *p;
-    size_t       len;
-    va_list      args;
-    ngx_uint_t   level;
-    u_char       msg[NGX_HTTP_PRIVACY_REDIS_MSG_LEN];
-
-    va_start(args, fmt);
-    p = ngx_vslprintf(msg, msg + sizeof(msg), fmt, args);
-    va_end(args);
-
-    len = p - msg;
-
-    if (link->outage
-        && len == link->last_len
-        && ngx_memcmp(msg, link->last, len) == 0)
-    {
-        level = NGX_LOG_INFO;
-
-    } else {
-        level = NGX_LOG_ERR;
-        link->last_len = len;
-        ngx_memcpy(link->last, msg, len);
-    }
-
-    link->outage = 1;
-
-    ngx_log_error(level, link->log, err, "%*s", len, msg);
-}
-
-
-static const char *
-ngx_http_privacy_redis_strerror(redisAsyncContext *ac)
-{
-    return ac->c.err ? ac->c.errstr : "unknown error";
-}
-
-
-static void
-ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
-{
-    u_char                         *last;
-    ngx_int_t                       rc;
-    redisAsyncContext              *ac;
-    ngx_http_privacy_redis_conf_t  *rcf;
-
-    rcf = link->conf;
-
-    if (link->ac != NULL || rcf == NULL
-        || ngx_http_privacy_redis_stopping(link))
-    {
-        return;
-    }
-
-    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, link->log, 0,
-                   "redis connect to %V", &rcf->addr_text);
-
-    /* non-blocking, and no DNS: the address is a literal */
-
-    if (rcf->path) {
-        ac = redisAsyncConnectUnix((const char *) rcf->path);
-
-    } else {
-        ac = redisAsyncConnect((const char *) rcf->host, rcf->port);
-    }
-
-    if (ac == NULL) {
-        ngx_log_error(NGX_LOG_ALERT, link->log, 0,
-                      "redis connect to %V failed: out of memory",
-                      &rcf->addr_text);
-        goto failed;
-    }
-
-    if (ac->err) {
-        ngx_http_privacy_redis_failure(link, 0,
-                                       "redis connect to %V failed: %s",
-                                       &rcf->addr_text,
-                                       ngx_http_privacy_redis_strerror(ac));
-        redisAsyncFree(ac);
-        goto failed;
-    }
-
-    rc = ngx_http_privacy_redis_attach(ac, link->log,
-                                       &ngx_http_privacy_redis_hooks, link);
-
-    if (rc != NGX_OK) {
-        ngx_http_privacy_redis_failure(link, 0,
-                                       "redis connect to %V failed: %s",
-                                       &rcf->addr_text,
-                                       rc == NGX_DECLINED
-                                       ? "no free connection"
-                                       : "out of memory");
-        redisAsyncFree(ac);
-        goto failed;
-    }
-
-    link->ac = ac;
-    link->state = NGX_HTTP_PRIVACY_REDIS_CONNECTING;
-    link->handshake = 0;
-    link->fail_rc = NGX_ERROR;
-    link->closing = 0;
-
-    ac->data = link;
-
-    /* no hiredis timeout is set, nginx timers do it for both versions */
-
-    ngx_add_timer(&link->connect_timer, rcf->connect_timeout);
-
-    /* hiredis waits for the socket to be writable to finish the connect */
-
-    (void) redisAsyncSetConnectCallback(ac, ngx_http_privacy_redis_connected);
-
-    /*
-     * The handshake goes first in the pipeline; without AUTH and SELECT a
-     * PING makes sure the server accepts commands before it is used.
-     */
-
-    if (rcf->password.len
-        && ngx_http_privacy_redis_greet(link, "AUTH", rcf->password.data,
-                                        rcf->password.len)
-           != NGX_OK)
-    {
-        goto broken;
-    }
-
-    if (rcf->db) {
-        last = ngx_sprintf(link->db, "%ui", rcf->db);
-
-        if (ngx_http_privacy_redis_greet(link, "SELECT", link->db,
-                                         last - link->db)
-            != NGX_OK)
-        {
-            goto broken;
-        }
-    }
-
-    if (link->handshake == 0
-        && ngx_http_privacy_redis_greet(link, "PING", NULL, 0) != NGX_OK)
-    {
-        goto broken;
-    }
-
-    return;
-
-broken:
-
-    ngx_http_privacy_redis_failure(link, 0, "redis connect to %V failed: %s",
-                                   &rcf->addr_text,
-                                   ngx_http_privacy_redis_strerror(ac));
-
-    ngx_http_privacy_redis_close(link, NGX_ERROR);
-
-    return;
-
-failed:
-
-    ngx_http_privacy_redis_schedule(link);
-}
-
-
-/* one command of the handshake, with one argument or none (arg is NULL) */
-
-static ngx_int_t
-ngx_http_privacy_redis_greet(ngx_http_privacy_redis_link_t *link,
-    const char *name, u_char *arg, size_t len)
-{
-    size_t       argvlen[2];
-    const char  *argv[2];
-
-    argv[0] = name;
-    argvlen[0] = ngx_strlen(name);
-    argv[1] = (const char *) arg;
-    argvlen[1] = len;
-
-    if (redisAsyncCommandArgv(link->ac, ngx_http_privacy_redis_handshake,
-                              (void *) name, arg ? 2 : 1, argv, argvlen)
-        != REDIS_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    link->handshake++;
-
-    return NGX_OK;
-}
-
-
-static void
-ngx_http_privacy_redis_schedule(ngx_http_privacy_redis_link_t *link)
-{
-    if (link->reconnect.timer_set || ngx_http_privacy_redis_stopping(link)) {
-        return;
-    }
-
-    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, link->log, 0,
-                   "redis reconnect in %M ms", link->backoff);
-
-    ngx_add_timer(&link->reconnect, link->backoff);
-
-    link->backoff = ngx_min(link->backoff * 2,
-                            NGX_HTTP_PRIVACY_REDIS_BACKOFF_MAX);
-}
-
-
-/*
- * Closes the connection; the requests waiting for replies get rc.  Inside a
- * hiredis callback redisAsyncFree() only marks the context, hiredis frees it
- * when the callback returns.  The cleanup hook finishes the job.
- */
-
-static void
-ngx_http_privacy_redis_close(ngx_http_privacy_redis_link_t *link,
-    ngx_int_t rc)
-{
-    redisAsyncContext  *ac;
-
-    ac = link->ac;
-
-    if (ac == NULL || link->closing) {
-        return;
-    }
-
-    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, link->log, 0,
-                   "redis close, rc: %i", rc);
-
-    link->closing = 1;
-    link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
-    link->fail_rc = rc;
-
-    redisAsyncFree(ac);
+    rw->timer.handler = ngx_http_privacy_redis_timeout;
+    rw->timer.data = rw;
+    rw->timer.log = log;
+
+    rw->fail_event.handler = ngx_http_privacy_redis_fail_handler;
+    rw->fail_event.data = rw;
+    rw->fail_event.log = log;
+
+    rw->initialized = 1;
 }
 
 
 /* the handler is never called from inside ngx_http_privacy_redis_send() */
 
 static void
-ngx_http_privacy_redis_fail_later(ngx_http_privacy_redis_link_t *link,
+ngx_http_privacy_redis_fail_later(ngx_http_privacy_redis_worker_t *rw,
     ngx_http_privacy_redis_req_t *req)
 {
-    ngx_queue_insert_tail(&link->failed, &req->queue);
+    ngx_queue_insert_tail(&rw->failed, &req->queue);
 
-    if (!link->fail_event.posted) {
-        ngx_post_event(&link->fail_event, &ngx_posted_events);
+    if (!rw->fail_event.posted) {
+        ngx_post_event(&rw->fail_event, &ngx_posted_events);
     }
-}
-
-
-static void
-ngx_http_privacy_redis_reconnect_handler(ngx_event_t *ev)
-{
-    ngx_http_privacy_redis_link_t  *link;
-
-    link = ev->data;
-
-    ngx_http_privacy_redis_connect(link);
-}
-
-
-static void
-ngx_http_privacy_redis_connect_timeout(ngx_event_t *ev)
-{
-    ngx_http_privacy_redis_link_t  *link;
-
-    link = ev->data;
-
-    if (link->ac == NULL
-        || link->state != NGX_HTTP_PRIVACY_REDIS_CONNECTING)
-    {
-        return;
-    }
-
-    ngx_http_privacy_redis_failure(link, NGX_ETIMEDOUT,
-                                   "redis connect to %V timed out",
-                                   &link->conf->addr_text);
-
-    ngx_http_privacy_redis_close(link, NGX_ERROR);
 }
 
 
@@ -709,17 +311,18 @@ ngx_http_privacy_redis_connect_timeout(ngx_event_t *ev)
 static void
 ngx_http_privacy_redis_timeout(ngx_event_t *ev)
 {
-    ngx_msec_int_t                  left;
-    ngx_http_privacy_redis_req_t   *req;
-    ngx_http_privacy_redis_link_t  *link;
+    ngx_msec_int_t                    left;
+    ngx_http_privacy_redis_req_t     *req;
+    ngx_http_privacy_redis_conf_t    *rcf;
+    ngx_http_privacy_redis_worker_t  *rw;
 
-    link = ev->data;
+    rw = ev->data;
 
-    if (ngx_queue_empty(&link->pending)) {
+    if (ngx_queue_empty(&rw->pending)) {
         return;
     }
 
-    req = ngx_queue_data(ngx_queue_head(&link->pending),
+    req = ngx_queue_data(ngx_queue_head(&rw->pending),
                          ngx_http_privacy_redis_req_t, queue);
 
     /* the timer is armed once and moved lazily as replies arrive */
@@ -731,33 +334,36 @@ ngx_http_privacy_redis_timeout(ngx_event_t *ev)
         return;
     }
 
-    ngx_http_privacy_redis_failure(link, NGX_ETIMEDOUT,
-                                   "redis at %V timed out after %M ms, "
-                                   "reconnecting", &link->conf->addr_text,
-                                   link->conf->timeout);
+    rcf = rw->link.conf;
 
-    ngx_http_privacy_redis_close(link, NGX_HTTP_PRIVACY_REDIS_TIMEOUT);
+    ngx_http_privacy_redis_failure(&rw->link, NGX_ETIMEDOUT,
+                                   "redis at %V timed out after %M ms, "
+                                   "reconnecting", &rcf->addr_text,
+                                   rcf->timeout);
+
+    ngx_http_privacy_redis_link_close(&rw->link,
+                                      NGX_HTTP_PRIVACY_REDIS_TIMEOUT);
 }
 
 
 static void
 ngx_http_privacy_redis_fail_handler(ngx_event_t *ev)
 {
-    ngx_queue_t                     failed, *q;
-    ngx_http_privacy_redis_req_t   *req;
-    ngx_http_privacy_redis_link_t  *link;
+    ngx_queue_t                       failed, *q;
+    ngx_http_privacy_redis_req_t     *req;
+    ngx_http_privacy_redis_worker_t  *rw;
 
-    link = ev->data;
+    rw = ev->data;
 
-    if (ngx_queue_empty(&link->failed)) {
+    if (ngx_queue_empty(&rw->failed)) {
         return;
     }
 
     /* a handler may send again: that request waits for the next round */
 
     ngx_queue_init(&failed);
-    ngx_queue_add(&failed, &link->failed);
-    ngx_queue_init(&link->failed);
+    ngx_queue_add(&failed, &rw->failed);
+    ngx_queue_init(&rw->failed);
 
     while (!ngx_queue_empty(&failed)) {
         q = ngx_queue_head(&failed);
@@ -775,181 +381,17 @@ ngx_http_privacy_redis_fail_handler(ngx_event_t *ev)
 
 
 static void
-ngx_http_privacy_redis_close_handler(ngx_event_t *ev)
-{
-    ngx_http_privacy_redis_reset(ev->data);
-}
-
-
-/*
- * The adapter's hooks.  hiredis calls cleanup once per context, just before
- * it closes the socket: hiredis 0.14 after the callbacks of the lost
- * replies, hiredis 1.x before them when the connection fails.
- */
-
-static void
-ngx_http_privacy_redis_cleanup(void *data)
-{
-    ngx_http_privacy_redis_link_t  *link = data;
-
-    const char                     *err;
-    ngx_http_privacy_redis_conf_t  *rcf;
-
-    rcf = link->conf;
-
-    if (!link->closing) {
-        err = ngx_http_privacy_redis_strerror(link->ac);
-
-        if (link->state == NGX_HTTP_PRIVACY_REDIS_READY) {
-            ngx_http_privacy_redis_failure(link, 0,
-                                           "redis connection to %V lost: %s",
-                                           &rcf->addr_text, err);
-
-        } else {
-            ngx_http_privacy_redis_failure(link, 0,
-                                           "redis connect to %V failed: %s",
-                                           &rcf->addr_text, err);
-        }
-    }
-
-    link->ac = NULL;
-    link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
-
-    if (link->connect_timer.timer_set) {
-        ngx_del_timer(&link->connect_timer);
-    }
-
-    if (link->timer.timer_set) {
-        ngx_del_timer(&link->timer);
-    }
-
-    if (link->close_event.posted) {
-        ngx_delete_posted_event(&link->close_event);
-    }
-
-    /* a timer, never from here: this runs inside hiredis */
-    ngx_http_privacy_redis_schedule(link);
-}
-
-
-/* the nginx events failed, or hiredis could not queue all of a request */
-
-static void
-ngx_http_privacy_redis_reset(void *data)
-{
-    ngx_http_privacy_redis_link_t  *link = data;
-
-    if (link->ac == NULL) {
-        return;
-    }
-
-    ngx_http_privacy_redis_failure(link, 0, "redis connection to %V reset",
-                                   &link->conf->addr_text);
-
-    ngx_http_privacy_redis_close(link, NGX_ERROR);
-}
-
-
-/*
- * The worker starts exiting, or worker_shutdown_timeout expired (now).  An
- * exiting worker still finishes the requests it has accepted: a ready
- * connection serves them, is not opened again once lost, and is closed in
- * ngx_http_privacy_redis_stop().  It has no timer when idle, so it never
- * holds the worker.
- */
-
-static void
-ngx_http_privacy_redis_exiting(void *data, ngx_uint_t now)
-{
-    ngx_http_privacy_redis_link_t  *link = data;
-
-    link->exiting = 1;
-
-    if (now || link->state != NGX_HTTP_PRIVACY_REDIS_READY) {
-        ngx_http_privacy_redis_close(link, NGX_ERROR);
-    }
-}
-
-
-static void
-ngx_http_privacy_redis_connected(const redisAsyncContext *ac, int status)
-{
-    /*
-     * Nothing to do: a failure is reported and handled in the cleanup hook.
-     * hiredis 0.14 calls this outside of its callback protection, so the
-     * context must not be freed here.
-     */
-
-    (void) ac;
-    (void) status;
-
-    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, ngx_http_privacy_redis_link.log, 0,
-                   "redis connect status: %d", status);
-}
-
-
-static void
-ngx_http_privacy_redis_handshake(redisAsyncContext *ac, void *r,
-    void *privdata)
-{
-    redisReply  *reply = r;
-
-    ngx_http_privacy_redis_link_t  *link;
-
-    link = &ngx_http_privacy_redis_link;
-
-    if (reply == NULL || ac != link->ac) {
-        /* the connection is closing and the reason is logged */
-        return;
-    }
-
-    if (reply->type == REDIS_REPLY_ERROR) {
-        ngx_http_privacy_redis_failure(link, 0,
-                                       "redis %s on %V failed: \"%*s\"",
-                                       (char *) privdata,
-                                       &link->conf->addr_text,
-                                       (size_t) reply->len, reply->str);
-
-        ngx_http_privacy_redis_close(link, NGX_ERROR);
-        return;
-    }
-
-    if (--link->handshake) {
-        return;
-    }
-
-    link->state = NGX_HTTP_PRIVACY_REDIS_READY;
-    link->backoff = NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN;
-
-    if (link->connect_timer.timer_set) {
-        ngx_del_timer(&link->connect_timer);
-    }
-
-    if (link->outage) {
-        link->outage = 0;
-        ngx_log_error(NGX_LOG_NOTICE, link->log, 0,
-                      "redis connection to %V restored",
-                      &link->conf->addr_text);
-
-    } else {
-        ngx_log_error(NGX_LOG_INFO, link->log, 0,
-                      "redis connected to %V", &link->conf->addr_text);
-    }
-}
-
-
-static void
 ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
 {
-    redisReply                     *reply = r;
-    ngx_http_privacy_redis_req_t   *req = privdata;
+    redisReply                       *reply = r;
+    ngx_http_privacy_redis_req_t     *req = privdata;
 
-    ngx_uint_t                      n;
-    ngx_http_privacy_redis_link_t  *link;
+    ngx_uint_t                        n;
+    ngx_http_privacy_redis_worker_t  *rw;
 
     (void) ac;
 
-    link = &ngx_http_privacy_redis_link;
+    rw = &ngx_http_privacy_redis_worker;
 
     n = req->replies++;
 
@@ -957,7 +399,7 @@ ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
         /* the connection is lost or closed */
 
         if (req->rc == NGX_OK) {
-            req->rc = link->fail_rc;
+            req->rc = rw->link.fail_rc;
         }
 
     } else if (reply->type == REDIS_REPLY_ERROR) {
@@ -978,8 +420,8 @@ ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
 
     ngx_queue_remove(&req->queue);
 
-    if (ngx_queue_empty(&link->pending) && link->timer.timer_set) {
-        ngx_del_timer(&link->timer);
+    if (ngx_queue_empty(&rw->pending) && rw->timer.timer_set) {
+        ngx_del_timer(&rw->timer);
     }
 
     ngx_http_privacy_metric_redis_rtt(ngx_http_privacy_metrics_usec()

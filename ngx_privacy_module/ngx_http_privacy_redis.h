@@ -4,13 +4,15 @@
  * event loop, used to record consent decisions as proof of consent.
  *
  * Each worker keeps one connection to Redis; the commands of all requests
- * are pipelined on it.  Nothing here ever blocks a worker.  Three files,
- * each calling only the next:
+ * are pipelined on it.  Nothing here ever blocks a worker.  Each file
+ * calls only the next:
  *
  *   ngx_http_privacy_redis_conf.c     the privacy_redis directive, the
- *                                     process hooks, the accessors
- *   ngx_http_privacy_redis.c          the connection: handshake, reconnects,
- *                                     timeouts, the requests
+ *                                     process hooks, prefix and retention
+ *   ngx_http_privacy_redis.c          the requests: queue, timeouts,
+ *                                     failing at once while Redis is away
+ *   ngx_http_privacy_redis_link.c     the connection: handshake,
+ *                                     reconnects with a growing delay
  *   ngx_http_privacy_redis_adapter.c  hiredis on nginx's event loop
  */
 

@@ -271,28 +271,6 @@ ngx_http_privacy_redis_error_handler(ngx_event_t *ev)
 }
 
 
-#if (HIREDIS_MAJOR >= 1)
-
-static void
-ngx_http_privacy_redis_timer_handler(ngx_event_t *ev)
-{
-    ngx_http_privacy_redis_events_t  *e;
-
-    e = ev->data;
-
-    e->entered = 1;
-    redisAsyncHandleTimeout(e->context);
-
-    if (ngx_http_privacy_redis_leave(e) != NGX_OK) {
-        return;
-    }
-
-    ngx_http_privacy_redis_update(e);
-}
-
-#endif
-
-
 /* the end of a handler: NGX_DONE when hiredis let go meanwhile */
 
 static ngx_int_t
@@ -505,7 +483,7 @@ ngx_http_privacy_redis_ev_cleanup(void *privdata)
 
 #if (HIREDIS_MAJOR >= 1)
 
-/* hiredis asks again at every command: the timer moves */
+/* hiredis asks again whenever it wants to read or write: the timer moves */
 
 static void
 ngx_http_privacy_redis_schedule_timer(void *privdata, struct timeval tv)
@@ -514,6 +492,24 @@ ngx_http_privacy_redis_schedule_timer(void *privdata, struct timeval tv)
 
     ngx_add_timer(&e->timer,
                   (ngx_msec_t) tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+}
+
+
+static void
+ngx_http_privacy_redis_timer_handler(ngx_event_t *ev)
+{
+    ngx_http_privacy_redis_events_t  *e;
+
+    e = ev->data;
+
+    e->entered = 1;
+    redisAsyncHandleTimeout(e->context);
+
+    if (ngx_http_privacy_redis_leave(e) != NGX_OK) {
+        return;
+    }
+
+    ngx_http_privacy_redis_update(e);
 }
 
 #endif
