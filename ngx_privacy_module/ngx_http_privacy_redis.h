@@ -52,7 +52,7 @@ typedef void (*ngx_http_privacy_redis_handler_pt)(void *data, ngx_int_t rc,
 typedef struct ngx_http_privacy_redis_req_s  ngx_http_privacy_redis_req_t;
 
 
-/* what privacy_redis sets, the connection's only view of the directive */
+/* what privacy_redis sets: all the requests and the link know of it */
 typedef struct {
     ngx_str_t                           addr_text;  /* for the logs */
     u_char                             *host;       /* IP literal or NULL */

@@ -3,9 +3,9 @@
  * ngx_http_privacy_module: the privacy_redis directive and what it sets.
  *
  * The directive fills an ngx_http_privacy_redis_conf_t, the only thing the
- * connection (ngx_http_privacy_redis.c) knows of it; the process hooks
- * start and stop the connection of each worker with it, and the consent
- * endpoint reads its key prefix and retention here.
+ * requests (ngx_http_privacy_redis.c) and the link below them know of it;
+ * the process hooks start and stop each worker's link with it, and the
+ * consent endpoint reads its key prefix and retention here.
  */
 
 
