@@ -16,7 +16,9 @@
  *   ngx_http_privacy_settings.c  the settings page
  *   ngx_http_privacy_consent.c   the consent endpoint
  *   ngx_http_privacy_assets.c    the banner's stylesheet and script
- *   ngx_http_privacy_redis.c     hiredis on nginx's event loop
+ *   ngx_http_privacy_redis*.c    Redis: privacy_redis (_conf), the requests,
+ *                                the connection (_link), hiredis on
+ *                                nginx's event loop (_adapter)
  *   ngx_http_privacy_metrics.c   the counters and privacy_status
  *   ngx_http_privacy_variables.c the values of the module's variables
  *   ngx_http_privacy_util.c      request helpers every feature file uses

@@ -4,7 +4,16 @@
  * event loop, used to record consent decisions as proof of consent.
  *
  * Each worker keeps one connection to Redis; the commands of all requests
- * are pipelined on it.  Nothing here ever blocks a worker.
+ * are pipelined on it.  Nothing here ever blocks a worker.  Each file
+ * calls only the next:
+ *
+ *   ngx_http_privacy_redis_conf.c     the privacy_redis directive, the
+ *                                     process hooks, prefix and retention
+ *   ngx_http_privacy_redis.c          the requests: queue, timeouts,
+ *                                     failing at once while Redis is away
+ *   ngx_http_privacy_redis_link.c     the connection: handshake,
+ *                                     reconnects with a growing delay
+ *   ngx_http_privacy_redis_adapter.c  hiredis on nginx's event loop
  */
 
 
@@ -43,6 +52,23 @@ typedef void (*ngx_http_privacy_redis_handler_pt)(void *data, ngx_int_t rc,
 typedef struct ngx_http_privacy_redis_req_s  ngx_http_privacy_redis_req_t;
 
 
+/* what privacy_redis sets: all the requests and the link know of it */
+typedef struct {
+    ngx_str_t                           addr_text;  /* for the logs */
+    u_char                             *host;       /* IP literal or NULL */
+    int                                 port;
+    u_char                             *path;       /* unix socket or NULL */
+    ngx_uint_t                          db;
+    ngx_str_t                           password;
+    ngx_str_t                           prefix;
+    ngx_msec_t                          connect_timeout;
+    ngx_msec_t                          timeout;
+    time_t                              retention;
+} ngx_http_privacy_redis_conf_t;
+
+
+/* ngx_http_privacy_redis_conf.c */
+
 /* "privacy_redis" directive, conf is ngx_http_privacy_main_conf_t */
 char *ngx_http_privacy_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -56,6 +82,15 @@ ngx_int_t ngx_http_privacy_redis_configured(ngx_http_request_t *r);
 ngx_str_t *ngx_http_privacy_redis_prefix(ngx_http_request_t *r);
 /* how long records are kept, in seconds: 3 years unless set */
 time_t ngx_http_privacy_redis_retention(ngx_http_request_t *r);
+
+
+/* ngx_http_privacy_redis.c */
+
+/* the worker connects now, and again whenever the connection is lost */
+void ngx_http_privacy_redis_start(ngx_http_privacy_redis_conf_t *rcf,
+    ngx_log_t *log);
+/* the worker exits: closes the connection, calls no handler */
+void ngx_http_privacy_redis_stop(ngx_log_t *log);
 
 /*
  * Sends ncmds commands back to back on the worker's connection, e.g.

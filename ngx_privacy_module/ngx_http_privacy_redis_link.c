@@ -1,0 +1,588 @@
+
+/*
+ * ngx_http_privacy_module: the worker's link to Redis.
+ *
+ * One hiredis asynchronous context, put on nginx's event loop by
+ * ngx_http_privacy_redis_adapter.c.  The handshake (AUTH, SELECT, or a
+ * PING) goes first in its pipeline; connecting has an nginx timer (hiredis
+ * 0.14 has none), and a lost connection is opened again from a timer with a
+ * growing delay, so Redis can go away and come back without a reload.
+ * While it is away, and while it is first opened again, commands fail at
+ * once (ngx_http_privacy_redis_link_context()).
+ *
+ * Nothing connects from inside hiredis, reconnects come from a timer; a
+ * callback closes only through redisAsyncFree(), which hiredis defers until
+ * the callback returns.
+ */
+
+
+#include "ngx_http_privacy_redis_link.h"
+#include "ngx_http_privacy_redis_adapter.h"
+
+
+/* the reconnect delay doubles from MIN to MAX while Redis is away */
+#define NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN  100
+#define NGX_HTTP_PRIVACY_REDIS_BACKOFF_MAX  5000
+
+#define NGX_HTTP_PRIVACY_REDIS_DOWN         0
+#define NGX_HTTP_PRIVACY_REDIS_CONNECTING   1  /* until the handshake ends */
+#define NGX_HTTP_PRIVACY_REDIS_READY        2
+
+
+static ngx_uint_t ngx_http_privacy_redis_stopping(
+    ngx_http_privacy_redis_link_t *link);
+static void ngx_http_privacy_redis_connect(
+    ngx_http_privacy_redis_link_t *link);
+static ngx_int_t ngx_http_privacy_redis_greet(
+    ngx_http_privacy_redis_link_t *link, const char *name, u_char *arg,
+    size_t len);
+static void ngx_http_privacy_redis_schedule(
+    ngx_http_privacy_redis_link_t *link);
+
+static void ngx_http_privacy_redis_reconnect_handler(ngx_event_t *ev);
+static void ngx_http_privacy_redis_connect_timeout(ngx_event_t *ev);
+static void ngx_http_privacy_redis_close_handler(ngx_event_t *ev);
+
+static void ngx_http_privacy_redis_cleanup(void *data);
+static void ngx_http_privacy_redis_reset(void *data);
+static void ngx_http_privacy_redis_exiting(void *data, ngx_uint_t now);
+
+static void ngx_http_privacy_redis_connected(const redisAsyncContext *ac,
+    int status);
+static void ngx_http_privacy_redis_handshake(redisAsyncContext *ac, void *r,
+    void *privdata);
+
+
+/* what the adapter tells the link */
+static ngx_http_privacy_redis_hooks_t  ngx_http_privacy_redis_hooks = {
+    ngx_http_privacy_redis_cleanup,
+    ngx_http_privacy_redis_reset,
+    ngx_http_privacy_redis_exiting
+};
+
+
+void
+ngx_http_privacy_redis_link_open(ngx_http_privacy_redis_link_t *link,
+    ngx_http_privacy_redis_conf_t *rcf, ngx_log_t *log)
+{
+    link->conf = rcf;
+    link->log = log;
+    link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
+    link->fail_rc = NGX_ERROR;
+    link->backoff = NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN;
+
+    /* a worker may exit while Redis is away or slow to answer a connect */
+
+    link->reconnect.handler = ngx_http_privacy_redis_reconnect_handler;
+    link->reconnect.data = link;
+    link->reconnect.log = log;
+    link->reconnect.cancelable = 1;
+
+    link->connect_timer.handler = ngx_http_privacy_redis_connect_timeout;
+    link->connect_timer.data = link;
+    link->connect_timer.log = log;
+    link->connect_timer.cancelable = 1;
+
+    link->close_event.handler = ngx_http_privacy_redis_close_handler;
+    link->close_event.data = link;
+    link->close_event.log = log;
+
+    ngx_http_privacy_redis_connect(link);
+}
+
+
+void
+ngx_http_privacy_redis_link_stop(ngx_http_privacy_redis_link_t *link,
+    ngx_log_t *log)
+{
+    link->log = log;
+    link->exiting = 1;
+
+    ngx_http_privacy_redis_link_close(link, NGX_ERROR);
+
+    if (link->reconnect.timer_set) {
+        ngx_del_timer(&link->reconnect);
+    }
+
+    if (link->connect_timer.timer_set) {
+        ngx_del_timer(&link->connect_timer);
+    }
+
+    if (link->close_event.posted) {
+        ngx_delete_posted_event(&link->close_event);
+    }
+}
+
+
+/*
+ * Commands wait in hiredis for the first connection of the worker only,
+ * during an outage they fail at once instead of queueing up.
+ */
+
+redisAsyncContext *
+ngx_http_privacy_redis_link_context(ngx_http_privacy_redis_link_t *link)
+{
+    if (link->ac == NULL
+        || link->state == NGX_HTTP_PRIVACY_REDIS_DOWN
+        || (link->state == NGX_HTTP_PRIVACY_REDIS_CONNECTING
+            && (link->outage || link->exiting)))
+    {
+        return NULL;
+    }
+
+    return link->ac;
+}
+
+
+/*
+ * Closes the connection; the requests waiting for replies get rc.  Inside a
+ * hiredis callback redisAsyncFree() only marks the context, hiredis frees it
+ * when the callback returns.  The cleanup hook finishes the job.
+ */
+
+void
+ngx_http_privacy_redis_link_close(ngx_http_privacy_redis_link_t *link,
+    ngx_int_t rc)
+{
+    redisAsyncContext  *ac;
+
+    ac = link->ac;
+
+    if (ac == NULL || link->closing) {
+        return;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, link->log, 0,
+                   "redis close, rc: %i", rc);
+
+    link->closing = 1;
+    link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
+    link->fail_rc = rc;
+
+    redisAsyncFree(ac);
+}
+
+
+/* closes from the event loop, never from inside hiredis */
+
+void
+ngx_http_privacy_redis_link_reset(ngx_http_privacy_redis_link_t *link)
+{
+    if (!link->close_event.posted) {
+        ngx_post_event(&link->close_event, &ngx_posted_events);
+    }
+}
+
+
+/*
+ * A failure starts an outage.  Its first report is an error, and so is a
+ * new reason; the retries that fail the same way are only info: the log
+ * gets no line per request nor per retry.
+ */
+
+void ngx_cdecl
+ngx_http_privacy_redis_failure(ngx_http_privacy_redis_link_t *link,
+    ngx_err_t err, const char *fmt, ...)
+{
+    u_char      *p;
+    size_t       len;
+    va_list      args;
+    ngx_uint_t   level;
+    u_char       msg[NGX_HTTP_PRIVACY_REDIS_MSG_LEN];
+
+    va_start(args, fmt);
+    p = ngx_vslprintf(msg, msg + sizeof(msg), fmt, args);
+    va_end(args);
+
+    len = p - msg;
+
+    if (link->outage
+        && len == link->last_len
+        && ngx_memcmp(msg, link->last, len) == 0)
+    {
+        level = NGX_LOG_INFO;
+
+    } else {
+        level = NGX_LOG_ERR;
+        link->last_len = len;
+        ngx_memcpy(link->last, msg, len);
+    }
+
+    link->outage = 1;
+
+    ngx_log_error(level, link->log, err, "%*s", len, msg);
+}
+
+
+const char *
+ngx_http_privacy_redis_strerror(redisAsyncContext *ac)
+{
+    return ac->c.err ? ac->c.errstr : "unknown error";
+}
+
+
+static ngx_uint_t
+ngx_http_privacy_redis_stopping(ngx_http_privacy_redis_link_t *link)
+{
+    return link->exiting || ngx_exiting || ngx_terminate || ngx_quit;
+}
+
+
+static void
+ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
+{
+    u_char                         *last;
+    ngx_int_t                       rc;
+    redisAsyncContext              *ac;
+    ngx_http_privacy_redis_conf_t  *rcf;
+
+    rcf = link->conf;
+
+    if (link->ac != NULL || rcf == NULL
+        || ngx_http_privacy_redis_stopping(link))
+    {
+        return;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, link->log, 0,
+                   "redis connect to %V", &rcf->addr_text);
+
+    /* non-blocking, and no DNS: the address is a literal */
+
+    if (rcf->path) {
+        ac = redisAsyncConnectUnix((const char *) rcf->path);
+
+    } else {
+        ac = redisAsyncConnect((const char *) rcf->host, rcf->port);
+    }
+
+    if (ac == NULL) {
+        ngx_log_error(NGX_LOG_ALERT, link->log, 0,
+                      "redis connect to %V failed: out of memory",
+                      &rcf->addr_text);
+        goto failed;
+    }
+
+    if (ac->err) {
+        ngx_http_privacy_redis_failure(link, 0,
+                                       "redis connect to %V failed: %s",
+                                       &rcf->addr_text,
+                                       ngx_http_privacy_redis_strerror(ac));
+        redisAsyncFree(ac);
+        goto failed;
+    }
+
+    rc = ngx_http_privacy_redis_attach(ac, link->log,
+                                       &ngx_http_privacy_redis_hooks, link);
+
+    if (rc != NGX_OK) {
+        ngx_http_privacy_redis_failure(link, 0,
+                                       "redis connect to %V failed: %s",
+                                       &rcf->addr_text,
+                                       rc == NGX_DECLINED
+                                       ? "no free connection"
+                                       : "out of memory");
+        redisAsyncFree(ac);
+        goto failed;
+    }
+
+    link->ac = ac;
+    link->state = NGX_HTTP_PRIVACY_REDIS_CONNECTING;
+    link->handshake = 0;
+    link->fail_rc = NGX_ERROR;
+    link->closing = 0;
+
+    ac->data = link;
+
+    /* no hiredis timeout is set, nginx timers do it for both versions */
+
+    ngx_add_timer(&link->connect_timer, rcf->connect_timeout);
+
+    /* hiredis waits for the socket to be writable to finish the connect */
+
+    (void) redisAsyncSetConnectCallback(ac, ngx_http_privacy_redis_connected);
+
+    /*
+     * The handshake goes first in the pipeline; without AUTH and SELECT a
+     * PING makes sure the server accepts commands before it is used.
+     */
+
+    if (rcf->password.len
+        && ngx_http_privacy_redis_greet(link, "AUTH", rcf->password.data,
+                                        rcf->password.len)
+           != NGX_OK)
+    {
+        goto broken;
+    }
+
+    if (rcf->db) {
+        last = ngx_sprintf(link->db, "%ui", rcf->db);
+
+        if (ngx_http_privacy_redis_greet(link, "SELECT", link->db,
+                                         last - link->db)
+            != NGX_OK)
+        {
+            goto broken;
+        }
+    }
+
+    if (link->handshake == 0
+        && ngx_http_privacy_redis_greet(link, "PING", NULL, 0) != NGX_OK)
+    {
+        goto broken;
+    }
+
+    return;
+
+broken:
+
+    ngx_http_privacy_redis_failure(link, 0, "redis connect to %V failed: %s",
+                                   &rcf->addr_text,
+                                   ngx_http_privacy_redis_strerror(ac));
+
+    ngx_http_privacy_redis_link_close(link, NGX_ERROR);
+
+    return;
+
+failed:
+
+    ngx_http_privacy_redis_schedule(link);
+}
+
+
+/* one command of the handshake, with one argument or none (arg is NULL) */
+
+static ngx_int_t
+ngx_http_privacy_redis_greet(ngx_http_privacy_redis_link_t *link,
+    const char *name, u_char *arg, size_t len)
+{
+    size_t       argvlen[2];
+    const char  *argv[2];
+
+    argv[0] = name;
+    argvlen[0] = ngx_strlen(name);
+    argv[1] = (const char *) arg;
+    argvlen[1] = len;
+
+    if (redisAsyncCommandArgv(link->ac, ngx_http_privacy_redis_handshake,
+                              (void *) name, arg ? 2 : 1, argv, argvlen)
+        != REDIS_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    link->handshake++;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_privacy_redis_schedule(ngx_http_privacy_redis_link_t *link)
+{
+    if (link->reconnect.timer_set || ngx_http_privacy_redis_stopping(link)) {
+        return;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, link->log, 0,
+                   "redis reconnect in %M ms", link->backoff);
+
+    ngx_add_timer(&link->reconnect, link->backoff);
+
+    link->backoff = ngx_min(link->backoff * 2,
+                            NGX_HTTP_PRIVACY_REDIS_BACKOFF_MAX);
+}
+
+
+static void
+ngx_http_privacy_redis_reconnect_handler(ngx_event_t *ev)
+{
+    ngx_http_privacy_redis_link_t  *link;
+
+    link = ev->data;
+
+    ngx_http_privacy_redis_connect(link);
+}
+
+
+static void
+ngx_http_privacy_redis_connect_timeout(ngx_event_t *ev)
+{
+    ngx_http_privacy_redis_link_t  *link;
+
+    link = ev->data;
+
+    if (link->ac == NULL
+        || link->state != NGX_HTTP_PRIVACY_REDIS_CONNECTING)
+    {
+        return;
+    }
+
+    ngx_http_privacy_redis_failure(link, NGX_ETIMEDOUT,
+                                   "redis connect to %V timed out",
+                                   &link->conf->addr_text);
+
+    ngx_http_privacy_redis_link_close(link, NGX_ERROR);
+}
+
+
+static void
+ngx_http_privacy_redis_close_handler(ngx_event_t *ev)
+{
+    ngx_http_privacy_redis_reset(ev->data);
+}
+
+
+/*
+ * The adapter's hooks.  hiredis calls cleanup once per context, just before
+ * it closes the socket: hiredis 0.14 after the callbacks of the lost
+ * replies, hiredis 1.x before them when the connection fails.
+ */
+
+static void
+ngx_http_privacy_redis_cleanup(void *data)
+{
+    ngx_http_privacy_redis_link_t  *link = data;
+
+    const char                     *err;
+    ngx_http_privacy_redis_conf_t  *rcf;
+
+    rcf = link->conf;
+
+    if (!link->closing) {
+        err = ngx_http_privacy_redis_strerror(link->ac);
+
+        if (link->state == NGX_HTTP_PRIVACY_REDIS_READY) {
+            ngx_http_privacy_redis_failure(link, 0,
+                                           "redis connection to %V lost: %s",
+                                           &rcf->addr_text, err);
+
+        } else {
+            ngx_http_privacy_redis_failure(link, 0,
+                                           "redis connect to %V failed: %s",
+                                           &rcf->addr_text, err);
+        }
+    }
+
+    link->ac = NULL;
+    link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
+
+    if (link->connect_timer.timer_set) {
+        ngx_del_timer(&link->connect_timer);
+    }
+
+    if (link->close_event.posted) {
+        ngx_delete_posted_event(&link->close_event);
+    }
+
+    /* a timer, never from here: this runs inside hiredis */
+    ngx_http_privacy_redis_schedule(link);
+}
+
+
+/* the nginx events failed, or hiredis could not queue all of a request */
+
+static void
+ngx_http_privacy_redis_reset(void *data)
+{
+    ngx_http_privacy_redis_link_t  *link = data;
+
+    if (link->ac == NULL) {
+        return;
+    }
+
+    ngx_http_privacy_redis_failure(link, 0, "redis connection to %V reset",
+                                   &link->conf->addr_text);
+
+    ngx_http_privacy_redis_link_close(link, NGX_ERROR);
+}
+
+
+/*
+ * The worker starts exiting, or worker_shutdown_timeout expired (now).  An
+ * exiting worker still finishes the requests it has accepted: a ready
+ * connection serves them, is not opened again once lost, and is closed in
+ * ngx_http_privacy_redis_link_stop().  It has no timer when idle, so it
+ * never holds the worker.
+ */
+
+static void
+ngx_http_privacy_redis_exiting(void *data, ngx_uint_t now)
+{
+    ngx_http_privacy_redis_link_t  *link = data;
+
+    link->exiting = 1;
+
+    if (now || link->state != NGX_HTTP_PRIVACY_REDIS_READY) {
+        ngx_http_privacy_redis_link_close(link, NGX_ERROR);
+    }
+}
+
+
+static void
+ngx_http_privacy_redis_connected(const redisAsyncContext *ac, int status)
+{
+    ngx_http_privacy_redis_link_t  *link = ac->data;
+
+    /*
+     * Nothing to do: a failure is reported and handled in the cleanup hook.
+     * hiredis 0.14 calls this outside of its callback protection, so the
+     * context must not be freed here.
+     */
+
+    (void) link;
+    (void) status;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, link->log, 0,
+                   "redis connect status: %d", status);
+}
+
+
+static void
+ngx_http_privacy_redis_handshake(redisAsyncContext *ac, void *r,
+    void *privdata)
+{
+    redisReply  *reply = r;
+
+    ngx_http_privacy_redis_link_t  *link;
+
+    link = ac->data;
+
+    if (reply == NULL || ac != link->ac) {
+        /* the connection is closing and the reason is logged */
+        return;
+    }
+
+    if (reply->type == REDIS_REPLY_ERROR) {
+        ngx_http_privacy_redis_failure(link, 0,
+                                       "redis %s on %V failed: \"%*s\"",
+                                       (char *) privdata,
+                                       &link->conf->addr_text,
+                                       (size_t) reply->len, reply->str);
+
+        ngx_http_privacy_redis_link_close(link, NGX_ERROR);
+        return;
+    }
+
+    if (--link->handshake) {
+        return;
+    }
+
+    link->state = NGX_HTTP_PRIVACY_REDIS_READY;
+    link->backoff = NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN;
+
+    if (link->connect_timer.timer_set) {
+        ngx_del_timer(&link->connect_timer);
+    }
+
+    if (link->outage) {
+        link->outage = 0;
+        ngx_log_error(NGX_LOG_NOTICE, link->log, 0,
+                      "redis connection to %V restored",
+                      &link->conf->addr_text);
+
+    } else {
+        ngx_log_error(NGX_LOG_INFO, link->log, 0,
+                      "redis connected to %V", &link->conf->addr_text);
+    }
+}
