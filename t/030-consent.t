@@ -10,6 +10,8 @@ use Test::More;
 
 our $prefix = "t030:$$:";
 $ENV{TEST_NGINX_T030_PREFIX} = $prefix;
+# the records of clients whose address is given by X-Real-IP
+$ENV{TEST_NGINX_T030_ADDR_PREFIX} = "${prefix}addr:";
 
 # a decision the visitor already holds, and its record with the one before
 our $old_id  = 'aa' x 16;
@@ -111,6 +113,17 @@ isnt($by_action{reject_all}[0]{banner_sha256},
 
 redis('DEL', "${prefix}log", map { "${prefix}consent:$_->{id}" } @records);
 redis('DEL', "${prefix}consent:$old_id", "${prefix}consent:$prev_id");
+
+# the records of the 6to4 and the Teredo client hold their IPv4 networks
+
+my $addr_log = redis('XRANGE', "${prefix}addr:log", '-', '+');
+my @addr_records = map { +{ @{ $_->[1] } } } @$addr_log;
+
+is_deeply([map { $_->{addr} } @addr_records], ['203.0.113.0', '192.0.2.0'],
+          'a 6to4 and a Teredo client are recorded as their IPv4 /24');
+
+redis('DEL', "${prefix}addr:log",
+      map { "${prefix}addr:consent:$_->{id}" } @addr_records);
 
 __DATA__
 
@@ -492,3 +505,51 @@ needs "privacy_secret" to sign consent cookies
 --- must_die
 --- error_log eval
 qr/privacy_redis.*(host name|IP address)/
+
+
+
+=== TEST 31: a 6to4 client's record: its IPv4 network, not its address
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030_ADDR_PREFIX;
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category analytics _ga;
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Real-IP;
+    location /privacy/consent { privacy_consent_endpoint; }
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers
+Origin: http://localhost
+Content-Type: application/x-www-form-urlencoded
+X-Real-IP: 2002:cb00:7107:abcd::1
+--- error_code: 200
+--- no_error_log
+[error]
+
+
+
+=== TEST 32: a Teredo client's record: its public IPv4 network, no server, no port
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030_ADDR_PREFIX;
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category analytics _ga;
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Real-IP;
+    location /privacy/consent { privacy_consent_endpoint; }
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers
+Origin: http://localhost
+Content-Type: application/x-www-form-urlencoded
+X-Real-IP: 2001:0:4136:e378:8000:63bf:3fff:fdd2
+--- error_code: 200
+--- no_error_log
+[error]
