@@ -118,7 +118,8 @@ clean:
 # Reliability: sanitizers, valgrind and fuzzing (docs/reliability.md).
 #
 #   make test-asan      the suites against nginx 1.22.1 and the module built
-#                       with ASan and UBSan; any sanitizer report fails
+#                       with ASan and UBSan, then reloads under load; any
+#                       sanitizer report fails
 #   make test-valgrind  the suites with Debian's nginx under memcheck (slow)
 #   make fuzz           libFuzzer harnesses of the core, FUZZ_SECONDS each
 

@@ -2,8 +2,8 @@
 /*
  * Fuzzes the address anonymizer, privacy_addr_anonymize(): the text it
  * writes parses back (inet_pton) to the input address with the host part
- * zeroed (/24, /48; v4-mapped IPv6 as IPv4), and a too small buffer gets
- * 0 and no write past its end.
+ * zeroed (/24, /48; v4-mapped, 6to4 and Teredo IPv6 as the IPv4 address
+ * they carry), and a too small buffer gets 0 and no write past its end.
  *
  * Input: byte 0: bit 0 AF_INET/AF_INET6, bits 1-4 the buffer size; then
  * the address bytes (zero-padded).
@@ -21,8 +21,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int             family, v4;
-    size_t          alen, n, m, bsize;
-    unsigned char   addr[16], want[16], got[16], *a, *out;
+    size_t          alen, i, n, m, bsize;
+    unsigned char   addr[16], want[16], got[16], v4addr[4], *a, *out;
     char            text[PRIVACY_ADDR_ANON_MAX + 1];
     char            ref[INET6_ADDRSTRLEN];
 
@@ -45,14 +45,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, out, n);
     text[n] = '\0';
 
-    v4 = family == AF_INET
-         || (memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0);
+    /* the reference: which IPv4 address stands for the address */
+
+    v4 = 1;
+
+    if (family == AF_INET) {
+        memcpy(v4addr, addr, 4);
+
+    } else if (memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
+        memcpy(v4addr, addr + 12, 4);                 /* v4-mapped */
+
+    } else if (addr[0] == 0x20 && addr[1] == 0x02) {
+        memcpy(v4addr, addr + 2, 4);                  /* 6to4 */
+
+    } else if (memcmp(addr, "\x20\x01\0\0", 4) == 0) {
+        for (i = 0; i < 4; i++) {                     /* Teredo */
+            v4addr[i] = (unsigned char) ~addr[12 + i];
+        }
+
+    } else {
+        v4 = 0;
+    }
 
     memset(want, 0, sizeof(want));
     memset(got, 0, sizeof(got));
 
     if (v4) {
-        memcpy(want, family == AF_INET ? addr : addr + 12, 3);
+        memcpy(want, v4addr, 3);
         FUZZ_CHECK(inet_pton(AF_INET, text, got) == 1);
         FUZZ_CHECK(memcmp(got, want, 4) == 0);
         FUZZ_CHECK(inet_ntop(AF_INET, want, ref, sizeof(ref)) != NULL);

@@ -25,6 +25,13 @@ our $Vars = q{
     }
 };
 
+# the client address from X-Real-IP (ngx_http_realip_module)
+our $RealIp = q{
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Real-IP;
+    location = /t { return 200 "addr=[$privacy_remote_addr]\n"; }
+};
+
 default_http_config($HttpConfig);
 
 repeat_each(2);
@@ -249,3 +256,69 @@ ok
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 17: $privacy_remote_addr of an IPv6 client through realip keeps /48
+--- config eval: $::RealIp
+--- request
+GET /t
+--- more_headers
+X-Real-IP: 2001:db8:1:ffff:ffff:ffff:ffff:ffff
+--- response_body
+addr=[2001:db8:1::]
+
+
+
+=== TEST 18: a 6to4 client is its IPv4 network: the /48 would be the whole address
+--- config eval: $::RealIp
+--- request
+GET /t
+--- more_headers
+X-Real-IP: 2002:cb00:7107:abcd::1
+--- response_body
+addr=[203.0.113.0]
+
+
+
+=== TEST 19: a 6to4 client with every bit set
+--- config eval: $::RealIp
+--- request
+GET /t
+--- more_headers
+X-Real-IP: 2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+--- response_body
+addr=[255.255.255.0]
+
+
+
+=== TEST 20: a Teredo client is its public IPv4 network, without server or port
+--- config eval: $::RealIp
+--- request
+GET /t
+--- more_headers
+X-Real-IP: 2001:0:4136:e378:8000:63bf:3fff:fdd2
+--- response_body
+addr=[192.0.2.0]
+
+
+
+=== TEST 21: a v4-mapped client is its IPv4 network
+--- config eval: $::RealIp
+--- request
+GET /t
+--- more_headers
+X-Real-IP: ::ffff:192.0.2.55
+--- response_body
+addr=[192.0.2.0]
+
+
+
+=== TEST 22: a NAT64 client keeps the /48, which holds none of its IPv4 address
+--- config eval: $::RealIp
+--- request
+GET /t
+--- more_headers
+X-Real-IP: 64:ff9b:1:c000:2:3700::
+--- response_body
+addr=[64:ff9b:1::]

@@ -11,6 +11,8 @@ use Digest::SHA qw(sha256_hex);
 
 our $prefix = "t030:$$:";
 $ENV{TEST_NGINX_T030_PREFIX} = $prefix;
+# the records of clients whose address is given by X-Real-IP
+$ENV{TEST_NGINX_T030_ADDR_PREFIX} = "${prefix}addr:";
 
 # the records of the Host blocks, apart from the others
 our $host_prefix = "t030h:$$:";
@@ -250,6 +252,17 @@ my $limited = redis('XRANGE', "${limit_prefix}log", '-', '+');
 is(scalar @$limited, 5, 'limit_req: five decisions recorded');
 redis('DEL', "${limit_prefix}log",
       map { "${limit_prefix}consent:" . { @{ $_->[1] } }->{id} } @$limited);
+
+# the records of the 6to4 and the Teredo client hold their IPv4 networks
+
+my $addr_log = redis('XRANGE', "${prefix}addr:log", '-', '+');
+my @addr_records = map { +{ @{ $_->[1] } } } @$addr_log;
+
+is_deeply([map { $_->{addr} } @addr_records], ['203.0.113.0', '192.0.2.0'],
+          'a 6to4 and a Teredo client are recorded as their IPv4 /24');
+
+redis('DEL', "${prefix}addr:log",
+      map { "${prefix}addr:consent:$_->{id}" } @addr_records);
 
 __DATA__
 
@@ -890,3 +903,51 @@ Content-Type: application/x-www-form-urlencoded
 [200, 200, 429, 200]
 --- error_log eval
 qr/limiting requests, excess: [0-9.]+ by zone "consent_net"/
+
+
+
+=== TEST 45: a 6to4 client's record: its IPv4 network, not its address
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030_ADDR_PREFIX;
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category analytics _ga;
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Real-IP;
+    location /privacy/consent { privacy_consent_endpoint; }
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers
+Origin: http://localhost
+Content-Type: application/x-www-form-urlencoded
+X-Real-IP: 2002:cb00:7107:abcd::1
+--- error_code: 200
+--- no_error_log
+[error]
+
+
+
+=== TEST 46: a Teredo client's record: its public IPv4 network, no server, no port
+--- http_config
+    privacy_redis 127.0.0.1:$TEST_NGINX_REDIS_PORT prefix=$TEST_NGINX_T030_ADDR_PREFIX;
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category analytics _ga;
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Real-IP;
+    location /privacy/consent { privacy_consent_endpoint; }
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers
+Origin: http://localhost
+Content-Type: application/x-www-form-urlencoded
+X-Real-IP: 2001:0:4136:e378:8000:63bf:3fff:fdd2
+--- error_code: 200
+--- no_error_log
+[error]
