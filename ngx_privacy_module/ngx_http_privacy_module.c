@@ -783,16 +783,30 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->unknown_cookies, prev->unknown_cookies,
                               0);
 
-    ngx_conf_merge_str_value(conf->cookie.name, prev->cookie.name,
-                             "privacy_consent");
-    ngx_conf_merge_sec_value(conf->cookie.max_age, prev->cookie.max_age,
-                             180 * 86400);
-    ngx_conf_merge_str_value(conf->cookie.path, prev->cookie.path, "/");
-    ngx_conf_merge_str_value(conf->cookie.domain, prev->cookie.domain, "");
-    ngx_conf_merge_str_value(conf->cookie.samesite, prev->cookie.samesite,
-                             "Lax");
-    ngx_conf_merge_uint_value(conf->cookie.secure, prev->cookie.secure,
-                              NGX_HTTP_PRIVACY_SECURE_AUTO);
+    /*
+     * privacy_cookie is inherited whole or replaced whole: the options a
+     * location leaves out have their defaults, not the server's values
+     */
+    if (conf->cookie.name.data == NULL) {
+        conf->cookie = prev->cookie;
+    }
+
+    if (conf->cookie.name.data == NULL) {
+        ngx_str_set(&conf->cookie.name, "privacy_consent");
+    }
+
+    ngx_conf_init_value(conf->cookie.max_age, 180 * 86400);
+
+    if (conf->cookie.path.data == NULL) {
+        ngx_str_set(&conf->cookie.path, "/");
+    }
+
+    if (conf->cookie.samesite.data == NULL) {
+        ngx_str_set(&conf->cookie.samesite, "Lax");
+    }
+
+    ngx_conf_init_uint_value(conf->cookie.secure,
+                             NGX_HTTP_PRIVACY_SECURE_AUTO);
 
     ngx_conf_merge_ptr_value(conf->cookie_domains, prev->cookie_domains,
                              NULL);

@@ -3,7 +3,7 @@
 # server) that gives its own replaces the inherited list whole, as
 # add_header and proxy_set_header do; nothing is added up across levels.
 # privacy_banner_language, privacy_category, privacy_cookie_domains,
-# privacy_banner_types, privacy_secret and privacy_cookie.
+# privacy_banner_types, privacy_secret, and privacy_cookie's options.
 
 use lib 't/inc';
 use PrivacyTest;
@@ -507,7 +507,28 @@ Set-Cookie: sc=[A-Za-z0-9_-]+; Max-Age=86400; Path=/app; Domain=\.example\.com; 
 
 
 
-=== TEST 27: privacy_cookie at http level, inherited: pages read the consent cookie of that name
+=== TEST 27: a location's privacy_cookie replaces the server's whole: the options it leaves out have their defaults
+--- http_config eval: $::Redis
+--- config eval
+$::Base . q{
+    privacy_cookie name=sc max_age=1d path=/app domain=.example.com samesite=strict secure=on;
+    location /privacy/consent {
+        privacy_cookie name=lc;
+        privacy_consent_endpoint;
+    }
+}
+--- request
+POST /privacy/consent
+action=reject_all
+--- more_headers eval: $::Post
+--- response_headers_like
+Set-Cookie: lc=[A-Za-z0-9_-]+; Max-Age=15552000; Path=/; SameSite=Lax; HttpOnly
+--- no_error_log
+[error]
+
+
+
+=== TEST 28: privacy_cookie at http level, inherited: pages read the consent cookie of that name
 --- http_config
     privacy_cookie name=sc path=/app;
 --- config eval
