@@ -149,6 +149,8 @@ typedef struct {
 typedef struct {
     void                           *redis;       /* the Redis layer's */
     ngx_uint_t                      endpoints;   /* consent endpoints */
+    u_char                         *endpoint_file; /* where the first is */
+    ngx_uint_t                      endpoint_line;
     /* indexes (ngx_uint_t) of $http_cookie and the $cookie_NAME used */
     ngx_array_t                    *cookie_variables;
 } ngx_http_privacy_main_conf_t;

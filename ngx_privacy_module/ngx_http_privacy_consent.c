@@ -174,7 +174,12 @@ ngx_http_privacy_consent_endpoint(ngx_conf_t *cf, ngx_command_t *cmd,
 
     /* checked once the whole configuration is read: Redis is required */
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
-    pmcf->endpoints++;
+
+    if (pmcf->endpoints++ == 0) {
+        /* for nginx -t's message */
+        pmcf->endpoint_file = cf->conf_file->file.name.data;
+        pmcf->endpoint_line = cf->conf_file->line;
+    }
 
     return NGX_CONF_OK;
 }

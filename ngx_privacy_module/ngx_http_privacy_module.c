@@ -50,6 +50,8 @@ static char *ngx_http_privacy_tracking_status(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_privacy_policy_version(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_privacy_conf_set_enum(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
 static ngx_int_t ngx_http_privacy_init(ngx_conf_t *cf);
@@ -119,7 +121,7 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
 
     { ngx_string("privacy_mode"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_enum_slot,
+      ngx_http_privacy_conf_set_enum,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_privacy_loc_conf_t, mode),
       &ngx_http_privacy_modes },
@@ -147,7 +149,7 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
 
     { ngx_string("privacy_unknown_cookies"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_enum_slot,
+      ngx_http_privacy_conf_set_enum,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_privacy_loc_conf_t, unknown_cookies),
       &ngx_http_privacy_unknown_cookies },
@@ -196,7 +198,7 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
 
     { ngx_string("privacy_banner_position"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_enum_slot,
+      ngx_http_privacy_conf_set_enum,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_privacy_loc_conf_t, banner_position),
       &ngx_http_privacy_banner_positions },
@@ -362,6 +364,61 @@ ngx_http_privacy_policy_version(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
+/*
+ * ngx_conf_set_enum_slot(), whose message names neither the directive nor
+ * the values it takes: 'invalid value "deny" in "privacy_unknown_cookies"
+ * directive, it must be "allow" or "block"', as nginx says of a flag
+ */
+
+static char *
+ngx_http_privacy_conf_set_enum(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    char  *p = conf;
+
+    u_char           *s, *last, list[NGX_MAX_CONF_ERRSTR];
+    ngx_str_t        *value;
+    ngx_uint_t       *np, i, n;
+    ngx_conf_enum_t  *e;
+
+    np = (ngx_uint_t *) (p + cmd->offset);
+
+    if (*np != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    e = cmd->post;
+
+    for (n = 0; e[n].name.len; n++) {
+        if (e[n].name.len == value[1].len
+            && ngx_strcasecmp(e[n].name.data, value[1].data) == 0)
+        {
+            *np = e[n].value;
+            return NGX_CONF_OK;
+        }
+    }
+
+    /* "a" or "b"; "a", "b" or "c" */
+
+    s = list;
+    last = list + sizeof(list);
+
+    for (i = 0; i < n; i++) {
+        s = ngx_slprintf(s, last, "%s\"%V\"",
+                         i == 0 ? "" : (i + 1 == n ? " or " : ", "),
+                         &e[i].name);
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\" directive, "
+                       "it must be %*s", &value[1], &cmd->name,
+                       (size_t) (s - list), list);
+
+    return NGX_CONF_ERROR;
+}
+
+
 static ngx_int_t
 ngx_http_privacy_init(ngx_conf_t *cf)
 {
@@ -374,9 +431,10 @@ ngx_http_privacy_init(ngx_conf_t *cf)
     /* no consent is acted on that could not be recorded */
     if (pmcf->endpoints && pmcf->redis == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "\"privacy_consent_endpoint\" needs \"privacy_redis\" "
-                      "in the http block: every decision is recorded before "
-                      "it is acted on");
+                      "\"privacy_consent_endpoint\" in %s:%ui needs "
+                      "\"privacy_redis\" in the http block: every decision "
+                      "is recorded before it is acted on",
+                      pmcf->endpoint_file, pmcf->endpoint_line);
         return NGX_ERROR;
     }
 
@@ -677,6 +735,8 @@ ngx_http_privacy_create_main_conf(ngx_conf_t *cf)
      *
      *     pmcf->redis = NULL;
      *     pmcf->endpoints = 0;
+     *     pmcf->endpoint_file = NULL;
+     *     pmcf->endpoint_line = 0;
      *     pmcf->cookie_variables = NULL;
      */
 
@@ -785,16 +845,30 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->unknown_cookies, prev->unknown_cookies,
                               0);
 
-    ngx_conf_merge_str_value(conf->cookie.name, prev->cookie.name,
-                             "privacy_consent");
-    ngx_conf_merge_sec_value(conf->cookie.max_age, prev->cookie.max_age,
-                             180 * 86400);
-    ngx_conf_merge_str_value(conf->cookie.path, prev->cookie.path, "/");
-    ngx_conf_merge_str_value(conf->cookie.domain, prev->cookie.domain, "");
-    ngx_conf_merge_str_value(conf->cookie.samesite, prev->cookie.samesite,
-                             "Lax");
-    ngx_conf_merge_uint_value(conf->cookie.secure, prev->cookie.secure,
-                              NGX_HTTP_PRIVACY_SECURE_AUTO);
+    /*
+     * privacy_cookie is inherited whole or replaced whole: the options a
+     * location leaves out have their defaults, not the server's values
+     */
+    if (conf->cookie.name.data == NULL) {
+        conf->cookie = prev->cookie;
+    }
+
+    if (conf->cookie.name.data == NULL) {
+        ngx_str_set(&conf->cookie.name, "privacy_consent");
+    }
+
+    ngx_conf_init_value(conf->cookie.max_age, 180 * 86400);
+
+    if (conf->cookie.path.data == NULL) {
+        ngx_str_set(&conf->cookie.path, "/");
+    }
+
+    if (conf->cookie.samesite.data == NULL) {
+        ngx_str_set(&conf->cookie.samesite, "Lax");
+    }
+
+    ngx_conf_init_uint_value(conf->cookie.secure,
+                             NGX_HTTP_PRIVACY_SECURE_AUTO);
 
     ngx_conf_merge_ptr_value(conf->cookie_domains, prev->cookie_domains,
                              NULL);

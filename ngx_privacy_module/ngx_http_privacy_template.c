@@ -29,6 +29,8 @@ typedef struct {
 } ngx_http_privacy_banner_file_t;
 
 
+static ngx_http_privacy_strings_t *ngx_http_privacy_builtin_strings_of(
+    ngx_str_t *lang);
 static ngx_int_t ngx_http_privacy_banner_add(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
     ngx_str_t *template, ngx_http_privacy_strings_t *strings);
@@ -110,6 +112,30 @@ static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
       ngx_string("aucun"),
       ngx_string("Fait le") }
 };
+
+
+/* the builtin words of a language, English when there are none */
+
+static ngx_http_privacy_strings_t *
+ngx_http_privacy_builtin_strings_of(ngx_str_t *lang)
+{
+    ngx_uint_t                   i;
+    ngx_http_privacy_strings_t  *s;
+
+    for (i = 0; i < sizeof(ngx_http_privacy_builtin_strings)
+                    / sizeof(ngx_http_privacy_strings_t); i++)
+    {
+        s = &ngx_http_privacy_builtin_strings[i];
+
+        if (s->lang.len == lang->len
+            && ngx_strncmp(s->lang.data, lang->data, lang->len) == 0)
+        {
+            return s;
+        }
+    }
+
+    return &ngx_http_privacy_builtin_strings[0];
+}
 
 
 /* privacy_banner builtin | off | FILE */
@@ -231,10 +257,11 @@ char *
 ngx_http_privacy_banner_merge(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf)
 {
-    ngx_str_t                        template;
+    ngx_str_t                        template, *en;
     ngx_uint_t                       i, n;
     ngx_http_privacy_strings_t      *strings;
     ngx_http_privacy_banner_file_t  *bf;
+    ngx_http_privacy_banner_lang_t  *bl;
 
     if (conf->banner == NGX_CONF_UNSET_UINT) {
         conf->banner = prev->banner;
@@ -269,6 +296,7 @@ ngx_http_privacy_banner_merge(ngx_conf_t *cf,
         && prev->consent_url.data == conf->consent_url.data)
     {
         conf->banners = prev->banners;
+        conf->banner_default = prev->banner_default;
         return NGX_CONF_OK;
     }
 
@@ -280,7 +308,8 @@ ngx_http_privacy_banner_merge(ngx_conf_t *cf,
 
     /*
      * the languages given by privacy_banner_language come first, so they
-     * replace builtin ones; the default (builtin English or the FILE
+     * replace builtin ones, and the settings page speaks a builtin
+     * language in its own words; the default (English, or the FILE
      * banner) is kept in conf->banner_default
      */
 
@@ -288,7 +317,7 @@ ngx_http_privacy_banner_merge(ngx_conf_t *cf,
     n = conf->banner_languages ? conf->banner_languages->nelts : 0;
 
     for (i = 0; i < n; i++) {
-        strings = &ngx_http_privacy_builtin_strings[0];
+        strings = ngx_http_privacy_builtin_strings_of(&bf[i].lang);
 
         if (ngx_http_privacy_banner_add(cf, conf, &bf[i].lang, &bf[i].text,
                                         strings)
@@ -311,8 +340,6 @@ ngx_http_privacy_banner_merge(ngx_conf_t *cf,
         return NGX_CONF_OK;
     }
 
-    conf->banner_default = conf->banners->nelts;
-
     for (i = 0; i < sizeof(ngx_http_privacy_builtin_strings)
                     / sizeof(ngx_http_privacy_strings_t); i++)
     {
@@ -325,6 +352,20 @@ ngx_http_privacy_banner_merge(ngx_conf_t *cf,
                != NGX_OK)
         {
             return NGX_CONF_ERROR;
+        }
+    }
+
+    /* English, builtin or given by "privacy_banner_language en" */
+
+    en = &ngx_http_privacy_builtin_strings[0].lang;
+    bl = conf->banners->elts;
+
+    for (i = 0; i < conf->banners->nelts; i++) {
+        if (bl[i].lang.len == en->len
+            && ngx_strncmp(bl[i].lang.data, en->data, en->len) == 0)
+        {
+            conf->banner_default = i;
+            break;
         }
     }
 

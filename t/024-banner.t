@@ -527,9 +527,73 @@ $::Std . $::File . q{
 GET /s/page.html
 --- more_headers
 If-Modified-Since: Thu, 31 Dec 2037 23:59:59 GMT
-If-None-Match: "5a4978c0-1"
+If-None-Match: "5a497a00-4f"
 --- error_code: 200
 --- response_body eval: $::PageB
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 33b: a proxied page: an undecided visitor's conditions do not reach the application, the page comes with the banner and no validators
+--- config eval
+$::Std . $::File . q{
+    location = /a { proxy_pass http://backend/html/page.html; }
+}
+--- user_files eval
+[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+--- request
+GET /a
+--- more_headers
+If-None-Match: *
+If-Modified-Since: Mon, 01 Jan 2018 00:00:00 GMT
+--- error_code: 200
+--- response_headers
+! ETag
+! Last-Modified
+Vary: Cookie
+--- response_body eval: $::PageB
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 33c: a proxied page: a decided visitor's If-None-Match reaches the application, which answers 304
+--- config eval
+$::Std . $::File . q{
+    location = /a { proxy_pass http://backend/html/page.html; }
+}
+--- user_files eval
+[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+--- request
+GET /a
+--- more_headers eval
+"Cookie: privacy_consent=$::T_OK
+If-None-Match: *"
+--- error_code: 304
+--- response_body
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 33d: a proxied page: a decided visitor's If-Modified-Since reaches the application, which answers 304
+--- config eval
+$::Std . $::File . q{
+    location = /a { proxy_pass http://backend/html/page.html; }
+}
+--- user_files eval
+[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+--- request
+GET /a
+--- more_headers eval
+"Cookie: privacy_consent=$::T_OK
+If-Modified-Since: Mon, 01 Jan 2018 00:00:00 GMT"
+--- error_code: 304
+--- response_body
 --- no_error_log
 [error]
 [alert]

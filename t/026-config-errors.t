@@ -1,7 +1,9 @@
-# nginx -t names the directive and the problem: a bad regular expression
-# (with PCRE2's message), an unknown option, a duplicate category, more
-# than 30 categories, a cookie named in two categories, a missing or too
-# short key file; and warns about a key file other users can read.
+# nginx -t names the directive, the problem and where it is: a bad regular
+# expression (with PCRE2's message), an unknown option, a duplicate
+# category, more than 30 categories, a cookie named in two categories, a
+# missing or too short key file, a value a directive does not take (with
+# the values it takes), a consent endpoint without what it needs; and warns
+# about a key file other users can read.
 
 use lib 't/inc';
 use PrivacyTest;
@@ -324,7 +326,7 @@ $::Base . q{
 }
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*invalid value "audit" in \S+nginx\.conf:\d+/
+qr/\[emerg\] .*invalid value "audit" in "privacy_mode" directive, it must be "enforce" or "report" in \S+nginx\.conf:\d+/
 
 
 
@@ -347,7 +349,7 @@ $::Base . q{
 }
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*"privacy_consent_endpoint" needs "privacy_redis"/
+qr/\[emerg\] .*"privacy_consent_endpoint" in \S+nginx\.conf:\d+ needs "privacy_redis"/
 
 
 
@@ -361,3 +363,108 @@ $::Base . q{
 --- must_die
 --- error_log eval
 qr/\[emerg\] .*"privacy_consent_endpoint" in \S+:\d+ needs "privacy_secret"/
+
+
+
+=== TEST 30: an unknown privacy_unknown_cookies: the directive, the values it takes, the file and the line
+--- config eval
+$::Base . q{
+    privacy_unknown_cookies deny;
+}
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*invalid value "deny" in "privacy_unknown_cookies" directive, it must be "allow" or "block" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 31: an unknown privacy_banner_position
+--- config eval
+$::Base . q{
+    privacy_banner_position top;
+}
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*invalid value "top" in "privacy_banner_position" directive, it must be "body_start" or "body_end" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 32: an empty privacy_unknown_cookies
+--- config eval
+$::Base . q{
+    privacy_unknown_cookies "";
+}
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*invalid value "" in "privacy_unknown_cookies" directive, it must be "allow" or "block" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 33: a privacy_mode longer than an error line: nginx still stops
+--- config eval
+$::Base . "privacy_mode " . ("x" x 4000) . ";\n"
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*invalid value "xxxxxxxx/
+
+
+
+=== TEST 34: the values are compared without case, as nginx's own
+--- config eval
+$::Base . q{
+    privacy_unknown_cookies BLOCK;
+    privacy_mode Report;
+    privacy_banner_position Body_End;
+    location = /t { return 200 "ok\n"; }
+}
+--- request
+GET /t
+--- response_body
+ok
+--- no_error_log
+[emerg]
+
+
+
+=== TEST 35: privacy_mode given twice at one level
+--- config eval
+$::Base . q{
+    privacy_mode report;
+    privacy_mode enforce;
+}
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*"privacy_mode" directive is duplicate in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 36: a flag directive: nginx's own message
+--- config eval
+$::Base . q{
+    privacy_expire_blocked yes;
+}
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*invalid value "yes" in "privacy_expire_blocked" directive, it must be "on" or "off" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 37: the consent endpoint without privacy_redis: the file and line of the first privacy_consent_endpoint
+--- config eval
+$::Base . q{
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    include $TEST_NGINX_SERVER_ROOT/html/endpoint.conf;
+}
+--- user_files
+>>> endpoint.conf
+# the consent endpoints of the site
+
+location /privacy/consent {
+    privacy_consent_endpoint;
+}
+
+location /other/consent {
+    privacy_consent_endpoint;
+}
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*"privacy_consent_endpoint" in \S+\/html\/endpoint\.conf:4 needs "privacy_redis" in the http block/

@@ -621,8 +621,8 @@ document.getElementById\('privacy-banner'\)
     privacy_secret $TEST_NGINX_KEY_PRIMARY;
     location /privacy/consent { privacy_consent_endpoint; }
 --- must_die
---- error_log
-"privacy_consent_endpoint" needs "privacy_redis"
+--- error_log eval
+qr/"privacy_consent_endpoint" in \S+nginx\.conf:\d+ needs "privacy_redis"/
 
 
 

@@ -9,7 +9,7 @@ package Test::Nginx::Socket;
 # An installed upstream Test::Nginx is preferred when one is found further
 # down @INC; otherwise, or when TEST_NGINX_USE_BUNDLED is set, the
 # clean-room runner bundled under t/lib (Test::Nginx::Bundled::*) runs the
-# suites.  See /work/shared/test-nginx-format.md for the format.
+# suites.  The format and how the suites run: t/README.md.
 
 use strict;
 use warnings;

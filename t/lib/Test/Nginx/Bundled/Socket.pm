@@ -3,7 +3,8 @@ package Test::Nginx::Bundled::Socket;
 # The clean-room Test::Nginx::Socket runner: reads the __DATA__ blocks
 # through Test::Base, runs nginx for them and reports TAP through
 # Test::More.  Loaded (and subclassed) by t/lib/Test/Nginx/Socket.pm; the
-# format is specified in /work/shared/test-nginx-format.md.
+# format is upstream Test::Nginx::Socket's (t/README.md), what this runner
+# implements of it is in the POD below.
 
 use strict;
 use warnings;
