@@ -336,9 +336,10 @@ def variants(ctx):
 
 # --- the redis-benchmark reference -----------------------------------------
 
-# The module's record (ngx_http_privacy_consent.c): MULTI, XADD <prefix>log
-# MINID ~ <now - retention> * <12 fields>, HSET <prefix>consent:<id>
-# <the same 12 fields>, PEXPIRE <key> <retention>, EXEC; one round trip.
+# The module's record (ngx_http_privacy_consent_record.c): MULTI,
+# XADD <prefix>log MINID ~ <now - retention> * <12 fields>,
+# HSET <prefix>consent:<id> <the same 12 fields>, PEXPIRE <key> <retention>,
+# EXEC; one round trip.
 # redis-benchmark sends one command per request, so its reference runs the
 # same three writes in one script: atomic like MULTI/EXEC, one round trip.
 # bench/redis_tx.c sends the module's very transaction.

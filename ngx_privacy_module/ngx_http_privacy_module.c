@@ -14,7 +14,10 @@
  *   ngx_http_privacy_banner.c    the banner body filter
  *   ngx_http_privacy_template.c  the banner's text, per language
  *   ngx_http_privacy_settings.c  the settings page
- *   ngx_http_privacy_consent.c   the consent endpoint
+ *   ngx_http_privacy_consent.c   the consent endpoint, and below it:
+ *   ngx_http_privacy_consent_history.c   ?history=1
+ *   ngx_http_privacy_consent_answer.c    what the endpoint answers
+ *   ngx_http_privacy_consent_record.c    a decision's record, its commands
  *   ngx_http_privacy_assets.c    the banner's stylesheet and script
  *   ngx_http_privacy_redis*.c    Redis: privacy_redis (_conf), the requests,
  *                                the connection (_link), hiredis on
