@@ -128,7 +128,7 @@ Set-Cookie: privacy_consent=.*
 
 === TEST 4: Redis paused (SIGSTOP) past the timeout: 503, no cookie
 --- init
-pause_redis(1.5);
+PrivacyTest::pause_redis(1.5);
 --- request
 POST /privacy/consent
 action=accept_all
