@@ -487,7 +487,7 @@ $::Std . $::File . q{
     location /s/ { alias $TEST_NGINX_SERVER_ROOT/html/; default_type text/html; if_modified_since before; }
 }
 --- user_files eval
-[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+[['banner.html', '[B]'], ['page.html', $::Page, '201801010000']]
 --- request
 GET /s/page.html
 --- more_headers eval
@@ -509,7 +509,7 @@ $::Std . $::File . q{
     location /s/ { alias $TEST_NGINX_SERVER_ROOT/html/; default_type text/html; if_modified_since before; }
 }
 --- user_files eval
-[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+[['banner.html', '[B]'], ['page.html', $::Page, '201801010000']]
 --- request
 GET /s/page.html
 --- more_headers
