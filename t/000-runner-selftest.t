@@ -16,6 +16,7 @@ use File::Path qw(make_path);
 use File::Temp qw(tempdir);
 use POSIX ();
 use Test::More;
+use Time::HiRes qw(sleep time);
 
 my $root   = abs_path(dirname(__FILE__) . '/..');
 my $lib    = "$root/t/lib";
@@ -92,6 +93,7 @@ push @cases, { suite => 'load-modules.suite', expect => 'pass', min_ok => 3,
 my @runs = map { start_suite($_) } @cases;
 check_run($_) for @runs;
 
+check_harness_gone();
 check_servroots_removed();
 check_upstream_is_preferred();
 
@@ -201,6 +203,39 @@ SCRIPT
     close $fh;
     chmod 0755, "$dir/valgrind";
     return $dir;
+}
+
+# The harness closes the pipe after the first line of TAP (prove does so
+# when another file bails out under -j): the runner ends, and ends its
+# nginx (checked by check_servroots_removed).
+sub check_harness_gone {
+    pipe my $reader, my $writer or die "pipe: $!";
+    my $pid = fork // die "fork: $!";
+    unless ($pid) {
+        close $reader;
+        %ENV = suite_env();
+        chdir $root or POSIX::_exit(126);
+        open STDOUT, '>&', $writer or POSIX::_exit(126);
+        open STDERR, '>', "$work/harness-gone.err" or POSIX::_exit(126);
+        { exec $^X, "-I$lib", "$suites/harness-gone.suite" }
+        POSIX::_exit(127);
+    }
+    close $writer;
+    my $first = <$reader>;
+    close $reader;
+
+    # a whole run takes over 10 s
+    my ($start, $ended) = (time, 0);
+    while (!$ended && time - $start < 5) {
+        sleep 0.05;
+        $ended = waitpid($pid, POSIX::WNOHANG()) == $pid;
+    }
+    like($first // '', qr/^ok 1 /, 'harness-gone.suite: ran');
+    ok($ended, 'harness-gone.suite: ends when the harness stops reading');
+    unless ($ended) {
+        kill 'TERM', $pid;
+        waitpid $pid, 0;
+    }
 }
 
 # TEST_NGINX_RANDOMIZE server roots go away with their nginx at exit.

@@ -60,6 +60,10 @@ for my $signal (qw(INT TERM)) {
     $SIG{$signal} ||= sub { Test::More::diag("caught SIG$signal"); exit 1 };
 }
 
+# The harness stopped reading (another file bailed out under prove -j):
+# the same, writing no more.
+$SIG{PIPE} ||= sub { $SIG{PIPE} = 'IGNORE'; exit 1 };
+
 my $Server;             # created by run_tests
 my $RunTestsCalled = 0;
 my @BlocksOnNginx;      # names of blocks served by the running nginx
