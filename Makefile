@@ -4,6 +4,8 @@
 #   make demo       nginx with the module and Redis on 127.0.0.1:8080
 #   make test       unit tests and the Test::Nginx suites (Debian's nginx)
 #   make test-compat   the same suites against nginx 1.26.3 and hiredis 1.x
+#   make test-upstream TEST_NGINX_UPSTREAM_LIB=DIR
+#                   the suites on the upstream Test::Nginx in DIR
 #   make deb        the Debian package, in build/deb
 #   make install    install the module from source, the Debian way
 #   make deps       install what make test and make demo need
@@ -76,6 +78,31 @@ test: deps build unit test-tools
 
 test-compat: deps-compat unit
 	tools/compat.sh
+
+# The suites on the upstream Test::Nginx (openresty/test-nginx) instead of
+# the bundled runner: TEST_NGINX_UPSTREAM_LIB is the lib/ directory of a
+# checkout of it.  Nothing is downloaded; CI does not run it.
+TEST_NGINX_UPSTREAM_LIB ?=
+
+.PHONY: test-upstream upstream-lib
+
+test-upstream: upstream-lib build
+	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint
+	TEST_NGINX_UPSTREAM_LIB='$(TEST_NGINX_UPSTREAM_LIB)' \
+	    tools/with-redis.sh tools/prove.sh $(NGINX) $(MODULE) $(PROVE_ARGS)
+
+upstream-lib:
+	@if [ -z '$(TEST_NGINX_UPSTREAM_LIB)' ]; then \
+	    echo 'make test-upstream: set TEST_NGINX_UPSTREAM_LIB to the lib/' \
+	         'directory of an openresty/test-nginx checkout, e.g.' \
+	         'make test-upstream TEST_NGINX_UPSTREAM_LIB=~/test-nginx/lib' >&2; \
+	    exit 2; \
+	fi
+	@if [ ! -f '$(TEST_NGINX_UPSTREAM_LIB)/Test/Nginx/Socket.pm' ]; then \
+	    echo 'make test-upstream: no Test/Nginx/Socket.pm in' \
+	         'TEST_NGINX_UPSTREAM_LIB=$(TEST_NGINX_UPSTREAM_LIB)' >&2; \
+	    exit 2; \
+	fi
 
 install: build
 	install -D -m 0644 $(MODULE) \

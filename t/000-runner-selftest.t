@@ -2,7 +2,10 @@
 # the suites in t/runner-selftest/ as subprocesses, side by side, each on
 # its own random port and server root, and checks their TAP and exit
 # status.  Always the bundled runner, even where an upstream Test::Nginx
-# is installed.
+# is installed.  With TEST_NGINX_UPSTREAM_LIB (the lib/ directory of an
+# openresty/test-nginx checkout), the cases marked "upstream" also run on
+# that runner and must come out the same: the behaviour the bundled
+# runner copies from upstream is checked against upstream itself.
 
 use strict;
 use warnings;
@@ -13,6 +16,7 @@ use File::Path qw(make_path);
 use File::Temp qw(tempdir);
 use POSIX ();
 use Test::More;
+use Time::HiRes qw(sleep time);
 
 my $root   = abs_path(dirname(__FILE__) . '/..');
 my $lib    = "$root/t/lib";
@@ -25,8 +29,14 @@ my $work = tempdir('runner-selftest-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 
 my $ndk = '/usr/lib/nginx/modules/ndk_http_module.so';
 
+my $upstream_lib = $ENV{TEST_NGINX_UPSTREAM_LIB};
+undef $upstream_lib
+    unless $upstream_lib && -f "$upstream_lib/Test/Nginx/Socket.pm";
+
 # expect => 'pass', or the one failing test's name (a regex), or for an
-# aborted run the message on the output.
+# aborted run the message on the output; bails => the message of the
+# run's "Bail out!" line.  upstream => 1: the case also runs on the
+# upstream runner, where upstream_bails replaces bails.
 my @cases = (
     { suite => 'pass.suite', expect => 'pass', min_ok => 100 },
     { suite => 'pass.suite', expect => 'pass', min_ok => 100,
@@ -51,7 +61,23 @@ my @cases = (
       expect => qr/TEST 1: bad config - nginx started/ },
     { suite => 'fail-unset-env.suite',
       aborts => qr/TEST_NGINX_SELFTEST_UNSET_VAR is not set \(used in --- config\)/ },
+
+    # where upstream's behaviour is the reference
+    { suite => 'parity.suite', expect => 'pass', min_ok => 38, upstream => 1 },
+    { suite => 'fail-grep-per-request.suite', upstream => 1,
+      expect => qr/per request - grep_error_log_out \(req 0\)/ },
+    { suite => 'fail-need-array.suite', upstream => 1,
+      bails => qr/two requests - You asked for many requests, the expected/ },
+    { suite => 'fail-user-files-epoch.suite', upstream => 1,
+      bails => qr/epoch seconds - user_files: bad mtime '1514764800' for/,
+      upstream_bails => qr/touch -t '1514764800'/ },
+    { suite => 'fail-init-package.suite', upstream => 1,
+      bails => qr/init failed: Undefined subroutine &Test::Nginx::Util::helper/ },
 );
+push @cases, map {
+    +{ %$_, runner => 'upstream', label => "$_->{suite} (upstream)",
+       bails => $_->{upstream_bails} || $_->{bails} }
+} grep { $_->{upstream} } @cases if $upstream_lib;
 push @cases, { suite => 'valgrind-report.suite',
                expect => qr/valgrind: 1 memory error\(s\) in nginx \(TEST 1/,
                output => qr/^# Invalid read of size 1$/m,
@@ -67,6 +93,7 @@ push @cases, { suite => 'load-modules.suite', expect => 'pass', min_ok => 3,
 my @runs = map { start_suite($_) } @cases;
 check_run($_) for @runs;
 
+check_harness_gone();
 check_servroots_removed();
 check_upstream_is_preferred();
 
@@ -84,15 +111,15 @@ sub find_nginx {
 # The child's environment: only our own TEST_NGINX_ settings, so the
 # caller's (NO_CLEAN, USE_VALGRIND, LOAD_MODULES ...) cannot leak in.
 sub suite_env {
-    my ($extra) = @_;
+    my ($extra, $upstream) = @_;
 
     my %env = map { $_ => $ENV{$_} } grep { !/^TEST_NGINX_/ } keys %ENV;
     return (
         %env,
-        TEST_NGINX_BINARY      => $nginx,
-        TEST_NGINX_USE_BUNDLED => 1,
-        TEST_NGINX_RANDOMIZE   => 1,
-        TEST_NGINX_SERVROOT    => "$work/servroot",
+        TEST_NGINX_BINARY    => $nginx,
+        TEST_NGINX_RANDOMIZE => 1,
+        TEST_NGINX_SERVROOT  => "$work/servroot",
+        $upstream ? () : (TEST_NGINX_USE_BUNDLED => 1),
         %{ $extra || {} },
     );
 }
@@ -103,13 +130,18 @@ sub start_suite {
     my $label = $case->{label} || $case->{suite};
     (my $out = "$work/$label.out") =~ s/[ ()]+/_/g;
 
+    # upstream puts a random server root under ./t: in $work, not here
+    my $upstream = ($case->{runner} // '') eq 'upstream';
+    my ($inc, $dir) = $upstream ? ($upstream_lib, $work) : ($lib, $root);
+    make_path("$dir/t");
+
     my $pid = fork // die "fork: $!";
     unless ($pid) {
-        %ENV = suite_env($case->{env});
-        chdir $root or POSIX::_exit(126);
+        %ENV = suite_env($case->{env}, $upstream);
+        chdir $dir or POSIX::_exit(126);
         open STDOUT, '>', $out or POSIX::_exit(126);
         open STDERR, '>&', \*STDOUT or POSIX::_exit(126);
-        { exec $^X, "-I$lib", "$suites/$case->{suite}" }
+        { exec $^X, "-I$inc", "$suites/$case->{suite}" }
         POSIX::_exit(127);
     }
     return { %$case, label => $label, pid => $pid, out => $out };
@@ -124,7 +156,14 @@ sub check_run {
     my @not_ok = grep { /^not ok/ } split /\n/, $output;
     my $label = $run->{label};
 
-    if ($run->{aborts}) {
+    if ($run->{bails}) {
+        # upstream's bail-out can exit 0; prove stops on the line itself
+        isnt($status, 0, "$label: exits non-zero")
+            unless ($run->{runner} // '') eq 'upstream';
+        like($output, qr/^Bail out!\s.*$run->{bails}/m,
+             "$label: bails out, saying why");
+    }
+    elsif ($run->{aborts}) {
         isnt($status, 0, "$label: aborts");
         like($output, $run->{aborts}, "$label: says why");
     }
@@ -164,6 +203,39 @@ SCRIPT
     close $fh;
     chmod 0755, "$dir/valgrind";
     return $dir;
+}
+
+# The harness closes the pipe after the first line of TAP (prove does so
+# when another file bails out under -j): the runner ends, and ends its
+# nginx (checked by check_servroots_removed).
+sub check_harness_gone {
+    pipe my $reader, my $writer or die "pipe: $!";
+    my $pid = fork // die "fork: $!";
+    unless ($pid) {
+        close $reader;
+        %ENV = suite_env();
+        chdir $root or POSIX::_exit(126);
+        open STDOUT, '>&', $writer or POSIX::_exit(126);
+        open STDERR, '>', "$work/harness-gone.err" or POSIX::_exit(126);
+        { exec $^X, "-I$lib", "$suites/harness-gone.suite" }
+        POSIX::_exit(127);
+    }
+    close $writer;
+    my $first = <$reader>;
+    close $reader;
+
+    # a whole run takes over 10 s
+    my ($start, $ended) = (time, 0);
+    while (!$ended && time - $start < 5) {
+        sleep 0.05;
+        $ended = waitpid($pid, POSIX::WNOHANG()) == $pid;
+    }
+    like($first // '', qr/^ok 1 /, 'harness-gone.suite: ran');
+    ok($ended, 'harness-gone.suite: ends when the harness stops reading');
+    unless ($ended) {
+        kill 'TERM', $pid;
+        waitpid $pid, 0;
+    }
 }
 
 # TEST_NGINX_RANDOMIZE server roots go away with their nginx at exit.

@@ -485,8 +485,8 @@ $::Std . q{
 --- more_headers
 Cookie:  =abc; _ga=1; session=1
 --- response_headers eval
-"Set-Cookie: _ga=; $::X"
---- response_body
-cookie: [session=1]
+[("Set-Cookie: _ga=; $::X") x 3]
+--- response_body eval
+[("cookie: [session=1]\n") x 3]
 --- no_error_log
 [error]

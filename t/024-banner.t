@@ -500,7 +500,7 @@ $::Std . $::File . q{
     location /s/ { alias $TEST_NGINX_SERVER_ROOT/html/; default_type text/html; if_modified_since before; }
 }
 --- user_files eval
-[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+[['banner.html', '[B]'], ['page.html', $::Page, '201801010000']]
 --- request
 GET /s/page.html
 --- more_headers eval
@@ -522,7 +522,7 @@ $::Std . $::File . q{
     location /s/ { alias $TEST_NGINX_SERVER_ROOT/html/; default_type text/html; if_modified_since before; }
 }
 --- user_files eval
-[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+[['banner.html', '[B]'], ['page.html', $::Page, '201801010000']]
 --- request
 GET /s/page.html
 --- more_headers
@@ -542,7 +542,7 @@ $::Std . $::File . q{
     location = /a { proxy_pass http://backend/html/page.html; }
 }
 --- user_files eval
-[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+[['banner.html', '[B]'], ['page.html', $::Page, '201801010000']]
 --- request
 GET /a
 --- more_headers
@@ -566,7 +566,7 @@ $::Std . $::File . q{
     location = /a { proxy_pass http://backend/html/page.html; }
 }
 --- user_files eval
-[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+[['banner.html', '[B]'], ['page.html', $::Page, '201801010000']]
 --- request
 GET /a
 --- more_headers eval
@@ -586,7 +586,7 @@ $::Std . $::File . q{
     location = /a { proxy_pass http://backend/html/page.html; }
 }
 --- user_files eval
-[['banner.html', '[B]'], ['page.html', $::Page, 1514764800]]
+[['banner.html', '[B]'], ['page.html', $::Page, '201801010000']]
 --- request
 GET /a
 --- more_headers eval

@@ -8,7 +8,10 @@
 #
 # nginx is started afresh for each block, and kept for its second repeat,
 # which meets the shapes of the first: grep_error_log_out has one text
-# each.
+# each, of what the block's error log holds by then
+# (check_accum_error_log).  The requests of a block are pipelined: the
+# log is checked after each response, and they have all been answered by
+# the first check.
 #
 # The headers come from proxy_set_header in locations of a plain server
 # here, which proxy to a server with the module (one worker: the requests
@@ -77,6 +80,7 @@ our $Shapes = qr/privacy cookie header (?:of a known shape|shape kept|shape seen
 
 repeat_each(2);
 no_shuffle();
+check_accum_error_log();
 run_tests();
 
 __DATA__
@@ -85,7 +89,7 @@ __DATA__
 --- config eval
 main::via('a', '_ga=GA1.1; sess=abcd; theme=dark')
 . main::via('b', '_ga=GA9.9; sess=wxyz; theme=lite')
---- request eval
+--- pipelined_requests eval
 ["GET /a", "GET /b", "GET /a", "GET /b"]
 --- response_body eval
 ["cookie: sess=abcd; theme=dark\n", "cookie: sess=wxyz; theme=lite\n",
@@ -93,7 +97,7 @@ main::via('a', '_ga=GA1.1; sess=abcd; theme=dark')
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
 [main::shapes(qw(seen kept known known)),
- main::shapes(qw(known known known known))]
+ main::shapes(qw(seen kept known known), qw(known known known known))]
 --- no_error_log
 [error]
 
@@ -103,7 +107,7 @@ main::via('a', '_ga=GA1.1; sess=abcd; theme=dark')
 --- config eval
 main::via('a', '_ga=1; sess=2; theme=3')
 . main::via('b', '_ga=1; _gid=2; theme=3')
---- request eval
+--- pipelined_requests eval
 ["GET /a", "GET /a", "GET /b", "GET /a"]
 --- response_body eval
 ["cookie: sess=2; theme=3\n", "cookie: sess=2; theme=3\n",
@@ -111,7 +115,7 @@ main::via('a', '_ga=1; sess=2; theme=3')
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
 [main::shapes(qw(seen kept kept kept)),
- main::shapes(qw(known known kept kept))]
+ main::shapes(qw(seen kept kept kept), qw(known known kept kept))]
 
 
 
@@ -121,7 +125,7 @@ main::via('a', '_ga=ab; s=1; t=2')
 . main::via('b', '_ga=a;b; s=1; t=2')
 . main::via('c', '_ga=a b; s=1; t=2')
 . main::via('d', '_ga=abc; s=1; t=2')
---- request eval
+--- pipelined_requests eval
 ["GET /d", "GET /d", "GET /b", "GET /c", "GET /d"]
 --- response_body eval
 ["cookie: s=1; t=2\n", "cookie: s=1; t=2\n", "cookie: b; s=1; t=2\n",
@@ -129,7 +133,7 @@ main::via('a', '_ga=ab; s=1; t=2')
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
 [main::shapes(qw(seen kept seen seen known)),
- main::shapes(qw(known known seen seen known))]
+ main::shapes(qw(seen kept seen seen known), qw(known known seen seen known))]
 
 
 
@@ -164,7 +168,7 @@ main::via('a', "privacy_consent=$::T_ANALYTICS; _ga=1; sess=2; x=3")
 main::via('a', "_ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3")
 . main::via('b', "_ga=1; privacy_consent=" . ('x' x length $::T_ANALYTICS)
             . "; sess=2; x=3")
---- request eval
+--- pipelined_requests eval
 ["GET /a", "GET /a", "GET /b", "GET /a"]
 --- response_body eval
 ["cookie: _ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3\n",
@@ -174,7 +178,7 @@ main::via('a', "_ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3")
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
 [main::shapes(qw(seen kept known known)),
- main::shapes(qw(known known known known))]
+ main::shapes(qw(seen kept known known), qw(known known known known))]
 
 
 
@@ -182,7 +186,7 @@ main::via('a', "_ga=1; privacy_consent=$::T_ANALYTICS; sess=2; x=3")
 --- config eval
 main::via('a', '_ga=1; x=2; session=3')
 . main::via('b', '_ga=1; x=2; session=3', '/strict')
---- request eval
+--- pipelined_requests eval
 ["GET /a", "GET /a", "GET /b", "GET /a"]
 --- response_body eval
 ["cookie: x=2; session=3\n", "cookie: x=2; session=3\n",
@@ -190,7 +194,7 @@ main::via('a', '_ga=1; x=2; session=3')
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
 [main::shapes(qw(seen kept known known)),
- main::shapes(qw(known known known known))]
+ main::shapes(qw(seen kept known known), qw(known known known known))]
 
 
 
@@ -198,7 +202,7 @@ main::via('a', '_ga=1; x=2; session=3')
 --- config eval
 main::via('a', '_ga=1; _gid=2; sess=3; _fbp=4', '/blocked')
 . main::via('b', '_ga=1; _gid=2; sess=3; _ga=4', '/blocked')
---- request eval
+--- pipelined_requests eval
 ["GET /a", "GET /a", "GET /a", "GET /b", "GET /b", "GET /b"]
 --- response_body eval
 ["blocked: _ga,_gid,_fbp cookie: sess=3\n",
@@ -210,7 +214,7 @@ main::via('a', '_ga=1; _gid=2; sess=3; _fbp=4', '/blocked')
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
 [main::shapes(qw(seen kept known seen kept known)),
- main::shapes(qw(known known known known known known))]
+ main::shapes(qw(seen kept known seen kept known), qw(known known known known known known))]
 
 
 
@@ -219,7 +223,7 @@ main::via('a', '_ga=1; _gid=2; sess=3; _fbp=4', '/blocked')
 main::via('a', '_ga=1; sess=2; x=3')
 . main::via('b', '_ga=12; sess=2; x=')
 . main::via('c', '_ga=1; sess=23; x=')
---- request eval
+--- pipelined_requests eval
 ["GET /a", "GET /a", "GET /b", "GET /a", "GET /c", "GET /a"]
 --- response_body eval
 ["cookie: sess=2; x=3\n", "cookie: sess=2; x=3\n", "cookie: sess=2; x=\n",
@@ -227,18 +231,18 @@ main::via('a', '_ga=1; sess=2; x=3')
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
 [main::shapes(qw(seen kept seen known seen known)),
- main::shapes(qw(known known seen known seen known))]
+ main::shapes(qw(seen kept seen known seen known), qw(known known seen known seen known))]
 
 
 
 === TEST 10: a known shape whose kept pairs must be joined is joined on every request
 --- config eval
 main::via('a', 'a=1;_ga=2;b=3;c=4')
---- request eval
+--- pipelined_requests eval
 ["GET /a", "GET /a", "GET /a"]
 --- response_body eval
 ["cookie: a=1; b=3; c=4\n", "cookie: a=1; b=3; c=4\n",
  "cookie: a=1; b=3; c=4\n"]
 --- grep_error_log eval: $::Shapes
 --- grep_error_log_out eval
-[main::shapes(qw(seen kept known)), main::shapes(qw(known known known))]
+[main::shapes(qw(seen kept known)), main::shapes(qw(seen kept known), qw(known known known))]

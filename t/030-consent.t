@@ -901,8 +901,6 @@ Accept: application/json
 Content-Type: application/x-www-form-urlencoded
 --- error_code eval
 [200, 200, 429, 200]
---- error_log eval
-qr/limiting requests, excess: [0-9.]+ by zone "consent_net"/
 
 
 

@@ -270,7 +270,7 @@ Set-Cookie: privacy_consent=.*
 
 === TEST 4: Redis paused past the timeout: a withdrawal applies, unrecorded
 --- init
-pause_redis(1.5);
+PrivacyTest::pause_redis(1.5);
 --- request
 DELETE /privacy/consent
 --- more_headers eval
@@ -289,7 +289,7 @@ action "withdraw"
 
 === TEST 5: Redis paused (SIGSTOP) past the timeout: 503, no cookie
 --- init
-pause_redis(1.5);
+PrivacyTest::pause_redis(1.5);
 --- request
 POST /privacy/consent
 action=accept_all

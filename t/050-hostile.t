@@ -96,9 +96,9 @@ $::Std . q{ location = /t { return 200 "[$http_cookie]\n"; } }
 --- request
 GET /t
 --- more_headers eval
-"Cookie: " . join('; ', map { "c$_=" . ('v' x 60) } 1 .. 100) . "; _ga=1; _fbp=2"
+"Cookie: " . CORE::join('; ', map { "c$_=" . ('v' x 60) } 1 .. 100) . "; _ga=1; _fbp=2"
 --- response_body eval
-"[" . join('; ', map { "c$_=" . ('v' x 60) } 1 .. 100) . "]\n"
+"[" . CORE::join('; ', map { "c$_=" . ('v' x 60) } 1 .. 100) . "]\n"
 
 
 
@@ -108,10 +108,10 @@ $::Std . q{ location = /t { return 200 "[$http_cookie]\n"; } }
 --- request
 GET /t
 --- more_headers eval
-"Cookie: " . join('; ', map { "c$_=1" } 1 .. 500) . "; _ga=x; "
-    . join('; ', map { "d$_=1" } 1 .. 499)
+"Cookie: " . CORE::join('; ', map { "c$_=1" } 1 .. 500) . "; _ga=x; "
+    . CORE::join('; ', map { "d$_=1" } 1 .. 499)
 --- response_body eval
-"[" . join('; ', (map { "c$_=1" } 1 .. 500), (map { "d$_=1" } 1 .. 499)) . "]\n"
+"[" . CORE::join('; ', (map { "c$_=1" } 1 .. 500), (map { "d$_=1" } 1 .. 499)) . "]\n"
 
 
 
@@ -199,10 +199,10 @@ $::Std . q{
 }
 --- request eval
 [
-    "POST /privacy/consent\n" . join('&', ('a') x 1100),
-    "POST /privacy/consent\n" . join('&', ('a') x 2048),
+    "POST /privacy/consent\n" . CORE::join('&', ('a') x 1100),
+    "POST /privacy/consent\n" . CORE::join('&', ('a') x 2048),
     "POST /privacy/consent\n" . ('&' x 4096),
-    "POST /privacy/consent\naction=reject_all&" . join('&', ('a') x 2039),
+    "POST /privacy/consent\naction=reject_all&" . CORE::join('&', ('a') x 2039),
     "POST /privacy/consent\naction=reject_all&" . ('a' x 4078),
 ]
 --- more_headers
@@ -232,8 +232,8 @@ $::Std . q{
     location /privacy/consent { privacy_consent_endpoint; }
 }
 --- raw_request eval
-my $body = join('&', ('a') x 2000);
-my $chunks = join('', map { sprintf("%x\r\n%s\r\n", length $_, $_) }
+my $body = CORE::join('&', ('a') x 2000);
+my $chunks = CORE::join('', map { sprintf("%x\r\n%s\r\n", length $_, $_) }
                       unpack('(A333)*', $body));
 "POST /privacy/consent HTTP/1.1\r
 Host: localhost\r

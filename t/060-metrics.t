@@ -441,7 +441,7 @@ main::lines_like(
 
 === TEST 23: Redis paused past the timeout: 503, nothing recorded
 --- init
-pause_redis(0.8);
+PrivacyTest::pause_redis(0.8);
 --- request
 POST /privacy/consent
 action=accept_all

@@ -4,8 +4,11 @@
 #   prove.sh NGINX_BINARY MODULE_SO [prove arguments...]
 #
 # An installed upstream Test::Nginx is preferred; the project's clean-room
-# runner in t/lib is used otherwise.  The runner's own self-test always uses
-# the bundled runner.
+# runner in t/lib is used otherwise.  TEST_NGINX_UPSTREAM_LIB=DIR (the lib/
+# directory of an openresty/test-nginx checkout) puts that upstream runner
+# first, whatever is installed.  The runner's own self-test always uses
+# the bundled runner (and, with TEST_NGINX_UPSTREAM_LIB, compares it with
+# that one).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,13 +26,33 @@ export TEST_NGINX_LOAD_MODULES="$module ${TEST_NGINX_EXTRA_MODULES:-}"
 export TEST_NGINX_PRIVACY_MINT=${TEST_NGINX_PRIVACY_MINT:-$top/build/unit/privacy-mint}
 export TEST_NGINX_PRIVACY_ROOT=$top
 
+lib=$top/t/lib:$top/t/inc
+upstream=${TEST_NGINX_UPSTREAM_LIB:-}
+if [ -n "$upstream" ]; then
+    if [ ! -f "$upstream/Test/Nginx/Socket.pm" ]; then
+        echo "prove: TEST_NGINX_UPSTREAM_LIB=$upstream holds no" \
+             "Test/Nginx/Socket.pm: give the lib/ directory of an" \
+             "openresty/test-nginx checkout" >&2
+        exit 2
+    fi
+    upstream=$(cd "$upstream" && pwd)
+    if ! err=$(perl -I"$upstream" -e 'require Test::Nginx::Socket' 2>&1)
+    then
+        echo "prove: the Test::Nginx in $upstream does not load:" >&2
+        echo "$err" | head -3 >&2
+        echo "prove: on Debian its modules come with libtest-longstring-perl" \
+             "liblist-moreutils-perl libhttp-message-perl liburi-perl" >&2
+        exit 2
+    fi
+    export TEST_NGINX_UPSTREAM_LIB=$upstream
+    echo "prove: using the upstream Test::Nginx in $upstream"
+    lib=$upstream:$lib
 # t/lib's Test::Nginx::Socket hands over to an installed upstream one
-if perl -MTest::Nginx::Socket -e 1 2>/dev/null; then
+elif perl -MTest::Nginx::Socket -e 1 2>/dev/null; then
     echo "prove: using the installed Test::Nginx"
 else
     echo "prove: using the bundled Test::Nginx (t/lib)"
 fi
-lib=$top/t/lib:$top/t/inc
 
 cd "$top"
 export PERL5LIB=$lib${PERL5LIB:+:$PERL5LIB}

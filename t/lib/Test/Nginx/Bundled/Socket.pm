@@ -13,10 +13,10 @@ use File::Path qw(remove_tree);
 use File::Spec ();
 use IO::Socket::INET ();
 use List::Util qw(shuffle);
-use POSIX ();
 use Test::Base ();    # no import: keep Spiffy's source filter off this file
 use Test::More ();
 use Time::HiRes qw(sleep);
+use Time::Local ();
 
 use Test::Nginx::Bundled::HTTP ();
 use Test::Nginx::Bundled::Server ();
@@ -60,6 +60,10 @@ export_server_env();
 for my $signal (qw(INT TERM)) {
     $SIG{$signal} ||= sub { Test::More::diag("caught SIG$signal"); exit 1 };
 }
+
+# The harness stopped reading (another file bailed out under prove -j):
+# the same, writing no more.
+$SIG{PIPE} ||= sub { $SIG{PIPE} = 'IGNORE'; exit 1 };
 
 my $Server;             # created by run_tests
 my $RunTestsCalled = 0;
@@ -224,6 +228,8 @@ sub run_block {
     return unless ensure_nginx($server, $block, $conf, $user_files);
     push @BlocksOnNginx, $block->name;
 
+    run_init_code($block);
+
     for my $rep (0 .. $Opt{repeat_each} - 1) {
         run_repeat($server, $block, $rep);
     }
@@ -237,20 +243,41 @@ sub run_block {
     }
 }
 
+# One round of the block's requests.  As upstream: a block of several
+# requests (a request eval array, pipelined_requests) wants an array of
+# expectations, one per request, and its error log is checked after each
+# response, every check on the lines logged since the previous one.
 sub run_repeat {
     my ($server, $block, $rep) = @_;
 
-    run_init_code($block);
+    my @exchanges = block_exchanges($block);
+    my $need_array = exists $block->{pipelined_requests} || @exchanges > 1;
+    my $count = 0;
+    $count += @{ $_->{methods} } for @exchanges;
 
-    my ($responses, $kept_alive) = send_block_requests($server, $block);
-    unless (exists $block->{ignore_response}) {
-        check_response($block, $responses->[$_], $_, $rep)
-            for 0 .. $#$responses;
+    my ($i, $kept_alive) = (0, 0);
+    for my $exchange (@exchanges) {
+        my $responses;
+        ($responses, $kept_alive) = send_exchange($server, $block, $exchange);
+
+        for my $resp (@$responses) {
+            check_response($block, $resp, $i, $rep, $need_array)
+                unless exists $block->{ignore_response};
+            check_error_log($server, $block, $rep, 1) if ++$i < $count;
+        }
     }
+    check_error_log($server, $block, $rep, $kept_alive);
+}
+
+# error_log, no_error_log and grep_error_log on the lines logged since the
+# previous check, after the block's wait; $settle: the connection may
+# still be logging, so wait until error.log stops growing.
+sub check_error_log {
+    my ($server, $block, $rep, $settle) = @_;
 
     my $wait = section($block, 'wait');
     sleep parse_seconds($wait) if defined $wait;
-    wait_for_quiet_log($server) if $kept_alive;
+    wait_for_quiet_log($server) if $settle;
 
     my $log = new_log_text($server);
     diag_verbose("error.log since the last check:\n$log");
@@ -330,15 +357,29 @@ sub stop_nginx {
     @BlocksOnNginx = ();
 }
 
+# init: Perl code run once per block, before its first request (not once
+# per repeat), compiled in package Test::Nginx::Util as upstream compiles
+# it: a suite's own functions need their full name there (main::f,
+# PrivacyTest::f).  An error stops the run, as upstream.
 sub run_init_code {
     my ($block) = @_;
 
     my $code = section($block, 'init');
-    return unless defined $code;
-    return $code->() if ref $code eq 'CODE';
+    return unless $code;
 
-    eval "package main; $code; 1"
-        or die $block->name . " - init failed: $@";
+    my $name = $block->name;
+    bail_out("$name - init failed: the section is Perl code text, not a "
+             . ref($code)) if ref $code;
+
+    eval "package Test::Nginx::Util;\n$code\n;1"
+        or bail_out("$name - init failed: $@");
+}
+
+# Stops the whole run (prove's "Bail out!"), as upstream does for a
+# malformed block; END stops nginx.
+sub bail_out {
+    my ($message) = @_;
+    Test::More::BAIL_OUT($message);
 }
 
 
@@ -481,37 +522,88 @@ sub block_conf {
     );
 }
 
-# user_files: ">>> name [YYYYMMDDhhmm]" lines, each followed by the
-# file's content; or under eval, [[name, content, mtime?], ...].
+# user_files: ">>> name [mtime]" lines, each followed by the file's
+# content; or under eval, [[name, content, mtime?], ...].  As upstream
+# reads them: ">>> " anywhere on a line starts a file and the rest of the
+# line after the name is its mtime, in the format of `TZ=GMT touch -t`.
 sub block_user_files {
     my ($block) = @_;
 
     my $spec = section($block, 'user_files');
     return [] unless defined $spec;
 
+    my $name = $block->name;
     my @files;
     if (ref $spec eq 'ARRAY') {
         @files = map { [@$_] } @$spec;
     }
+    elsif (ref $spec) {
+        bail_out("$name - user_files: an eval gave a " . ref($spec)
+                 . ", not text or an array");
+    }
     else {
         for my $line (split /^/m, $spec) {
-            if ($line =~ /^>>> (\S+)(?:\s+(\d{12}))?\s*$/) {
-                push @files, [$1, '', defined $2 ? parse_mtime($2) : undef];
+            if ($line =~ />>> (\S+)(?:\s+(.+))?/) {
+                push @files, [$1, '', $2];
                 next;
             }
-            die $block->name . ": user_files must start with '>>> name'\n"
+            die "$name: user_files must start with '>>> name'\n"
                 unless @files;
             $files[-1][1] .= $line;
         }
     }
-    $_->[1] = substitute_env($_->[1], $block, 'user_files') for @files;
+
+    for my $file (@files) {
+        $file->[1] = substitute_env($file->[1] // '', $block, 'user_files');
+        $file->[2] = user_file_mtime($block, $file->[0], $file->[2]);
+    }
     return \@files;
 }
 
-sub parse_mtime {
+# A user file's mtime in epoch seconds, from the text `touch -t` takes
+# (read in GMT); undef for none (a false value, as upstream); anything
+# else, epoch seconds among them, stops the run as upstream's touch does.
+sub user_file_mtime {
+    my ($block, $file, $stamp) = @_;
+
+    return undef unless $stamp;
+
+    my $time = parse_touch_time("$stamp");
+    return $time if defined $time;
+
+    bail_out($block->name . " - user_files: bad mtime '$stamp' for $file:"
+             . " want [[CC]YY]MMDDhhmm[.ss] in GMT, as touch -t takes it"
+             . " (201801010000 for 2018-01-01 00:00), not epoch seconds");
+}
+
+# [[CC]YY]MMDDhhmm[.ss] as GNU touch -t reads it: YY 69-99 is 19YY,
+# 00-68 20YY; no year is this year; seconds 60 are the next minute's 00.
+sub parse_touch_time {
     my ($stamp) = @_;
-    my ($y, $mon, $d, $h, $min) = $stamp =~ /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)$/;
-    return POSIX::mktime(0, $min, $h, $d, $mon - 1, $y - 1900);
+
+    my ($digits, $sec) = $stamp =~ /^([0-9]{8}|[0-9]{10}|[0-9]{12})
+                                     (?:\.([0-9]{2}))?\z/x
+        or return undef;
+    $sec //= 0;
+    return undef if $sec > 60;
+
+    my @pairs = $digits =~ /(..)/g;
+    my $year = (gmtime)[5] + 1900;
+    if (@pairs == 6) {
+        $year = shift(@pairs) . shift(@pairs);
+    }
+    elsif (@pairs == 5) {
+        my $yy = shift @pairs;
+        $year = ($yy >= 69 ? 1900 : 2000) + $yy;
+    }
+    my ($mon, $day, $hour, $min) = @pairs;
+
+    my $time = eval {
+        Time::Local::timegm_modern($sec == 60 ? 59 : $sec, $min, $hour,
+                                   $day, $mon - 1, $year);
+    };
+    return undef unless defined $time;
+    return $sec == 60 ? $time + 1 : $time;
 }
 
 # "3", "0.5", "3s" or "200ms" as seconds.
@@ -581,79 +673,83 @@ sub block_exchanges {
     } @texts;
 }
 
-# Responses in request order (undef where none arrived), and whether a
-# connection was left open by the server.
-sub send_block_requests {
-    my ($server, $block) = @_;
+# Sends one exchange (one connection): its responses in request order
+# (undef where none arrived), and whether the server left the connection
+# open.
+sub send_exchange {
+    my ($server, $block, $exchange) = @_;
 
     my $name = $block->name;
-    my $timeout = block_timeout($block);
-    my (@responses, $kept_alive);
+    diag_verbose("request:\n" . join '', @{ $exchange->{pieces} });
 
-    for my $exchange (block_exchanges($block)) {
-        diag_verbose("request:\n" . join '', @{ $exchange->{pieces} });
+    my $result = Test::Nginx::Bundled::HTTP::exchange(
+        %$exchange, port => $server->port, timeout => block_timeout($block));
 
-        my $result = Test::Nginx::Bundled::HTTP::exchange(
-            %$exchange, port => $server->port, timeout => $timeout);
-
-        if ($result->{error}) {
-            Test::More::fail("$name - $result->{error}");
-        }
-        elsif ($result->{timed_out} && !exists $block->{abort}) {
-            Test::More::fail("ERROR: client socket timed out - $name");
-        }
-        diag_verbose("response:\n" . ($result->{raw} // ''));
-
-        my @got = @{ $result->{responses} || [] };
-        push @responses, map { $got[$_] } 0 .. $#{ $exchange->{methods} };
-        $kept_alive ||= !$result->{eof} && !$result->{error};
+    if ($result->{error}) {
+        Test::More::fail("$name - $result->{error}");
     }
-    return (\@responses, $kept_alive);
+    elsif ($result->{timed_out} && !exists $block->{abort}) {
+        Test::More::fail("ERROR: client socket timed out - $name");
+    }
+    diag_verbose("response:\n" . ($result->{raw} // ''));
+
+    my @got = @{ $result->{responses} || [] };
+    my @responses = map { $got[$_] } 0 .. $#{ $exchange->{methods} };
+    return (\@responses, !$result->{eof} && !$result->{error});
 }
 
 
 # ---- response checks ---------------------------------------------------
 
 sub check_response {
-    my ($block, $resp, $i, $rep) = @_;
+    my ($block, $resp, $i, $rep, $need_array) = @_;
 
     $resp ||= { status => undef, headers => [], raw_headers => '', body => '' };
     my $label = "(repeated req $rep, req $i)";
+    my $expect = sub { expected_for($block, $_[0], $i, $need_array) };
 
-    check_status($block, $resp, $i);
-    check_headers($block, $resp, $i);
-    check_raw_headers($block, $resp, $i);
-    check_body($block, $resp, $i, $label);
+    check_status($block, $resp, $expect);
+    check_headers($block, $resp, $expect);
+    check_raw_headers($block, $resp, $expect);
+    check_body($block, $resp, $expect, $label);
 }
 
-# A per-request expectation: element $i of an eval'd array, or the value.
+# The expectation of section $key for request $i: with several requests
+# ($need_array) element $i of an eval'd array, and anything but an array
+# stops the run, as upstream; with one, the value or its first element.
 sub expected_for {
-    my ($value, $i) = @_;
-    return ref $value eq 'ARRAY' ? $value->[$i] : $value;
+    my ($block, $key, $i, $need_array) = @_;
+
+    my $value = section($block, $key);
+    return $value->[$need_array ? $i : 0] if ref $value eq 'ARRAY';
+    return $value unless defined $value && $need_array;
+
+    bail_out($block->name . " - You asked for many requests, the expected"
+             . " results should be arrays as well (--- $key)");
 }
 
 sub check_status {
-    my ($block, $resp, $i) = @_;
+    my ($block, $resp, $expect) = @_;
 
     my $name = $block->name;
-    my $like = expected_for(section($block, 'error_code_like'), $i);
+    my $like = $expect->('error_code_like');
     if (defined $like) {
         Test::More::like($resp->{status}, as_regex($like),
                          "$name - status code ok");
         return;
     }
 
-    my $expected = expected_for(section($block, 'error_code'), $i);
+    my $expected = $expect->('error_code');
     $expected = 200 unless defined $expected && $expected =~ /\S/;
     $expected =~ s/^\s+|\s+$//g;
     Test::More::is($resp->{status}, $expected, "$name - status code ok");
 }
 
 sub check_headers {
-    my ($block, $resp, $i) = @_;
+    my ($block, $resp, $expect) = @_;
 
     my $name = $block->name;
-    for my $check (header_expectations($block, 'response_headers', $i)) {
+    for my $check (header_expectations($block, 'response_headers', $expect)) {
         my ($header, $want, $absent) = @$check;
         my $got = Test::Nginx::Bundled::HTTP::header_value($resp, $header);
         if ($absent) {
@@ -665,7 +761,9 @@ sub check_headers {
         }
     }
 
-    for my $check (header_expectations($block, 'response_headers_like', $i)) {
+    for my $check (header_expectations($block, 'response_headers_like',
+                                       $expect))
+    {
         my ($header, $pattern) = @$check;
         my $got = Test::Nginx::Bundled::HTTP::header_value($resp, $header);
         Test::More::like($got // '', qr/^(?:$pattern)$/,
@@ -676,9 +774,9 @@ sub check_headers {
 # [name, value, absent] triples from "Name: value" / "! Name" lines, or
 # from an eval'd hash.
 sub header_expectations {
-    my ($block, $key, $i) = @_;
+    my ($block, $key, $expect) = @_;
 
-    my $spec = expected_for(section($block, $key), $i);
+    my $spec = $expect->($key);
     return () unless defined $spec;
     return map { [$_, $spec->{$_}, 0] } sort keys %$spec if ref $spec eq 'HASH';
 
@@ -699,26 +797,26 @@ sub header_expectations {
 }
 
 sub check_raw_headers {
-    my ($block, $resp, $i) = @_;
+    my ($block, $resp, $expect) = @_;
 
     my $name = $block->name;
-    my $like = expected_for(section($block, 'raw_response_headers_like'), $i);
+    my $like = $expect->('raw_response_headers_like');
     Test::More::like($resp->{raw_headers}, as_regex($like),
                      "$name - raw resp headers like") if defined $like;
 
-    my $unlike = expected_for(section($block, 'raw_response_headers_unlike'), $i);
+    my $unlike = $expect->('raw_response_headers_unlike');
     Test::More::unlike($resp->{raw_headers}, as_regex($unlike),
                        "$name - raw resp headers unlike") if defined $unlike;
 }
 
 sub check_body {
-    my ($block, $resp, $i, $label) = @_;
+    my ($block, $resp, $expect, $label) = @_;
 
     my $name = $block->name;
     my $body = $resp->{body};
 
     if (exists $block->{response_body}) {
-        my $expected = expected_for(section($block, 'response_body'), $i);
+        my $expected = $expect->('response_body');
         if (ref $expected eq 'Regexp') {
             Test::More::like($body, $expected,
                              "$name - response_body - like $label");
@@ -731,12 +829,12 @@ sub check_body {
         }
     }
 
-    my $like = expected_for(section($block, 'response_body_like'), $i);
+    my $like = $expect->('response_body_like');
     Test::More::like($body, as_regex($like),
                      "$name - response_body_like - response is expected $label")
         if defined $like;
 
-    my $unlike = expected_for(section($block, 'response_body_unlike'), $i);
+    my $unlike = $expect->('response_body_unlike');
     Test::More::unlike($body, as_regex($unlike),
                        "$name - response_body_unlike - response is expected $label")
         if defined $unlike;
@@ -882,31 +980,39 @@ sub tail_lines {
     return join "\n", @$lines[$from .. $#$lines];
 }
 
-# grep_error_log: every match of the pattern, one per line, compared with
-# grep_error_log_out (an eval'd array holds one value per repeat).
+# grep_error_log: the first match of the pattern on each line of the log
+# text (a match running into the line's end is dropped, so a plain pattern
+# wants chop), one per line, compared with grep_error_log_out.  As
+# upstream, an eval'd array in either holds one value per repeat, not per
+# request, and one without the other stops the run.
 sub check_grep_error_log {
     my ($block, $text, $rep) = @_;
 
+    my $name = $block->name;
     my $pattern = section($block, 'grep_error_log');
     my $expected = section($block, 'grep_error_log_out');
-    return unless defined $pattern && defined $expected;
+    return unless defined $pattern || defined $expected;
 
-    if (ref $expected eq 'ARRAY') {
-        $expected = $rep < @$expected ? $expected->[$rep] : $expected->[-1];
-    }
-    unless (ref $pattern eq 'Regexp') {
-        chomp $pattern;
-        $pattern = qr/\Q$pattern\E/;
-    }
+    bail_out("$name - No --- grep_error_log defined but"
+             . " --- grep_error_log_out is defined") unless defined $pattern;
+    $pattern = $pattern->[$rep] if ref $pattern eq 'ARRAY';
+    return unless defined $pattern;
+    bail_out("$name - No --- grep_error_log_out defined but"
+             . " --- grep_error_log is defined") unless defined $expected;
+
+    $expected = substitute_env($expected, $block, 'grep_error_log_out');
+    $expected = $expected->[$rep] if ref $expected eq 'ARRAY';
 
     my $found = '';
-    for my $line (split /\n/, $text) {
-        while ($line =~ /$pattern/g) {
-            $found .= substr($line, $-[0], $+[0] - $-[0]) . "\n";
-        }
+    for my $line (split /^/m, $text) {
+        my $hit = ref $pattern eq 'Regexp' ? $line =~ $pattern
+                                           : $line =~ /\Q$pattern\E/;
+        next unless $hit;
+        my $match = substr $line, $-[0], $+[0] - $-[0];
+        $found .= "$match\n" unless $match =~ /\n/;
     }
 
-    my $test_name = $block->name . " - grep_error_log_out (req $rep)";
+    my $test_name = "$name - grep_error_log_out (req $rep)";
     if (ref $expected eq 'Regexp') {
         Test::More::like($found, $expected, $test_name);
     }
@@ -1010,6 +1116,19 @@ force this runner where an upstream Test::Nginx is installed.  Exported
 to the suites: TEST_NGINX_SERVER_PORT TEST_NGINX_SERVER_ROOT
 TEST_NGINX_HTML_DIR.
 
-The self-test is t/000-runner-selftest.t.
+=head1 AS UPSTREAM
+
+Where a suite could pass on one runner and not on the other, this one
+does what the upstream Test::Nginx (openresty/test-nginx) does, and bails
+out where it does: a user_files mtime is C<[[CC]YY]MMDDhhmm[.ss]> in GMT
+(touch -t), not epoch seconds; init runs once per block, compiled in
+package Test::Nginx::Util; a block of several requests needs an array
+of expectations and has its error log checked after each response
+(grep_error_log_out included, an eval'd array of it holding one text per
+repeat); grep_error_log keeps the first match of each line.
+
+The self-test is t/000-runner-selftest.t; t/runner-selftest/parity.suite
+and the cases marked "upstream" there also run on an upstream runner
+given by TEST_NGINX_UPSTREAM_LIB.
 
 =cut
