@@ -37,7 +37,7 @@
 #define NGX_HTTP_PRIVACY_SAVE          PRIVACY_FORM_SAVE
 #define NGX_HTTP_PRIVACY_WITHDRAW      PRIVACY_FORM_WITHDRAW
 
-#define NGX_HTTP_PRIVACY_RECORD_FIELDS 12
+#define NGX_HTTP_PRIVACY_RECORD_FIELDS 13
 
 /*
  * The fields of an unrecorded refusal per error log line: the line must
@@ -132,7 +132,8 @@ static ngx_str_t  ngx_http_privacy_record_fields[] = {
     ngx_string("host"),
     ngx_string("addr"),
     ngx_string("ua"),
-    ngx_string("replaces")
+    ngx_string("replaces"),
+    ngx_string("edge")
 };
 
 /* reasons are fixed ASCII strings of this file: nothing to escape */
@@ -750,6 +751,9 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
         f[11].len = NGX_HTTP_PRIVACY_ID_HEX_LEN;
     }
 
+    /* which nginx wrote it, when several write to one Redis */
+    f[12] = *ngx_http_privacy_redis_edge(r);
+
     prefix = ngx_http_privacy_redis_prefix(r);
 
     len = prefix->len + sizeof("consent:") - 1 + NGX_HTTP_PRIVACY_ID_HEX_LEN;
@@ -759,9 +763,9 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
     minid.data = ngx_pnalloc(r->pool, NGX_INT64_LEN);
     expire.data = ngx_pnalloc(r->pool, NGX_INT64_LEN);
 
-    /* 12 field pairs for XADD and HSET, with their keys */
-    argv = ngx_palloc(r->pool, 64 * sizeof(char *));
-    argvlen = ngx_palloc(r->pool, 64 * sizeof(size_t));
+    /* 13 field pairs for XADD and HSET, with their keys: 67 arguments */
+    argv = ngx_palloc(r->pool, 72 * sizeof(char *));
+    argvlen = ngx_palloc(r->pool, 72 * sizeof(size_t));
 
     if (key.data == NULL || stream.data == NULL || minid.data == NULL
         || expire.data == NULL || argv == NULL || argvlen == NULL)

@@ -167,7 +167,7 @@ is(scalar @records, 7, 'one record per decision taken by the blocks')
     or diag(explain(\@records));
 
 my @fields = qw(id action granted refused policy time_ms banner_sha256
-                source host addr ua replaces);
+                source host addr ua replaces edge);
 
 for my $rec (@records) {
     is_deeply([sort keys %$rec], [sort @fields],
