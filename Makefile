@@ -189,3 +189,12 @@ bench: deps-bench build
 .PHONY: test-faults
 test-faults: deps-faults build
 	faults/run.sh $(NGINX) $(MODULE)
+
+# make test-failover: a Redis primary, replicas and three sentinels on
+# loopback, two nginx edges with privacy_redis sentinel=...; the primary
+# SIGKILLed under load, with wait=1 (0 acknowledged decisions lost) and
+# without, then every sentinel down.  Free ports (tools/free-port.pl);
+# about 80 s; writes build/summary-failover.txt.
+.PHONY: test-failover
+test-failover: deps-failover build
+	failover/run.sh $(NGINX) $(MODULE)

@@ -64,6 +64,7 @@ static ngx_uint_t ngx_http_privacy_record_log_next(u_char **start,
  *   addr           16  anonymized (IPv4: 13)
  *   ua            256  cut
  *   replaces       32  hex of an id
+ *   edge           64  the nginx that wrote it (privacy_redis edge=)
  */
 static ngx_str_t  ngx_http_privacy_record_fields[] = {
     ngx_string("id"),
@@ -77,7 +78,8 @@ static ngx_str_t  ngx_http_privacy_record_fields[] = {
     ngx_string("host"),
     ngx_string("addr"),
     ngx_string("ua"),
-    ngx_string("replaces")
+    ngx_string("replaces"),
+    ngx_string("edge")
 };
 
 /* the core's form actions, PRIVACY_FORM_ACCEPT_ALL .. _WITHDRAW */
@@ -230,6 +232,10 @@ ngx_http_privacy_record_create(ngx_http_request_t *r,
     } else {
         ngx_str_null(v);
     }
+
+    /* which nginx wrote it, when several write to one Redis */
+    rec->field[NGX_HTTP_PRIVACY_RECORD_EDGE].value =
+                                            *ngx_http_privacy_redis_edge(r);
 
     return rec;
 }

@@ -9,6 +9,10 @@
  * request fails at once, and the consent endpoint refuses a decision it
  * cannot record.
  *
+ * With wait=N, a WAIT N follows each request that ends with EXEC: the
+ * request succeeds only when N replicas hold what the transaction wrote.
+ * A -READONLY reply tells the link that the primary has moved.
+ *
  * Requests are malloc()ed and owned here, a canceled one stays until
  * hiredis is done with it, so a late reply never reaches a freed request or
  * r->pool.
@@ -31,6 +35,7 @@ struct ngx_http_privacy_redis_req_s {
     ngx_int_t                           rc;
     ngx_uint_t                          queued;     /* commands hiredis has */
     ngx_uint_t                          replies;    /* callbacks so far */
+    ngx_uint_t                          wait;       /* its index, or 0 */
     u_char                             *exec;       /* per command: EXEC */
     unsigned                            canceled:1;
 };
@@ -60,6 +65,10 @@ static void ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r,
     void *privdata);
 static ngx_int_t ngx_http_privacy_redis_check_exec(
     ngx_http_privacy_redis_req_t *req, redisReply *reply);
+static ngx_int_t ngx_http_privacy_redis_check_wait(
+    ngx_http_privacy_redis_req_t *req, redisReply *reply);
+static void ngx_http_privacy_redis_readonly(ngx_http_privacy_redis_req_t *req,
+    redisReply *reply);
 
 
 static ngx_http_privacy_redis_worker_t  ngx_http_privacy_redis_worker;
@@ -130,16 +139,23 @@ ngx_http_privacy_redis_send(ngx_log_t *log,
     ngx_http_privacy_redis_cmd_t *cmds, ngx_uint_t ncmds,
     ngx_http_privacy_redis_handler_pt handler, void *data)
 {
-    ngx_uint_t                        i, valid;
+    size_t                            argvlen[3];
+    ngx_msec_t                        timeout;
+    ngx_uint_t                        i, valid, want;
+    const char                       *argv[3];
     redisAsyncContext                *ac;
     ngx_http_privacy_redis_req_t     *req;
+    ngx_http_privacy_redis_conf_t    *rcf;
     ngx_http_privacy_redis_worker_t  *rw;
+    u_char                            wait[NGX_INT_T_LEN];
+    u_char                            wait_ms[NGX_INT_T_LEN];
 
     rw = &ngx_http_privacy_redis_worker;
 
     ngx_http_privacy_redis_init(rw, ngx_cycle->log);
 
-    req = ngx_alloc(sizeof(ngx_http_privacy_redis_req_t) + ncmds, log);
+    /* room for a WAIT after the EXEC */
+    req = ngx_alloc(sizeof(ngx_http_privacy_redis_req_t) + ncmds + 1, log);
     if (req == NULL) {
         return NULL;
     }
@@ -151,6 +167,7 @@ ngx_http_privacy_redis_send(ngx_log_t *log,
     req->rc = NGX_OK;
     req->queued = 0;
     req->replies = 0;
+    req->wait = 0;
     req->exec = (u_char *) &req[1];
     req->canceled = 0;
 
@@ -207,20 +224,58 @@ ngx_http_privacy_redis_send(ngx_log_t *log,
         return req;
     }
 
+    rcf = rw->link.conf;
+    timeout = rcf->timeout;
+
+    /*
+     * WAIT blocks this connection until the replicas answer or
+     * wait_timeout passes: every request may wait behind one, so each
+     * gets the wait_timeout on top of its own.
+     */
+
+    if (rcf->wait) {
+        timeout += rcf->wait_timeout;
+    }
+
+    want = ncmds;
+
+    if (rcf->wait && req->exec[ncmds - 1]) {
+        want++;
+    }
+
+    if (want > ncmds && req->queued == ncmds) {
+        argv[0] = "WAIT";
+        argvlen[0] = 4;
+        argv[1] = (const char *) wait;
+        argvlen[1] = ngx_sprintf(wait, "%ui", rcf->wait) - wait;
+        argv[2] = (const char *) wait_ms;
+        argvlen[2] = ngx_sprintf(wait_ms, "%M", rcf->wait_timeout) - wait_ms;
+
+        req->exec[ncmds] = 0;
+
+        if (redisAsyncCommandArgv(ac, ngx_http_privacy_redis_reply, req,
+                                  3, argv, argvlen)
+            == REDIS_OK)
+        {
+            req->wait = ncmds;
+            req->queued++;
+        }
+    }
+
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, log, 0,
                    "redis request %p: %ui of %ui commands queued",
                    req, req->queued, ncmds);
 
-    req->deadline = ngx_current_msec + rw->link.conf->timeout;
+    req->deadline = ngx_current_msec + timeout;
     req->start = ngx_http_privacy_metrics_usec();
 
     ngx_queue_insert_tail(&rw->pending, &req->queue);
 
     if (!rw->timer.timer_set) {
-        ngx_add_timer(&rw->timer, rw->link.conf->timeout);
+        ngx_add_timer(&rw->timer, timeout);
     }
 
-    if (req->queued < ncmds) {
+    if (req->queued < want) {
 
         /*
          * Out of memory in hiredis: the commands sent without the others,
@@ -339,7 +394,7 @@ ngx_http_privacy_redis_timeout(ngx_event_t *ev)
 
     ngx_http_privacy_redis_failure(&rw->link, NGX_ETIMEDOUT,
                                    "redis at %V timed out after %M ms, "
-                                   "reconnecting", &rcf->addr_text,
+                                   "reconnecting", &rw->link.addr.addr_text,
                                    rcf->timeout);
 
     ngx_http_privacy_redis_link_close(&rw->link,
@@ -416,8 +471,15 @@ ngx_http_privacy_redis_reply(redisAsyncContext *ac, void *r, void *privdata)
                       (size_t) reply->len, reply->str);
         req->rc = NGX_ERROR;
 
+        ngx_http_privacy_redis_readonly(req, reply);
+
     } else if (req->exec[n]
                && ngx_http_privacy_redis_check_exec(req, reply) != NGX_OK)
+    {
+        req->rc = NGX_ERROR;
+
+    } else if (req->wait && n == req->wait && req->rc == NGX_OK
+               && ngx_http_privacy_redis_check_wait(req, reply) != NGX_OK)
     {
         req->rc = NGX_ERROR;
     }
@@ -479,4 +541,49 @@ ngx_http_privacy_redis_check_exec(ngx_http_privacy_redis_req_t *req,
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * WAIT answers how many replicas hold the writes so far: fewer than
+ * wait=N after wait_timeout, and the decision is not acknowledged.  The
+ * primary has it, and a failover now may lose it.
+ */
+
+static ngx_int_t
+ngx_http_privacy_redis_check_wait(ngx_http_privacy_redis_req_t *req,
+    redisReply *reply)
+{
+    ngx_http_privacy_redis_conf_t  *rcf;
+
+    rcf = ngx_http_privacy_redis_worker.link.conf;
+
+    if (reply->type == REDIS_REPLY_INTEGER
+        && reply->integer >= (long long) rcf->wait)
+    {
+        return NGX_OK;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, req->log, 0,
+                  "redis WAIT: %L of %ui replicas acknowledged within %M ms",
+                  reply->type == REDIS_REPLY_INTEGER
+                  ? (int64_t) reply->integer : (int64_t) -1,
+                  rcf->wait, rcf->wait_timeout);
+
+    return NGX_ERROR;
+}
+
+
+/* a replica: the primary has moved, the link asks where to */
+
+static void
+ngx_http_privacy_redis_readonly(ngx_http_privacy_redis_req_t *req,
+    redisReply *reply)
+{
+    (void) req;
+
+    if (reply->len >= 8 && ngx_strncmp(reply->str, "READONLY", 8) == 0) {
+        ngx_http_privacy_redis_link_readonly(
+                                        &ngx_http_privacy_redis_worker.link);
+    }
 }

@@ -40,9 +40,10 @@ typedef struct {
 
 /*
  * rc is NGX_OK when every command got a reply and none was an error reply
- * (an EXEC reply that is nil or holds an error counts as an error reply);
- * then reply is the redisReply * of the last command, valid only until the
- * handler returns.  Otherwise reply is NULL and rc is NGX_ERROR (an error
+ * (an EXEC reply that is nil or holds an error counts as an error reply,
+ * and so does the WAIT that wait=N adds after an EXEC when fewer replicas
+ * answered); then reply is the redisReply * of the last command (that
+ * WAIT's, with wait=N), valid only until the handler returns.  Otherwise reply is NULL and rc is NGX_ERROR (an error
  * reply, Redis not connected, connection lost) or
  * NGX_HTTP_PRIVACY_REDIS_TIMEOUT.
  */
@@ -52,18 +53,40 @@ typedef void (*ngx_http_privacy_redis_handler_pt)(void *data, ngx_int_t rc,
 typedef struct ngx_http_privacy_redis_req_s  ngx_http_privacy_redis_req_t;
 
 
-/* what privacy_redis sets: all the requests and the link know of it */
+/* an address: an IP literal and a port, or a unix socket */
 typedef struct {
     ngx_str_t                           addr_text;  /* for the logs */
     u_char                             *host;       /* IP literal or NULL */
     int                                 port;
     u_char                             *path;       /* unix socket or NULL */
+} ngx_http_privacy_redis_addr_t;
+
+
+/* what privacy_redis sets: all the requests and the link know of it */
+typedef struct {
+    ngx_http_privacy_redis_addr_t       addr;       /* without sentinels */
+
+    /* sentinel=: the primary is asked of these, in order */
+    ngx_http_privacy_redis_addr_t      *sentinels;
+    ngx_uint_t                          nsentinels;
+    ngx_str_t                           master;     /* NUL-terminated */
+
     ngx_uint_t                          db;
+    ngx_str_t                           user;       /* ACL user or empty */
     ngx_str_t                           password;
     ngx_str_t                           prefix;
+    ngx_str_t                           edge;       /* the records' edge */
     ngx_msec_t                          connect_timeout;
     ngx_msec_t                          timeout;
+    ngx_uint_t                          wait;       /* replicas, 0: none */
+    ngx_msec_t                          wait_timeout;
     time_t                              retention;
+
+    ngx_flag_t                          tls;
+    ngx_str_t                           tls_ca;
+    ngx_str_t                           tls_cert;
+    ngx_str_t                           tls_key;
+    ngx_str_t                           tls_server_name;
 } ngx_http_privacy_redis_conf_t;
 
 
@@ -82,6 +105,8 @@ ngx_int_t ngx_http_privacy_redis_configured(ngx_http_request_t *r);
 ngx_str_t *ngx_http_privacy_redis_prefix(ngx_http_request_t *r);
 /* how long records are kept, in seconds: 3 years unless set */
 time_t ngx_http_privacy_redis_retention(ngx_http_request_t *r);
+/* the name of this nginx in the records: edge=, or the host name */
+ngx_str_t *ngx_http_privacy_redis_edge(ngx_http_request_t *r);
 
 
 /* ngx_http_privacy_redis.c */

@@ -10,6 +10,12 @@
  * While it is away, and while it is first opened again, commands fail at
  * once (ngx_http_privacy_redis_link_context()).
  *
+ * With sentinels (ngx_http_privacy_redis_sentinel.c) the address is asked
+ * of them before each connect, and the handshake ends with ROLE: a server
+ * that is not the primary is closed and the sentinels asked again.  So is
+ * one that answers -READONLY, one whose connection is lost, and one a
+ * sentinel announces a new primary for (+switch-master), at once.
+ *
  * Nothing connects from inside hiredis, reconnects come from a timer; a
  * callback closes only through redisAsyncFree(), which hiredis defers until
  * the callback returns.
@@ -34,8 +40,13 @@ static ngx_uint_t ngx_http_privacy_redis_stopping(
 static void ngx_http_privacy_redis_connect(
     ngx_http_privacy_redis_link_t *link);
 static ngx_int_t ngx_http_privacy_redis_greet(
-    ngx_http_privacy_redis_link_t *link, const char *name, u_char *arg,
-    size_t len);
+    ngx_http_privacy_redis_link_t *link, const char *name, ngx_str_t *arg1,
+    ngx_str_t *arg2);
+static ngx_int_t ngx_http_privacy_redis_role(
+    ngx_http_privacy_redis_link_t *link, redisReply *reply);
+static void ngx_http_privacy_redis_found(void *data, ngx_int_t rc,
+    u_char *host, int port);
+static void ngx_http_privacy_redis_switched(void *data);
 static void ngx_http_privacy_redis_schedule(
     ngx_http_privacy_redis_link_t *link);
 
@@ -68,6 +79,21 @@ ngx_http_privacy_redis_link_open(ngx_http_privacy_redis_link_t *link,
     link->conf = rcf;
     link->log = log;
     link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
+
+    if (rcf->nsentinels) {
+        /* until a sentinel names the primary */
+        link->addr.addr_text = rcf->master;
+        link->known = 0;
+
+        ngx_http_privacy_redis_sentinel_init(&link->sentinel, rcf, log,
+                                             ngx_http_privacy_redis_found,
+                                             ngx_http_privacy_redis_switched,
+                                             link);
+    } else {
+        link->addr = rcf->addr;
+        link->known = 1;
+    }
+
     link->fail_rc = NGX_ERROR;
     link->backoff = NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN;
 
@@ -99,6 +125,10 @@ ngx_http_privacy_redis_link_stop(ngx_http_privacy_redis_link_t *link,
     link->exiting = 1;
 
     ngx_http_privacy_redis_link_close(link, NGX_ERROR);
+
+    if (link->conf && link->conf->nsentinels) {
+        ngx_http_privacy_redis_sentinel_stop(&link->sentinel);
+    }
 
     if (link->reconnect.timer_set) {
         ngx_del_timer(&link->reconnect);
@@ -175,6 +205,32 @@ ngx_http_privacy_redis_link_reset(ngx_http_privacy_redis_link_t *link)
 
 
 /*
+ * A replica answers writes with -READONLY: the primary moved.  Without
+ * sentinels the address is all there is, and the connection stays.
+ */
+
+void
+ngx_http_privacy_redis_link_readonly(ngx_http_privacy_redis_link_t *link)
+{
+    if (link->conf->nsentinels == 0 || link->ac == NULL || link->closing) {
+        return;
+    }
+
+    if (link->known) {
+        ngx_http_privacy_redis_failure(link, 0,
+                                       "redis %V is read-only, asking the "
+                                       "sentinels for the primary of "
+                                       "\"%V\"", &link->addr.addr_text,
+                                       &link->conf->master);
+    }
+
+    link->known = 0;
+
+    ngx_http_privacy_redis_link_reset(link);
+}
+
+
+/*
  * A failure starts an outage.  Its first report is an error, and so is a
  * new reason; the retries that fail the same way are only info: the log
  * gets no line per request nor per retry.
@@ -231,8 +287,8 @@ ngx_http_privacy_redis_stopping(ngx_http_privacy_redis_link_t *link)
 static void
 ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
 {
-    u_char                         *last;
     ngx_int_t                       rc;
+    ngx_str_t                       db, *arg1, *arg2;
     redisAsyncContext              *ac;
     ngx_http_privacy_redis_conf_t  *rcf;
 
@@ -244,29 +300,36 @@ ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
         return;
     }
 
+    if (!link->known) {
+        /* ngx_http_privacy_redis_found() goes on */
+        ngx_http_privacy_redis_sentinel_ask(&link->sentinel);
+        return;
+    }
+
     ngx_log_debug1(NGX_LOG_DEBUG_EVENT, link->log, 0,
-                   "redis connect to %V", &rcf->addr_text);
+                   "redis connect to %V", &link->addr.addr_text);
 
     /* non-blocking, and no DNS: the address is a literal */
 
-    if (rcf->path) {
-        ac = redisAsyncConnectUnix((const char *) rcf->path);
+    if (link->addr.path) {
+        ac = redisAsyncConnectUnix((const char *) link->addr.path);
 
     } else {
-        ac = redisAsyncConnect((const char *) rcf->host, rcf->port);
+        ac = redisAsyncConnect((const char *) link->addr.host,
+                               link->addr.port);
     }
 
     if (ac == NULL) {
         ngx_log_error(NGX_LOG_ALERT, link->log, 0,
                       "redis connect to %V failed: out of memory",
-                      &rcf->addr_text);
+                      &link->addr.addr_text);
         goto failed;
     }
 
     if (ac->err) {
         ngx_http_privacy_redis_failure(link, 0,
                                        "redis connect to %V failed: %s",
-                                       &rcf->addr_text,
+                                       &link->addr.addr_text,
                                        ngx_http_privacy_redis_strerror(ac));
         redisAsyncFree(ac);
         goto failed;
@@ -278,7 +341,7 @@ ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
     if (rc != NGX_OK) {
         ngx_http_privacy_redis_failure(link, 0,
                                        "redis connect to %V failed: %s",
-                                       &rcf->addr_text,
+                                       &link->addr.addr_text,
                                        rc == NGX_DECLINED
                                        ? "no free connection"
                                        : "out of memory");
@@ -304,30 +367,43 @@ ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
 
     /*
      * The handshake goes first in the pipeline; without AUTH and SELECT a
-     * PING makes sure the server accepts commands before it is used.
+     * PING makes sure the server accepts commands before it is used, and
+     * with sentinels ROLE that it is the primary.  AUTH is the ACL form
+     * with user=.
      */
 
-    if (rcf->password.len
-        && ngx_http_privacy_redis_greet(link, "AUTH", rcf->password.data,
-                                        rcf->password.len)
-           != NGX_OK)
-    {
-        goto broken;
-    }
+    if (rcf->password.len) {
+        arg1 = rcf->user.len ? &rcf->user : &rcf->password;
+        arg2 = rcf->user.len ? &rcf->password : NULL;
 
-    if (rcf->db) {
-        last = ngx_sprintf(link->db, "%ui", rcf->db);
-
-        if (ngx_http_privacy_redis_greet(link, "SELECT", link->db,
-                                         last - link->db)
+        if (ngx_http_privacy_redis_greet(link, "AUTH", arg1, arg2)
             != NGX_OK)
         {
             goto broken;
         }
     }
 
-    if (link->handshake == 0
-        && ngx_http_privacy_redis_greet(link, "PING", NULL, 0) != NGX_OK)
+    if (rcf->db) {
+        db.data = link->db;
+        db.len = ngx_sprintf(link->db, "%ui", rcf->db) - link->db;
+
+        if (ngx_http_privacy_redis_greet(link, "SELECT", &db, NULL)
+            != NGX_OK)
+        {
+            goto broken;
+        }
+    }
+
+    if (rcf->nsentinels) {
+        if (ngx_http_privacy_redis_greet(link, "ROLE", NULL, NULL)
+            != NGX_OK)
+        {
+            goto broken;
+        }
+
+    } else if (link->handshake == 0
+               && ngx_http_privacy_redis_greet(link, "PING", NULL, NULL)
+                  != NGX_OK)
     {
         goto broken;
     }
@@ -337,7 +413,7 @@ ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
 broken:
 
     ngx_http_privacy_redis_failure(link, 0, "redis connect to %V failed: %s",
-                                   &rcf->addr_text,
+                                   &link->addr.addr_text,
                                    ngx_http_privacy_redis_strerror(ac));
 
     ngx_http_privacy_redis_link_close(link, NGX_ERROR);
@@ -350,22 +426,32 @@ failed:
 }
 
 
-/* one command of the handshake, with one argument or none (arg is NULL) */
+/* one command of the handshake, with up to two arguments (or NULL) */
 
 static ngx_int_t
 ngx_http_privacy_redis_greet(ngx_http_privacy_redis_link_t *link,
-    const char *name, u_char *arg, size_t len)
+    const char *name, ngx_str_t *arg1, ngx_str_t *arg2)
 {
-    size_t       argvlen[2];
-    const char  *argv[2];
+    int          argc;
+    size_t       argvlen[3];
+    const char  *argv[3];
 
+    argc = 1;
     argv[0] = name;
     argvlen[0] = ngx_strlen(name);
-    argv[1] = (const char *) arg;
-    argvlen[1] = len;
+
+    if (arg1) {
+        argv[argc] = (const char *) arg1->data;
+        argvlen[argc++] = arg1->len;
+    }
+
+    if (arg2) {
+        argv[argc] = (const char *) arg2->data;
+        argvlen[argc++] = arg2->len;
+    }
 
     if (redisAsyncCommandArgv(link->ac, ngx_http_privacy_redis_handshake,
-                              (void *) name, arg ? 2 : 1, argv, argvlen)
+                              (void *) name, argc, argv, argvlen)
         != REDIS_OK)
     {
         return NGX_ERROR;
@@ -420,7 +506,7 @@ ngx_http_privacy_redis_connect_timeout(ngx_event_t *ev)
 
     ngx_http_privacy_redis_failure(link, NGX_ETIMEDOUT,
                                    "redis connect to %V timed out",
-                                   &link->conf->addr_text);
+                                   &link->addr.addr_text);
 
     ngx_http_privacy_redis_link_close(link, NGX_ERROR);
 }
@@ -455,17 +541,22 @@ ngx_http_privacy_redis_cleanup(void *data)
         if (link->state == NGX_HTTP_PRIVACY_REDIS_READY) {
             ngx_http_privacy_redis_failure(link, 0,
                                            "redis connection to %V lost: %s",
-                                           &rcf->addr_text, err);
+                                           &link->addr.addr_text, err);
 
         } else {
             ngx_http_privacy_redis_failure(link, 0,
                                            "redis connect to %V failed: %s",
-                                           &rcf->addr_text, err);
+                                           &link->addr.addr_text, err);
         }
     }
 
     link->ac = NULL;
     link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
+
+    /* the primary may have moved: the sentinels are asked again */
+    if (rcf->nsentinels) {
+        link->known = 0;
+    }
 
     if (link->connect_timer.timer_set) {
         ngx_del_timer(&link->connect_timer);
@@ -492,7 +583,7 @@ ngx_http_privacy_redis_reset(void *data)
     }
 
     ngx_http_privacy_redis_failure(link, 0, "redis connection to %V reset",
-                                   &link->conf->addr_text);
+                                   &link->addr.addr_text);
 
     ngx_http_privacy_redis_link_close(link, NGX_ERROR);
 }
@@ -557,9 +648,17 @@ ngx_http_privacy_redis_handshake(redisAsyncContext *ac, void *r,
         ngx_http_privacy_redis_failure(link, 0,
                                        "redis %s on %V failed: \"%*s\"",
                                        (char *) privdata,
-                                       &link->conf->addr_text,
+                                       &link->addr.addr_text,
                                        (size_t) reply->len, reply->str);
 
+        ngx_http_privacy_redis_link_close(link, NGX_ERROR);
+        return;
+    }
+
+    if (ngx_strcmp(privdata, "ROLE") == 0
+        && ngx_http_privacy_redis_role(link, reply) != NGX_OK)
+    {
+        link->known = 0;
         ngx_http_privacy_redis_link_close(link, NGX_ERROR);
         return;
     }
@@ -579,10 +678,123 @@ ngx_http_privacy_redis_handshake(redisAsyncContext *ac, void *r,
         link->outage = 0;
         ngx_log_error(NGX_LOG_NOTICE, link->log, 0,
                       "redis connection to %V restored",
-                      &link->conf->addr_text);
+                      &link->addr.addr_text);
 
     } else {
         ngx_log_error(NGX_LOG_INFO, link->log, 0,
-                      "redis connected to %V", &link->conf->addr_text);
+                      "redis connected to %V", &link->addr.addr_text);
+    }
+}
+
+
+/* ROLE's first element is "master" on the primary */
+
+static ngx_int_t
+ngx_http_privacy_redis_role(ngx_http_privacy_redis_link_t *link,
+    redisReply *reply)
+{
+    redisReply  *role;
+
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0) {
+        role = reply->element[0];
+
+        if (role->type == REDIS_REPLY_STRING && role->len == 6
+            && ngx_strncmp(role->str, "master", 6) == 0)
+        {
+            return NGX_OK;
+        }
+
+        if (role->type == REDIS_REPLY_STRING) {
+            ngx_http_privacy_redis_failure(link, 0,
+                                           "redis %V is not the primary of "
+                                           "\"%V\": ROLE says \"%*s\", "
+                                           "asking the sentinels again",
+                                           &link->addr.addr_text,
+                                           &link->conf->master,
+                                           (size_t) ngx_min(role->len, 32),
+                                           role->str);
+            return NGX_ERROR;
+        }
+    }
+
+    ngx_http_privacy_redis_failure(link, 0,
+                                   "redis %V gave no role, asking the "
+                                   "sentinels again", &link->addr.addr_text);
+
+    return NGX_ERROR;
+}
+
+
+/* the sentinels' answer, from the event loop */
+
+static void
+ngx_http_privacy_redis_found(void *data, ngx_int_t rc, u_char *host,
+    int port)
+{
+    ngx_http_privacy_redis_link_t  *link = data;
+
+    size_t                          len;
+    ngx_http_privacy_redis_conf_t  *rcf;
+
+    rcf = link->conf;
+
+    if (ngx_http_privacy_redis_stopping(link) || link->ac != NULL) {
+        return;
+    }
+
+    if (rc != NGX_OK) {
+        ngx_http_privacy_redis_failure(link, 0,
+                                       "redis sentinels gave no primary of "
+                                       "\"%V\"", &rcf->master);
+        ngx_http_privacy_redis_schedule(link);
+        return;
+    }
+
+    len = ngx_strlen(host);
+
+    ngx_memcpy(link->host, host, len + 1);
+
+    link->addr.host = link->host;
+    link->addr.port = port;
+    link->addr.path = NULL;
+
+    link->addr.addr_text.data = link->addr_buf;
+    link->addr.addr_text.len = ngx_snprintf(link->addr_buf,
+                                            sizeof(link->addr_buf),
+                                            ngx_strchr(host, ':')
+                                            ? "[%s]:%d" : "%s:%d",
+                                            host, port)
+                               - link->addr_buf;
+    link->known = 1;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, link->log, 0,
+                   "redis primary is %V", &link->addr.addr_text);
+
+    ngx_http_privacy_redis_connect(link);
+}
+
+
+/*
+ * A sentinel announced a new primary: the connection to the old one, if
+ * any, is closed (its requests fail, the decisions fail closed) and the
+ * sentinels asked at once, not after the delay a failure grew.
+ */
+
+static void
+ngx_http_privacy_redis_switched(void *data)
+{
+    ngx_http_privacy_redis_link_t  *link = data;
+
+    link->known = 0;
+    link->backoff = NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN;
+
+    if (link->ac) {
+        ngx_http_privacy_redis_link_reset(link);
+        return;
+    }
+
+    if (link->reconnect.timer_set) {
+        ngx_del_timer(&link->reconnect);
+        ngx_add_timer(&link->reconnect, NGX_HTTP_PRIVACY_REDIS_BACKOFF_MIN);
     }
 }

@@ -18,6 +18,7 @@
 #include <hiredis/async.h>
 
 #include "ngx_http_privacy_redis.h"
+#include "ngx_http_privacy_redis_sentinel.h"
 
 
 #define NGX_HTTP_PRIVACY_REDIS_MSG_LEN  256
@@ -26,6 +27,13 @@
 typedef struct {
     ngx_http_privacy_redis_conf_t      *conf;
     ngx_log_t                          *log;
+
+    /* privacy_redis's address, or the primary a sentinel gave */
+    ngx_http_privacy_redis_addr_t       addr;
+    u_char                              host[NGX_HTTP_PRIVACY_REDIS_IP_LEN];
+    u_char                              addr_buf[NGX_SOCKADDR_STRLEN];
+    ngx_http_privacy_redis_sentinel_t   sentinel;
+
     redisAsyncContext                  *ac;
     ngx_uint_t                          state;
     ngx_uint_t                          handshake;  /* replies awaited */
@@ -41,6 +49,7 @@ typedef struct {
     size_t                              last_len;   /* last failure */
     u_char                              last[NGX_HTTP_PRIVACY_REDIS_MSG_LEN];
 
+    unsigned                            known:1;    /* addr is valid */
     unsigned                            outage:1;   /* failure logged */
     unsigned                            closing:1;  /* our own close */
     unsigned                            exiting:1;
@@ -67,6 +76,12 @@ void ngx_http_privacy_redis_link_close(ngx_http_privacy_redis_link_t *link,
     ngx_int_t rc);
 /* the same, later from the event loop, logged as a reset */
 void ngx_http_privacy_redis_link_reset(ngx_http_privacy_redis_link_t *link);
+/*
+ * Redis answered -READONLY: with sentinels the primary is asked for
+ * again, and the connection reset
+ */
+void ngx_http_privacy_redis_link_readonly(
+    ngx_http_privacy_redis_link_t *link);
 
 /* logs a failure at the level the outage it starts or continues calls for */
 void ngx_cdecl ngx_http_privacy_redis_failure(

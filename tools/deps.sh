@@ -12,6 +12,7 @@
 #   fuzz      clang and its libFuzzer runtime
 #   valgrind  test, plus valgrind
 #   faults    test, plus python3
+#   failover  test, plus python3 and redis-sentinel
 #   bench     test, plus wrk, valgrind and python3; Debian's Lua module
 #             is unpacked under build/bench/modules, not installed
 #
@@ -29,7 +30,7 @@ test=("${build[@]}" redis-server redis-tools libtest-base-perl perl
 
 if [ $# -eq 0 ]; then
     echo "usage: deps.sh GROUP... (build test deb compat asan fuzz" \
-         "valgrind faults bench)" >&2
+         "valgrind faults failover bench)" >&2
     exit 2
 fi
 
@@ -47,6 +48,7 @@ for group in "$@"; do
         fuzz)     packages+=(clang llvm libclang-rt-14-dev) ;;
         valgrind) packages+=("${test[@]}" valgrind) ;;
         faults)   packages+=("${test[@]}" python3) ;;
+        failover) packages+=("${test[@]}" python3 redis-sentinel) ;;
         bench)    packages+=("${test[@]}" wrk valgrind python3); lua=1 ;;
         *)
             echo "deps: unknown group '$group'" >&2
