@@ -53,8 +53,9 @@ mod_privacy_mode(cmd_parms *cmd, void *conf, const char *arg)
         dcf->mode = MOD_PRIVACY_MODE_REPORT;
 
     } else {
-        return apr_psprintf(cmd->pool, "invalid value \"%s\", it must be "
-                            "\"enforce\" or \"report\"", arg);
+        return mod_privacy_conf_error(cmd,
+                                      "invalid value \"%s\", it must be "
+                                      "\"enforce\" or \"report\"", arg);
     }
 
     return NULL;
@@ -69,17 +70,19 @@ mod_privacy_policy_version(cmd_parms *cmd, void *conf, const char *arg)
     const unsigned char  *p;
 
     if (arg[0] == '\0' || strlen(arg) > PRIVACY_POLICY_MAX) {
-        return apr_psprintf(cmd->pool, "the version must be 1 to %d bytes "
-                            "long", PRIVACY_POLICY_MAX);
+        return mod_privacy_conf_error(cmd,
+                                      "the version must be 1 to %d bytes long",
+                                      PRIVACY_POLICY_MAX);
     }
 
     /* it is written into JSON and Redis records as it is */
     for (p = (const unsigned char *) arg; *p; p++) {
         if (*p <= ' ' || *p == '"' || *p == '\\' || *p == ',' || *p >= 0x7f)
         {
-            return apr_psprintf(cmd->pool, "invalid value \"%s\", use "
-                                "printable characters without spaces, "
-                                "quotes, backslashes or commas", arg);
+            return mod_privacy_conf_error(cmd, "invalid value \"%s\", use "
+                                          "printable characters without "
+                                          "spaces, quotes, backslashes or "
+                                          "commas", arg);
         }
     }
 
@@ -112,8 +115,9 @@ mod_privacy_unknown_cookies(cmd_parms *cmd, void *conf, const char *arg)
         dcf->unknown_cookies = 1;
 
     } else {
-        return apr_psprintf(cmd->pool, "invalid value \"%s\", it must be "
-                            "\"allow\" or \"block\"", arg);
+        return mod_privacy_conf_error(cmd,
+                                      "invalid value \"%s\", it must be "
+                                      "\"allow\" or \"block\"", arg);
     }
 
     return NULL;

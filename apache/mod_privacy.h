@@ -158,6 +158,8 @@ const char *mod_privacy_read_file(cmd_parms *cmd, const char *name,
     apr_size_t max, const char **content, apr_size_t *len,
     apr_fileperms_t *perms);
 const char *mod_privacy_parse_time(const char *s, apr_time_t *sec);
+const char *mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void mod_privacy_add_own_cookie(request_rec *r, mod_privacy_ctx_t *ctx,
     apr_table_t *t, const char *value);
 

@@ -65,7 +65,9 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
     mod_privacy_categories_t  *cats;
 
     if (argc < 1) {
-        return "needs a category name and cookie names or patterns";
+        return mod_privacy_conf_error(cmd,
+                                      "needs a category name and cookie names "
+                                      "or patterns");
     }
 
     n = (int) strlen(argv[0]);
@@ -98,14 +100,14 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
 
     for (i = 0; i < n; i++) {
         if (strcmp(cat[i].name, argv[0]) == 0) {
-            return apr_psprintf(cmd->pool, "duplicate category \"%s\"",
-                                argv[0]);
+            return mod_privacy_conf_error(cmd, "duplicate category \"%s\"",
+                                          argv[0]);
         }
     }
 
     if (n == PRIVACY_MAX_CATEGORIES) {
-        return apr_psprintf(cmd->pool, "too many categories, at most %d",
-                            PRIVACY_MAX_CATEGORIES);
+        return mod_privacy_conf_error(cmd, "too many categories, at most %d",
+                                      PRIVACY_MAX_CATEGORIES);
     }
 
     first = 1;
@@ -115,8 +117,9 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
     }
 
     if (first == argc) {
-        return apr_psprintf(cmd->pool, "category \"%s\" has no cookie name "
-                            "or pattern", argv[0]);
+        return mod_privacy_conf_error(cmd,
+                                      "category \"%s\" has no cookie name or "
+                                      "pattern", argv[0]);
     }
 
     cat = apr_array_push(cats->categories);
@@ -126,7 +129,7 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
     for (i = first; i < argc; i++) {
 
         if (argv[i][0] == '\0') {
-            return "empty cookie name";
+            return mod_privacy_conf_error(cmd, "empty cookie name");
         }
 
         if (argv[i][0] != '~') {
@@ -146,8 +149,9 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
         }
 
         if (pattern[0] == '\0') {
-            return apr_psprintf(cmd->pool, "empty regular expression \"%s\"",
-                                argv[i]);
+            return mod_privacy_conf_error(cmd,
+                                          "empty regular expression \"%s\"",
+                                          argv[i]);
         }
 
         re = apr_pcalloc(cmd->pool, sizeof(ap_regex_t));
@@ -155,8 +159,9 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
         rc = ap_regcomp(re, pattern, flags);
         if (rc != 0) {
             ap_regerror(rc, re, errbuf, sizeof(errbuf));
-            return apr_psprintf(cmd->pool, "invalid regular expression "
-                                "\"%s\": %s", argv[i], errbuf);
+            return mod_privacy_conf_error(cmd,
+                                          "invalid regular expression \"%s\": "
+                                          "%s", argv[i], errbuf);
         }
 
         apr_pool_cleanup_register(cmd->pool, re, mod_privacy_regex_cleanup,
@@ -171,8 +176,9 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
 
 bad_name:
 
-    return apr_psprintf(cmd->pool, "invalid category name \"%s\", use 1 to "
-                        "32 letters, digits, \"_\" or \"-\"", argv[0]);
+    return mod_privacy_conf_error(cmd,
+                                  "invalid category name \"%s\", use 1 to 32 "
+                                  "letters, digits, \"_\" or \"-\"", argv[0]);
 }
 
 
@@ -205,9 +211,10 @@ mod_privacy_categories_finalize(cmd_parms *cmd,
     exact = (privacy_match_name_t *) cats->exact->elts;
 
     if (privacy_match_sort(exact, cats->exact->nelts, &dup) != 0) {
-        return apr_psprintf(cmd->pool, "cookie \"%.*s\" is named in two "
-                            "\"PrivacyCategory\" directives",
-                            (int) exact[dup].name_len, exact[dup].name);
+        return mod_privacy_conf_error(cmd, "cookie \"%.*s\" is named in two "
+                                      "\"PrivacyCategory\" directives",
+                                      (int) exact[dup].name_len,
+                                      exact[dup].name);
     }
 
     cats->matcher.names = exact;
@@ -241,7 +248,8 @@ mod_privacy_categories_finalize(cmd_parms *cmd,
     cats->fingerprint = privacy_categories_fingerprint(desc,
                                                    cats->categories->nelts);
     if (cats->fingerprint == 0) {
-        return "cannot compute the categories' fingerprint";
+        return mod_privacy_conf_error(cmd, "cannot compute the categories' "
+                                      "fingerprint");
     }
 
     return NULL;
@@ -278,7 +286,7 @@ mod_privacy_cookie(cmd_parms *cmd, void *conf, int argc, char *const argv[])
     mod_privacy_cookie_conf_t  *cc;
 
     if (dcf->cookie) {
-        return "is duplicate";
+        return mod_privacy_conf_error(cmd, "is duplicate");
     }
 
     cc = apr_palloc(cmd->pool, sizeof(mod_privacy_cookie_conf_t));
@@ -359,19 +367,22 @@ mod_privacy_cookie(cmd_parms *cmd, void *conf, int argc, char *const argv[])
             }
 
         } else {
-            return apr_psprintf(cmd->pool, "unknown option \"%s\", expected "
-                                "name=, max_age=, path=, domain=, samesite= "
-                                "or secure=", argv[i]);
+            return mod_privacy_conf_error(cmd,
+                                          "unknown option \"%s\", expected "
+                                          "name=, max_age=, path=, domain=, "
+                                          "samesite= or secure=", argv[i]);
         }
     }
 
     if (cc->name == NULL) {
-        return "needs name=NAME";
+        return mod_privacy_conf_error(cmd, "needs name=NAME");
     }
 
     if (strcmp(cc->samesite, "None") == 0 && cc->secure == 0) {
-        return "samesite=none needs secure=on or secure=auto, browsers drop "
-               "it otherwise";
+        return mod_privacy_conf_error(cmd,
+                                      "samesite=none needs secure=on or "
+                                      "secure=auto, browsers drop it "
+                                      "otherwise");
     }
 
     dcf->cookie = cc;
@@ -380,7 +391,7 @@ mod_privacy_cookie(cmd_parms *cmd, void *conf, int argc, char *const argv[])
 
 invalid:
 
-    return apr_psprintf(cmd->pool, "invalid value \"%s\"", argv[i]);
+    return mod_privacy_conf_error(cmd, "invalid value \"%s\"", argv[i]);
 }
 
 
@@ -395,7 +406,7 @@ mod_privacy_cookie_domains(cmd_parms *cmd, void *conf, const char *arg)
     mod_privacy_dir_conf_t  *dcf = conf;
 
     if (arg[0] == '\0' || strchr(arg, ';') || strchr(arg, ' ')) {
-        return apr_psprintf(cmd->pool, "invalid domain \"%s\"", arg);
+        return mod_privacy_conf_error(cmd, "invalid domain \"%s\"", arg);
     }
 
     if (dcf->cookie_domains == NULL) {

@@ -29,10 +29,11 @@ mod_privacy_tracking_status(cmd_parms *cmd, void *conf, const char *arg)
         return NULL;
     }
 
-    return apr_psprintf(cmd->pool, "invalid value \"%s\", it must be \"auto\" "
-                        "or one of the tracking status values \"!\", \"?\", "
-                        "\"G\", \"N\", \"T\", \"C\", \"P\", \"D\", \"U\"",
-                        arg);
+    return mod_privacy_conf_error(cmd,
+                                  "invalid value \"%s\", it must be \"auto\" "
+                                  "or one of the tracking status values "
+                                  "\"!\", \"?\", \"G\", \"N\", \"T\", \"C\", "
+                                  "\"P\", \"D\", \"U\"", arg);
 }
 
 

@@ -41,10 +41,12 @@ mod_privacy_secret(cmd_parms *cmd, void *conf, const char *arg)
     }
 
     if (len < PRIVACY_KEY_MIN_LEN) {
-        return apr_psprintf(cmd->pool, "the key in \"%s\" is %lu bytes long, "
-                            "it must be at least %d (\"openssl rand -hex "
-                            "32\" makes a good one)", arg,
-                            (unsigned long) len, PRIVACY_KEY_MIN_LEN);
+        return mod_privacy_conf_error(cmd,
+                                      "the key in \"%s\" is %lu bytes long, "
+                                      "it must be at least %d (\"openssl rand "
+                                      "-hex 32\" makes a good one)",
+                                      arg, (unsigned long) len,
+                                      PRIVACY_KEY_MIN_LEN);
     }
 
     if (scf->keys == NULL) {
@@ -54,16 +56,18 @@ mod_privacy_secret(cmd_parms *cmd, void *conf, const char *arg)
     key = apr_array_push(scf->keys);
 
     if (privacy_key_init(key, (const unsigned char *) content, len) != 0) {
-        return apr_psprintf(cmd->pool, "cannot derive the key id of \"%s\"",
-                            arg);
+        return mod_privacy_conf_error(cmd,
+                                      "cannot derive the key id of \"%s\"",
+                                      arg);
     }
 
     keys = (privacy_key_t *) scf->keys->elts;
 
     for (i = 0; i + 1 < scf->keys->nelts; i++) {
         if (memcmp(keys[i].id, key->id, PRIVACY_KEY_ID_LEN) == 0) {
-            return apr_psprintf(cmd->pool, "the key in \"%s\" is given twice",
-                                arg);
+            return mod_privacy_conf_error(cmd,
+                                          "the key in \"%s\" is given twice",
+                                          arg);
         }
     }
 

@@ -86,7 +86,7 @@ mod_privacy_read_file(cmd_parms *cmd, const char *name, apr_size_t max,
 
     path = ap_server_root_relative(cmd->temp_pool, name);
     if (path == NULL) {
-        return apr_psprintf(cmd->pool, "invalid file name \"%s\"", name);
+        return mod_privacy_conf_error(cmd, "invalid file name \"%s\"", name);
     }
 
     rv = apr_file_open(&file, path, APR_FOPEN_READ, APR_OS_DEFAULT,
@@ -96,13 +96,13 @@ mod_privacy_read_file(cmd_parms *cmd, const char *name, apr_size_t max,
     }
 
     if (rv != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "cannot read \"%s\": %s", path,
-                            apr_strerror(rv, err, sizeof(err)));
+        return mod_privacy_conf_error(cmd, "cannot read \"%s\": %s", path,
+                                apr_strerror(rv, err, sizeof(err)));
     }
 
     if (fi.size > (apr_off_t) max) {
-        return apr_psprintf(cmd->pool, "\"%s\" is larger than %lu bytes",
-                            path, (unsigned long) max);
+        return mod_privacy_conf_error(cmd, "\"%s\" is larger than %lu bytes",
+                                path, (unsigned long) max);
     }
 
     buf = apr_palloc(cmd->pool, (apr_size_t) fi.size + 1);
@@ -111,8 +111,8 @@ mod_privacy_read_file(cmd_parms *cmd, const char *name, apr_size_t max,
 
     rv = apr_file_read_full(file, buf, n, &n);
     if (rv != APR_SUCCESS && rv != APR_EOF) {
-        return apr_psprintf(cmd->pool, "cannot read \"%s\": %s", path,
-                            apr_strerror(rv, err, sizeof(err)));
+        return mod_privacy_conf_error(cmd, "cannot read \"%s\": %s", path,
+                                apr_strerror(rv, err, sizeof(err)));
     }
 
     apr_file_close(file);
@@ -217,4 +217,23 @@ mod_privacy_add_own_cookie(request_rec *r, mod_privacy_ctx_t *ctx,
     *(const char **) apr_array_push(ctx->own) = value;
 
     apr_table_addn(t, "Set-Cookie", value);
+}
+
+
+/*
+ * A configuration error that names the directive, as nginx -t does:
+ * Apache prints the file and the line before it.
+ */
+
+const char *
+mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
+{
+    char     *msg;
+    va_list   args;
+
+    va_start(args, fmt);
+    msg = apr_pvsprintf(cmd->pool, fmt, args);
+    va_end(args);
+
+    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", msg, NULL);
 }
