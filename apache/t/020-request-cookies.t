@@ -10,7 +10,7 @@ use Apache::TestRequest qw(GET);
 use Apache::TestUtil qw(t_cmp);
 use PrivacyTest qw(mint);
 
-plan tests => 14;
+plan tests => 17;
 
 my $none      = mint(grant => 'none');
 my $analytics = mint(grant => 'analytics');
@@ -74,3 +74,16 @@ ok t_cmp(echo('/echo.shtml', 'novalue; _ga=1; =x'), "cookie: novalue; =x\n",
 ok t_cmp(echo('/own/echo.shtml', '_fbp=1; _ga=2; session=3'),
          "cookie: _fbp=1; session=3\n",
          'a section with its own category list filters by it');
+
+ok t_cmp(echo('/echo.shtml', ''), "cookie: (none)\n",
+         'an empty Cookie header');
+
+ok t_cmp(echo('/echo.shtml', ';;; ;  ;_ga=1;;'), "cookie: (none)\n",
+         'a Cookie header of separators and one blocked cookie goes');
+
+# 700 pairs, every other one blocked: a header of some 6 KB, under
+# Apache's LimitRequestFieldSize
+my $long = join '; ', map { $_ % 2 ? "_ga$_=1" : "k$_=v" } 1 .. 700;
+ok t_cmp(echo('/noexpire/echo.shtml', $long),
+         'cookie: ' . join('; ', map { "k$_=v" } grep { $_ % 2 == 0 } 1 .. 700)
+         . "\n", 'a long Cookie header of many pairs');
