@@ -9,6 +9,8 @@
 #   make deb        the Debian package, in build/deb
 #   make install    install the module from source, the Debian way
 #   make deps       install what make test and make demo need
+#   make apache     mod_privacy.so for Apache httpd 2.4 (apxs), same core
+#   make test-apache   its Apache::Test suites (apache/t)
 #
 # Each target that runs something installs what it needs first, from
 # Debian's packages (tools/deps.sh GROUP, the table in README.md); plain
@@ -59,7 +61,7 @@ $(MODULE): $(SRCS) tools/build-module.sh | build-deps-check
 	        --with-cc-opt='$(DEB_CC_OPT)' --with-ld-opt='$(DEB_LD_OPT)'
 
 # make deps-GROUP: tools/deps.sh GROUP (build, test, deb, compat, asan,
-# fuzz, valgrind, faults, bench)
+# fuzz, valgrind, faults, bench, apache)
 deps: deps-test
 
 deps-%:
@@ -198,3 +200,27 @@ test-faults: deps-faults build
 .PHONY: test-failover
 test-failover: deps-failover build
 	failover/run.sh $(NGINX) $(MODULE)
+
+# mod_privacy for Apache httpd 2.4 (apache/, docs/apache.md): built with
+# apxs from the Apache glue and the same core sources; the suites are
+# Apache::Test's (apache/t), run by tools/test-apache.sh.
+APACHE_MODULE := $(BUILD)/apache/mod_privacy.so
+APACHE_SRCS   := $(wildcard apache/*.c apache/*.h \
+                            ngx_privacy_module/privacy_*.c \
+                            ngx_privacy_module/privacy_*.h)
+
+.PHONY: apache test-apache apache-deps-check
+
+apache: $(APACHE_MODULE)
+
+apache-deps-check:
+	@command -v apxs >/dev/null || { \
+	    echo "apxs missing: run \`make deps-apache\`" \
+	         "(or apt-get install apache2-dev)" >&2; exit 1; }
+
+$(APACHE_MODULE): $(APACHE_SRCS) tools/build-apache.sh | apache-deps-check
+	tools/build-apache.sh $(BUILD)/apache
+
+test-apache: deps-apache apache
+	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint
+	tools/test-apache.sh $(APACHE_MODULE) $(PROVE_ARGS)

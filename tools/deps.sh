@@ -15,6 +15,8 @@
 #   failover  test, plus python3 and redis-sentinel
 #   bench     test, plus wrk, valgrind and python3; Debian's Lua module
 #             is unpacked under build/bench/modules, not installed
+#   apache    test, plus Apache httpd, apxs and Apache::Test (shipped by
+#             libapache2-mod-perl2) for make apache and make test-apache
 #
 # Never enables a module in the system's nginx, and keeps Debian from
 # starting the nginx service when it installs nginx.  Uses sudo when not
@@ -30,7 +32,7 @@ test=("${build[@]}" redis-server redis-tools libtest-base-perl perl
 
 if [ $# -eq 0 ]; then
     echo "usage: deps.sh GROUP... (build test deb compat asan fuzz" \
-         "valgrind faults failover bench)" >&2
+         "valgrind faults failover bench apache)" >&2
     exit 2
 fi
 
@@ -50,6 +52,8 @@ for group in "$@"; do
         faults)   packages+=("${test[@]}" python3) ;;
         failover) packages+=("${test[@]}" python3 redis-sentinel) ;;
         bench)    packages+=("${test[@]}" wrk valgrind python3); lua=1 ;;
+        apache)   packages+=("${test[@]}" apache2 apache2-dev
+                             libapache2-mod-perl2) ;;
         *)
             echo "deps: unknown group '$group'" >&2
             exit 2
@@ -119,15 +123,20 @@ trap remove_policy EXIT
 if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: installing ${missing[*]}"
 
-    # Debian starts nginx on port 80 when it installs it; a machine that
-    # installs nginx for these tests does not want that.  A policy-rc.d
-    # that refuses nginx's start, for this one apt-get run, unless the
-    # machine has its own policy.
-    if ! installed nginx && [ ! -e "$policy" ]; then
+    # Debian starts nginx and Apache on port 80 when it installs them; a
+    # machine that installs them for these tests does not want that.  A
+    # policy-rc.d that refuses their start, for this one apt-get run,
+    # unless the machine has its own policy.
+    if { ! installed nginx || ! installed apache2; } && [ ! -e "$policy" ]
+    then
         $sudo tee "$policy" >/dev/null <<'POLICY'
 #!/bin/sh
-# ngx_privacy_module's tools/deps.sh: nginx is not started by its install
-case "$1" in nginx|nginx.service) exit 101 ;; esac
+# ngx_privacy_module's tools/deps.sh: nginx and Apache are not started by
+# their install
+case "$1" in
+    nginx|nginx.service|apache2|apache2.service|apache-htcacheclean*)
+        exit 101 ;;
+esac
 exit 0
 POLICY
         $sudo chmod 755 "$policy"

@@ -1,0 +1,200 @@
+
+/*
+ * mod_privacy: the privacy notice enforced at the edge, for Apache httpd
+ * 2.4.  The same enforcement as ngx_http_privacy_module, on the same
+ * server-agnostic core (ngx_privacy_module/privacy_*.[ch]), which knows
+ * nothing of Apache either.
+ *
+ * Shared declarations of the Apache glue.  The registrar (mod_privacy.c)
+ * holds the directives, the configurations and their merge, and registers
+ * the hooks; each feature file has its concern: cookies in both directions
+ * (mod_privacy_cookie.c), the consent decision (mod_privacy_token.c), the
+ * tracking status (mod_privacy_tk.c), small helpers (mod_privacy_util.c).
+ */
+
+
+#ifndef MOD_PRIVACY_H_INCLUDED_
+#define MOD_PRIVACY_H_INCLUDED_
+
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <ap_regex.h>
+#include <apr_strings.h>
+#include <apr_tables.h>
+
+#include "privacy_cookie.h"
+#include "privacy_match.h"
+#include "privacy_token.h"
+#include "privacy_banner.h"
+
+
+#define MOD_PRIVACY_UNSET           (-1)
+
+/* PrivacyTrackingStatus auto: the value is computed per response */
+#define MOD_PRIVACY_TK_AUTO         0
+
+#define MOD_PRIVACY_MODE_ENFORCE    0
+#define MOD_PRIVACY_MODE_REPORT     1
+
+#define MOD_PRIVACY_SECURE_AUTO     2
+
+/* the category of the consent cookie, which always passes */
+#define MOD_PRIVACY_NAME_CONSENT    (-3)
+
+#define MOD_PRIVACY_TK_HANDLER      "privacy-tracking-status"
+
+
+/* one PrivacyCategory directive */
+typedef struct {
+    const char                     *name;
+    int                             essential;
+} mod_privacy_category_t;
+
+
+/*
+ * The category list of a section, shared by the sections that inherit it.
+ * The core matcher points into the arrays; it is rebuilt by each
+ * PrivacyCategory directive of the section, so the list is complete and
+ * checked once the section's last one is read.
+ */
+typedef struct {
+    apr_array_header_t             *categories;  /* mod_privacy_category_t */
+    apr_array_header_t             *exact;       /* privacy_match_name_t */
+    apr_array_header_t             *regex;       /* privacy_match_regex_t */
+    privacy_category_desc_t        *desc;
+    privacy_matcher_t               matcher;
+    uint64_t                        fingerprint;
+    uint32_t                        essential;   /* mask of essential ones */
+    uint32_t                        optional;    /* mask of the others */
+} mod_privacy_categories_t;
+
+
+typedef struct {
+    const char                     *name;
+    apr_time_t                      max_age;     /* seconds */
+    const char                     *path;
+    const char                     *domain;      /* NULL: host-only */
+    const char                     *samesite;    /* "Strict", "Lax", "None" */
+    int                             secure;      /* 0, 1 or SECURE_AUTO */
+} mod_privacy_cookie_conf_t;
+
+
+typedef struct {
+    apr_array_header_t             *keys;        /* privacy_key_t */
+} mod_privacy_srv_conf_t;
+
+
+typedef struct {
+    int                             enable;
+    int                             mode;
+    int                             tracking_status;
+    const char                     *policy_url;
+    const char                     *policy_version;
+    mod_privacy_categories_t       *categories;
+    int                             unknown_cookies;  /* 1: block */
+    mod_privacy_cookie_conf_t      *cookie;
+    apr_array_header_t             *cookie_domains;   /* const char * */
+    int                             expire_blocked;
+
+    /* where "Privacy On" was, for the configuration check's messages */
+    const char                     *enable_file;
+    unsigned                        enable_line;
+} mod_privacy_dir_conf_t;
+
+
+/* a cookie name blocked in a request or a response */
+typedef struct {
+    const char                     *name;        /* NUL-terminated copy */
+    size_t                          len;
+    int                             category;    /* -1: none names it */
+    int                             replaced;    /* an application's
+                                                    Set-Cookie became its
+                                                    deletion */
+} mod_privacy_blocked_t;
+
+
+/*
+ * Per request state, kept by the initial request and shared by its
+ * internal redirects (mod_privacy_get_ctx()), so cookies are filtered once
+ * and the decision is read once.
+ */
+typedef struct {
+    mod_privacy_categories_t       *decided_for;
+    const char                     *decided_policy;
+    privacy_token_t                 token;
+    uint32_t                        granted;     /* with essentials added */
+    apr_array_header_t             *blocked;     /* mod_privacy_blocked_t */
+    int                             request_blocked;  /* the first ones */
+    mod_privacy_dir_conf_t         *filtered_by;
+    int                             rejected;    /* privacy_token_status_e */
+    apr_array_header_t             *own;         /* the module's Set-Cookie
+                                                    values (const char *) */
+
+    unsigned                        decision_read:1;
+    unsigned                        decided:1;   /* a valid token */
+    unsigned                        request_filtered:1;
+    unsigned                        expired_sent:1;
+    unsigned                        endpoint:1;
+    unsigned                        tk_resource:1;
+    unsigned                        shared:1;    /* the same answer for
+                                                    every visitor */
+} mod_privacy_ctx_t;
+
+
+extern module AP_MODULE_DECLARE_DATA  privacy_module;
+
+
+/* mod_privacy_util.c */
+mod_privacy_ctx_t *mod_privacy_get_ctx(request_rec *r);
+mod_privacy_dir_conf_t *mod_privacy_dir_conf(request_rec *r);
+int mod_privacy_grants_optional(mod_privacy_dir_conf_t *dcf,
+    mod_privacy_ctx_t *ctx);
+const char *mod_privacy_read_file(cmd_parms *cmd, const char *name,
+    apr_size_t max, const char **content, apr_size_t *len,
+    apr_fileperms_t *perms);
+const char *mod_privacy_parse_time(const char *s, apr_time_t *sec);
+const char *mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void mod_privacy_add_own_cookie(request_rec *r, mod_privacy_ctx_t *ctx,
+    apr_table_t *t, const char *value);
+
+/* mod_privacy_cookie.c */
+const mod_privacy_cookie_conf_t *mod_privacy_cookie_conf(
+    mod_privacy_dir_conf_t *dcf);
+const char *mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
+    char *const argv[]);
+const char *mod_privacy_cookie(cmd_parms *cmd, void *conf, int argc,
+    char *const argv[]);
+const char *mod_privacy_cookie_domains(cmd_parms *cmd, void *conf,
+    const char *arg);
+int mod_privacy_name_category(mod_privacy_dir_conf_t *dcf,
+    const unsigned char *name, size_t len);
+int mod_privacy_allowed(mod_privacy_dir_conf_t *dcf, uint32_t granted,
+    int category);
+int mod_privacy_request_cookies(request_rec *r);
+int mod_privacy_response_cookies(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    mod_privacy_ctx_t *ctx);
+
+/* mod_privacy_token.c */
+const char *mod_privacy_secret(cmd_parms *cmd, void *conf, const char *arg);
+int mod_privacy_decision_start(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    mod_privacy_ctx_t *ctx);
+int mod_privacy_decision_token(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    mod_privacy_ctx_t *ctx, const privacy_cookie_t *c);
+void mod_privacy_read_decision(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    mod_privacy_ctx_t *ctx);
+
+/* mod_privacy_tk.c */
+const char *mod_privacy_tracking_status(cmd_parms *cmd, void *conf,
+    const char *arg);
+char mod_privacy_tracking_value(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    mod_privacy_ctx_t *ctx);
+int mod_privacy_tk_handler(request_rec *r);
+
+
+#endif /* MOD_PRIVACY_H_INCLUDED_ */

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# make test-apache: mod_privacy's Apache::Test suites (apache/t/*.t) against
+# Debian's Apache httpd 2.4.
+#
+#   test-apache.sh MODULE [t/NNN-name.t ...]
+#
+# The suites run from a copy of apache/t in build/apache/test/t, where
+# Apache::Test writes its httpd.conf and logs.  Apache::Test refuses to
+# run as root (Apache would serve as root), so as root the copy belongs to
+# nobody and the suites run as nobody; the test keys are copied there with
+# mode 600.  Apache listens on APACHE_TEST_PORT, or on a free port (and
+# the few after it, for the suites' virtual hosts) that
+# tools/free-port.pl finds; Apache::Test stops the server it started, by
+# its pid file, when the suites end.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+module=$(cd "$(dirname "${1:?usage: test-apache.sh MODULE [t/FILE.t ...]}")" \
+         && pwd)/$(basename "$1")
+shift
+
+mint=$top/build/unit/privacy-mint
+[ -x "$mint" ] || { echo "test-apache: $mint missing (make -C unit mint)" >&2;
+                    exit 1; }
+
+work=$top/build/apache/test
+rm -rf "$work"
+mkdir -p "$work/t/keys"
+cp -r "$top"/apache/t/. "$work/t/"
+cp "$top"/t/keys/*.key "$work/t/keys/"
+chmod 600 "$work"/t/keys/*.key
+
+# a base port with the next ones free too (virtual hosts take base + n)
+vhosts=4
+port=${APACHE_TEST_PORT:-}
+if [ -z "$port" ]; then
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        port=$(perl "$top/tools/free-port.pl")
+        ok=1
+        for n in $(seq 1 $vhosts); do
+            perl "$top/tools/free-port.pl" $((port + n)) || { ok=0; break; }
+        done
+        [ $ok = 1 ] && break
+        port=
+    done
+    [ -n "$port" ] || { echo "test-apache: no free ports" >&2; exit 1; }
+fi
+
+run=()
+if [ "$(id -u)" = 0 ]; then
+    chown -R nobody:nogroup "$work"
+    run=(runuser -u nobody --)
+fi
+
+cd "$work"
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(t/*.t)
+# the suites' names relative to the copy
+args=("${args[@]#apache/}")
+
+echo "test-apache: Apache on port $port, in $work"
+"${run[@]}" env PRIVACY_MODULE="$module" \
+    PERL5LIB="$top/t/inc${PERL5LIB:+:$PERL5LIB}" \
+    TEST_NGINX_PRIVACY_MINT="$mint" \
+    TEST_NGINX_KEY_PRIMARY="$work/t/keys/primary.key" \
+    TEST_NGINX_KEY_RETIRED="$work/t/keys/retired.key" \
+    TEST_NGINX_KEY_UNKNOWN="$work/t/keys/unknown.key" \
+    TEST_NGINX_KEY_SHORT="$work/t/keys/short.key" \
+    perl t/TEST -httpd /usr/sbin/apache2 -apxs /usr/bin/apxs \
+        -port "$port" "${args[@]}"
