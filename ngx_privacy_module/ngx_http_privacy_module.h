@@ -226,8 +226,6 @@ ngx_int_t ngx_http_privacy_remote_addr(ngx_http_request_t *r,
 void ngx_http_privacy_trim(ngx_str_t *s);
 ngx_int_t ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
     ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info);
-ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf);
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
 
@@ -285,6 +283,10 @@ ngx_int_t ngx_http_privacy_banner_header(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_banner_body(ngx_http_request_t *r,
     ngx_chain_t *in);
 ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf);
+ngx_int_t ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
 
 /* ngx_http_privacy_template.c */
 char *ngx_http_privacy_banner(ngx_conf_t *cf, ngx_command_t *cmd,
