@@ -60,8 +60,8 @@ ngx_str_t  ngx_http_privacy_no_store = ngx_string("no-store");
 ngx_str_t  ngx_http_privacy_retry_after = ngx_string("Retry-After");
 
 
-ngx_http_output_header_filter_pt  ngx_http_privacy_next_header_filter;
-ngx_http_output_body_filter_pt    ngx_http_privacy_next_body_filter;
+static ngx_http_output_header_filter_pt  ngx_http_privacy_next_header_filter;
+static ngx_http_output_body_filter_pt    ngx_http_privacy_next_body_filter;
 
 
 static ngx_conf_enum_t  ngx_http_privacy_modes[] = {
@@ -585,7 +585,33 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_privacy_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
-    return ngx_http_privacy_banner_body(r, in);
+    ngx_int_t     rc;
+    ngx_chain_t  *out;
+
+    rc = ngx_http_privacy_banner_body(r, in, &out);
+
+    if (rc == NGX_DECLINED) {
+        return ngx_http_privacy_next_body_filter(r, in);
+    }
+
+    if (rc == NGX_DONE) {
+        /* the banner held the header until it knew the length */
+        rc = ngx_http_privacy_next_header_filter(r);
+
+        if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+            return rc;
+        }
+
+    } else if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (out == NULL) {
+        /* all of it held back, or dropped after a HEAD's header */
+        return NGX_OK;
+    }
+
+    return ngx_http_privacy_next_body_filter(r, out);
 }
 
 

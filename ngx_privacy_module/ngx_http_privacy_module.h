@@ -281,7 +281,7 @@ char *ngx_http_privacy_categories_finalize(ngx_conf_t *cf,
 ngx_int_t ngx_http_privacy_banner_header(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 ngx_int_t ngx_http_privacy_banner_body(ngx_http_request_t *r,
-    ngx_chain_t *in);
+    ngx_chain_t *in, ngx_chain_t **out);
 ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);
@@ -325,9 +325,6 @@ ngx_int_t ngx_http_privacy_asset_handler(ngx_http_request_t *r, u_char *name,
 extern ngx_str_t  ngx_http_privacy_cache_control;
 extern ngx_str_t  ngx_http_privacy_no_store;
 extern ngx_str_t  ngx_http_privacy_retry_after;
-
-extern ngx_http_output_header_filter_pt  ngx_http_privacy_next_header_filter;
-extern ngx_http_output_body_filter_pt    ngx_http_privacy_next_body_filter;
 
 
 /*
