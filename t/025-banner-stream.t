@@ -655,7 +655,9 @@ The length is known only when the first buffer tells where the banner
 goes; otherwise GET goes chunked and HEAD has no length.  What follows the
 header is consumed, not sent.  With sendfile, too, the buffers are those
 of output_buffers (nginx reads the page into them for the module): a
-small page in default buffers has its length, one in 7-byte buffers not.
+small page in default buffers has its length, one in 7-byte buffers not
+(and a large page is asked for in 41-byte buffers, not 7 or 13: a
+request of 23,000 buffers with the debug log takes seconds).
 --- init
 main::head_like_get("/b7/p3.html");
 main::head_like_get("/e7/p3.html");
@@ -663,8 +665,8 @@ main::head_like_get("/b1/p0.html");
 main::head_like_get("/b41/p0.html");
 main::head_like_get("/e1000/big.html");
 main::head_like_get("/b1000/big.html");
-main::head_like_get("/s7/big.html");
-main::head_like_get("/t13/big.html");
+main::head_like_get("/s41/big.html");
+main::head_like_get("/t41/big.html");
 main::head_like_get("/sd/p0.html");
 main::head_like_get("/sd/big.html");
 --- config eval
