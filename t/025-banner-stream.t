@@ -94,6 +94,10 @@ our $Aio = q{
         output_buffers 1 128;
         privacy_banner_position body_end;
     }
+    location /sf/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        sendfile on;
+    }
 };
 
 our $Config = $Std . q{
@@ -892,16 +896,19 @@ $::HttpConfig . "    server {\n"
 
 === TEST 43: a page rewritten in place with the same size: the new page with the banner
 The same file (inode), the same size, other bytes: what is sent is what
-nginx reads now, with the banner where the new page has its tag.
+nginx reads now, with the banner where the new page has its tag.  At
+/sf/ the page is in one buffer, whose head the worker remembers: page 2
+has page 0's head and another end, page 1 its tag elsewhere.
 --- config eval: $::Std . $::Aio
 --- init
 my $file = "$ENV{TEST_NGINX_SERVER_ROOT}/html/changing.html";
-my @pages = (::page(20) . 'x', ::page(0) . ('.' x 21));
-for my $i (0, 1, 0) {
+my @pages = (::page(20) . 'x', ::page(0) . ('.' x 21),
+             do { (my $p = ::page(20)) =~ s/content/CONTENT/; $p . 'y' });
+for my $i (0, 1, 0, 2, 2) {
     open my $fh, '+<', $file or die "$file: $!";
     print {$fh} $pages[$i];
     close $fh;
-    for my $loc (qw(as ab)) {
+    for my $loc (qw(as ab sf)) {
         my (undef, undef, $body) = main::http_raw(
             "GET /$loc/changing.html HTTP/1.0\r\nHost: localhost\r\n\r\n");
         (my $want = $pages[$i]) =~ s/\Q$::Tag\E/$::Tag\[B\]/;
@@ -910,7 +917,13 @@ for my $i (0, 1, 0) {
 }
 --- request
 GET /at/changing.html
---- response_body eval: ::end(20) . 'x'
+--- response_body eval
+my $p = ::page(20);
+$p =~ s/content/CONTENT/;
+$p =~ s{</body>}{[B]</body>};
+$p . 'y'
+--- error_log
+privacy banner: remembered head of
 --- no_error_log
 [error]
 [alert]
