@@ -72,8 +72,10 @@ unit:
 
 # the test scripts' own tests (tools/t): with-redis.sh, prove.sh's port,
 # the build's dependency check
+# the scripts' own tests, and the glue's one-way dependencies
 test-tools:
 	prove tools/t/
+	python3 tools/layers.py
 
 test: deps build unit test-tools
 	tools/with-redis.sh tools/prove.sh $(NGINX) $(MODULE) $(PROVE_ARGS)

@@ -732,9 +732,11 @@ def main():
                "page_connections": PAGE_CONNECTIONS,
                "consent_connections": CONSENT_CONNECTIONS}
 
+    # the runs of a bench before; not modules/, where make deps-bench
+    # unpacked Debian's Lua module (tools/deps.sh)
     for d in os.listdir(WORK) if os.path.isdir(WORK) else []:
         p = os.path.join(WORK, d)
-        if os.path.isdir(p):
+        if os.path.isdir(p) and d != "modules":
             shutil.rmtree(p)
     os.makedirs(WORK, exist_ok=True)
 

@@ -382,26 +382,38 @@ functions of stripped objects (Debian's nginx and libcrypto).
   measures the parse and the lookups.
   Before anything is measured, one request to each variant checks that it
   does what its row says.
-- **The banner rows.** A static page is a file: the module reads it only
-  as far as the insertion point, and each worker remembers the insertion
-  point while the file is unchanged (device, inode, size, mtime and
-  ctime), and the 3.7 KB before a body_start banner with it, so the
-  static rows measure a page the worker has seen: one `fstat()` per
-  request; body_start's head goes from memory with the response header
-  and the banner in one `writev()`, the rest of the page with
-  `sendfile()`, and body_end's last 16 bytes from memory with the banner.
-  The header waits for the file, so the response has a Content-Length
-  that counts the banner and is not chunked: against plain nginx's
-  `writev()` + `sendfile()`, body_start makes one more system call per
-  request (the `fstat()`) and body_end two (the `fstat()`, and a
-  `writev()` of the banner and the page's end after the file range),
-  which on this virtual machine cost more than all the module's
-  instructions (see the CPU columns).
-  The first request for a page in a worker reads and scans it,
-  as every request for a page that comes in memory does: the proxied HTML
-  rows serve the same page through `proxy_pass` from the backend, so they
-  show what the scan costs on every request (the head only for
-  body_start, the whole page for body_end).
+- **The banner rows.** A static page is a file, which nginx reads into
+  memory for the module as it does for `sub_filter`
+  (`r->filter_need_in_memory`), with the location's `aio`, `directio` and
+  `output_buffers`: here the 31 KB page in one 32 KB buffer that is also
+  the file range `sendfile()` sends. The module splits that buffer where
+  the banner goes, without a copy: the part before it goes from memory
+  with the response header and the banner in one `writev()`, the rest by
+  `sendfile()`. The header waits for that first buffer, so the response
+  has a Content-Length that counts the banner and is not chunked.
+  Until December 2026 the module read the file itself instead, behind
+  nginx's back (so that `aio threads` and `directio` did not apply to
+  it, and gzip, whose header filter runs only when the held header goes,
+  got file buffers it cannot compress), and each worker remembered the
+  insertion point of up to 512 files by device, inode, size and times,
+  with up to 4 KB of their heads (2 MB per worker): a page it had seen
+  was neither read nor scanned, 1.19x plain at body_start and 1.17x at
+  body_end. That cache cannot stay now that the body comes from nginx,
+  which reads the file on every request. Without any cache body_start
+  cost 26,432 instructions (1.93x plain, over its 1.6x limit), 10,245 of
+  them the scan of the page's 3.7 KB head. What stays is smaller and
+  checks bytes, not files: each worker remembers the bytes of a page up
+  to its body_start insertion point (64 slots by URI, at most 4 KB each,
+  256 KB per worker; no invalidation, as only the same bytes use them),
+  and a page whose first buffer starts with those bytes has its banner
+  there after one `memcmp()`, since the same bytes give the same place:
+  it saves about 9,700 instructions, 37%% of the row (8,400 of the
+  proxied body_start row). body_end scans the whole page on every request, as
+  `sub_filter` does (remembering a whole page to compare would be a
+  cache the size of the pages): about 82,000 instructions for the 31 KB
+  page, above its 1.6x limit. The proxied HTML rows serve the same page
+  through `proxy_pass` from the backend, in memory buffers, scanned the
+  same way.
 - **Requests/s and p99.** `wrk -t1 -c16 -dTs --latency` (c=64 for the
   consent POSTs) with bench/wrk/request.lua setting method, headers and
   body; %(rounds)d rounds of %(secs)d s after a warm-up, the variants

@@ -231,9 +231,6 @@ extern ngx_str_t  ngx_http_privacy_cache_control;
 extern ngx_str_t  ngx_http_privacy_no_store;
 extern ngx_str_t  ngx_http_privacy_retry_after;
 
-extern ngx_http_output_header_filter_pt  ngx_http_privacy_next_header_filter;
-extern ngx_http_output_body_filter_pt    ngx_http_privacy_next_body_filter;
-
 
 /*
  * A response header; r->headers_out fields that mirror it are left alone.

@@ -2,11 +2,14 @@
 # (and </body> for body_end) split across a buffer boundary at every
 # offset, held bytes given back at the end of a page without the tag, a
 # large page, a proxied body written a byte at a time by the backend, and
-# HEAD of such pages: GET's header, and nothing after it.
+# HEAD of such pages: GET's header, and nothing after it.  The body is
+# nginx's to read: with aio threads, directio, sendfile and gzip as the
+# location says.
 #
 # A static file served with "output_buffers 1 N" reaches the module's body
-# filter in buffers of N bytes; pages with 0 .. N-1 bytes of padding before
-# the tag put a buffer boundary at every offset inside it.
+# filter in buffers of N bytes, with sendfile on or off; pages with
+# 0 .. N-1 bytes of padding before the tag put a buffer boundary at every
+# offset inside it.
 
 use lib 't/inc';
 use PrivacyTest;
@@ -46,14 +49,56 @@ our $Files = [
     ['endbody.html', "<body><p>x</p></body"],
     ['falseend.html', "<body><p>x</p></bold></body-x></body>"],
     ['big.html', $Big],
-    # the tag across the first 4096-byte boundary of a file read in chunks
-    ['cross4k.html', page(4096 - length($Head) - 3)],
-    # the tag, and </body>, across the 16 KB chunks a file is read in
+    # the tag, and </body>, across the 16 KB boundary, a multiple of the
+    # 128-byte buffers of the aio tests
     (map { ["start16k$_.html", page(pad_start(16384 - $_))] } 0 .. 8),
     (map { ["end16k$_.html", page(pad_end(16384 - $_))] } 0 .. 8),
-    # replaced by TEST 35
+    # replaced by TESTs 35 and 43
     ['changing.html', "<body>old</body>\n"],
 ];
+
+# a 1 MB page: the body tag at its start, then lines with "</p>" cut by
+# buffer boundaries everywhere, then </body>
+our $Huge = $Head . $Tag
+          . join('', map { '<p>' . ('z' x 72) . "</p>\n" } 1 .. 13000)
+          . "</body></html>\n";
+
+sub huge_start { my $p = $Huge; $p =~ s/\Q$Tag\E/$Tag\[B\]/; $p }
+sub huge_end   { my $p = $Huge; $p =~ s{</body>}{[B]</body>}; $p }
+
+# the locations of the aio tests: aio threads, 128-byte buffers (the
+# insertion point cut across them), sendfile on and off, both positions
+our $Aio = q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    aio threads;
+    default_type text/html;
+    location /as/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        sendfile on;
+        output_buffers 1 128;
+    }
+    location /ab/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        sendfile off;
+        output_buffers 1 128;
+    }
+    location /at/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        sendfile on;
+        output_buffers 1 128;
+        privacy_banner_position body_end;
+    }
+    location /ae/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        sendfile off;
+        output_buffers 1 128;
+        privacy_banner_position body_end;
+    }
+    location /sf/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        sendfile on;
+    }
+};
 
 our $Config = $Std . q{
     privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
@@ -434,13 +479,20 @@ $::Std . q{
 
 
 
-=== TEST 29: sendfile on: the body tag across a 4 KB boundary of the file
---- request
-GET /s41/cross4k.html
---- response_body eval: ::start(4096 - length($::Head) - 3)
+=== TEST 29: aio threads, sendfile on, 128-byte buffers: nginx reads the page, the tag across a boundary at every offset
+nginx reads the page into memory for the module, in its thread pool
+("thread read" in the debug log), and not the module behind its back.
+--- config eval: $::Std . $::Aio
+--- request eval
+[map { "GET /as/start16k$_.html" } 0 .. 8]
+--- response_body eval
+[map { ::start(::pad_start(16384 - $_)) } 0 .. 8]
+--- error_log
+thread read
 --- no_error_log
 [error]
 [alert]
+[crit]
 
 
 
@@ -466,25 +518,46 @@ GET /s41/nobody.html
 
 
 
-=== TEST 32: sendfile on, body_start: the tag across the 16 KB chunks
+=== TEST 32: aio threads, 128-byte buffers: sendfile off, and </body> across a boundary at every offset
+--- config eval: $::Std . $::Aio
 --- request eval
-[map { "GET /s41/start16k$_.html" } 0 .. 8]
+[(map { "GET /ab/start16k$_.html" } 0 .. 8),
+ (map { "GET /at/end16k$_.html" } 0 .. 8),
+ (map { "GET /ae/end16k$_.html" } 0 .. 8)]
 --- response_body eval
-[map { ::start(::pad_start(16384 - $_)) } 0 .. 8]
+[(map { ::start(::pad_start(16384 - $_)) } 0 .. 8),
+ (map { ::end(::pad_end(16384 - $_)) } 0 .. 8),
+ (map { ::end(::pad_end(16384 - $_)) } 0 .. 8)]
+--- error_log
+thread read
 --- no_error_log
 [error]
 [alert]
+[crit]
 
 
 
-=== TEST 33: sendfile on, body_end: </body> across the 16 KB chunks
+=== TEST 33: aio threads, 128-byte buffers: HEAD has GET's header and no body
+A page whose tag is past the first buffer goes chunked, and HEAD of it
+has no length; one whose tag is in the first buffer has its length.
+--- config eval: $::Std . $::Aio
+--- init
+main::head_like_get("/as/start16k3.html");
+main::head_like_get("/ab/start16k3.html");
+main::head_like_get("/at/end16k3.html");
+main::head_like_get("/ae/big.html");
+main::head_like_get("/as/banner.html");
 --- request eval
-[map { "GET /t41/end16k$_.html" } 0 .. 8]
+["HEAD /as/start16k3.html", "HEAD /at/banner.html", "GET /at/banner.html"]
+--- response_headers eval
+["! Content-Length\n! ETag", "Content-Length: 3\n! ETag",
+ "Content-Length: 3\n! ETag"]
 --- response_body eval
-[map { ::end(::pad_end(16384 - $_)) } 0 .. 8]
+["", "", "[B]"]
 --- no_error_log
 [error]
 [alert]
+[crit]
 
 
 
@@ -504,10 +577,10 @@ The held bytes come back at the end; a false </bold> or </body-x> is passed.
 
 
 
-=== TEST 35: a remembered insertion point follows a page that changed
-The worker remembers where the banner goes in a static page; a page
-replaced (here by WebDAV PUT, a new file renamed over the old one) with
-the same size but the tags elsewhere is scanned again.
+=== TEST 35: a page replaced by one of the same size: the new page with the banner
+A page replaced (here by WebDAV PUT, a new file renamed over the old one)
+with the same size but the tags elsewhere gets the banner where the new
+page has its tags.
 --- config eval
 $::Std . q{
     privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
@@ -542,9 +615,9 @@ $::Std . q{
 
 
 
-=== TEST 36: pages from a proxy cache file: not the whole file, not remembered
-A cached response is a file buffer that starts after the cache header:
-read in chunks, never remembered; after the first request (a miss, in the
+=== TEST 36: pages from a proxy cache file
+A cached response is a file buffer that starts after the cache header,
+which nginx reads for the module; after the first request (a miss, in the
 first repetition) every one is a hit.
 --- http_config eval
 ::backend_http_config() . q{
@@ -584,7 +657,11 @@ $::Std . q{
 === TEST 37: HEAD of pages read in small buffers: GET's header, and no body after it
 The length is known only when the first buffer tells where the banner
 goes; otherwise GET goes chunked and HEAD has no length.  What follows the
-header is consumed, not sent.
+header is consumed, not sent.  With sendfile, too, the buffers are those
+of output_buffers (nginx reads the page into them for the module): a
+small page in default buffers has its length, one in 7-byte buffers not
+(and a large page is asked for in 41-byte buffers, not 7 or 13: a
+request of 23,000 buffers with the debug log takes seconds).
 --- init
 main::head_like_get("/b7/p3.html");
 main::head_like_get("/e7/p3.html");
@@ -592,10 +669,17 @@ main::head_like_get("/b1/p0.html");
 main::head_like_get("/b41/p0.html");
 main::head_like_get("/e1000/big.html");
 main::head_like_get("/b1000/big.html");
-main::head_like_get("/s7/big.html");
-main::head_like_get("/t13/big.html");
+main::head_like_get("/s41/big.html");
+main::head_like_get("/t41/big.html");
+main::head_like_get("/sd/p0.html");
+main::head_like_get("/sd/big.html");
 --- config eval
 $::Config . q{
+    location /sd/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        default_type text/html;
+        sendfile on;
+    }
     location /e1000/ {
         alias $TEST_NGINX_SERVER_ROOT/html/;
         default_type text/html;
@@ -612,15 +696,17 @@ $::Config . q{
 }
 --- request eval
 ["HEAD /e1000/big.html", "HEAD /b41/p0.html", "GET /b41/p0.html",
- "HEAD /s7/p0.html", "GET /s7/p0.html"]
+ "HEAD /s7/p0.html", "GET /s7/p0.html", "HEAD /sd/p0.html", "GET /sd/p0.html"]
 --- response_headers eval
 ["! Content-Length\n! Transfer-Encoding\n! ETag\n! Last-Modified",
+ "! Content-Length\n! Transfer-Encoding\n! ETag\n! Last-Modified",
+ "! Content-Length\nTransfer-Encoding: chunked\n! ETag\n! Last-Modified",
  "! Content-Length\n! Transfer-Encoding\n! ETag\n! Last-Modified",
  "! Content-Length\nTransfer-Encoding: chunked\n! ETag\n! Last-Modified",
  "Content-Length: " . length(::start(0)) . "\n! ETag\n! Last-Modified",
  "Content-Length: " . length(::start(0)) . "\n! ETag\n! Last-Modified"]
 --- response_body eval
-["", "", ::start(0), "", ::start(0)]
+["", "", ::start(0), "", ::start(0), "", ::start(0)]
 --- no_error_log
 [error]
 [alert]
@@ -672,6 +758,174 @@ main::head_like_get("/pc/p5.html");
  "HEAD /e7/p3.html", "GET /e7/p3.html"]
 --- response_body eval
 ["", "", "", ::start(3), "", ::end(3)]
+--- no_error_log
+[error]
+[alert]
+[crit]
+
+
+
+=== TEST 40: directio for every file: body_start and body_end, sendfile on and off, with aio threads
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    default_type text/html;
+    directio 1;
+    directio_alignment 4096;
+    location /ds/ { alias $TEST_NGINX_SERVER_ROOT/html/; sendfile on; }
+    location /de/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        sendfile off;
+        privacy_banner_position body_end;
+    }
+    location /da/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        aio threads;
+        sendfile on;
+        output_buffers 2 4k;
+        privacy_banner_position body_end;
+    }
+}
+--- request eval
+["GET /ds/p5.html", "GET /de/p5.html", "GET /ds/big.html", "GET /de/big.html",
+ "GET /da/big.html", "GET /da/endbo.html", "GET /de/falseend.html"]
+--- response_body eval
+[::start(5), ::end(5),
+ do { (my $p = $::Big) =~ s/\Q$::Tag\E/$::Tag\[B\]/; $p },
+ do { (my $p = $::Big) =~ s{</body>}{[B]</body>}; $p },
+ do { (my $p = $::Big) =~ s{</body>}{[B]</body>}; $p },
+ "<body><p>x</p></bo",
+ "<body><p>x</p></bold></body-x>[B]</body>"]
+--- no_error_log
+[error]
+[alert]
+[crit]
+
+
+
+=== TEST 41: a 1 MB page under aio threads: body_start has its length, body_end goes chunked
+The body tag is in nginx's first buffer; </body> is a megabyte later, and
+the header does not wait for it.
+--- config eval
+$::Std . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+    aio threads;
+    default_type text/html;
+    location /s/ { alias $TEST_NGINX_SERVER_ROOT/html/; sendfile on; }
+    location /b/ { alias $TEST_NGINX_SERVER_ROOT/html/; sendfile off; }
+    location /e/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        sendfile on;
+        privacy_banner_position body_end;
+    }
+    location /e128/ {
+        alias $TEST_NGINX_SERVER_ROOT/html/;
+        sendfile off;
+        output_buffers 1 128;
+        privacy_banner_position body_end;
+    }
+}
+--- user_files eval
+[['banner.html', '[B]'], ['huge.html', $::Huge]]
+--- request eval
+["GET /s/huge.html", "GET /b/huge.html", "GET /e/huge.html",
+ "GET /e128/huge.html"]
+--- response_headers eval
+["Content-Length: " . length(::huge_start()) . "\n! Transfer-Encoding",
+ "Content-Length: " . length(::huge_start()) . "\n! Transfer-Encoding",
+ "! Content-Length\nTransfer-Encoding: chunked",
+ "! Content-Length\nTransfer-Encoding: chunked"]
+--- response_body eval
+[::huge_start(), ::huge_start(), ::huge_end(), ::huge_end()]
+--- timeout: 10
+--- error_log
+thread read
+--- no_error_log
+[error]
+[alert]
+[crit]
+
+
+
+=== TEST 42: gzip on, aio threads: the banner is in the decompressed body
+An inner server compresses the pages it puts the banner into; the outer
+one asks it with Accept-Encoding: gzip and decompresses (gunzip).
+--- http_config eval
+$::HttpConfig . "    server {\n"
+. "        listen unix:\$TEST_NGINX_SERVER_ROOT/logs/inner.sock;\n"
+. $::Std . q{
+        privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+        aio threads;
+        sendfile on;
+        gzip on;
+        gzip_types text/html;
+        gzip_http_version 1.0;
+        gzip_min_length 0;
+        default_type text/html;
+        location /s/ { alias $TEST_NGINX_SERVER_ROOT/html/; }
+        location /e/ {
+            alias $TEST_NGINX_SERVER_ROOT/html/;
+            output_buffers 1 128;
+            privacy_banner_position body_end;
+        }
+} . "    }\n"
+--- config
+    location /outer/ {
+        gunzip on;
+        proxy_set_header Accept-Encoding gzip;
+        proxy_pass http://unix:$TEST_NGINX_SERVER_ROOT/logs/inner.sock:/;
+        add_header X-Upstream-Encoding $upstream_http_content_encoding;
+    }
+--- user_files eval
+[@$::Files, ['huge.html', $::Huge]]
+--- request eval
+["GET /outer/s/p7.html", "GET /outer/e/p7.html", "GET /outer/s/huge.html",
+ "GET /outer/e/huge.html", "GET /outer/e/end16k4.html"]
+--- response_headers eval
+[("X-Upstream-Encoding: gzip") x 5]
+--- response_body eval
+[::start(7), ::end(7), ::huge_start(), ::huge_end(),
+ ::end(::pad_end(16384 - 4))]
+--- timeout: 10
+--- no_error_log
+[error]
+[alert]
+[crit]
+
+
+
+=== TEST 43: a page rewritten in place with the same size: the new page with the banner
+The same file (inode), the same size, other bytes: what is sent is what
+nginx reads now, with the banner where the new page has its tag.  At
+/sf/ the page is in one buffer, whose head the worker remembers: page 2
+has page 0's head and another end, page 1 its tag elsewhere.
+--- config eval: $::Std . $::Aio
+--- init
+my $file = "$ENV{TEST_NGINX_SERVER_ROOT}/html/changing.html";
+my @pages = (::page(20) . 'x', ::page(0) . ('.' x 21),
+             do { (my $p = ::page(20)) =~ s/content/CONTENT/; $p . 'y' });
+for my $i (0, 1, 0, 2, 2) {
+    open my $fh, '+<', $file or die "$file: $!";
+    print {$fh} $pages[$i];
+    close $fh;
+    for my $loc (qw(as ab sf)) {
+        my (undef, undef, $body) = main::http_raw(
+            "GET /$loc/changing.html HTTP/1.0\r\nHost: localhost\r\n\r\n");
+        (my $want = $pages[$i]) =~ s/\Q$::Tag\E/$::Tag\[B\]/;
+        Test::More::is($body, $want, "page $i at /$loc/, rewritten in place");
+    }
+}
+# the remembered head was used (and checked against the new bytes)
+open my $log, '<', "$ENV{TEST_NGINX_SERVER_ROOT}/logs/error.log" or die $!;
+Test::More::ok((grep { /privacy banner: remembered head of/ } <$log>),
+               'a remembered head was compared and used');
+--- request
+GET /at/changing.html
+--- response_body eval
+my $p = ::page(20);
+$p =~ s/content/CONTENT/;
+$p =~ s{</body>}{[B]</body>};
+$p . 'y'
 --- no_error_log
 [error]
 [alert]

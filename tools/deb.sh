@@ -22,7 +22,8 @@ rm -rf "$out"
 mkdir -p "$src"
 
 # the module, its documentation, the example site and the packaging
-(cd "$top" && cp -a config ngx_privacy_module docs examples README.md \
+(cd "$top" && cp -a --parents config config.make tools/embed-assets.sh \
+    ngx_privacy_module docs examples README.md LICENSE \
     debian "$src/")
 
 echo "deb: dpkg-buildpackage in $src (log: $out/build.log)"

@@ -28,7 +28,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=(build-essential dpkg-dev nginx nginx-dev
        libpcre2-dev zlib1g-dev libssl-dev libhiredis-dev)
 test=("${build[@]}" redis-server redis-tools libtest-base-perl perl
-      curl openssl)
+      curl openssl python3)
 
 if [ $# -eq 0 ]; then
     echo "usage: deps.sh GROUP... (build test deb compat asan fuzz" \
