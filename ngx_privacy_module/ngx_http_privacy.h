@@ -140,6 +140,14 @@ typedef struct {
 
     ngx_flag_t                      consent_endpoint;
 
+    ngx_array_t                    *gpc_names;   /* privacy_gpc, ngx_str_t;
+                                                    NULL: off */
+    uint32_t                        gpc;         /* the categories the
+                                                    signal refuses */
+    u_char                         *gpc_file;    /* where privacy_gpc is */
+    ngx_uint_t                      gpc_line;
+    ngx_str_t                       gpc_last_update; /* gpc.json's date */
+
     /* where the directives were, for nginx -t messages from merge */
     u_char                         *conf_file;
     ngx_uint_t                      conf_line;
@@ -179,6 +187,9 @@ typedef struct {
     u_char                         *decided_policy; /* version's data */
     privacy_token_t                 token;
     uint32_t                        granted;      /* with essentials added */
+    uint32_t                        gpc_refused;  /* by Sec-GPC: 1, unless
+                                                     the decision came
+                                                     with it */
     ngx_http_privacy_blocked_t     *blocked;      /* see block() */
     ngx_uint_t                      nblocked;
     ngx_uint_t                      blocked_room;
