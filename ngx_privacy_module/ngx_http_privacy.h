@@ -101,6 +101,11 @@ typedef struct {
     ngx_str_t                       refused;
     ngx_str_t                       none;
     ngx_str_t                       made_on;
+    ngx_str_t                       details;
+    ngx_str_t                       cookies;
+    ngx_str_t                       essential;
+    ngx_str_t                       gpc;         /* one category */
+    ngx_str_t                       gpc_sent;    /* the request's signal */
 } ngx_http_privacy_strings_t;
 
 
@@ -130,6 +135,8 @@ typedef struct {
     ngx_uint_t                      banner;
     ngx_str_t                       banner_text;  /* FILE contents */
     ngx_array_t                    *banner_languages; /* LANG FILE */
+    ngx_array_t                    *category_texts; /* privacy_category_text
+                                                       */
     ngx_array_t                    *banners;     /* compiled, per language */
     ngx_uint_t                      banner_default;
     ngx_uint_t                      banner_position;

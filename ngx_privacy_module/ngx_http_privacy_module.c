@@ -201,6 +201,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       0,
       NULL },
 
+    { ngx_string("privacy_category_text"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE4,
+      ngx_http_privacy_category_text,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("privacy_banner_position"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_privacy_conf_set_enum,
@@ -823,6 +830,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
      *     plcf->consent_url = { 0, NULL };
      *     plcf->banner_text = { 0, NULL };
      *     plcf->banner_languages = NULL;
+     *     plcf->category_texts = NULL;
      *     plcf->banners = NULL;
      *     plcf->banner_types = { NULL };
      *     plcf->banner_types_keys = NULL;

@@ -576,7 +576,7 @@ GET /privacy/consent
 --- more_headers
 Accept: text/html,application/xhtml+xml,*/*;q=0.8
 --- response_body_like chomp
-<h1>Privacy settings</h1>.*<p>You have not made a choice yet.</p>.*<form class="privacy-banner__form" method="post" action="/privacy/consent">.*value="analytics"> analytics</label>.*value="marketing"> marketing</label>.*name="return" value="/privacy/consent".*value="save".*value="accept_all".*value="reject_all"
+<h1>Privacy settings</h1>.*<p>You have not made a choice yet.</p>.*<form class="privacy-banner__form" method="post" action="/privacy/consent">.*value="analytics"> Analytics</label>.*value="marketing"> Marketing</label>.*name="return" value="/privacy/consent".*value="save".*value="accept_all".*value="reject_all"
 --- response_body_unlike chomp
 withdraw|checked
 
@@ -589,7 +589,7 @@ GET /privacy/consent
 "Accept: text/html
 Cookie: privacy_consent=$::old_token"
 --- response_body_like chomp
-<dt>Allowed</dt><dd>analytics</dd><dt>Refused</dt><dd>marketing</dd><dt>Made on</dt><dd><time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">.*value="analytics" checked> analytics.*value="marketing"> marketing.*value="withdraw"
+<dt>Allowed</dt><dd>Analytics</dd><dt>Refused</dt><dd>Marketing</dd><dt>Made on</dt><dd><time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">.*value="analytics" checked> Analytics.*value="marketing"> Marketing.*value="withdraw"
 
 
 
