@@ -229,7 +229,8 @@ ngx_http_privacy_gpc_resource(ngx_conf_t *cf, ngx_command_t *cmd,
         p = value[1].data;
 
         for (i = 0; i < value[1].len; i++) {
-            if (i == 4 || i == 7 ? p[i] != '-' : (p[i] < '0' || p[i] > '9'))
+            if ((i == 4 || i == 7) ? p[i] != '-'
+                                   : (p[i] < '0' || p[i] > '9'))
             {
                 break;
             }

@@ -1,8 +1,8 @@
 
 /*
  * ngx_http_privacy_module: the values of the module's variables
- * ($privacy_dnt, $privacy_gpc, $privacy_consent, $privacy_consent_id, $privacy_blocked,
- * $privacy_remote_addr); the registrar registers them.
+ * ($privacy_dnt, $privacy_gpc, $privacy_consent, $privacy_consent_id,
+ * $privacy_blocked, $privacy_remote_addr); the registrar registers them.
  */
 
 

@@ -418,6 +418,20 @@ qr/\[emerg\] .*invalid date "2026-13-01" in "privacy_gpc_resource", use YYYY-MM-
 
 
 
+=== TEST 18c: a date of 9 bytes
+--- http_config eval: $::HttpConfig
+--- config eval
+$::Std . q{
+    location = /.well-known/gpc.json {
+        privacy_gpc_resource 2026-11-1;
+    }
+}
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*invalid date "2026-11-1" in "privacy_gpc_resource"/
+
+
+
 === TEST 19: a decision under the signal is recorded with gpc 1 and its token says so
 --- http_config eval: $::HttpConfig
 --- config eval: $::Gpc
