@@ -365,7 +365,7 @@ async function desktop(browser) {
             const text = await page.textContent('main');
             return /text\/html/.test(h['content-type'])
                 && /no-store/.test(h['cache-control'] || '')
-                && /Refused\s*analytics, marketing/.test(text)
+                && /Refused\s*Analytics, Marketing/.test(text)
                 || `${h['content-type']}, ${h['cache-control']}: `
                    + text.slice(0, 120);
         });
@@ -382,7 +382,7 @@ async function desktop(browser) {
             if (resp.status() !== 303) return `POST answered ${resp.status()}`;
             if (loc !== '/privacy/consent') return `Location ${loc}`;
             const text = await page.textContent('main');
-            if (!/Allowed\s*analytics/.test(text)) {
+            if (!/Allowed\s*Analytics/.test(text)) {
                 return `page says ${text.slice(0, 160)}`;
             }
             const checked = await page.getByRole('checkbox',

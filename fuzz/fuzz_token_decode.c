@@ -133,7 +133,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                || rc == PRIVACY_TOKEN_BAD_SIGNATURE);
 
     /* zeroed when not OK (field by field: padding may keep the 0xa5) */
-    n = t.issued | t.expires | t.categories_fp | t.granted | t.policy_len;
+    n = t.issued | t.expires | t.categories_fp | t.granted | t.flags
+        | t.policy_len;
     for (m = 0; m < PRIVACY_KEY_ID_LEN; m++) {
         n |= t.key_id[m];
     }

@@ -101,6 +101,11 @@ typedef struct {
     ngx_str_t                       refused;
     ngx_str_t                       none;
     ngx_str_t                       made_on;
+    ngx_str_t                       details;
+    ngx_str_t                       cookies;
+    ngx_str_t                       essential;
+    ngx_str_t                       gpc;         /* one category */
+    ngx_str_t                       gpc_sent;    /* the request's signal */
 } ngx_http_privacy_strings_t;
 
 
@@ -130,6 +135,8 @@ typedef struct {
     ngx_uint_t                      banner;
     ngx_str_t                       banner_text;  /* FILE contents */
     ngx_array_t                    *banner_languages; /* LANG FILE */
+    ngx_array_t                    *category_texts; /* privacy_category_text
+                                                       */
     ngx_array_t                    *banners;     /* compiled, per language */
     ngx_uint_t                      banner_default;
     ngx_uint_t                      banner_position;
@@ -139,6 +146,14 @@ typedef struct {
                                                           NULL: the hash */
 
     ngx_flag_t                      consent_endpoint;
+
+    ngx_array_t                    *gpc_names;   /* privacy_gpc, ngx_str_t;
+                                                    NULL: off */
+    uint32_t                        gpc;         /* the categories the
+                                                    signal refuses */
+    u_char                         *gpc_file;    /* where privacy_gpc is */
+    ngx_uint_t                      gpc_line;
+    ngx_str_t                       gpc_last_update; /* gpc.json's date */
 
     /* where the directives were, for nginx -t messages from merge */
     u_char                         *conf_file;
@@ -179,6 +194,9 @@ typedef struct {
     u_char                         *decided_policy; /* version's data */
     privacy_token_t                 token;
     uint32_t                        granted;      /* with essentials added */
+    uint32_t                        gpc_refused;  /* by Sec-GPC: 1, unless
+                                                     the decision came
+                                                     with it */
     ngx_http_privacy_blocked_t     *blocked;      /* see block() */
     ngx_uint_t                      nblocked;
     ngx_uint_t                      blocked_room;

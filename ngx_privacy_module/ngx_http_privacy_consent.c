@@ -539,6 +539,7 @@ ngx_http_privacy_consent_record(ngx_http_request_t *r,
     ngx_memcpy(cs->token.consent_id, cs->record->id,
                PRIVACY_CONSENT_ID_LEN);
     cs->token.granted = cs->granted;
+    cs->token.flags = cs->record->gpc ? PRIVACY_TOKEN_FLAG_GPC : 0;
 
     /* the token is signed before Redis is asked: nothing fails after */
     if (ngx_http_privacy_mint(r, cs->plcf, &cs->token, &cs->cookie)

@@ -10,6 +10,7 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_redis.h"
+#include "ngx_http_privacy_gpc.h"
 #include "ngx_http_privacy_template.h"
 #include "ngx_http_privacy_consent_record.h"
 #include "privacy_record.h"
@@ -65,6 +66,7 @@ static ngx_uint_t ngx_http_privacy_record_log_next(u_char **start,
  *   ua            256  cut
  *   replaces       32  hex of an id
  *   edge           64  the nginx that wrote it (privacy_redis edge=)
+ *   gpc             1  "1" when the browser sent Sec-GPC: 1, else "0"
  */
 static ngx_str_t  ngx_http_privacy_record_fields[] = {
     ngx_string("id"),
@@ -79,7 +81,8 @@ static ngx_str_t  ngx_http_privacy_record_fields[] = {
     ngx_string("addr"),
     ngx_string("ua"),
     ngx_string("replaces"),
-    ngx_string("edge")
+    ngx_string("edge"),
+    ngx_string("gpc")
 };
 
 /* the core's form actions, PRIVACY_FORM_ACCEPT_ALL .. _WITHDRAW */
@@ -236,6 +239,17 @@ ngx_http_privacy_record_create(ngx_http_request_t *r,
     /* which nginx wrote it, when several write to one Redis */
     rec->field[NGX_HTTP_PRIVACY_RECORD_EDGE].value =
                                             *ngx_http_privacy_redis_edge(r);
+
+    /* a decision made while the browser sent the signal overrides it */
+    rec->gpc = ngx_http_privacy_gpc_signal(r);
+
+    v = &rec->field[NGX_HTTP_PRIVACY_RECORD_GPC].value;
+
+    if (rec->gpc) {
+        ngx_str_set(v, "1");
+    } else {
+        ngx_str_set(v, "0");
+    }
 
     return rec;
 }

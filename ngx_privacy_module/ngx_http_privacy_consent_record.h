@@ -27,8 +27,9 @@
 #define NGX_HTTP_PRIVACY_RECORD_UA        10
 #define NGX_HTTP_PRIVACY_RECORD_REPLACES  11
 #define NGX_HTTP_PRIVACY_RECORD_EDGE      12
+#define NGX_HTTP_PRIVACY_RECORD_GPC       13
 
-#define NGX_HTTP_PRIVACY_RECORD_FIELDS    13
+#define NGX_HTTP_PRIVACY_RECORD_FIELDS    14
 
 /* the User-Agent is cut at this length */
 #define NGX_HTTP_PRIVACY_RECORD_UA_MAX    256
@@ -57,6 +58,7 @@ typedef struct {
 
     u_char                           id[PRIVACY_CONSENT_ID_LEN];
     uint64_t                         time_ms;
+    ngx_uint_t                       gpc;      /* made with Sec-GPC: 1 */
 
     u_char                           id_hex[NGX_HTTP_PRIVACY_ID_HEX_LEN];
     u_char                           time_dec[NGX_INT64_LEN];

@@ -9,6 +9,7 @@
  * file:
  *
  *   ngx_http_privacy_tk.c        Tk header and /.well-known/dnt/
+ *   ngx_http_privacy_gpc.c       Global Privacy Control, gpc.json
  *   ngx_http_privacy_cookie.c    categories, Cookie and Set-Cookie filtering
  *   ngx_http_privacy_token.c     keys and the consent decision of a request
  *   ngx_http_privacy_banner.c    the banner body filter
@@ -32,6 +33,7 @@
 #include "ngx_http_privacy_banner.h"
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_cookie.h"
+#include "ngx_http_privacy_gpc.h"
 #include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_redis.h"
 #include "ngx_http_privacy_template.h"
@@ -197,6 +199,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       0,
       NULL },
 
+    { ngx_string("privacy_category_text"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE4,
+      ngx_http_privacy_category_text,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("privacy_banner_position"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_privacy_conf_set_enum,
@@ -221,6 +230,20 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
     { ngx_string("privacy_consent_endpoint"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_privacy_consent_endpoint,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_gpc"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_privacy_gpc,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_gpc_resource"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE1,
+      ngx_http_privacy_gpc_resource,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -280,6 +303,9 @@ static ngx_http_variable_t  ngx_http_privacy_vars[] = {
 
     { ngx_string("privacy_blocked"), NULL,
       ngx_http_privacy_variable_blocked, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("privacy_gpc"), NULL,
+      ngx_http_privacy_variable_gpc, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string("privacy_remote_addr"), NULL,
       ngx_http_privacy_variable_remote_addr, 0, 0, 0 },
@@ -726,11 +752,15 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
      *     plcf->consent_url = { 0, NULL };
      *     plcf->banner_text = { 0, NULL };
      *     plcf->banner_languages = NULL;
+     *     plcf->category_texts = NULL;
      *     plcf->banners = NULL;
      *     plcf->banner_types = { NULL };
      *     plcf->banner_types_keys = NULL;
      *     plcf->banner_types_list = NULL;
      *     plcf->consent_endpoint = 0;
+     *     plcf->gpc = 0;
+     *     plcf->gpc_file = NULL;
+     *     plcf->gpc_last_update = { 0, NULL };
      *     plcf->conf_file = NULL;
      */
 
@@ -744,6 +774,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
     plcf->expire_blocked = NGX_CONF_UNSET;
     plcf->banner = NGX_CONF_UNSET_UINT;
     plcf->banner_position = NGX_CONF_UNSET_UINT;
+    plcf->gpc_names = NGX_CONF_UNSET_PTR;
 
     plcf->conf_file = cf->conf_file->file.name.data;
     plcf->conf_line = cf->conf_file->line;
@@ -815,6 +846,10 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         {
             return NGX_CONF_ERROR;
         }
+    }
+
+    if (ngx_http_privacy_gpc_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (ngx_http_privacy_banner_merge(cf, prev, conf) != NGX_CONF_OK) {

@@ -16,9 +16,12 @@
 #define NGX_HTTP_PRIVACY_SETTINGS_SIZE  6144
 
 
-static u_char *ngx_http_privacy_settings_choices(u_char *p, u_char *last,
-    ngx_http_privacy_loc_conf_t *plcf, uint32_t mask, ngx_uint_t checkboxes,
+static u_char *ngx_http_privacy_settings_labels(u_char *p, u_char *last,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang, uint32_t mask,
     ngx_http_privacy_strings_t *s);
+static u_char *ngx_http_privacy_settings_table(u_char *p, u_char *last,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
+    ngx_http_privacy_strings_t *s, uint32_t checked, ngx_uint_t flags);
 
 
 ngx_int_t
@@ -28,6 +31,7 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
 {
     u_char                          *p, *last;
     size_t                           size;
+    ngx_str_t                       *lang;
     uint32_t                         optional, granted;
     ngx_tm_t                         tm;
     ngx_str_t                        consent_url, policy_url;
@@ -36,6 +40,10 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
 
     bl = ngx_http_privacy_banner_pick(r, plcf);
     s = bl->strings;
+    lang = bl->lang.len ? &bl->lang : &s->lang;
+
+    optional = plcf->categories ? plcf->categories->optional : 0;
+    granted = ctx->decided ? ctx->token.granted & optional : 0;
 
     consent_url.len = privacy_html_escape(NULL, plcf->consent_url.data,
                                           plcf->consent_url.len);
@@ -44,7 +52,12 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
 
     /* the page's own text is bounded; the URLs and names are added */
     size = NGX_HTTP_PRIVACY_SETTINGS_SIZE + 4 * consent_url.len
-           + policy_url.len + PRIVACY_MAX_CATEGORIES * 256;
+           + policy_url.len
+           + 3 * ngx_http_privacy_category_labels(NULL, plcf, lang, optional)
+           + ngx_http_privacy_category_table(NULL, plcf, lang, s, granted,
+                                             NGX_HTTP_PRIVACY_TABLE_INPUTS)
+           + ngx_http_privacy_category_table(NULL, plcf, lang, s, 0,
+                                           NGX_HTTP_PRIVACY_TABLE_ESSENTIAL);
 
     p = ngx_pnalloc(r->pool, size + consent_url.len + policy_url.len);
     if (p == NULL) {
@@ -62,9 +75,6 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
     p += consent_url.len + policy_url.len;
     out->data = p;
     last = p + size;
-
-    optional = plcf->categories ? plcf->categories->optional : 0;
-    granted = ctx->decided ? ctx->token.granted & optional : 0;
 
     p = ngx_slprintf(p, last,
             "<!doctype html>\n<html lang=\"%V\"><head><meta charset=\"utf-8\">"
@@ -86,10 +96,10 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
 
         p = ngx_slprintf(p, last, "<dl class=\"privacy-settings__current\">"
                                   "<dt>%V</dt><dd>", &s->granted);
-        p = ngx_http_privacy_settings_choices(p, last, plcf, granted, 0, s);
+        p = ngx_http_privacy_settings_labels(p, last, plcf, lang, granted, s);
         p = ngx_slprintf(p, last, "</dd><dt>%V</dt><dd>", &s->refused);
-        p = ngx_http_privacy_settings_choices(p, last, plcf,
-                                              optional & ~granted, 0, s);
+        p = ngx_http_privacy_settings_labels(p, last, plcf, lang,
+                                             optional & ~granted, s);
         p = ngx_slprintf(p, last,
                          "</dd><dt>%V</dt><dd><time datetime=\"%4d-%02d-%02dT"
                          "%02d:%02d:%02dZ\">%4d-%02d-%02d %02d:%02d UTC"
@@ -103,6 +113,18 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
         p = ngx_slprintf(p, last, "<p>%V</p>", &s->undecided);
     }
 
+    /* the signal refuses these now, whatever the decision above was */
+    if (ctx->gpc_refused) {
+        p = ngx_slprintf(p, last, "<p class=\"privacy-settings__gpc\">%V ",
+                         &s->gpc_sent);
+        p = ngx_http_privacy_settings_labels(p, last, plcf, lang,
+                                             ctx->gpc_refused, s);
+        p = ngx_slprintf(p, last, "</p>");
+    }
+
+    p = ngx_http_privacy_settings_table(p, last, plcf, lang, s, 0,
+                                        NGX_HTTP_PRIVACY_TABLE_ESSENTIAL);
+
     p = ngx_slprintf(p, last,
             "</section>"
             "<form class=\"privacy-banner__form\" method=\"post\" "
@@ -110,7 +132,8 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
             "<fieldset class=\"privacy-banner__choices\">"
             "<legend>%V</legend>", &consent_url, &s->legend);
 
-    p = ngx_http_privacy_settings_choices(p, last, plcf, granted, 1, s);
+    p = ngx_http_privacy_settings_table(p, last, plcf, lang, s, granted,
+                                        NGX_HTTP_PRIVACY_TABLE_INPUTS);
 
     p = ngx_slprintf(p, last,
             "</fieldset>"
@@ -154,52 +177,45 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
 }
 
 
-/*
- * The optional categories in MASK as a comma separated list, or all of
- * them as checkboxes ticked for MASK.
- */
+/* the labels of the categories in mask, or "none" */
 
 static u_char *
-ngx_http_privacy_settings_choices(u_char *p, u_char *last,
-    ngx_http_privacy_loc_conf_t *plcf, uint32_t mask, ngx_uint_t checkboxes,
+ngx_http_privacy_settings_labels(u_char *p, u_char *last,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang, uint32_t mask,
     ngx_http_privacy_strings_t *s)
 {
-    ngx_uint_t                    i, n;
-    ngx_http_privacy_category_t  *cat;
+    size_t  n;
 
-    if (plcf->categories == NULL) {
-        return checkboxes ? p : ngx_slprintf(p, last, "%V", &s->none);
+    n = ngx_http_privacy_category_labels(NULL, plcf, lang, mask);
+
+    if (n == 0) {
+        return ngx_slprintf(p, last, "%V", &s->none);
     }
 
-    cat = plcf->categories->categories.elts;
-    n = 0;
-
-    /* names are letters, digits, "_" and "-": nothing to escape */
-
-    for (i = 0; i < plcf->categories->categories.nelts; i++) {
-
-        if (cat[i].essential) {
-            continue;
-        }
-
-        if (checkboxes) {
-            p = ngx_slprintf(p, last,
-                             "<label class=\"privacy-banner__choice\">"
-                             "<input type=\"checkbox\" name=\"category\" "
-                             "value=\"%V\"%s> %V</label>", &cat[i].name,
-                             (mask & (1u << i)) ? " checked" : "",
-                             &cat[i].name);
-            continue;
-        }
-
-        if (mask & (1u << i)) {
-            p = ngx_slprintf(p, last, n++ ? ", %V" : "%V", &cat[i].name);
-        }
+    /* no room: the page is cut, and the caller finds p at last */
+    if ((size_t) (last - p) <= n) {
+        return last;
     }
 
-    if (!checkboxes && n == 0) {
-        p = ngx_slprintf(p, last, "%V", &s->none);
+    return p + ngx_http_privacy_category_labels(p, plcf, lang, mask);
+}
+
+
+/* the category table (ngx_http_privacy_category_table()) into the page */
+
+static u_char *
+ngx_http_privacy_settings_table(u_char *p, u_char *last,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
+    ngx_http_privacy_strings_t *s, uint32_t checked, ngx_uint_t flags)
+{
+    size_t  n;
+
+    n = ngx_http_privacy_category_table(NULL, plcf, lang, s, checked, flags);
+
+    if ((size_t) (last - p) <= n) {
+        return last;
     }
 
-    return p;
+    return p + ngx_http_privacy_category_table(p, plcf, lang, s, checked,
+                                               flags);
 }

@@ -8,6 +8,7 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_metrics.h"
+#include "ngx_http_privacy_gpc.h"
 #include "ngx_http_privacy_token.h"
 
 #include <sys/stat.h>
@@ -259,18 +260,24 @@ ngx_int_t
 ngx_http_privacy_decision_start(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
+    uint32_t                      gpc;
     ngx_http_privacy_srv_conf_t  *pscf;
 
+    gpc = ngx_http_privacy_gpc_refused(r, plcf);
+
     /* inherited settings share their data: an internal redirect to a
-     * location with the same policy and categories reads nothing again */
+     * location with the same policy, categories and privacy_gpc reads
+     * nothing again */
     if (ctx->decision_read
         && ctx->decided_for == plcf->categories
-        && ctx->decided_policy == plcf->policy_version.data)
+        && ctx->decided_policy == plcf->policy_version.data
+        && ctx->gpc_refused == gpc)
     {
         return NGX_DECLINED;
     }
 
     ctx->decision_read = 1;
+    ctx->gpc_refused = gpc;
     ctx->decided = 0;
     ctx->decided_for = plcf->categories;
     ctx->decided_policy = plcf->policy_version.data;
@@ -310,6 +317,13 @@ ngx_http_privacy_decision_token(ngx_http_request_t *r,
     if (rc == PRIVACY_TOKEN_OK) {
         ctx->decided = 1;
         ctx->rejected = PRIVACY_TOKEN_OK;
+
+        /* the signal refuses what a decision made without it granted;
+         * everything that reads the token sees the refusal */
+        if (!(ctx->token.flags & PRIVACY_TOKEN_FLAG_GPC)) {
+            ctx->token.granted &= ~ctx->gpc_refused;
+        }
+
         ctx->granted |= ctx->token.granted;
         return 1;
     }

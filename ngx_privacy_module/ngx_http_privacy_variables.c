@@ -1,12 +1,13 @@
 
 /*
  * ngx_http_privacy_module: the values of the module's variables
- * ($privacy_dnt, $privacy_consent, $privacy_consent_id, $privacy_blocked,
- * $privacy_remote_addr); the registrar registers them.
+ * ($privacy_dnt, $privacy_gpc, $privacy_consent, $privacy_consent_id,
+ * $privacy_blocked, $privacy_remote_addr); the registrar registers them.
  */
 
 
 #include "ngx_http_privacy.h"
+#include "ngx_http_privacy_gpc.h"
 #include "ngx_http_privacy_token.h"
 #include "ngx_http_privacy_tk.h"
 #include "ngx_http_privacy_variables.h"
@@ -34,6 +35,27 @@ ngx_http_privacy_variable_dnt(ngx_http_request_t *r,
     v->no_cacheable = 0;
     v->not_found = 0;
     v->data = (u_char *) (dnt ? "1" : "0");
+
+    return NGX_OK;
+}
+
+
+/* "1" when the request carries Sec-GPC: 1, empty otherwise */
+
+ngx_int_t
+ngx_http_privacy_variable_gpc(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    v->len = 0;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = (u_char *) "";
+
+    if (ngx_http_privacy_gpc_signal(r)) {
+        v->len = 1;
+        v->data = (u_char *) "1";
+    }
 
     return NGX_OK;
 }

@@ -14,6 +14,8 @@
 
 ngx_int_t ngx_http_privacy_variable_dnt(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_privacy_variable_gpc(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_privacy_variable_consent(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_privacy_variable_consent_id(ngx_http_request_t *r,

@@ -292,11 +292,15 @@ privacy_token_encode(unsigned char *out, const privacy_token_t *t,
     const privacy_key_t *key)
 {
     size_t         len;
+    uint32_t       word;
     unsigned char  raw[PRIVACY_TOKEN_RAW_MAX], md[EVP_MAX_MD_SIZE];
 
     if (t->policy_len > PRIVACY_POLICY_MAX) {
         return 0;
     }
+
+    word = (t->granted & ~PRIVACY_TOKEN_FLAGS)
+           | (t->flags & PRIVACY_TOKEN_FLAGS);
 
     raw[0] = PRIVACY_TOKEN_FORMAT;
     memcpy(raw + PRIVACY_TOKEN_OFF_KEY_ID, key->id, PRIVACY_KEY_ID_LEN);
@@ -306,10 +310,10 @@ privacy_token_encode(unsigned char *out, const privacy_token_t *t,
     privacy_put64(raw + PRIVACY_TOKEN_OFF_EXPIRES, t->expires);
     privacy_put64(raw + PRIVACY_TOKEN_OFF_FP, t->categories_fp);
 
-    raw[PRIVACY_TOKEN_OFF_GRANTED] = (unsigned char) (t->granted >> 24);
-    raw[PRIVACY_TOKEN_OFF_GRANTED + 1] = (unsigned char) (t->granted >> 16);
-    raw[PRIVACY_TOKEN_OFF_GRANTED + 2] = (unsigned char) (t->granted >> 8);
-    raw[PRIVACY_TOKEN_OFF_GRANTED + 3] = (unsigned char) t->granted;
+    raw[PRIVACY_TOKEN_OFF_GRANTED] = (unsigned char) (word >> 24);
+    raw[PRIVACY_TOKEN_OFF_GRANTED + 1] = (unsigned char) (word >> 16);
+    raw[PRIVACY_TOKEN_OFF_GRANTED + 2] = (unsigned char) (word >> 8);
+    raw[PRIVACY_TOKEN_OFF_GRANTED + 3] = (unsigned char) word;
 
     raw[PRIVACY_TOKEN_OFF_POLICY_LEN] = (unsigned char) t->policy_len;
 
@@ -405,6 +409,8 @@ privacy_token_decode(privacy_token_t *t, const unsigned char *in, size_t len,
                  | (uint32_t) raw[PRIVACY_TOKEN_OFF_GRANTED + 1] << 16
                  | (uint32_t) raw[PRIVACY_TOKEN_OFF_GRANTED + 2] << 8
                  | (uint32_t) raw[PRIVACY_TOKEN_OFF_GRANTED + 3];
+    t->flags = t->granted & PRIVACY_TOKEN_FLAGS;
+    t->granted &= ~PRIVACY_TOKEN_FLAGS;
     t->policy_len = policy_len;
     memcpy(t->policy, raw + PRIVACY_TOKEN_HEADER_LEN, policy_len);
 

@@ -15,10 +15,13 @@
  *         21     8   issued, unix seconds
  *         29     8   expires, unix seconds
  *         37     8   categories fingerprint
- *         45     4   granted bits
+ *         45     4   granted bits 0 .. 29, flags in bits 30 and 31
  *         49     1   policy length, 0 .. PRIVACY_POLICY_MAX
  *         50     n   policy bytes
  *       50+n    32   HMAC-SHA256 over bytes 0 .. 50+n-1
+ *
+ * Bits 30 and 31 of the granted word were always 0 (PRIVACY_MAX_CATEGORIES
+ * is 30): a token issued before the flags existed reads as having none.
  *
  * The cookie value is base64url (no padding) of all of it: 110 characters
  * with an empty policy, at most PRIVACY_TOKEN_ENCODED_MAX.
@@ -43,6 +46,10 @@
 #define PRIVACY_TOKEN_RAW_MAX                                                \
     (PRIVACY_TOKEN_HEADER_LEN + PRIVACY_POLICY_MAX + PRIVACY_TOKEN_MAC_LEN)
 #define PRIVACY_TOKEN_ENCODED_MAX  ((PRIVACY_TOKEN_RAW_MAX * 4 + 2) / 3)
+
+/* the flags in the granted word: the decision came with Sec-GPC: 1 */
+#define PRIVACY_TOKEN_FLAG_GPC     0x80000000
+#define PRIVACY_TOKEN_FLAGS        0xc0000000
 
 /* how far in the future "issued" may be: clocks of a cluster drift */
 #define PRIVACY_TOKEN_MAX_SKEW     300
@@ -74,6 +81,7 @@ typedef struct {
     uint64_t                 expires;
     uint64_t                 categories_fp;
     uint32_t                 granted;   /* bit i: category i (config order) */
+    uint32_t                 flags;     /* PRIVACY_TOKEN_FLAG_* */
     size_t                   policy_len;
     unsigned char            policy[PRIVACY_POLICY_MAX];
 } privacy_token_t;

@@ -34,6 +34,24 @@ our $Inputs = '<label class="privacy-banner__choice"><input type="checkbox" '
             . '<label class="privacy-banner__choice"><input type="checkbox" '
             . 'name="category" value="marketing"> marketing</label>';
 
+# the builtin banner's: each optional category by its label, with its
+# details (a regular expression's cookies are not listed)
+our $Choices = '<div class="privacy-banner__category">'
+    . '<label class="privacy-banner__choice"><input type="checkbox" '
+    . 'name="category" value="analytics"> Analytics</label>'
+    . '<details class="privacy-banner__details"><summary>Details'
+    . '<span class="privacy-banner__about"> (Analytics)</span></summary>'
+    . '<p>Measure how the site is used, such as the pages visited, to '
+    . 'improve it.</p><dl><dt>Cookies</dt><dd>_gid</dd></dl></details></div>'
+    . '<div class="privacy-banner__category">'
+    . '<label class="privacy-banner__choice"><input type="checkbox" '
+    . 'name="category" value="marketing"> Marketing</label>'
+    . '<details class="privacy-banner__details"><summary>Details'
+    . '<span class="privacy-banner__about"> (Marketing)</span></summary>'
+    . '<p>Let advertising partners recognise you across sites to show ads '
+    . 'based on your interests.</p><dl><dt>Cookies</dt><dd>_fbp</dd></dl>'
+    . '</details></div>';
+
 our $HttpConfig = backend_http_config();
 
 # a second server with privacy on, behind the test's own server
@@ -131,7 +149,7 @@ $::Std . q{
 --- request
 GET /t
 --- response_body_like eval
-qr{<legend>Optional cookies</legend>\Q$::Inputs\E</fieldset>}
+qr{<legend>Optional cookies</legend>\Q$::Choices\E</fieldset>}
 
 
 

@@ -169,7 +169,7 @@ is(scalar @records, 7, 'one record per decision taken by the blocks')
     or diag(explain(\@records));
 
 my @fields = qw(id action granted refused policy time_ms banner_sha256
-                source host addr ua replaces edge);
+                source host addr ua replaces edge gpc);
 
 for my $rec (@records) {
     is_deeply([sort keys %$rec], [sort @fields],
@@ -180,6 +180,7 @@ for my $rec (@records) {
     like($rec->{banner_sha256}, qr/^[0-9a-f]{64}$/, 'banner hash');
     is($rec->{addr}, '127.0.0.0', 'address with the host part zeroed');
     is($rec->{host}, 'localhost', 'host');
+    is($rec->{gpc}, '0', 'no Sec-GPC: gpc 0');
 
     my $hash = redis('HGETALL', "${prefix}consent:$rec->{id}");
     is_deeply({ @$hash }, $rec, 'the hash holds the same record');
@@ -222,9 +223,9 @@ redis('DEL', @$keys) if @$keys;
 
 # The Host blocks: a host[:port] of at most 255 bytes as it came, anything
 # else as "invalid"; no record is larger than docs/redis.md says (1,877
-# bytes of field names and values with the largest configuration, 850
+# bytes of field names and values with the largest configuration, 854
 # with this one: 782 and the edge field, its name and a host name of at
-# most 64 bytes).
+# most 64 bytes, and the gpc field, 4 bytes with its name).
 
 my %host_by_ua;
 my $host_log = redis('XRANGE', "${host_prefix}log", '-', '+');
@@ -233,7 +234,7 @@ for my $entry (@$host_log) {
     $host_by_ua{$rec{ua}} = $rec{host};
     my $size = 0;
     $size += length($_) for @{ $entry->[1] };
-    cmp_ok($size, '<=', 850, "record $rec{ua}: at most 850 bytes");
+    cmp_ok($size, '<=', 854, "record $rec{ua}: at most 854 bytes");
     redis('DEL', "${host_prefix}consent:$rec{id}");
 }
 
@@ -575,7 +576,7 @@ GET /privacy/consent
 --- more_headers
 Accept: text/html,application/xhtml+xml,*/*;q=0.8
 --- response_body_like chomp
-<h1>Privacy settings</h1>.*<p>You have not made a choice yet.</p>.*<form class="privacy-banner__form" method="post" action="/privacy/consent">.*value="analytics"> analytics</label>.*value="marketing"> marketing</label>.*name="return" value="/privacy/consent".*value="save".*value="accept_all".*value="reject_all"
+<h1>Privacy settings</h1>.*<p>You have not made a choice yet.</p>.*<form class="privacy-banner__form" method="post" action="/privacy/consent">.*value="analytics"> Analytics</label>.*value="marketing"> Marketing</label>.*name="return" value="/privacy/consent".*value="save".*value="accept_all".*value="reject_all"
 --- response_body_unlike chomp
 withdraw|checked
 
@@ -588,7 +589,7 @@ GET /privacy/consent
 "Accept: text/html
 Cookie: privacy_consent=$::old_token"
 --- response_body_like chomp
-<dt>Allowed</dt><dd>analytics</dd><dt>Refused</dt><dd>marketing</dd><dt>Made on</dt><dd><time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">.*value="analytics" checked> analytics.*value="marketing"> marketing.*value="withdraw"
+<dt>Allowed</dt><dd>Analytics</dd><dt>Refused</dt><dd>Marketing</dd><dt>Made on</dt><dd><time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">.*value="analytics" checked> Analytics.*value="marketing"> Marketing.*value="withdraw"
 
 
 

@@ -146,7 +146,7 @@ ok((grep { /^_ga=; Max-Age=0/ } header_values($after{page}, 'Set-Cookie')),
 is(scalar @replayed, 3, 'three replays ran');
 
 my @fields = qw(id action granted refused policy time_ms banner_sha256
-                source host addr ua replaces edge);
+                source host addr ua replaces edge gpc);
 my %count;
 my $stream = redis('XRANGE', 't031:log', '-', '+');
 for my $entry (@$stream) {
@@ -419,7 +419,7 @@ qr/Set-Cookie: session=/
 --- error_log eval
 [
     "OOM command not allowed",
-    qr/\[error\] .*privacy: consent ([0-9a-f]{32}) not acknowledged by Redis \(error\), a refusal, applied anyway; record: id "\1" action "withdraw" granted "" refused "analytics,marketing" policy "2018-04" time_ms "\d{13}" banner_sha256 "[0-9a-f]{64}" source "script" host "localhost" addr "127\.0\.0\.0" ua "t031-withdraw" replaces "a{32}" edge "[^"]+", client: /,
+    qr/\[error\] .*privacy: consent ([0-9a-f]{32}) not acknowledged by Redis \(error\), a refusal, applied anyway; record: id "\1" action "withdraw" granted "" refused "analytics,marketing" policy "2018-04" time_ms "\d{13}" banner_sha256 "[0-9a-f]{64}" source "script" host "localhost" addr "127\.0\.0\.0" ua "t031-withdraw" replaces "a{32}" edge "[^"]+" gpc "0", client: /,
 ]
 --- no_error_log
 [alert]
@@ -609,7 +609,7 @@ User-Agent: \"\\" . ("\x01" x 300)
 --- error_log eval
 [
     qr/a refusal, applied anyway; record 1\/2: id "[0-9a-f]{32}" action "reject_all" granted "" refused "a{32},b{32},c{32},d{32},e{32}" policy "v{64}" time_ms "\d{13}" banner_sha256 "[0-9a-f]{64}" source "script" host "h{250}:8080" addr "127\.0\.0\.0", client: /,
-    qr/a refusal, applied anyway; record 2\/2: ua "\\"\\\\(?:\\x01){254}" replaces "" edge "[^"]+", client: /,
+    qr/a refusal, applied anyway; record 2\/2: ua "\\"\\\\(?:\\x01){254}" replaces "" edge "[^"]+" gpc "0", client: /,
 ]
 
 

@@ -7,6 +7,7 @@
  *       [--categories necessary:essential,analytics,marketing]
  *       [--grant analytics,marketing | --grant none | --grant all]
  *       [--issued UNIX] [--expires UNIX | --ttl SECONDS] [--id HEX32]
+ *       [--gpc]
  *
  *   privacy-mint --decode --key-file F [--key-file G ...] [--policy V]
  *       [--categories ...] [--now UNIX] TOKEN
@@ -302,6 +303,7 @@ mint_decode(const char *token, const privacy_key_t *keys, size_t nkeys,
     }
 
     printf("\npolicy: %.*s\n", (int) t.policy_len, (const char *) t.policy);
+    printf("gpc: %d\n", (t.flags & PRIVACY_TOKEN_FLAG_GPC) ? 1 : 0);
 
     fp = privacy_categories_fingerprint(mc->cats, mc->ncats);
     rc = privacy_token_check(&t, now, (const unsigned char *) policy,
@@ -350,6 +352,11 @@ main(int argc, char **argv)
 
         if (strcmp(argv[i], "--decode") == 0) {
             decode = 1;
+            continue;
+        }
+
+        if (strcmp(argv[i], "--gpc") == 0) {
+            t.flags |= PRIVACY_TOKEN_FLAG_GPC;
             continue;
         }
 

@@ -44,7 +44,15 @@ expires: 1715552000
 categories_fp: c98dc1d6738f5c62
 granted: 0x00000005 necessary marketing
 policy: v1
+gpc: 0
 check: ok" "$out"
+
+# --gpc: the decision came with Sec-GPC: 1, a flag beside the grants
+t=$("$MINT" --key-file "$tmp/k1" --policy v1 --grant necessary --gpc)
+out=$("$MINT" --decode --key-file "$tmp/k1" --policy v1 "$t" \
+      | grep -e '^granted' -e '^gpc')
+check "gpc flag" "granted: 0x00000001 necessary
+gpc: 1" "$out"
 
 out=$("$MINT" --decode --key-file "$tmp/k1" --now 1715552000 "$pinned" \
       | tail -n 1)

@@ -275,7 +275,7 @@ test_round_trip(void)
     CHECK_MEM(d.consent_id, 16, t.consent_id, 16);
     CHECK(d.issued == t.issued && d.expires == t.expires);
     CHECK(d.categories_fp == FP);
-    CHECK(d.granted == 5);
+    CHECK(d.granted == 5 && d.flags == 0);
     CHECK_STR(d.policy, d.policy_len, "v1");
 
     /* extreme values survive */
@@ -290,8 +290,26 @@ test_round_trip(void)
     CHECK_INT(n, 110);
     CHECK_INT(decode(&d, out, n, &k1, 1), PRIVACY_TOKEN_OK);
     CHECK(d.issued == UINT64_MAX - 1 && d.expires == UINT64_MAX);
-    CHECK(d.categories_fp == UINT64_MAX && d.granted == UINT32_MAX);
+    CHECK(d.categories_fp == UINT64_MAX);
     CHECK(d.policy_len == 0);
+
+    /* bits 30 and 31 of the word are the flags, apart from the grants */
+    CHECK(d.granted == (UINT32_MAX & ~PRIVACY_TOKEN_FLAGS));
+    CHECK(d.flags == 0);
+
+    t.flags = UINT32_MAX;
+    n = encode(out, &t, &k1);
+    CHECK_INT(decode(&d, out, n, &k1, 1), PRIVACY_TOKEN_OK);
+    CHECK(d.granted == (UINT32_MAX & ~PRIVACY_TOKEN_FLAGS));
+    CHECK(d.flags == PRIVACY_TOKEN_FLAGS);
+
+    /* the GPC flag alone, nothing granted: a token of before the flags
+     * (sample_token's, pinned) decodes with no flag */
+    t.granted = 0;
+    t.flags = PRIVACY_TOKEN_FLAG_GPC;
+    n = encode(out, &t, &k1);
+    CHECK_INT(decode(&d, out, n, &k1, 1), PRIVACY_TOKEN_OK);
+    CHECK(d.granted == 0 && d.flags == PRIVACY_TOKEN_FLAG_GPC);
 
     /* granted 0: refused everything, still a valid token */
     sample_token(&t);

@@ -38,7 +38,7 @@ sub categories_arg { $CATEGORIES }
 
 # mint(grant => 'analytics,marketing' | 'none', key => 'primary',
 #      policy => '2018-04', categories => $CATEGORIES, ttl => SECONDS,
-#      issued => UNIX, expires => UNIX, id => HEX32)
+#      issued => UNIX, expires => UNIX, id => HEX32, gpc => 1)
 sub mint {
     my %o = @_;
     my @cmd = mint_cmd(%o);
@@ -62,6 +62,7 @@ sub mint_cmd {
     push @cmd, '--issued', $o{issued} if defined $o{issued};
     push @cmd, '--expires', $o{expires} if defined $o{expires};
     push @cmd, '--id', $o{id} if defined $o{id};
+    push @cmd, '--gpc' if $o{gpc};
     return @cmd;
 }
 
