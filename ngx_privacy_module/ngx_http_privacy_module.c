@@ -14,6 +14,7 @@
  *   ngx_http_privacy_token.c     keys and the consent decision of a request
  *   ngx_http_privacy_banner.c    the banner body filter
  *   ngx_http_privacy_template.c  the banner's text, per language
+ *   ngx_http_privacy_words.c     the builtin words, the categories' labels
  *   ngx_http_privacy_settings.c  the settings page
  *   ngx_http_privacy_consent.c   the consent endpoint, and below it:
  *   ngx_http_privacy_consent_history.c   ?history=1
@@ -40,6 +41,7 @@
 #include "ngx_http_privacy_tk.h"
 #include "ngx_http_privacy_token.h"
 #include "ngx_http_privacy_variables.h"
+#include "ngx_http_privacy_words.h"
 
 
 static ngx_int_t ngx_http_privacy_header_filter(ngx_http_request_t *r);

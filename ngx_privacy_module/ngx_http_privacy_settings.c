@@ -10,6 +10,7 @@
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_assets.h"
 #include "ngx_http_privacy_template.h"
+#include "ngx_http_privacy_words.h"
 #include "ngx_http_privacy_settings.h"
 
 

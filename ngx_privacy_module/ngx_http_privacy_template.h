@@ -18,29 +18,6 @@ char *ngx_http_privacy_banner_language(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_privacy_banner_merge(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
-char *ngx_http_privacy_category_text(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-
-/* ngx_http_privacy_category_table() flags */
-#define NGX_HTTP_PRIVACY_TABLE_ESSENTIAL  1   /* the essential categories,
-                                                 else the optional ones */
-#define NGX_HTTP_PRIVACY_TABLE_INPUTS     2   /* checkboxes, ticked for
-                                                 checked */
-
-/*
- * The categories as the banner and the settings page show them, in the
- * language lang (NULL: English): each one's label, a checkbox or "always
- * on", and a <details> with its description and cookies.  With buf NULL
- * only the length.
- */
-size_t ngx_http_privacy_category_table(u_char *buf,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
-    ngx_http_privacy_strings_t *s, uint32_t checked, ngx_uint_t flags);
-
-/* the labels of the categories in mask, joined by ", ", HTML-escaped */
-size_t ngx_http_privacy_category_labels(u_char *buf,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang, uint32_t mask);
-
 ngx_http_privacy_banner_lang_t *ngx_http_privacy_banner_pick(
     ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf);
 ngx_int_t ngx_http_privacy_banner_return(ngx_http_request_t *r,
