@@ -106,6 +106,8 @@ typedef struct {
     ngx_str_t                       essential;
     ngx_str_t                       gpc;         /* one category */
     ngx_str_t                       gpc_sent;    /* the request's signal */
+    ngx_str_t                       saved;       /* after a decision */
+    ngx_str_t                       back;        /* a link to the site */
 } ngx_http_privacy_strings_t;
 
 

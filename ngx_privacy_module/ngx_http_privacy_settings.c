@@ -35,7 +35,7 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
     ngx_str_t                       *lang;
     uint32_t                         optional, granted;
     ngx_tm_t                         tm;
-    ngx_str_t                        consent_url, policy_url;
+    ngx_str_t                        consent_url, policy_url, arg;
     ngx_http_privacy_strings_t      *s;
     ngx_http_privacy_banner_lang_t  *bl;
 
@@ -92,6 +92,15 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
             ngx_http_privacy_asset_path(NGX_HTTP_PRIVACY_ASSET_CSS),
             &s->settings, &s->current);
 
+    /* back from a decision taken on this page without script */
+    if (ngx_http_arg(r, (u_char *) "saved", sizeof("saved") - 1, &arg)
+        == NGX_OK
+        && arg.len == 1 && arg.data[0] == '1')
+    {
+        p = ngx_slprintf(p, last, "<p class=\"privacy-settings__saved\" "
+                                  "role=\"status\">%V</p>", &s->saved);
+    }
+
     if (ctx->decided) {
         ngx_gmtime((time_t) ctx->token.issued, &tm);
 
@@ -138,7 +147,7 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
 
     p = ngx_slprintf(p, last,
             "</fieldset>"
-            "<input type=\"hidden\" name=\"return\" value=\"%V\">"
+            "<input type=\"hidden\" name=\"return\" value=\"%V?saved=1\">"
             "<div class=\"privacy-banner__actions\">"
             "<button type=\"submit\" name=\"action\" value=\"save\" "
             "class=\"privacy-banner__button privacy-banner__button--save\">"
@@ -162,6 +171,10 @@ ngx_http_privacy_settings_page(ngx_http_request_t *r,
         p = ngx_slprintf(p, last, "<p><a href=\"%V\">%V</a></p>",
                          &policy_url, &s->policy);
     }
+
+    /* the visitor goes back to the site, not only to the last page */
+    p = ngx_slprintf(p, last, "<p class=\"privacy-settings__back\">"
+                              "<a href=\"/\">%V</a></p>", &s->back);
 
     p = ngx_slprintf(p, last, "</main></body></html>\n");
 

@@ -62,7 +62,10 @@ static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
                  "this unless you allow it here."),
       ngx_string("Your browser sends the Global Privacy Control signal. "
                  "It is honoured: these stay refused unless you allow "
-                 "them here:") },
+                 "them here:"),
+      ngx_string("Your choice is saved. It applies from now on, and you "
+                 "can change it here at any time."),
+      ngx_string("Back to the site") },
 
     { ngx_string("de"),
       ngx_string("Ihre Datenschutz-Einstellungen"),
@@ -92,7 +95,10 @@ static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
                  "dies ab, solange Sie es hier nicht erlauben."),
       ngx_string("Ihr Browser sendet das Global-Privacy-Control-Signal. "
                  "Es wird beachtet: Folgendes bleibt abgelehnt, solange "
-                 "Sie es hier nicht erlauben:") },
+                 "Sie es hier nicht erlauben:"),
+      ngx_string("Ihre Wahl ist gespeichert. Sie gilt ab jetzt, und Sie "
+                 "können sie hier jederzeit ändern."),
+      ngx_string("Zurück zur Website") },
 
     { ngx_string("fr"),
       ngx_string("Vos choix de confidentialité"),
@@ -122,7 +128,11 @@ static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
                  "refuse ceci tant que vous ne l'autorisez pas ici."),
       ngx_string("Votre navigateur envoie le signal Global Privacy "
                  "Control. Il est respecté : ceci reste refusé tant que "
-                 "vous ne l'autorisez pas ici :") }
+                 "vous ne l'autorisez pas ici :"),
+      ngx_string("Votre choix est enregistré. Il s'applique dès "
+                 "maintenant, et vous pouvez le changer ici à tout "
+                 "moment."),
+      ngx_string("Retour au site") }
 };
 
 

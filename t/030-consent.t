@@ -576,9 +576,9 @@ GET /privacy/consent
 --- more_headers
 Accept: text/html,application/xhtml+xml,*/*;q=0.8
 --- response_body_like chomp
-<h1>Privacy settings</h1>.*<p>You have not made a choice yet.</p>.*<form class="privacy-banner__form" method="post" action="/privacy/consent">.*value="analytics"> Analytics</label>.*value="marketing"> Marketing</label>.*name="return" value="/privacy/consent".*value="save".*value="accept_all".*value="reject_all"
+<h1>Privacy settings</h1>.*<p>You have not made a choice yet.</p>.*<form class="privacy-banner__form" method="post" action="/privacy/consent">.*value="analytics"> Analytics</label>.*value="marketing"> Marketing</label>.*name="return" value="/privacy/consent\?saved=1".*value="save".*value="accept_all".*value="reject_all"
 --- response_body_unlike chomp
-withdraw|checked
+withdraw|checked|role="status"
 
 
 
@@ -951,3 +951,20 @@ X-Real-IP: 2001:0:4136:e378:8000:63bf:3fff:fdd2
 --- error_code: 200
 --- no_error_log
 [error]
+
+
+
+=== TEST 47: back on the settings page after a decision without script: it says the choice is saved, and links back to the site
+The settings form returns to the page with ?saved=1; only then does the
+page say so, in a status the screen reader announces.
+--- request eval
+["GET /privacy/consent?saved=1", "GET /privacy/consent?history=0&saved=1",
+ "GET /privacy/consent?saved=2"]
+--- more_headers eval
+"Accept: text/html
+Accept-Language: de
+Cookie: privacy_consent=$::old_token"
+--- response_body_like eval
+[qr{<h2 id="privacy-current">[^<]+</h2><p class="privacy-settings__saved" role="status">Ihre Wahl ist gespeichert\..*<p class="privacy-settings__back"><a href="/">Zurück zur Website</a></p>},
+ qr{role="status">Ihre Wahl ist gespeichert\.},
+ qr{^(?!.*role="status").*<a href="/">Zurück zur Website</a>}s]
