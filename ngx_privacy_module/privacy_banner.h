@@ -35,27 +35,41 @@
  * (including <!--> and --!>), <!DOCTYPE ...>, <! ...> and <? ...> are
  * skipped; the contents of script, style, textarea, title, xmp, iframe,
  * noembed, noframes and noscript are skipped up to their end tag, so a
- * "<body>" inside a script string is not taken.  Script "double escaped"
- * sections (<!--<script> inside a script) are not modelled.  BODY_END is
- * decided at the byte after "</body", so an end tag that never closes (an
- * unterminated quoted attribute up to the end of the page) still counts.
+ * "<body>" inside a script string is not taken.  Inside a script,
+ * "<!--<script>" enters the tokenizer's double escaped state, where a
+ * "</script>" does not end the outer script (the document.write idiom);
+ * after <plaintext> nothing is a tag.  Two tree construction rules are
+ * followed as well: the contents of <template> (nested ones counted) are
+ * never live, so no <body> or </body> there is taken; inside <svg> and
+ * <math> (foreign content, left at their end tag or at an HTML start tag
+ * that breaks out of it, such as <p> or <body>) "<![CDATA[" runs up to
+ * "]]>" and the raw text names above are ordinary elements.  Not modelled:
+ * integration points (svg foreignObject, desc, title; math mi, mo, mn, ms,
+ * mtext, annotation-xml), where HTML rules apply again, and <font> with
+ * color, face or size breaking out.  BODY_END is decided at the byte after
+ * "</body", so an end tag that never closes (an unterminated quoted
+ * attribute up to the end of the page) still counts.
  *
  * All state lives in the struct: the input may be split at any byte.
  * Its fields are private; zero it with privacy_banner_init().
  */
 typedef struct {
-    unsigned char  held[PRIVACY_BANNER_HELD_MAX];
-    unsigned char  emit[PRIVACY_BANNER_HELD_MAX];
-    unsigned char  name[8];
-    unsigned char  where;
-    unsigned char  state;
-    unsigned char  held_len;
-    unsigned char  name_len;
-    unsigned char  end_tag;
-    unsigned char  raw;
-    unsigned char  raw_idx;
-    unsigned char  dashes;
-    unsigned char  done;
+    unsigned char   held[PRIVACY_BANNER_HELD_MAX];
+    unsigned char   emit[PRIVACY_BANNER_HELD_MAX];
+    unsigned char   name[10];
+    unsigned short  templates;
+    unsigned char   where;
+    unsigned char   state;
+    unsigned char   held_len;
+    unsigned char   name_len;
+    unsigned char   end_tag;
+    unsigned char   self_closing;
+    unsigned char   raw;
+    unsigned char   raw_idx;
+    unsigned char   dashes;
+    unsigned char   esc;
+    unsigned char   foreign;
+    unsigned char   done;
 } privacy_banner_t;
 
 
