@@ -146,7 +146,6 @@ static void privacy_banner_scan_bytes(privacy_banner_t *m,
 static void privacy_banner_check(const privacy_banner_t *m,
     const privacy_banner_result_t *r, const privacy_banner_t *ref,
     const privacy_banner_result_t *ref_r);
-static int privacy_banner_step(privacy_banner_t *m, unsigned char c);
 #endif
 static int privacy_banner_tag_end(privacy_banner_t *m);
 static int privacy_banner_start_tag(privacy_banner_t *m, int self_closing);
@@ -215,8 +214,9 @@ privacy_banner_init(privacy_banner_t *m, int where)
 {
     memset(m, 0, sizeof(privacy_banner_t));
 
-    m->where = (where == PRIVACY_BANNER_BODY_END) ? PRIVACY_BANNER_BODY_END
-                                                  : PRIVACY_BANNER_BODY_START;
+    m->where = (where == PRIVACY_BANNER_BODY_END
+                || where == PRIVACY_BANNER_TOKENS)
+               ? (unsigned char) where : PRIVACY_BANNER_BODY_START;
     m->state = PRIVACY_S_TEXT;
 }
 
@@ -321,6 +321,13 @@ privacy_banner_start_tag(privacy_banner_t *m, int self_closing)
         if (privacy_banner_name_is(m, privacy_banner_raw[i].name,
                                    privacy_banner_raw[i].len))
         {
+            /* what a browser without scripts fetches */
+            if (m->where == PRIVACY_BANNER_TOKENS
+                && privacy_banner_name_is(m, "noscript", 8))
+            {
+                break;
+            }
+
             m->raw = (unsigned char) (i + 1);
             m->state = PRIVACY_S_RAW;
             break;
@@ -381,14 +388,13 @@ privacy_banner_find(const unsigned char *p, const unsigned char *end,
 }
 
 
-#ifdef PRIVACY_BANNER_CHECK
-
 /*
  * The reference the scan is checked against in unit tests and fuzzers:
- * the tokenizer one byte at a time, nothing skipped.
+ * the tokenizer one byte at a time, nothing skipped.  The script
+ * rewriter (privacy_script.c) follows the page with it too.
  */
 
-static int
+int
 privacy_banner_step(privacy_banner_t *m, unsigned char c)
 {
     switch (m->state) {
@@ -650,7 +656,34 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
     }
 }
 
-#endif /* PRIVACY_BANNER_CHECK */
+
+int
+privacy_banner_tag_state(const privacy_banner_t *m)
+{
+    switch (m->state) {
+
+    case PRIVACY_S_LT:
+        return PRIVACY_BANNER_TAG_LT;
+
+    case PRIVACY_S_TAG_NAME:
+        return m->end_tag ? PRIVACY_BANNER_TAG_NONE : PRIVACY_BANNER_TAG_NAME;
+
+    case PRIVACY_S_BEFORE_ATTR:
+    case PRIVACY_S_ATTR_NAME:
+    case PRIVACY_S_AFTER_ATTR:
+    case PRIVACY_S_BEFORE_VALUE:
+    case PRIVACY_S_VALUE_DQ:
+    case PRIVACY_S_VALUE_SQ:
+    case PRIVACY_S_VALUE_UNQ:
+    case PRIVACY_S_AFTER_VALUE:
+    case PRIVACY_S_SLASH:
+        return m->end_tag ? PRIVACY_BANNER_TAG_NONE
+                          : PRIVACY_BANNER_TAG_ATTRS;
+
+    default:
+        return PRIVACY_BANNER_TAG_NONE;
+    }
+}
 
 
 /* in a comment, a byte other than '>': where it leaves the closing dashes */

@@ -22,6 +22,12 @@
 /* just before the first "</body" followed by whitespace, '/' or '>' */
 #define PRIVACY_BANNER_BODY_END    1
 
+/*
+ * no insertion point: the tokenizer alone, for privacy_banner_step(); the
+ * contents of <noscript> are markup, as in a browser without scripts
+ */
+#define PRIVACY_BANNER_TOKENS      2
+
 /* the most bytes the matcher ever holds back: "</body" */
 #define PRIVACY_BANNER_HELD_MAX    6
 
@@ -114,8 +120,40 @@ typedef struct {
 } privacy_banner_result_t;
 
 
-/* where: PRIVACY_BANNER_BODY_START or PRIVACY_BANNER_BODY_END */
+/*
+ * where: PRIVACY_BANNER_BODY_START, PRIVACY_BANNER_BODY_END, or
+ * PRIVACY_BANNER_TOKENS for privacy_banner_step() alone
+ */
 void privacy_banner_init(privacy_banner_t *m, int where);
+
+/*
+ * The tokenizer itself, one byte at a time (what privacy_banner_scan()
+ * does with the bytes that change nothing skipped), for other parts of
+ * the core that follow a page's tags, such as the script rewriter.  With
+ * PRIVACY_BANNER_TOKENS the return value is 0.  After a call,
+ * privacy_banner_tag_state() says where the byte left the tokenizer:
+ *
+ *   PRIVACY_BANNER_TAG_LT     just after a '<' that may open a tag
+ *   PRIVACY_BANNER_TAG_NAME   in the name of a start tag
+ *   PRIVACY_BANNER_TAG_ATTRS  in a start tag after its name
+ *   PRIVACY_BANNER_TAG_NONE   anywhere else: text, raw text, a comment,
+ *                             an end tag; a start tag ended at this byte
+ *                             if the state before it was NAME or ATTRS
+ *
+ * In NAME and after it, m->name holds the name lowercased (name_len bytes,
+ * at most 10; longer names have name_len 11); m->foreign is non-zero in
+ * svg or math, m->raw non-zero in raw text (1 in a script), m->templates
+ * the <template> depth.  The core reads these fields; callers outside it
+ * do not.
+ */
+int privacy_banner_step(privacy_banner_t *m, unsigned char c);
+
+#define PRIVACY_BANNER_TAG_NONE    0
+#define PRIVACY_BANNER_TAG_LT      1
+#define PRIVACY_BANNER_TAG_NAME    2
+#define PRIVACY_BANNER_TAG_ATTRS   3
+
+int privacy_banner_tag_state(const privacy_banner_t *m);
 
 /* buf may be NULL when len is 0: held bytes then stay held */
 void privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf,
