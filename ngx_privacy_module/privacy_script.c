@@ -1107,8 +1107,15 @@ privacy_script_decide(privacy_script_rw_t *w, int kind)
         js = !type || !first_type.has_value
              || privacy_script_js_type(t + first_type.value,
                                        first_type.value_len);
-        if (js) {
-            return 1;
+
+        /* its text is held only when some pattern's category is not */
+        for (i = 0; js && i < (int) w->set->npatterns; i++) {
+            if (w->set->patterns[i].type != PRIVACY_SCRIPT_REGEX
+                && !privacy_script_granted(w,
+                                           w->set->patterns[i].category))
+            {
+                return 1;
+            }
         }
     }
 
@@ -1382,7 +1389,15 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
             w->held[w->held_len++] = c;
 
             if (ts == PRIVACY_BANNER_TAG_NAME) {
-                continue;
+                /* no name of interest is longer than "script" */
+                if (m->name_len <= 6) {
+                    continue;
+                }
+
+                privacy_script_emit(w, PRIVACY_A_NONE, PRIVACY_MATCH_NONE);
+                s->used = i + 1;
+                privacy_script_piece(w, s);
+                return 1;
             }
 
             if (prev == PRIVACY_BANNER_TAG_NAME) {
