@@ -147,7 +147,7 @@ static void privacy_banner_check(const privacy_banner_t *m,
     const privacy_banner_result_t *r, const privacy_banner_t *ref,
     const privacy_banner_result_t *ref_r);
 #endif
-static int privacy_banner_tag_end(privacy_banner_t *m);
+static inline int privacy_banner_tag_end(privacy_banner_t *m);
 static int privacy_banner_start_tag(privacy_banner_t *m, int self_closing);
 static int privacy_banner_breakout(const privacy_banner_t *m);
 static void privacy_banner_script(privacy_banner_t *m, unsigned char c);
@@ -155,7 +155,8 @@ static void privacy_banner_escaped(privacy_banner_t *m, unsigned char c,
     int dbl);
 static void privacy_banner_temp(privacy_banner_t *m, unsigned char c);
 static void privacy_banner_cdata_open(privacy_banner_t *m, unsigned char c);
-static void privacy_banner_raw_end(privacy_banner_t *m, unsigned char c);
+static inline void privacy_banner_raw_end(privacy_banner_t *m,
+    unsigned char c);
 static void privacy_banner_dashes(privacy_banner_t *m, unsigned char c);
 static int privacy_banner_name_is(const privacy_banner_t *m,
     const char *name, size_t len);
@@ -229,7 +230,7 @@ privacy_banner_name_is(const privacy_banner_t *m, const char *name,
 }
 
 
-static int
+static inline int
 privacy_banner_tag_end(privacy_banner_t *m)
 {
     int  self_closing;
@@ -262,14 +263,12 @@ static int
 privacy_banner_start_tag(privacy_banner_t *m, int self_closing)
 {
     size_t  i;
-    int     svg;
-
-    svg = privacy_banner_name_is(m, "svg", 3)
-          || privacy_banner_name_is(m, "math", 4);
 
     if (m->foreign) {
         /* nested ones are counted up to 255, then no more */
-        if (svg) {
+        if (privacy_banner_name_is(m, "svg", 3)
+            || privacy_banner_name_is(m, "math", 4))
+        {
             if (!self_closing && m->foreign < 255) {
                 m->foreign++;
             }
@@ -285,32 +284,58 @@ privacy_banner_start_tag(privacy_banner_t *m, int self_closing)
         m->foreign = 0;
     }
 
-    if (svg) {
-        m->foreign = !self_closing;
-        return 0;
-    }
+    /* most tags start with a letter no name below starts with */
 
-    /* nested templates are counted up to 65535, then no more */
-    if (privacy_banner_name_is(m, "template", 8)) {
-        if (m->templates < 0xffff) {
-            m->templates++;
+    switch (m->name[0]) {
+
+    case 's':
+        if (privacy_banner_name_is(m, "svg", 3)) {
+            m->foreign = !self_closing;
+            return 0;
         }
+        break;
 
+    case 'm':
+        if (privacy_banner_name_is(m, "math", 4)) {
+            m->foreign = !self_closing;
+        }
+        return 0;
+
+    case 't':
+        /* nested templates are counted up to 65535, then no more */
+        if (privacy_banner_name_is(m, "template", 8)) {
+            if (m->templates < 0xffff) {
+                m->templates++;
+            }
+
+            return 0;
+        }
+        break;
+
+    case 'b':
+        if (m->where == PRIVACY_BANNER_BODY_START && m->templates == 0
+            && privacy_banner_name_is(m, "body", 4))
+        {
+            return PRIVACY_BANNER_FOUND_AFTER;
+        }
+        return 0;
+
+    case 'p':
+        if (privacy_banner_name_is(m, "plaintext", 9)) {
+            m->state = PRIVACY_S_PLAINTEXT;
+        }
+        return 0;
+
+    case 'x':
+    case 'i':
+    case 'n':
+        break;
+
+    default:
         return 0;
     }
 
-    if (m->where == PRIVACY_BANNER_BODY_START && m->templates == 0
-        && privacy_banner_name_is(m, "body", 4))
-    {
-        return PRIVACY_BANNER_FOUND_AFTER;
-    }
-
-    if (privacy_banner_name_is(m, "plaintext", 9)) {
-        m->state = PRIVACY_S_PLAINTEXT;
-        return 0;
-    }
-
-    /* most tags have a length no raw text element has */
+    /* most of the rest have a length no raw text element has */
     if (((1u << m->name_len) & PRIVACY_BANNER_RAW_LENS) == 0) {
         return 0;
     }
@@ -719,7 +744,7 @@ privacy_banner_dashes(privacy_banner_t *m, unsigned char c)
 
 /* in raw text after "</": the element's own end tag, or back to text */
 
-static void
+static inline void
 privacy_banner_raw_end(privacy_banner_t *m, unsigned char c)
 {
     const privacy_banner_raw_t  *raw;
