@@ -143,8 +143,9 @@ int privacy_script_text(const privacy_script_set_t *set,
  *   <script> inline, with no type or a JavaScript one (empty, "module", or
  *   one containing "javascript" or "ecmascript"), whose text
  *   privacy_script_text() classifies: its start tag as for src; its text
- *   is held up to PRIVACY_SCRIPT_INLINE_MAX bytes, a longer script passes
- *   untouched (reported once, see overlong).
+ *   is held (only while some HOST, DOMAIN or PREFIX pattern's category is
+ *   not granted) up to PRIVACY_SCRIPT_INLINE_MAX bytes, a longer script
+ *   passes untouched (reported once, see overlong).
  *
  * A tag the page marked data-privacy-category="C" is left alone while C
  * is not granted; once it is, every data-privacy-src, -srcset, -href and
