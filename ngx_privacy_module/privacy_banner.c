@@ -34,7 +34,31 @@ enum {
     PRIVACY_S_AFTER_VALUE,    /* after a quoted value */
     PRIVACY_S_RAW,            /* raw text or RCDATA element contents */
     PRIVACY_S_RAW_LT,
-    PRIVACY_S_RAW_END         /* "</" + raw_idx bytes of the element name */
+    PRIVACY_S_RAW_END,        /* "</" + raw_idx bytes of the element name */
+    PRIVACY_S_SLASH,          /* '/' in a tag: "/>" closes it self-closing */
+    PRIVACY_S_SCRIPT_ESC,     /* "<!" and after in a script, sub-state in esc */
+    PRIVACY_S_CDATA_OPEN,     /* "<![" + raw_idx - 1 bytes of "CDATA[" */
+    PRIVACY_S_CDATA,          /* "<![CDATA[" in foreign content, "]" in dashes */
+    PRIVACY_S_PLAINTEXT       /* after <plaintext>: up to the end */
+};
+
+
+/* script sub-states (m->esc), the spec's "script data escaped" family */
+enum {
+    PRIVACY_E_NONE = 0,
+    PRIVACY_E_START,          /* "<!" */
+    PRIVACY_E_START_DASH,     /* "<!-" */
+    PRIVACY_E_ESCAPED,
+    PRIVACY_E_DASH,
+    PRIVACY_E_DASH_DASH,
+    PRIVACY_E_LT,
+    PRIVACY_E_END,            /* "</" + the name, matched in raw_idx */
+    PRIVACY_E_DOUBLE_START,   /* "<" + a name, matched in raw_idx */
+    PRIVACY_E_DOUBLE,
+    PRIVACY_E_DOUBLE_DASH,
+    PRIVACY_E_DOUBLE_DASH_DASH,
+    PRIVACY_E_DOUBLE_LT,
+    PRIVACY_E_DOUBLE_END      /* "</" + the name, matched in raw_idx */
 };
 
 
@@ -53,7 +77,16 @@ enum {
 #define PRIVACY_BANNER_FOUND_BEFORE  2    /* insert before the held '<' */
 
 /* a longer tag name is stored as PRIVACY_NAME_LONG bytes: matches none */
-#define PRIVACY_NAME_LONG  8
+#define PRIVACY_NAME_LONG  10
+
+/* the raw_idx of a name other than "script" in the script sub-states */
+#define PRIVACY_TEMP_OTHER  7
+
+/* "[CDATA[" */
+#define PRIVACY_CDATA_LEN  7
+
+/* m->raw of a script, the one element with escaped sub-states */
+#define PRIVACY_RAW_SCRIPT  1
 
 /* the lengths of the names in privacy_banner_raw[], as bits */
 #define PRIVACY_BANNER_RAW_LENS                                              \
@@ -113,10 +146,17 @@ static void privacy_banner_scan_bytes(privacy_banner_t *m,
 static void privacy_banner_check(const privacy_banner_t *m,
     const privacy_banner_result_t *r, const privacy_banner_t *ref,
     const privacy_banner_result_t *ref_r);
-static int privacy_banner_step(privacy_banner_t *m, unsigned char c);
 #endif
-static int privacy_banner_tag_end(privacy_banner_t *m);
-static void privacy_banner_raw_end(privacy_banner_t *m, unsigned char c);
+static inline int privacy_banner_tag_end(privacy_banner_t *m);
+static int privacy_banner_start_tag(privacy_banner_t *m, int self_closing);
+static int privacy_banner_breakout(const privacy_banner_t *m);
+static void privacy_banner_script(privacy_banner_t *m, unsigned char c);
+static void privacy_banner_escaped(privacy_banner_t *m, unsigned char c,
+    int dbl);
+static void privacy_banner_temp(privacy_banner_t *m, unsigned char c);
+static void privacy_banner_cdata_open(privacy_banner_t *m, unsigned char c);
+static inline void privacy_banner_raw_end(privacy_banner_t *m,
+    unsigned char c);
 static void privacy_banner_dashes(privacy_banner_t *m, unsigned char c);
 static int privacy_banner_name_is(const privacy_banner_t *m,
     const char *name, size_t len);
@@ -136,6 +176,20 @@ static const privacy_banner_raw_t  privacy_banner_raw[] = {
     { "noembed", 7 },
     { "noframes", 8 },
     { "noscript", 8 }
+};
+
+
+/*
+ * HTML start tags that end foreign content (svg, math) in the tree
+ * construction's "rules for parsing tokens in foreign content"; <font>
+ * with color, face or size is not checked
+ */
+static const char  *privacy_banner_breakouts[] = {
+    "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div",
+    "dl", "dt", "em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+    "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p",
+    "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup",
+    "table", "tt", "u", "ul", "var"
 };
 
 
@@ -161,8 +215,9 @@ privacy_banner_init(privacy_banner_t *m, int where)
 {
     memset(m, 0, sizeof(privacy_banner_t));
 
-    m->where = (where == PRIVACY_BANNER_BODY_END) ? PRIVACY_BANNER_BODY_END
-                                                  : PRIVACY_BANNER_BODY_START;
+    m->where = (where == PRIVACY_BANNER_BODY_END
+                || where == PRIVACY_BANNER_TOKENS)
+               ? (unsigned char) where : PRIVACY_BANNER_BODY_START;
     m->state = PRIVACY_S_TEXT;
 }
 
@@ -175,24 +230,112 @@ privacy_banner_name_is(const privacy_banner_t *m, const char *name,
 }
 
 
-static int
+static inline int
 privacy_banner_tag_end(privacy_banner_t *m)
 {
-    size_t  i;
+    int  self_closing;
 
     m->state = PRIVACY_S_TEXT;
 
-    if (m->end_tag) {
+    self_closing = m->self_closing;
+    m->self_closing = 0;
+
+    if (!m->end_tag) {
+        return privacy_banner_start_tag(m, self_closing);
+    }
+
+    /* a stray </template> or </svg> changes nothing */
+
+    if (m->templates && privacy_banner_name_is(m, "template", 8)) {
+        m->templates--;
+
+    } else if (m->foreign && (privacy_banner_name_is(m, "svg", 3)
+                              || privacy_banner_name_is(m, "math", 4)))
+    {
+        m->foreign--;
+    }
+
+    return 0;
+}
+
+
+static int
+privacy_banner_start_tag(privacy_banner_t *m, int self_closing)
+{
+    size_t  i;
+
+    if (m->foreign) {
+        /* nested ones are counted up to 255, then no more */
+        if (privacy_banner_name_is(m, "svg", 3)
+            || privacy_banner_name_is(m, "math", 4))
+        {
+            if (!self_closing && m->foreign < 255) {
+                m->foreign++;
+            }
+
+            return 0;
+        }
+
+        if (!privacy_banner_breakout(m)) {
+            /* a foreign element: no template, raw text or plaintext */
+            return 0;
+        }
+
+        m->foreign = 0;
+    }
+
+    /* most tags start with a letter no name below starts with */
+
+    switch (m->name[0]) {
+
+    case 's':
+        if (privacy_banner_name_is(m, "svg", 3)) {
+            m->foreign = !self_closing;
+            return 0;
+        }
+        break;
+
+    case 'm':
+        if (privacy_banner_name_is(m, "math", 4)) {
+            m->foreign = !self_closing;
+        }
+        return 0;
+
+    case 't':
+        /* nested templates are counted up to 65535, then no more */
+        if (privacy_banner_name_is(m, "template", 8)) {
+            if (m->templates < 0xffff) {
+                m->templates++;
+            }
+
+            return 0;
+        }
+        break;
+
+    case 'b':
+        if (m->where == PRIVACY_BANNER_BODY_START && m->templates == 0
+            && privacy_banner_name_is(m, "body", 4))
+        {
+            return PRIVACY_BANNER_FOUND_AFTER;
+        }
+        return 0;
+
+    case 'p':
+        if (privacy_banner_name_is(m, "plaintext", 9)) {
+            m->state = PRIVACY_S_PLAINTEXT;
+        }
+        return 0;
+
+    case 'x':
+    case 'i':
+    case 'n':
+        break;
+
+    default:
         return 0;
     }
 
-    if (m->where == PRIVACY_BANNER_BODY_START
-        && privacy_banner_name_is(m, "body", 4))
-    {
-        return PRIVACY_BANNER_FOUND_AFTER;
-    }
-
-    /* most tags have a length no raw text element has */
+    /* most of the rest have a length no raw text element has */
     if (((1u << m->name_len) & PRIVACY_BANNER_RAW_LENS) == 0) {
         return 0;
     }
@@ -203,9 +346,35 @@ privacy_banner_tag_end(privacy_banner_t *m)
         if (privacy_banner_name_is(m, privacy_banner_raw[i].name,
                                    privacy_banner_raw[i].len))
         {
+            /* what a browser without scripts fetches */
+            if (m->where == PRIVACY_BANNER_TOKENS
+                && privacy_banner_name_is(m, "noscript", 8))
+            {
+                break;
+            }
+
             m->raw = (unsigned char) (i + 1);
             m->state = PRIVACY_S_RAW;
             break;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+privacy_banner_breakout(const privacy_banner_t *m)
+{
+    size_t  i;
+
+    for (i = 0; i < sizeof(privacy_banner_breakouts)
+                    / sizeof(privacy_banner_breakouts[0]); i++)
+    {
+        if (privacy_banner_name_is(m, privacy_banner_breakouts[i],
+                                   strlen(privacy_banner_breakouts[i])))
+        {
+            return 1;
         }
     }
 
@@ -244,14 +413,13 @@ privacy_banner_find(const unsigned char *p, const unsigned char *end,
 }
 
 
-#ifdef PRIVACY_BANNER_CHECK
-
 /*
  * The reference the scan is checked against in unit tests and fuzzers:
- * the tokenizer one byte at a time, nothing skipped.
+ * the tokenizer one byte at a time, nothing skipped.  The script
+ * rewriter (privacy_script.c) follows the page with it too.
  */
 
-static int
+int
 privacy_banner_step(privacy_banner_t *m, unsigned char c)
 {
     switch (m->state) {
@@ -301,6 +469,10 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
         if (c == '-') {
             m->state = PRIVACY_S_BANG_DASH;
 
+        } else if (c == '[' && m->foreign) {
+            m->raw_idx = 1;
+            m->state = PRIVACY_S_CDATA_OPEN;
+
         } else {
             m->state = (c == '>') ? PRIVACY_S_TEXT : PRIVACY_S_BOGUS;
         }
@@ -342,7 +514,7 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
         if (privacy_banner_ws(c) || c == '/' || c == '>') {
 
             if (m->end_tag && m->where == PRIVACY_BANNER_BODY_END
-                && privacy_banner_name_is(m, "body", 4))
+                && m->templates == 0 && privacy_banner_name_is(m, "body", 4))
             {
                 return PRIVACY_BANNER_FOUND_BEFORE;
             }
@@ -351,7 +523,7 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
                 return privacy_banner_tag_end(m);
             }
 
-            m->state = PRIVACY_S_BEFORE_ATTR;
+            m->state = (c == '/') ? PRIVACY_S_SLASH : PRIVACY_S_BEFORE_ATTR;
             return 0;
         }
 
@@ -365,13 +537,21 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
 
         return 0;
 
+    case PRIVACY_S_SLASH:
     case PRIVACY_S_BEFORE_ATTR:
-        /* '/' is the self-closing mark: it changes nothing here */
+        /* after a '/', the byte is taken again before an attribute name */
         if (c == '>') {
+            m->self_closing = (m->state == PRIVACY_S_SLASH);
             return privacy_banner_tag_end(m);
         }
 
-        if (!privacy_banner_ws(c) && c != '/') {
+        if (c == '/') {
+            m->state = PRIVACY_S_SLASH;
+
+        } else if (privacy_banner_ws(c)) {
+            m->state = PRIVACY_S_BEFORE_ATTR;
+
+        } else {
             m->state = PRIVACY_S_ATTR_NAME;
         }
         return 0;
@@ -386,7 +566,7 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
             m->state = PRIVACY_S_BEFORE_VALUE;
 
         } else if (c == '/') {
-            m->state = PRIVACY_S_BEFORE_ATTR;
+            m->state = PRIVACY_S_SLASH;
 
         } else if (privacy_banner_ws(c)) {
             m->state = PRIVACY_S_AFTER_ATTR;
@@ -439,8 +619,11 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
             return privacy_banner_tag_end(m);
         }
 
-        if (privacy_banner_ws(c) || c == '/') {
+        if (privacy_banner_ws(c)) {
             m->state = PRIVACY_S_BEFORE_ATTR;
+
+        } else if (c == '/') {
+            m->state = PRIVACY_S_SLASH;
 
         } else {
             /* a="x"b: a new attribute without the space */
@@ -459,18 +642,73 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
             m->raw_idx = 0;
             m->state = PRIVACY_S_RAW_END;
 
+        } else if (c == '!' && m->raw == PRIVACY_RAW_SCRIPT) {
+            m->esc = PRIVACY_E_START;
+            m->state = PRIVACY_S_SCRIPT_ESC;
+
         } else if (c != '<') {
             m->state = PRIVACY_S_RAW;
         }
         return 0;
 
-    default: /* PRIVACY_S_RAW_END */
+    case PRIVACY_S_RAW_END:
         privacy_banner_raw_end(m, c);
+        return 0;
+
+    case PRIVACY_S_SCRIPT_ESC:
+        privacy_banner_script(m, c);
+        return 0;
+
+    case PRIVACY_S_CDATA_OPEN:
+        privacy_banner_cdata_open(m, c);
+        return 0;
+
+    case PRIVACY_S_CDATA:
+        if (c == ']') {
+            m->dashes = (m->dashes < 2) ? m->dashes + 1 : 2;
+
+        } else if (c == '>' && m->dashes == 2) {
+            m->dashes = 0;
+            m->state = PRIVACY_S_TEXT;
+
+        } else {
+            m->dashes = 0;
+        }
+        return 0;
+
+    default: /* PRIVACY_S_PLAINTEXT */
         return 0;
     }
 }
 
-#endif /* PRIVACY_BANNER_CHECK */
+
+int
+privacy_banner_tag_state(const privacy_banner_t *m)
+{
+    switch (m->state) {
+
+    case PRIVACY_S_LT:
+        return PRIVACY_BANNER_TAG_LT;
+
+    case PRIVACY_S_TAG_NAME:
+        return m->end_tag ? PRIVACY_BANNER_TAG_NONE : PRIVACY_BANNER_TAG_NAME;
+
+    case PRIVACY_S_BEFORE_ATTR:
+    case PRIVACY_S_ATTR_NAME:
+    case PRIVACY_S_AFTER_ATTR:
+    case PRIVACY_S_BEFORE_VALUE:
+    case PRIVACY_S_VALUE_DQ:
+    case PRIVACY_S_VALUE_SQ:
+    case PRIVACY_S_VALUE_UNQ:
+    case PRIVACY_S_AFTER_VALUE:
+    case PRIVACY_S_SLASH:
+        return m->end_tag ? PRIVACY_BANNER_TAG_NONE
+                          : PRIVACY_BANNER_TAG_ATTRS;
+
+    default:
+        return PRIVACY_BANNER_TAG_NONE;
+    }
+}
 
 
 /* in a comment, a byte other than '>': where it leaves the closing dashes */
@@ -506,7 +744,7 @@ privacy_banner_dashes(privacy_banner_t *m, unsigned char c)
 
 /* in raw text after "</": the element's own end tag, or back to text */
 
-static void
+static inline void
 privacy_banner_raw_end(privacy_banner_t *m, unsigned char c)
 {
     const privacy_banner_raw_t  *raw;
@@ -534,6 +772,206 @@ privacy_banner_raw_end(privacy_banner_t *m, unsigned char c)
         return;
     }
 
+    m->state = (c == '<') ? PRIVACY_S_RAW_LT : PRIVACY_S_RAW;
+}
+
+
+/* after "<![" in foreign content: "CDATA[" opens a CDATA section */
+
+static void
+privacy_banner_cdata_open(privacy_banner_t *m, unsigned char c)
+{
+    if (c != (unsigned char) "[CDATA["[m->raw_idx]) {
+        m->state = (c == '>') ? PRIVACY_S_TEXT : PRIVACY_S_BOGUS;
+        return;
+    }
+
+    if (++m->raw_idx == PRIVACY_CDATA_LEN) {
+        m->dashes = 0;
+        m->state = PRIVACY_S_CDATA;
+    }
+}
+
+
+/* a letter of a tag name in the script sub-states: is it "script" */
+
+static void
+privacy_banner_temp(privacy_banner_t *m, unsigned char c)
+{
+    if (m->raw_idx < 6 && privacy_banner_lc(c) == "script"[m->raw_idx]) {
+        m->raw_idx++;
+
+    } else {
+        m->raw_idx = PRIVACY_TEMP_OTHER;
+    }
+}
+
+
+/* c in the script data (double) escaped state, or reconsumed there */
+
+static void
+privacy_banner_escaped(privacy_banner_t *m, unsigned char c, int dbl)
+{
+    if (c == '-') {
+        m->esc = dbl ? PRIVACY_E_DOUBLE_DASH : PRIVACY_E_DASH;
+
+    } else if (c == '<') {
+        m->esc = dbl ? PRIVACY_E_DOUBLE_LT : PRIVACY_E_LT;
+
+    } else {
+        m->esc = dbl ? PRIVACY_E_DOUBLE : PRIVACY_E_ESCAPED;
+    }
+}
+
+
+/*
+ * A script after "<!": the spec's escaped and double escaped states.  In
+ * the double escaped state (after "<!--<script>") a "</script>" only goes
+ * back to the escaped state; "-->" goes back to the script's data.
+ */
+
+static void
+privacy_banner_script(privacy_banner_t *m, unsigned char c)
+{
+    int  stop;
+
+    stop = privacy_banner_ws(c) || c == '/' || c == '>';
+
+    switch (m->esc) {
+
+    case PRIVACY_E_START:
+        if (c == '-') {
+            m->esc = PRIVACY_E_START_DASH;
+            return;
+        }
+        break;
+
+    case PRIVACY_E_START_DASH:
+        if (c == '-') {
+            m->esc = PRIVACY_E_DASH_DASH;
+            return;
+        }
+        break;
+
+    case PRIVACY_E_DASH_DASH:
+    case PRIVACY_E_DOUBLE_DASH_DASH:
+        if (c == '-') {
+            return;
+        }
+
+        if (c == '>') {
+            break;
+        }
+
+        privacy_banner_escaped(m, c, m->esc == PRIVACY_E_DOUBLE_DASH_DASH);
+        return;
+
+    case PRIVACY_E_DASH:
+        if (c == '-') {
+            m->esc = PRIVACY_E_DASH_DASH;
+            return;
+        }
+
+        privacy_banner_escaped(m, c, 0);
+        return;
+
+    case PRIVACY_E_DOUBLE_DASH:
+        if (c == '-') {
+            m->esc = PRIVACY_E_DOUBLE_DASH_DASH;
+            return;
+        }
+
+        privacy_banner_escaped(m, c, 1);
+        return;
+
+    case PRIVACY_E_LT:
+        if (c == '/') {
+            m->raw_idx = 0;
+            m->esc = PRIVACY_E_END;
+            return;
+        }
+
+        if (privacy_banner_alpha(c)) {
+            m->raw_idx = 0;
+            privacy_banner_temp(m, c);
+            m->esc = PRIVACY_E_DOUBLE_START;
+            return;
+        }
+
+        privacy_banner_escaped(m, c, 0);
+        return;
+
+    case PRIVACY_E_END:
+        if (privacy_banner_alpha(c)) {
+            privacy_banner_temp(m, c);
+            return;
+        }
+
+        if (stop && m->raw_idx == 6) {
+            /* the script's end tag */
+            m->esc = PRIVACY_E_NONE;
+            m->raw = 0;
+
+            if (c == '>') {
+                m->state = PRIVACY_S_TEXT;
+
+            } else {
+                m->end_tag = 1;
+                m->name_len = 0;
+                m->state = PRIVACY_S_BEFORE_ATTR;
+            }
+            return;
+        }
+
+        privacy_banner_escaped(m, c, 0);
+        return;
+
+    case PRIVACY_E_DOUBLE_START:
+        if (stop) {
+            m->esc = (m->raw_idx == 6) ? PRIVACY_E_DOUBLE : PRIVACY_E_ESCAPED;
+            return;
+        }
+
+        if (privacy_banner_alpha(c)) {
+            privacy_banner_temp(m, c);
+            return;
+        }
+
+        privacy_banner_escaped(m, c, 0);
+        return;
+
+    case PRIVACY_E_DOUBLE_LT:
+        if (c == '/') {
+            m->raw_idx = 0;
+            m->esc = PRIVACY_E_DOUBLE_END;
+            return;
+        }
+
+        privacy_banner_escaped(m, c, 1);
+        return;
+
+    case PRIVACY_E_DOUBLE_END:
+        if (stop) {
+            m->esc = (m->raw_idx == 6) ? PRIVACY_E_ESCAPED : PRIVACY_E_DOUBLE;
+            return;
+        }
+
+        if (privacy_banner_alpha(c)) {
+            privacy_banner_temp(m, c);
+            return;
+        }
+
+        privacy_banner_escaped(m, c, 1);
+        return;
+
+    default: /* PRIVACY_E_ESCAPED, PRIVACY_E_DOUBLE */
+        privacy_banner_escaped(m, c, m->esc == PRIVACY_E_DOUBLE);
+        return;
+    }
+
+    /* back to the script's data: "<!" not followed by "--", or "-->" */
+
+    m->esc = PRIVACY_E_NONE;
     m->state = (c == '<') ? PRIVACY_S_RAW_LT : PRIVACY_S_RAW;
 }
 
@@ -699,7 +1137,7 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
         }
 
         if (m->end_tag && m->where == PRIVACY_BANNER_BODY_END
-            && privacy_banner_name_is(m, "body", 4))
+            && m->templates == 0 && privacy_banner_name_is(m, "body", 4))
         {
             privacy_banner_found_before(m, r, in_held, old, cand);
             return;
@@ -709,12 +1147,21 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
             goto tag_end;
         }
 
+        if (c == '/') {
+            privacy_banner_next(PRIVACY_S_SLASH, slash);
+        }
+
         privacy_banner_next(PRIVACY_S_BEFORE_ATTR, before_attr);
 
     case PRIVACY_S_BANG:
     bang:
         if (c == '-') {
             privacy_banner_next(PRIVACY_S_BANG_DASH, bang_dash);
+        }
+
+        if (c == '[' && m->foreign) {
+            m->raw_idx = 1;
+            privacy_banner_next(PRIVACY_S_CDATA_OPEN, cdata_open);
         }
 
         if (c == '>') {
@@ -774,10 +1221,19 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
 
         privacy_banner_next(PRIVACY_S_TEXT, text);
 
+    case PRIVACY_S_SLASH:
+    slash:
+        if (c == '>') {
+            m->self_closing = 1;
+            goto tag_end;
+        }
+
+        /* the byte again, before an attribute name */
+        goto before_attr;
+
     case PRIVACY_S_BEFORE_ATTR:
     before_attr:
-        /* '/' is the self-closing mark: it changes nothing here */
-        while ((privacy_banner_class[c] & PRIVACY_B_WS) || c == '/') {
+        while (privacy_banner_class[c] & PRIVACY_B_WS) {
             if (++p == end) {
                 m->state = PRIVACY_S_BEFORE_ATTR;
                 goto scanned;
@@ -788,6 +1244,10 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
 
         if (c == '>') {
             goto tag_end;
+        }
+
+        if (c == '/') {
+            privacy_banner_next(PRIVACY_S_SLASH, slash);
         }
 
         privacy_banner_next(PRIVACY_S_ATTR_NAME, attr_name);
@@ -828,7 +1288,7 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
         }
 
         if (c == '/') {
-            privacy_banner_next(PRIVACY_S_BEFORE_ATTR, before_attr);
+            privacy_banner_next(PRIVACY_S_SLASH, slash);
         }
 
         if (privacy_banner_class[c] & PRIVACY_B_WS) {
@@ -905,8 +1365,12 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
             goto tag_end;
         }
 
-        if ((privacy_banner_class[c] & PRIVACY_B_WS) || c == '/') {
+        if (privacy_banner_class[c] & PRIVACY_B_WS) {
             privacy_banner_next(PRIVACY_S_BEFORE_ATTR, before_attr);
+        }
+
+        if (c == '/') {
+            privacy_banner_next(PRIVACY_S_SLASH, slash);
         }
 
         /* a="x"b: a new attribute without the space */
@@ -933,13 +1397,71 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
             privacy_banner_next(PRIVACY_S_RAW_LT, raw_lt);
         }
 
+        if (c == '!' && m->raw == PRIVACY_RAW_SCRIPT) {
+            m->esc = PRIVACY_E_START;
+            privacy_banner_next(PRIVACY_S_SCRIPT_ESC, script_esc);
+        }
+
         privacy_banner_next(PRIVACY_S_RAW, raw);
 
-    default: /* PRIVACY_S_RAW_END */
+    case PRIVACY_S_RAW_END:
     raw_end:
         m->state = PRIVACY_S_RAW_END;
         privacy_banner_raw_end(m, c);
         goto resume;
+
+    case PRIVACY_S_SCRIPT_ESC:
+    script_esc:
+        m->state = PRIVACY_S_SCRIPT_ESC;
+
+        if (m->esc == PRIVACY_E_ESCAPED || m->esc == PRIVACY_E_DOUBLE) {
+            while (c != '-' && c != '<') {
+                if (++p == end) {
+                    goto scanned;
+                }
+
+                c = *p;
+            }
+        }
+
+        privacy_banner_script(m, c);
+        goto resume;
+
+    case PRIVACY_S_CDATA_OPEN:
+    cdata_open:
+        m->state = PRIVACY_S_CDATA_OPEN;
+        privacy_banner_cdata_open(m, c);
+        goto resume;
+
+    case PRIVACY_S_CDATA:
+    cdata:
+        if (m->dashes == 0) {
+            p = privacy_banner_find(p, end, ']');
+            if (p == end) {
+                m->state = PRIVACY_S_CDATA;
+                goto scanned;
+            }
+
+            m->dashes = 1;
+            privacy_banner_next(PRIVACY_S_CDATA, cdata);
+        }
+
+        if (c == ']') {
+            m->dashes = 2;
+            privacy_banner_next(PRIVACY_S_CDATA, cdata);
+        }
+
+        if (c == '>' && m->dashes == 2) {
+            m->dashes = 0;
+            privacy_banner_next(PRIVACY_S_TEXT, text);
+        }
+
+        m->dashes = 0;
+        privacy_banner_next(PRIVACY_S_CDATA, cdata);
+
+    default: /* PRIVACY_S_PLAINTEXT */
+        m->state = PRIVACY_S_PLAINTEXT;
+        goto scanned;
     }
 
 tag_end:
@@ -970,6 +1492,16 @@ resume:
         goto raw_lt;
     case PRIVACY_S_RAW_END:
         goto raw_end;
+    case PRIVACY_S_SCRIPT_ESC:
+        goto script_esc;
+    case PRIVACY_S_CDATA_OPEN:
+        goto cdata_open;
+    case PRIVACY_S_CDATA:
+        goto cdata;
+    case PRIVACY_S_BOGUS:
+        goto bogus;
+    case PRIVACY_S_PLAINTEXT:
+        goto scanned;
     default: /* PRIVACY_S_BEFORE_ATTR */
         goto before_attr;
     }

@@ -22,6 +22,12 @@
 /* just before the first "</body" followed by whitespace, '/' or '>' */
 #define PRIVACY_BANNER_BODY_END    1
 
+/*
+ * no insertion point: the tokenizer alone, for privacy_banner_step(); the
+ * contents of <noscript> are markup, as in a browser without scripts
+ */
+#define PRIVACY_BANNER_TOKENS      2
+
 /* the most bytes the matcher ever holds back: "</body" */
 #define PRIVACY_BANNER_HELD_MAX    6
 
@@ -35,27 +41,41 @@
  * (including <!--> and --!>), <!DOCTYPE ...>, <! ...> and <? ...> are
  * skipped; the contents of script, style, textarea, title, xmp, iframe,
  * noembed, noframes and noscript are skipped up to their end tag, so a
- * "<body>" inside a script string is not taken.  Script "double escaped"
- * sections (<!--<script> inside a script) are not modelled.  BODY_END is
- * decided at the byte after "</body", so an end tag that never closes (an
- * unterminated quoted attribute up to the end of the page) still counts.
+ * "<body>" inside a script string is not taken.  Inside a script,
+ * "<!--<script>" enters the tokenizer's double escaped state, where a
+ * "</script>" does not end the outer script (the document.write idiom);
+ * after <plaintext> nothing is a tag.  Two tree construction rules are
+ * followed as well: the contents of <template> (nested ones counted) are
+ * never live, so no <body> or </body> there is taken; inside <svg> and
+ * <math> (foreign content, left at their end tag or at an HTML start tag
+ * that breaks out of it, such as <p> or <body>) "<![CDATA[" runs up to
+ * "]]>" and the raw text names above are ordinary elements.  Not modelled:
+ * integration points (svg foreignObject, desc, title; math mi, mo, mn, ms,
+ * mtext, annotation-xml), where HTML rules apply again, and <font> with
+ * color, face or size breaking out.  BODY_END is decided at the byte after
+ * "</body", so an end tag that never closes (an unterminated quoted
+ * attribute up to the end of the page) still counts.
  *
  * All state lives in the struct: the input may be split at any byte.
  * Its fields are private; zero it with privacy_banner_init().
  */
 typedef struct {
-    unsigned char  held[PRIVACY_BANNER_HELD_MAX];
-    unsigned char  emit[PRIVACY_BANNER_HELD_MAX];
-    unsigned char  name[8];
-    unsigned char  where;
-    unsigned char  state;
-    unsigned char  held_len;
-    unsigned char  name_len;
-    unsigned char  end_tag;
-    unsigned char  raw;
-    unsigned char  raw_idx;
-    unsigned char  dashes;
-    unsigned char  done;
+    unsigned char   held[PRIVACY_BANNER_HELD_MAX];
+    unsigned char   emit[PRIVACY_BANNER_HELD_MAX];
+    unsigned char   name[10];
+    unsigned short  templates;
+    unsigned char   where;
+    unsigned char   state;
+    unsigned char   held_len;
+    unsigned char   name_len;
+    unsigned char   end_tag;
+    unsigned char   self_closing;
+    unsigned char   raw;
+    unsigned char   raw_idx;
+    unsigned char   dashes;
+    unsigned char   esc;
+    unsigned char   foreign;
+    unsigned char   done;
 } privacy_banner_t;
 
 
@@ -100,8 +120,40 @@ typedef struct {
 } privacy_banner_result_t;
 
 
-/* where: PRIVACY_BANNER_BODY_START or PRIVACY_BANNER_BODY_END */
+/*
+ * where: PRIVACY_BANNER_BODY_START, PRIVACY_BANNER_BODY_END, or
+ * PRIVACY_BANNER_TOKENS for privacy_banner_step() alone
+ */
 void privacy_banner_init(privacy_banner_t *m, int where);
+
+/*
+ * The tokenizer itself, one byte at a time (what privacy_banner_scan()
+ * does with the bytes that change nothing skipped), for other parts of
+ * the core that follow a page's tags, such as the script rewriter.  With
+ * PRIVACY_BANNER_TOKENS the return value is 0.  After a call,
+ * privacy_banner_tag_state() says where the byte left the tokenizer:
+ *
+ *   PRIVACY_BANNER_TAG_LT     just after a '<' that may open a tag
+ *   PRIVACY_BANNER_TAG_NAME   in the name of a start tag
+ *   PRIVACY_BANNER_TAG_ATTRS  in a start tag after its name
+ *   PRIVACY_BANNER_TAG_NONE   anywhere else: text, raw text, a comment,
+ *                             an end tag; a start tag ended at this byte
+ *                             if the state before it was NAME or ATTRS
+ *
+ * In NAME and after it, m->name holds the name lowercased (name_len bytes,
+ * at most 10; longer names have name_len 11); m->foreign is non-zero in
+ * svg or math, m->raw non-zero in raw text (1 in a script), m->templates
+ * the <template> depth.  The core reads these fields; callers outside it
+ * do not.
+ */
+int privacy_banner_step(privacy_banner_t *m, unsigned char c);
+
+#define PRIVACY_BANNER_TAG_NONE    0
+#define PRIVACY_BANNER_TAG_LT      1
+#define PRIVACY_BANNER_TAG_NAME    2
+#define PRIVACY_BANNER_TAG_ATTRS   3
+
+int privacy_banner_tag_state(const privacy_banner_t *m);
 
 /* buf may be NULL when len is 0: held bytes then stay held */
 void privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf,

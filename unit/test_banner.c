@@ -24,6 +24,7 @@ static int splits_agree(const char *page, size_t len, int where,
 static void expect(const char *page, int where, const char *want, int line);
 static void test_start(void);
 static void test_end(void);
+static void test_html_rules(void);
 static void test_contract(void);
 static void test_random(void);
 static void test_escape(void);
@@ -295,6 +296,88 @@ test_end(void)
     NOT_AT_END("<style></body>");
     AT_END("<style></style </body>></body>",
            "<style></style </body>>[B]</body>");
+}
+
+
+/* the tokenizer and tree rules the first version did not model */
+
+static void
+test_html_rules(void)
+{
+    /* "<!--<script>" in a script: a nested </script> does not end it */
+    AT_START("<script><!--\ndocument.write(\"<script src=a.js></script>"
+             "<body class=x>\");\n//--></script><body>",
+             "<script><!--\ndocument.write(\"<script src=a.js></script>"
+             "<body class=x>\");\n//--></script><body>[B]");
+    AT_END("<script><!--<SCRIPT></body></script>--></script></body>",
+           "<script><!--<SCRIPT></body></script>--></script>[B]</body>");
+    AT_END("<script><!--<script></body></script>--></script>x</body>",
+           "<script><!--<script></body></script>--></script>x[B]</body>");
+    AT_START("<script><!--<script>--></script><body>",
+             "<script><!--<script>--></script><body>[B]");
+    AT_START("<script><!--<scripts></script><body>",
+             "<script><!--<scripts></script><body>[B]");
+    AT_START("<script><!--<script></script ><body>--></script><body>",
+             "<script><!--<script></script ><body>--></script><body>[B]");
+    AT_START("<script><!--<script></scriptx><body>--></script><body>",
+             "<script><!--<script></scriptx><body>--></script><body>[B]");
+    AT_START("<script><!-><script></script><body>",
+             "<script><!-><script></script><body>[B]");
+    AT_START("<script><!--><script></script><body>",
+             "<script><!--><script></script><body>[B]");
+    AT_START("<script><!---<script>---></script><body>",
+             "<script><!---<script>---></script><body>[B]");
+    AT_START("<style><!--<script></style><body>",
+             "<style><!--<script></style><body>[B]");
+    NOT_AT_START("<script><!--<script></script><body>");
+    NOT_AT_START("<script><!--<script/></script><body>");
+
+    /* <template> contents are never live */
+    AT_START("<template><body></template><body>",
+             "<template><body></template><body>[B]");
+    AT_START("<TEMPLATE a=b><template></template><body></template><body>",
+             "<TEMPLATE a=b><template></template><body></template><body>[B]");
+    AT_END("<template></body></template></body>",
+           "<template></body></template>[B]</body>");
+    AT_START("</template><body>", "</template><body>[B]");
+    AT_START("<templates><body>", "<templates><body>[B]");
+    NOT_AT_START("<template><body>");
+    NOT_AT_END("<template><p></body>");
+
+    /* CDATA in svg and math ends at "]]>" */
+    AT_START("<svg><![CDATA[ > <body> ]]></svg><body>",
+             "<svg><![CDATA[ > <body> ]]></svg><body>[B]");
+    AT_END("<math><![CDATA[</body>]]></math></body>",
+           "<math><![CDATA[</body>]]></math>[B]</body>");
+    AT_START("<svg><![CDATA[ ] ]] ]]]><body>",
+             "<svg><![CDATA[ ] ]] ]]]><body>[B]");
+    AT_START("<svg / ><![CDATA[><body>]]></svg><body>",
+             "<svg / ><![CDATA[><body>]]></svg><body>[B]");
+    AT_START("<svg><svg></svg><![CDATA[><body>]]><body>",
+             "<svg><svg></svg><![CDATA[><body>]]><body>[B]");
+    NOT_AT_START("<svg a=b/><![CDATA[ x><body>");
+    NOT_AT_START("<svg><![CDATA[ x><body>");
+    /* outside foreign content it is a bogus comment up to '>' */
+    AT_START("<![CDATA[ x><body>", "<![CDATA[ x><body>[B]");
+    AT_START("<svg/><![CDATA[ x><body>", "<svg/><![CDATA[ x><body>[B]");
+    AT_START("<svg></svg><![CDATA[ x><body>",
+             "<svg></svg><![CDATA[ x><body>[B]");
+    AT_START("<svg><![cdata[ x><body>", "<svg><![cdata[ x><body>[B]");
+    AT_START("<svg><![CDAT><body>", "<svg><![CDAT><body>[B]");
+    /* an HTML start tag such as <p> leaves foreign content */
+    AT_START("<svg><p><![CDATA[ x><body>", "<svg><p><![CDATA[ x><body>[B]");
+    /* in svg, title and style are not raw text */
+    AT_START("<svg><title></svg><body>", "<svg><title></svg><body>[B]");
+    AT_START("<math><style></math><body>", "<math><style></math><body>[B]");
+
+    /* after <plaintext> nothing is a tag */
+    NOT_AT_START("<plaintext><body>");
+    NOT_AT_START("<PLAINTEXT a='>'></plaintext><body>");
+    NOT_AT_END("<plaintext></plaintext></body>");
+    AT_START("</plaintext><body>", "</plaintext><body>[B]");
+    AT_START("<svg><plaintext></svg><body>",
+             "<svg><plaintext></svg><body>[B]");
+    AT_START("<plaintexts><body>", "<plaintexts><body>[B]");
 }
 
 
@@ -720,6 +803,7 @@ main(void)
 {
     test_start();
     test_end();
+    test_html_rules();
     test_contract();
     test_random();
     test_escape();
