@@ -28,7 +28,12 @@ logs=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 binary=$(readlink -f "$nginx")
 dir=$top/build/asan/reload
-port=${TEST_NGINX_PORT:?}
+# nginx's port: the one given, checked, or a free one
+port=${TEST_NGINX_PORT:-$("$top/tools/free-port.pl")}
+if ! "$top/tools/free-port.pl" "$port"; then
+    echo "asan-reload: port $port (TEST_NGINX_PORT) is in use" >&2
+    exit 1
+fi
 redis_port=${TEST_NGINX_REDIS_PORT:?}
 reloads=${ASAN_RELOADS:-4}
 seconds=${ASAN_RELOAD_SECONDS:-16}
