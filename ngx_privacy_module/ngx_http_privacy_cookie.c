@@ -218,7 +218,7 @@ ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     u_char                         *p, errstr[NGX_MAX_CONF_ERRSTR];
     ngx_str_t                      *value;
-    ngx_uint_t                      i, n, first;
+    ngx_uint_t                      i, k, n, first;
     ngx_regex_compile_t             rc;
     privacy_match_name_t           *exact;
     privacy_match_regex_t          *regex;
@@ -315,6 +315,27 @@ ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         if (value[i].data[0] != '~') {
+
+            /* here, not at merge time: the message names this directive */
+            exact = cats->exact.elts;
+
+            for (k = 0; k < cats->exact.nelts; k++) {
+                if (exact[k].name_len == value[i].len
+                    && ngx_memcmp(exact[k].name, value[i].data,
+                                  value[i].len)
+                       == 0)
+                {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "cookie \"%V\" is named %s",
+                                       &value[i],
+                                       (exact[k].category == (int) n)
+                                       ? "twice in this \"privacy_category\""
+                                       : "in two \"privacy_category\" "
+                                         "directives");
+                    return NGX_CONF_ERROR;
+                }
+            }
+
             exact = ngx_array_push(&cats->exact);
             if (exact == NULL) {
                 return NGX_CONF_ERROR;
@@ -1847,6 +1868,7 @@ ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_privacy_loc_conf_t *plcf = conf;
 
     u_char                          *p;
+    const char                      *allowed;
     ngx_str_t                       *value, v;
     ngx_uint_t                       i;
     ngx_http_privacy_cookie_conf_t  *cc;
@@ -1863,6 +1885,7 @@ ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         p = ngx_strlchr(value[i].data, value[i].data + value[i].len, '=');
         if (p == NULL) {
+            allowed = "an option NAME=VALUE";
             goto invalid;
         }
 
@@ -1875,11 +1898,15 @@ ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                 if (*p <= ' ' || *p >= 0x7f
                     || ngx_strchr("()<>@,;:\\\"/[]?={}", *p))
                 {
+                    allowed = "a cookie name: a token, without spaces, "
+                              "separators or control bytes";
                     goto invalid;
                 }
             }
 
             if (v.len == 0) {
+                allowed = "a cookie name: a token, without spaces, "
+                          "separators or control bytes";
                 goto invalid;
             }
 
@@ -1888,6 +1915,7 @@ ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         } else if (ngx_strncmp(value[i].data, "max_age=", 8) == 0) {
             cc->max_age = ngx_parse_time(&v, 1);
             if (cc->max_age == (time_t) NGX_ERROR || cc->max_age == 0) {
+                allowed = "a time above 0, such as \"1y\" or \"180d\"";
                 goto invalid;
             }
 
@@ -1895,6 +1923,7 @@ ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             if (v.len == 0 || v.data[0] != '/'
                 || ngx_strlchr(v.data, v.data + v.len, ';'))
             {
+                allowed = "a path that starts with \"/\" and has no \";\"";
                 goto invalid;
             }
 
@@ -1902,6 +1931,7 @@ ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         } else if (ngx_strncmp(value[i].data, "domain=", 7) == 0) {
             if (v.len == 0 || ngx_strlchr(v.data, v.data + v.len, ';')) {
+                allowed = "a domain without \";\"";
                 goto invalid;
             }
 
@@ -1924,6 +1954,7 @@ ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                 ngx_str_set(&cc->samesite, "None");
 
             } else {
+                allowed = "\"strict\", \"lax\" or \"none\"";
                 goto invalid;
             }
 
@@ -1938,6 +1969,7 @@ ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                 cc->secure = 0;
 
             } else {
+                allowed = "\"auto\", \"on\" or \"off\"";
                 goto invalid;
             }
 
@@ -1969,8 +2001,8 @@ ngx_http_privacy_cookie(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 invalid:
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "invalid value \"%V\" in \"%V\"", &value[i],
-                       &cmd->name);
+                       "invalid value \"%V\" in \"%V\" directive, "
+                       "it must be %s", &value[i], &cmd->name, allowed);
 
     return NGX_CONF_ERROR;
 }

@@ -43,7 +43,8 @@ typedef struct {
  * (an EXEC reply that is nil or holds an error counts as an error reply,
  * and so does the WAIT that wait=N adds after an EXEC when fewer replicas
  * answered); then reply is the redisReply * of the last command (that
- * WAIT's, with wait=N), valid only until the handler returns.  Otherwise reply is NULL and rc is NGX_ERROR (an error
+ * WAIT's, with wait=N), valid only until the handler returns.  Otherwise
+ * reply is NULL and rc is NGX_ERROR (an error
  * reply, Redis not connected, connection lost) or
  * NGX_HTTP_PRIVACY_REDIS_TIMEOUT.
  */

@@ -163,7 +163,7 @@ ngx_http_privacy_sentinel_try(ngx_http_privacy_redis_sentinel_t *s)
 
         ac = ngx_http_privacy_sentinel_connect(s,
                                                &rcf->sentinels[s->current],
-                                               &ngx_http_privacy_sentinel_hooks);
+                                              &ngx_http_privacy_sentinel_hooks);
         if (ac == NULL) {
             continue;
         }
@@ -402,7 +402,7 @@ ngx_http_privacy_sentinel_subscribe(ngx_http_privacy_redis_sentinel_t *s)
     }
 
     ac = ngx_http_privacy_sentinel_connect(s, &rcf->sentinels[s->sub_current],
-                                           &ngx_http_privacy_sentinel_sub_hooks);
+                                          &ngx_http_privacy_sentinel_sub_hooks);
     if (ac == NULL) {
         s->sub_current = (s->sub_current + 1) % rcf->nsentinels;
         goto retry;

@@ -38,7 +38,8 @@ enum {
     PRIVACY_S_SLASH,          /* '/' in a tag: "/>" closes it self-closing */
     PRIVACY_S_SCRIPT_ESC,     /* "<!" and after in a script, sub-state in esc */
     PRIVACY_S_CDATA_OPEN,     /* "<![" + raw_idx - 1 bytes of "CDATA[" */
-    PRIVACY_S_CDATA,          /* "<![CDATA[" in foreign content, "]" in dashes */
+    PRIVACY_S_CDATA,          /* "<![CDATA[" in foreign content,
+                                 "]" in dashes */
     PRIVACY_S_PLAINTEXT       /* after <plaintext>: up to the end */
 };
 

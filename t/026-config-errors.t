@@ -77,7 +77,7 @@ $::Base . q{
 }
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*invalid value "secure" in "privacy_cookie"/
+qr/\[emerg\] .*invalid value "secure" in "privacy_cookie" directive, it must be an option NAME=VALUE in \S+nginx\.conf:\d+/
 
 
 
@@ -88,7 +88,7 @@ $::Base . q{
 }
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*invalid value "max_age=soon" in "privacy_cookie"/
+qr/\[emerg\] .*invalid value "max_age=soon" in "privacy_cookie" directive, it must be a time above 0/
 
 
 
@@ -148,7 +148,7 @@ $::Base . q{
 }
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*cookie "_ga" is named in two "privacy_category" directives/
+qr/\[emerg\] .*cookie "_ga" is named in two "privacy_category" directives in \S+nginx\.conf:\d+/
 
 
 
@@ -159,7 +159,7 @@ $::Base . q{
 }
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*cookie "_ga" is named in two "privacy_category" directives|\[emerg\] .*"_ga" .*twice/
+qr/\[emerg\] .*cookie "_ga" is named twice in this "privacy_category" in \S+nginx\.conf:\d+/
 
 
 
@@ -174,7 +174,7 @@ $::Base . q{
 }
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*cookie "x1" is named in two "privacy_category" directives/
+qr/\[emerg\] .*cookie "x1" is named in two "privacy_category" directives in \S+nginx\.conf:\d+/
 
 
 
@@ -468,3 +468,25 @@ location /other/consent {
 --- must_die
 --- error_log eval
 qr/\[emerg\] .*"privacy_consent_endpoint" in \S+\/html\/endpoint\.conf:4 needs "privacy_redis" in the http block/
+
+
+
+=== TEST 38: privacy_cookie samesite= names its values
+--- config eval
+$::Base . q{
+    privacy_cookie name=pc samesite=sometimes;
+}
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*invalid value "samesite=sometimes" in "privacy_cookie" directive, it must be "strict", "lax" or "none" in \S+nginx\.conf:\d+/
+
+
+
+=== TEST 39: privacy_cookie secure= names its values
+--- config eval
+$::Base . q{
+    privacy_cookie name=pc secure=yes;
+}
+--- must_die
+--- error_log eval
+qr/\[emerg\] .*invalid value "secure=yes" in "privacy_cookie" directive, it must be "auto", "on" or "off" in \S+nginx\.conf:\d+/
