@@ -731,9 +731,11 @@ def main():
                "page_connections": PAGE_CONNECTIONS,
                "consent_connections": CONSENT_CONNECTIONS}
 
+    # the runs of a previous bench go; the Lua modules tools/deps.sh
+    # unpacked under build/bench/modules stay
     for d in os.listdir(WORK) if os.path.isdir(WORK) else []:
         p = os.path.join(WORK, d)
-        if os.path.isdir(p):
+        if os.path.isdir(p) and d != "modules":
             shutil.rmtree(p)
     os.makedirs(WORK, exist_ok=True)
 
