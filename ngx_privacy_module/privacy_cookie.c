@@ -391,6 +391,60 @@ privacy_cookie_parse(const unsigned char *value, size_t len,
 
 
 /*
+ * A pair's name starts at p when only whitespace is between the ';' before
+ * it, or the start of the value, and p: from p the tokenizer then finds the
+ * pair it finds from the start.  The name's first byte is searched with
+ * memchr(), most bytes of a header are passed over there.
+ */
+
+int
+privacy_cookie_find(const unsigned char **pos, const unsigned char *value,
+    const unsigned char *end, const unsigned char *name, size_t name_len,
+    privacy_cookie_t *c)
+{
+    const unsigned char  *p, *q, *next;
+
+    p = *pos;
+
+    while (name_len && (size_t) (end - p) >= name_len) {
+
+        p = memchr(p, name[0], (size_t) (end - p) - name_len + 1);
+        if (p == NULL) {
+            break;
+        }
+
+        next = p + 1;
+
+        if (memcmp(p, name, name_len) == 0) {
+
+            for (q = p; q > value && privacy_cookie_ws(q[-1]); q--) {
+                /* void */
+            }
+
+            if (q == value || q[-1] == ';') {
+                q = p;
+
+                if (privacy_cookie_next(&q, end, c)
+                    && c->name == p && c->name_len == name_len)
+                {
+                    *pos = q;
+                    return 1;
+                }
+
+                /* "NAME" in a pair of another name ("NAMEx=", "NAME;") */
+            }
+        }
+
+        p = next;
+    }
+
+    *pos = end;
+
+    return 0;
+}
+
+
+/*
  * Shapes.  A value has a shape when its bytes where the shape cares (the
  * shaping bytes and the names of the value it was made of) are the
  * shape's, and no other byte of it is shaping.  The shaping bytes are the

@@ -53,6 +53,17 @@ size_t privacy_cookie_parse(const unsigned char *value, size_t len,
     privacy_cookie_t *pairs, size_t max);
 
 /*
+ * The next pair named NAME (name_len > 0, compared bytewise) of one Cookie
+ * header value, from *pos on: the pairs privacy_cookie_next() finds with
+ * that name, in order, without tokenizing the others.  *pos starts at
+ * value and is advanced past the pair.  Returns 1 when c was filled, 0
+ * when there is no more (*pos == end).
+ */
+int privacy_cookie_find(const unsigned char **pos, const unsigned char *value,
+    const unsigned char *end, const unsigned char *name, size_t name_len,
+    privacy_cookie_t *c);
+
+/*
  * A Cookie header value's shape: its length, its structural bytes (';',
  * '=' and whitespace, the only bytes the tokenizer looks at) and its
  * names.  Values of one shape have the same pairs at the same offsets and

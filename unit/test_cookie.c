@@ -44,6 +44,8 @@ static int structural(unsigned char c);
 static unsigned next_rand(unsigned *seed);
 static void test_parse_random(void);
 static void test_slice(void);
+static void test_find(void);
+static void find_same(const char *in, size_t k, int line);
 static void test_shape(void);
 static void test_filter(void);
 static int keep_all(void *data, const privacy_cookie_t *c);
@@ -129,6 +131,10 @@ parse_same(const char *in, int line)
     }
 
     unit_check(n == i, "parse: as many pairs", __FILE__, line);
+
+    for (i = 0; i < n && i < 64; i++) {
+        find_same(in, i, line);
+    }
 
     shape_same((const unsigned char *) in, len, line);
 
@@ -917,6 +923,118 @@ test_parse_random(void)
 }
 
 
+/*
+ * privacy_cookie_find() of the name of pair k of in finds the pairs of
+ * that name privacy_cookie_next() finds, in order, and no other.
+ */
+
+static void
+find_same(const char *in, size_t k, int line)
+{
+    size_t                len, i;
+    privacy_cookie_t      c, f, pairs[64];
+    const unsigned char  *p, *q, *end, *name;
+
+    len = strlen(in);
+    end = (const unsigned char *) in + len;
+
+    if (privacy_cookie_parse((const unsigned char *) in, len, pairs, 64)
+        > 64)
+    {
+        return;
+    }
+
+    name = pairs[k].name;
+
+    if (pairs[k].name_len == 0) {
+        return;
+    }
+
+    p = (const unsigned char *) in;
+    q = p;
+
+    for (i = 0; privacy_cookie_next(&p, end, &c); i++) {
+        if (c.name_len != pairs[k].name_len
+            || memcmp(c.name, name, c.name_len) != 0)
+        {
+            continue;
+        }
+
+        if (!unit_check(privacy_cookie_find(&q, (const unsigned char *) in,
+                                            end, name, pairs[k].name_len,
+                                            &f),
+                        "find: the pair found", __FILE__, line))
+        {
+            return;
+        }
+
+        unit_check(f.start == c.start && f.end == c.end && f.name == c.name
+                   && f.value == c.value && f.value_len == c.value_len,
+                   "find: the same pair", __FILE__, line);
+    }
+
+    unit_check(!privacy_cookie_find(&q, (const unsigned char *) in, end,
+                                    name, pairs[k].name_len, &f)
+               && q == end,
+               "find: no more", __FILE__, line);
+}
+
+
+/* the consent cookie among others, in values, as a prefix, twice */
+
+static void
+test_find(void)
+{
+    size_t                n;
+    privacy_cookie_t      c;
+    const unsigned char  *p, *in, *end;
+
+    static const char     name[] = "pc";
+
+    in = (const unsigned char *)
+         "x=pc=1; pcx=2; apc=3;pc;  pc =4 ;\tpc= 5; pc=\"6\"; pc";
+    end = in + strlen((const char *) in);
+    p = in;
+    n = 0;
+
+    CHECK(privacy_cookie_find(&p, in, end, (const unsigned char *) name, 2,
+                              &c));
+    CHECK_STR(c.value, c.value_len, "4");
+    n++;
+
+    CHECK(privacy_cookie_find(&p, in, end, (const unsigned char *) name, 2,
+                              &c));
+    CHECK_STR(c.value, c.value_len, "5");
+    n++;
+
+    CHECK(privacy_cookie_find(&p, in, end, (const unsigned char *) name, 2,
+                              &c));
+    CHECK_STR(c.value, c.value_len, "\"6\"");
+    n++;
+
+    CHECK(!privacy_cookie_find(&p, in, end, (const unsigned char *) name, 2,
+                               &c));
+    CHECK(p == end);
+    CHECK_INT(n, 3);
+
+    /* the name longer than what is left, an empty value, an empty name */
+    in = (const unsigned char *) "p";
+    p = in;
+    CHECK(!privacy_cookie_find(&p, in, in + 1, (const unsigned char *) name,
+                               2, &c));
+
+    in = (const unsigned char *) "pc=";
+    p = in;
+    CHECK(privacy_cookie_find(&p, in, in + 3, (const unsigned char *) name,
+                              2, &c));
+    CHECK_INT(c.value_len, 0);
+
+    p = in;
+    CHECK(!privacy_cookie_find(&p, in, in + 3, (const unsigned char *) name,
+                               0, &c));
+}
+
+
 static void
 test_slice(void)
 {
@@ -1012,6 +1130,7 @@ main(void)
     test_next();
     test_parse_random();
     test_slice();
+    test_find();
     test_shape();
     test_filter();
     test_join();
