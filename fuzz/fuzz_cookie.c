@@ -12,10 +12,7 @@
  * the kept pairs, in order; joining the kept pairs gives the same bytes,
  * and so does a slice of the input when the kept pairs are one run;
  * parsing all the pairs at once finds the same ones; finding the pairs of
- * one name gives those of the tokenizer's pairs that have it; the value's
- * shape, when kept, gives the pairs of a copy of it with other value bytes
- * (a transform of byte 0 picks them) as parsing the copy does, and no
- * longer holds when the copy's names or structure differ.
+ * one name gives those of the tokenizer's pairs that have it.
  */
 
 
@@ -148,95 +145,6 @@ fuzz_check_pair(const privacy_cookie_t *c, const unsigned char *in,
     FUZZ_CHECK(memchr(c->name, '=', c->name_len) == NULL);
     FUZZ_CHECK(!fuzz_ws(c->name[c->name_len - 1]));
     FUZZ_CHECK(c->value > c->name + c->name_len);
-}
-
-
-static int
-fuzz_shaping(unsigned char c)
-{
-    return c <= ' ' || c == ';' || c == '=';
-}
-
-
-/* the shape of in, kept, against copies of it */
-
-static void
-fuzz_shape(const unsigned char *in, size_t len, const privacy_cookie_t *all,
-    size_t n, unsigned char salt)
-{
-    size_t                   i, k, m;
-    unsigned char           *other, *name;
-    privacy_cookie_t        *got, *want;
-    privacy_cookie_shape_t  *shape;
-
-    shape = malloc(sizeof(privacy_cookie_shape_t));
-    got = malloc((n + 1) * sizeof(privacy_cookie_t));
-    want = malloc((n + 1) * sizeof(privacy_cookie_t));
-    name = calloc(len + 1, 1);
-    if (shape == NULL || got == NULL || want == NULL || name == NULL) {
-        abort();
-    }
-
-    if (!privacy_cookie_shape_keep(shape, in, len, all, n)) {
-        FUZZ_CHECK(n == 0 || n > PRIVACY_COOKIE_SHAPE_PAIRS
-                   || len > PRIVACY_COOKIE_SHAPE_LEN
-                   || len >= PRIVACY_COOKIE_SHAPE_PER_PAIR * n);
-        goto done;
-    }
-
-    FUZZ_CHECK(privacy_cookie_shape_same(shape, in, len));
-
-    for (i = 0; i < n; i++) {
-        memset(name + (all[i].name - in), 1, all[i].name_len);
-    }
-
-    /* other bytes where the values are, none of them shaping */
-    other = fuzz_dup(in, len);
-
-    for (k = 0; k < len; k++) {
-        if (!fuzz_shaping(in[k]) && !name[k]) {
-            other[k] = (unsigned char) (in[k] + salt + k);
-
-            if (fuzz_shaping(other[k])) {
-                other[k] = 'x';
-            }
-        }
-    }
-
-    FUZZ_CHECK(privacy_cookie_shape_same(shape, other, len));
-    FUZZ_CHECK(privacy_cookie_shape_pairs(shape, other, got) == n);
-    FUZZ_CHECK(privacy_cookie_parse(other, len, want, n) == n);
-
-    for (i = 0; i < n; i++) {
-        FUZZ_CHECK(got[i].start == want[i].start
-                   && got[i].end == want[i].end
-                   && got[i].name == want[i].name
-                   && got[i].name_len == want[i].name_len
-                   && got[i].value == want[i].value
-                   && got[i].value_len == want[i].value_len);
-    }
-
-    /* one byte of a name, or one structural, differs: another shape */
-    k = (size_t) (salt * 131u + len) % len;
-
-    if (name[k] || fuzz_shaping(in[k])) {
-        m = other[k];
-        other[k] = (unsigned char) (m == 'q' ? 'r' : 'q');
-        FUZZ_CHECK(!privacy_cookie_shape_same(shape, other, len));
-
-    } else {
-        other[k] = ';';
-        FUZZ_CHECK(!privacy_cookie_shape_same(shape, other, len));
-    }
-
-    free(other);
-
-done:
-
-    free(name);
-    free(want);
-    free(got);
-    free(shape);
 }
 
 
@@ -431,8 +339,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(all[i].value == c.value
                    && all[i].value_len == c.value_len);
     }
-
-    fuzz_shape(in, len, all, pairs, data[0]);
 
     /* the pairs of one name found alone: those the tokenizer gave */
     fuzz_find(in, len, all, pairs, data[0]);
