@@ -83,8 +83,9 @@ TRACKERS = ("_ga", "_gid", "_fbp", "IDE")
 def fresh_cookies(n):
     """The eight cookies with three values' lengths from 7 values each:
     343 headers, 19 lengths, as long as EIGHT_COOKIES on average; the same
-    as bench/wrk/fresh.lua's.  Each differs in shape from the ones before
-    it, as a new visitor's does, until they come round again."""
+    as bench/wrk/fresh.lua's.  Each differs from the ones before it in
+    its values' lengths, as a new visitor's does, until they come round
+    again."""
     a, b, c = 7 + n % 7, 6 + n // 7 % 7, 7 + n // 49 % 7
     return ("_ga=GA1.2.%s.1700000000; _gid=GA1.2.%s.1700000000; "
             "_fbp=fb.1.1700000000000.%s; " % ("1" * a, "9" * b, "2" * c)
@@ -303,7 +304,7 @@ def variants(ctx):
                 module=True),
         Variant("proxy_privacy_fresh", "proxied page, privacy on, "
                 "undecided: trackers blocked both ways, a new visitor each "
-                "request (a Cookie header of a shape not kept)", "proxy",
+                "request (a Cookie header of other value lengths)", "proxy",
                 19617, "proxy.conf", params=undecided_proxy, headers=eight,
                 check=check_proxy(True), module=True, fresh=True),
         Variant("proxy_lua", "proxied page, Lua: access_by_lua + "

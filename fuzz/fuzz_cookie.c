@@ -1,8 +1,8 @@
 
 /*
  * Fuzzes the Cookie header tokenizer and filter: privacy_cookie_next(),
- * privacy_cookie_parse(), privacy_cookie_filter(), privacy_cookie_join(),
- * privacy_cookie_slice().
+ * privacy_cookie_parse(), privacy_cookie_find(), privacy_cookie_filter(),
+ * privacy_cookie_join(), privacy_cookie_slice().
  *
  * Input: byte 0 is a keep mask (pair i is kept when bit i % 8 is set),
  * the rest is the header value.  Invariants: every pair lies inside the
@@ -11,10 +11,8 @@
  * filter's output is never longer than the input and re-parses to exactly
  * the kept pairs, in order; joining the kept pairs gives the same bytes,
  * and so does a slice of the input when the kept pairs are one run;
- * parsing all the pairs at once finds the same ones; the value's shape,
- * when kept, gives the pairs of a copy of it with other value bytes (a
- * transform of byte 0 picks them) as parsing the copy does, and no longer
- * holds when the copy's names or structure differ.
+ * parsing all the pairs at once finds the same ones; finding the pairs of
+ * one name gives those of the tokenizer's pairs that have it.
  */
 
 
@@ -150,92 +148,59 @@ fuzz_check_pair(const privacy_cookie_t *c, const unsigned char *in,
 }
 
 
-static int
-fuzz_shaping(unsigned char c)
-{
-    return c <= ' ' || c == ';' || c == '=';
-}
-
-
-/* the shape of in, kept, against copies of it */
+/*
+ * privacy_cookie_find() of the name of one of the pairs (byte 0 picks it),
+ * or of "a" when there are none or it has no name: the pairs of that name
+ * among all[], in order, and no other.  The name is a copy, so that the
+ * search does not lean on its being in the value.
+ */
 
 static void
-fuzz_shape(const unsigned char *in, size_t len, const privacy_cookie_t *all,
-    size_t n, unsigned char salt)
+fuzz_find(const unsigned char *in, size_t len, const privacy_cookie_t *all,
+    size_t n, unsigned char pick)
 {
-    size_t                   i, k, m;
-    unsigned char           *other, *name;
-    privacy_cookie_t        *got, *want;
-    privacy_cookie_shape_t  *shape;
+    size_t                i, name_len;
+    unsigned char        *name;
+    privacy_cookie_t      c;
+    const unsigned char  *p;
 
-    shape = malloc(sizeof(privacy_cookie_shape_t));
-    got = malloc((n + 1) * sizeof(privacy_cookie_t));
-    want = malloc((n + 1) * sizeof(privacy_cookie_t));
-    name = calloc(len + 1, 1);
-    if (shape == NULL || got == NULL || want == NULL || name == NULL) {
-        abort();
-    }
-
-    if (!privacy_cookie_shape_keep(shape, in, len, all, n)) {
-        FUZZ_CHECK(n == 0 || n > PRIVACY_COOKIE_SHAPE_PAIRS
-                   || len > PRIVACY_COOKIE_SHAPE_LEN
-                   || len >= PRIVACY_COOKIE_SHAPE_PER_PAIR * n);
-        goto done;
-    }
-
-    FUZZ_CHECK(privacy_cookie_shape_same(shape, in, len));
-
-    for (i = 0; i < n; i++) {
-        memset(name + (all[i].name - in), 1, all[i].name_len);
-    }
-
-    /* other bytes where the values are, none of them shaping */
-    other = fuzz_dup(in, len);
-
-    for (k = 0; k < len; k++) {
-        if (!fuzz_shaping(in[k]) && !name[k]) {
-            other[k] = (unsigned char) (in[k] + salt + k);
-
-            if (fuzz_shaping(other[k])) {
-                other[k] = 'x';
-            }
-        }
-    }
-
-    FUZZ_CHECK(privacy_cookie_shape_same(shape, other, len));
-    FUZZ_CHECK(privacy_cookie_shape_pairs(shape, other, got) == n);
-    FUZZ_CHECK(privacy_cookie_parse(other, len, want, n) == n);
-
-    for (i = 0; i < n; i++) {
-        FUZZ_CHECK(got[i].start == want[i].start
-                   && got[i].end == want[i].end
-                   && got[i].name == want[i].name
-                   && got[i].name_len == want[i].name_len
-                   && got[i].value == want[i].value
-                   && got[i].value_len == want[i].value_len);
-    }
-
-    /* one byte of a name, or one structural, differs: another shape */
-    k = (size_t) (salt * 131u + len) % len;
-
-    if (name[k] || fuzz_shaping(in[k])) {
-        m = other[k];
-        other[k] = (unsigned char) (m == 'q' ? 'r' : 'q');
-        FUZZ_CHECK(!privacy_cookie_shape_same(shape, other, len));
+    if (n && all[pick % n].name_len) {
+        name_len = all[pick % n].name_len;
+        name = fuzz_dup(all[pick % n].name, name_len);
 
     } else {
-        other[k] = ';';
-        FUZZ_CHECK(!privacy_cookie_shape_same(shape, other, len));
+        name_len = 1;
+        name = fuzz_dup((const uint8_t *) "a", 1);
     }
 
-    free(other);
+    p = in;
+    i = 0;
 
-done:
+    while (privacy_cookie_find(&p, in, in + len, name, name_len, &c)) {
+
+        while (i < n && (all[i].name_len != name_len
+                         || memcmp(all[i].name, name, name_len) != 0))
+        {
+            i++;
+        }
+
+        FUZZ_CHECK(i < n);
+        FUZZ_CHECK(c.start == all[i].start && c.end == all[i].end);
+        FUZZ_CHECK(c.name == all[i].name && c.name_len == name_len);
+        FUZZ_CHECK(c.value == all[i].value
+                   && c.value_len == all[i].value_len);
+        FUZZ_CHECK(p > c.start && p <= in + len);
+        i++;
+    }
+
+    FUZZ_CHECK(p == in + len);
+
+    for ( /* void */ ; i < n; i++) {
+        FUZZ_CHECK(all[i].name_len != name_len
+                   || memcmp(all[i].name, name, name_len) != 0);
+    }
 
     free(name);
-    free(want);
-    free(got);
-    free(shape);
 }
 
 
@@ -375,7 +340,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    && all[i].value_len == c.value_len);
     }
 
-    fuzz_shape(in, len, all, pairs, data[0]);
+    /* the pairs of one name found alone: those the tokenizer gave */
+    fuzz_find(in, len, all, pairs, data[0]);
 
     if (pairs > 1) {
         FUZZ_CHECK(privacy_cookie_parse(in, len, all, pairs / 2) == pairs);

@@ -48,24 +48,30 @@ typedef struct {
 
 /*
  * The category list of a location, shared by the locations that inherit
- * it.  The core matcher points into the arrays; the fingerprint goes into
- * every consent token so that a token from another list is not honoured.
+ * it.  The exact names are looked up in a hash, and the regular
+ * expressions run through the core matcher on a miss; the fingerprint goes
+ * into every consent token so that a token from another list is not
+ * honoured.
  */
 typedef struct {
     ngx_array_t                     categories;   /* of the directives */
     ngx_array_t                     exact;        /* privacy_match_name_t */
     ngx_array_t                     regex;        /* privacy_match_regex_t */
+    ngx_hash_t                      names;        /* the exact ones */
     privacy_category_desc_t        *desc;         /* per category, for the
                                                      core */
-    privacy_matcher_t               matcher;
+    privacy_matcher_t               matcher;      /* the regexes */
+    u_char                          starts[32];   /* a bit per byte that
+                                                     starts a name or a
+                                                     literal prefix */
+    ngx_uint_t                      pcre;         /* unsigned: 1; a regex
+                                                     that is no prefix */
     uint64_t                        fingerprint;
     uint32_t                        essential;    /* mask of essential ones */
     uint32_t                        optional;     /* mask of the others */
     ngx_uint_t                      finalized;    /* unsigned: 1 */
     ngx_uint_t                      metric[PRIVACY_MAX_CATEGORIES];
 } ngx_http_privacy_categories_t;
-
-
 
 
 typedef struct {
@@ -78,8 +84,12 @@ typedef struct {
 } ngx_http_privacy_cookie_conf_t;
 
 
+/* the keys of privacy_secret, see ngx_http_privacy_token.c */
+typedef struct ngx_http_privacy_keys_s  ngx_http_privacy_keys_t;
+
+
 typedef struct {
-    ngx_array_t                    *keys;         /* privacy_key_t */
+    ngx_http_privacy_keys_t        *keys;
 } ngx_http_privacy_srv_conf_t;
 
 
@@ -240,11 +250,7 @@ ngx_int_t ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
     ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info);
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
-ngx_table_elt_t *ngx_http_privacy_cookie_header(ngx_http_request_t *r,
-    ngx_uint_t n);
 ngx_int_t ngx_http_privacy_remove_header(ngx_http_request_t *r,
-    ngx_list_part_t *part, ngx_uint_t i);
-ngx_int_t ngx_http_privacy_remove_header_elt(ngx_http_request_t *r,
     ngx_table_elt_t *h);
 
 extern ngx_str_t  ngx_http_privacy_cache_control;
@@ -276,6 +282,33 @@ ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
     h->value = *value;
 
     return NGX_OK;
+}
+
+
+/* the n-th Cookie header of the request, or NULL */
+
+static ngx_inline ngx_table_elt_t *
+ngx_http_privacy_cookie_header(ngx_http_request_t *r, ngx_uint_t n)
+{
+#if (nginx_version >= 1023000)
+    ngx_table_elt_t  *h;
+
+    for (h = r->headers_in.cookie; h && n; h = h->next) {
+        n--;
+    }
+
+    return h;
+#else
+    ngx_table_elt_t  **h;
+
+    if (n >= r->headers_in.cookies.nelts) {
+        return NULL;
+    }
+
+    h = r->headers_in.cookies.elts;
+
+    return h[n];
+#endif
 }
 
 

@@ -13,7 +13,8 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_assets.h"
-#include "ngx_http_privacy_cookie.h"
+#include "ngx_http_privacy_category.h"
+#include "ngx_http_privacy_cookie_out.h"
 #include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_redis.h"
 #include "ngx_http_privacy_token.h"

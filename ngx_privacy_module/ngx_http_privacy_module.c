@@ -10,7 +10,10 @@
  *
  *   ngx_http_privacy_tk.c        Tk header and /.well-known/dnt/
  *   ngx_http_privacy_gpc.c       Global Privacy Control, gpc.json
- *   ngx_http_privacy_cookie.c    categories, Cookie and Set-Cookie filtering
+ *   ngx_http_privacy_category.c  cookie categories and the names blocked
+ *   ngx_http_privacy_cookie_in.c the Cookie headers the application gets
+ *   ngx_http_privacy_cookie_out.c  the Set-Cookie headers the visitor gets,
+ *                                expiry, the consent cookie
  *   ngx_http_privacy_token.c     keys and the consent decision of a request
  *   ngx_http_privacy_banner.c    the banner body filter
  *   ngx_http_privacy_template.c  the banner's text, per language
@@ -32,8 +35,10 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_banner.h"
+#include "ngx_http_privacy_category.h"
 #include "ngx_http_privacy_consent.h"
-#include "ngx_http_privacy_cookie.h"
+#include "ngx_http_privacy_cookie_in.h"
+#include "ngx_http_privacy_cookie_out.h"
 #include "ngx_http_privacy_gpc.h"
 #include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_redis.h"
@@ -487,30 +492,36 @@ ngx_http_privacy_init(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    /*
-     * the per-worker caches are keyed by addresses in the configuration:
-     * one read again in the same process (a reload with master_process
-     * off) may reuse them for other categories or keys
-     */
-    ngx_http_privacy_cookie_forget();
-    ngx_http_privacy_token_forget();
-
     return ngx_http_privacy_banner_init(cf);
 }
 
 
+/*
+ * The decision, then the Cookie headers it leaves the application: once
+ * per main request, whatever internal redirects follow.
+ */
+
 static ngx_int_t
 ngx_http_privacy_request_handler(ngx_http_request_t *r)
 {
+    ngx_http_privacy_ctx_t       *ctx;
     ngx_http_privacy_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
-    if (!plcf->enable) {
+    if (!plcf->enable || r != r->main) {
         return NGX_DECLINED;
     }
 
-    if (ngx_http_privacy_request_cookies(r) != NGX_OK) {
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (!ctx->request_filtered
+        && (ngx_http_privacy_read_decision(r, plcf, ctx) != NGX_OK
+            || ngx_http_privacy_request_cookies(r, plcf, ctx) != NGX_OK))
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -554,21 +565,26 @@ ngx_http_privacy_unconditional(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    while (r->headers_in.if_none_match) {
-        if (ngx_http_privacy_remove_header_elt(r, r->headers_in.if_none_match)
+    /* each is unique: nginx answers a second one with a 400 */
+
+    if (r->headers_in.if_none_match) {
+        if (ngx_http_privacy_remove_header(r, r->headers_in.if_none_match)
             != NGX_OK)
         {
             return NGX_ERROR;
         }
+
+        r->headers_in.if_none_match = NULL;
     }
 
-    while (r->headers_in.if_modified_since) {
-        if (ngx_http_privacy_remove_header_elt(r,
-                                           r->headers_in.if_modified_since)
+    if (r->headers_in.if_modified_since) {
+        if (ngx_http_privacy_remove_header(r, r->headers_in.if_modified_since)
             != NGX_OK)
         {
             return NGX_ERROR;
         }
+
+        r->headers_in.if_modified_since = NULL;
     }
 
     return NGX_OK;
@@ -594,6 +610,12 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
     }
 
     if (ngx_http_privacy_read_decision(r, plcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* the request side ran in the rewrite phase, unless the request was
+     * finalized earlier (a 400 or a redirect in server rewrites) */
+    if (ngx_http_privacy_request_cookies(r, plcf, ctx) != NGX_OK) {
         return NGX_ERROR;
     }
 

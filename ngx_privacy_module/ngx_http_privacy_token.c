@@ -15,34 +15,43 @@
 
 
 /*
- * Tokens this worker verified lately.  A returning visitor's token is
- * checked by a constant-time compare with the one verified before instead
- * of a new HMAC: the signature is a property of the bytes and the key set,
- * which a worker keeps until it exits.  Expiry, policy and categories are
- * still checked on every request.
+ * The keys of privacy_secret in a server, and the tokens a worker verified
+ * with them lately.  A returning visitor's token is checked by a
+ * constant-time compare with the one verified before instead of a new
+ * HMAC: the signature is a property of the bytes and the keys.  Expiry,
+ * policy and categories are still checked on every request.
+ *
+ * Bound: NGX_HTTP_PRIVACY_VERIFIED tokens per key set, the last one
+ * verified in each slot.  Invalidation: a token is kept with the keys that
+ * verified it and goes with them: they never change once configured, and
+ * a configuration read again makes new ones with an empty cache.  (t/023
+ * TEST 34: a token verified by one server's keys is not taken by another's.)
  */
 
-#define NGX_HTTP_PRIVACY_TOKEN_CACHE  64
+#define NGX_HTTP_PRIVACY_VERIFIED  64
 
 typedef struct {
-    privacy_key_t                  *keys;
-    size_t                          len;
+    size_t                          len;          /* 0: an empty slot */
     u_char                          value[PRIVACY_TOKEN_ENCODED_MAX];
     privacy_token_t                 token;
 } ngx_http_privacy_verified_t;
 
 
-static ngx_http_privacy_verified_t
-    ngx_http_privacy_verified[NGX_HTTP_PRIVACY_TOKEN_CACHE];
+struct ngx_http_privacy_keys_s {
+    ngx_array_t                     keys;         /* privacy_key_t; the
+                                                     first signs */
+    ngx_http_privacy_verified_t    *verified;
+};
 
 
-/* the cache of a previous configuration read in this process goes */
-
-void
-ngx_http_privacy_token_forget(void)
-{
-    ngx_memzero(ngx_http_privacy_verified, sizeof(ngx_http_privacy_verified));
-}
+static ngx_int_t ngx_http_privacy_decision_start(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
+static ngx_uint_t ngx_http_privacy_decision_token(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    privacy_cookie_t *c);
+static privacy_token_status_e ngx_http_privacy_verify(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_keys_t *keys,
+    ngx_str_t *value, privacy_token_t *token);
 
 
 /*
@@ -81,11 +90,6 @@ ngx_http_privacy_equal(const u_char *a, const u_char *b, size_t len)
 }
 
 
-static privacy_token_status_e ngx_http_privacy_verify(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, privacy_key_t *keys, ngx_uint_t nkeys,
-    ngx_str_t *value, privacy_token_t *token);
-
-
 /*
  * The first HMAC a process computes makes OpenSSL fetch its implementation,
  * some 140,000 instructions: one token signed at configuration time, in
@@ -115,10 +119,11 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_privacy_srv_conf_t *pscf = conf;
 
-    ngx_str_t        *value, content;
-    ngx_uint_t        i;
-    privacy_key_t    *key, *keys;
-    ngx_file_info_t   fi;
+    ngx_str_t                *value, content;
+    ngx_uint_t                i;
+    privacy_key_t            *key, *keys;
+    ngx_file_info_t           fi;
+    ngx_http_privacy_keys_t  *set;
 
     value = cf->args->elts;
 
@@ -147,14 +152,31 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (pscf->keys == NULL) {
-        pscf->keys = ngx_array_create(cf->pool, 2, sizeof(privacy_key_t));
-        if (pscf->keys == NULL) {
+    set = pscf->keys;
+
+    if (set == NULL) {
+        set = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_keys_t));
+        if (set == NULL) {
             return NGX_CONF_ERROR;
         }
+
+        if (ngx_array_init(&set->keys, cf->pool, 2, sizeof(privacy_key_t))
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        /* each worker fills its own copy */
+        set->verified = ngx_pcalloc(cf->pool, NGX_HTTP_PRIVACY_VERIFIED
+                                        * sizeof(ngx_http_privacy_verified_t));
+        if (set->verified == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        pscf->keys = set;
     }
 
-    key = ngx_array_push(pscf->keys);
+    key = ngx_array_push(&set->keys);
     if (key == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -166,13 +188,13 @@ ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (pscf->keys->nelts == 1) {
+    if (set->keys.nelts == 1) {
         ngx_http_privacy_warm_up(key);
     }
 
-    keys = pscf->keys->elts;
+    keys = set->keys.elts;
 
-    for (i = 0; i + 1 < pscf->keys->nelts; i++) {
+    for (i = 0; i + 1 < set->keys.nelts; i++) {
         if (ngx_memcmp(keys[i].id, key->id, PRIVACY_KEY_ID_LEN) == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"%V\": the key in \"%V\" is given twice",
@@ -192,36 +214,25 @@ ngx_http_privacy_signing_key(ngx_http_request_t *r)
 
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
-    if (pscf->keys == NULL || pscf->keys->nelts == 0) {
+    if (pscf->keys == NULL) {
         return NULL;
     }
 
-    return pscf->keys->elts;
+    return pscf->keys->keys.elts;
 }
 
 
 /*
- * Reads the visitor's decision from the consent cookie, once per main
- * request and category list.  A token that does not verify counts as no
- * decision: it is logged at info level and never turns into an error page.
+ * Reads the visitor's decision from the consent cookies, in one pass over
+ * the Cookie headers, once per main request and category list: the first
+ * token that verifies decides (a browser may send two), wherever it is.
+ * A token that does not verify counts as no decision: it is logged at info
+ * level and never turns into an error page.  The request side of the
+ * cookies reads ctx->granted afterwards.
  */
 
 ngx_int_t
 ngx_http_privacy_read_decision(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
-{
-    if (ngx_http_privacy_decision_start(r, plcf, ctx) == NGX_OK) {
-        ngx_http_privacy_decision_cookies(r, plcf, ctx);
-    }
-
-    return NGX_OK;
-}
-
-
-/* the tokens of every Cookie header, in order, until one decides */
-
-void
-ngx_http_privacy_decision_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
     ngx_uint_t         n;
@@ -229,34 +240,35 @@ ngx_http_privacy_decision_cookies(ngx_http_request_t *r,
     ngx_table_elt_t   *h;
     privacy_cookie_t   c;
 
+    if (ngx_http_privacy_decision_start(r, plcf, ctx) != NGX_OK) {
+        return NGX_OK;
+    }
+
     for (n = 0; (h = ngx_http_privacy_cookie_header(r, n)); n++) {
 
         pos = h->value.data;
 
-        while (privacy_cookie_next(&pos, h->value.data + h->value.len, &c)) {
-
-            if (c.name_len == plcf->cookie.name.len
-                && ngx_memcmp(c.name, plcf->cookie.name.data, c.name_len)
-                   == 0
-                && ngx_http_privacy_decision_token(r, plcf, ctx, &c))
-            {
-                return;
+        while (privacy_cookie_find(&pos, h->value.data,
+                                   h->value.data + h->value.len,
+                                   plcf->cookie.name.data,
+                                   plcf->cookie.name.len, &c))
+        {
+            if (ngx_http_privacy_decision_token(r, plcf, ctx, &c)) {
+                return NGX_OK;
             }
         }
     }
+
+    return NGX_OK;
 }
 
 
 /*
- * The first half of ngx_http_privacy_read_decision(), for callers that
- * parse the Cookie headers themselves: NGX_OK when the decision is to be
- * read from them (each consent cookie in order goes to
- * ngx_http_privacy_decision_token() until it returns 1, or
- * ngx_http_privacy_decision_cookies() does it all), NGX_DECLINED when it
- * is known already.
+ * NGX_OK when the decision is to be read, NGX_DECLINED when it is known
+ * already or cannot be (no privacy_secret).
  */
 
-ngx_int_t
+static ngx_int_t
 ngx_http_privacy_decision_start(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
@@ -296,7 +308,7 @@ ngx_http_privacy_decision_start(ngx_http_request_t *r,
 
 /* a consent cookie C: 1 when its token decided, 0 to look further */
 
-ngx_uint_t
+static ngx_uint_t
 ngx_http_privacy_decision_token(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     privacy_cookie_t *c)
@@ -310,9 +322,7 @@ ngx_http_privacy_decision_token(ngx_http_request_t *r,
     value.data = (u_char *) c->value;
     value.len = c->value_len;
 
-    /* the first token that verifies wins: a browser may send two */
-    rc = ngx_http_privacy_verify(r, plcf, pscf->keys->elts, pscf->keys->nelts,
-                                 &value, &ctx->token);
+    rc = ngx_http_privacy_verify(r, plcf, pscf->keys, &value, &ctx->token);
 
     if (rc == PRIVACY_TOKEN_OK) {
         ctx->decided = 1;
@@ -336,7 +346,7 @@ ngx_http_privacy_decision_token(ngx_http_request_t *r,
 
 static privacy_token_status_e
 ngx_http_privacy_verify(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, privacy_key_t *keys, ngx_uint_t nkeys,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_keys_t *keys,
     ngx_str_t *value, privacy_token_t *token)
 {
     uint64_t                      fp;
@@ -351,21 +361,20 @@ ngx_http_privacy_verify(ngx_http_request_t *r,
         i = value->data[value->len - 1]
             + 31 * (value->data[value->len - 2]
                     + 31 * value->data[value->len - 3]);
-        v = &ngx_http_privacy_verified[i % NGX_HTTP_PRIVACY_TOKEN_CACHE];
+        v = &keys->verified[i % NGX_HTTP_PRIVACY_VERIFIED];
     }
 
-    if (v && v->keys == keys && v->len == value->len
+    if (v && v->len == value->len
         && ngx_http_privacy_equal(v->value, value->data, value->len))
     {
         *token = v->token;
         rc = PRIVACY_TOKEN_OK;
 
     } else {
-        rc = privacy_token_decode(token, value->data, value->len, keys,
-                                  nkeys);
+        rc = privacy_token_decode(token, value->data, value->len,
+                                  keys->keys.elts, keys->keys.nelts);
 
         if (rc == PRIVACY_TOKEN_OK && v) {
-            v->keys = keys;
             v->len = value->len;
             ngx_memcpy(v->value, value->data, value->len);
             v->token = *token;

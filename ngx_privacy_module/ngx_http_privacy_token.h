@@ -14,16 +14,8 @@
 
 ngx_int_t ngx_http_privacy_read_decision(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-ngx_int_t ngx_http_privacy_decision_start(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-void ngx_http_privacy_decision_cookies(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-ngx_uint_t ngx_http_privacy_decision_token(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    privacy_cookie_t *c);
 char *ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-void ngx_http_privacy_token_forget(void);
 privacy_key_t *ngx_http_privacy_signing_key(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_mint(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, privacy_token_t *token,

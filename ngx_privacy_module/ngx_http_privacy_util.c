@@ -14,10 +14,6 @@
 static void ngx_http_privacy_ctx_cleanup(void *data);
 static ngx_int_t ngx_http_privacy_accepts(ngx_http_request_t *r,
     ngx_str_t *type);
-static void ngx_http_privacy_headers_forget(ngx_http_request_t *r,
-    ngx_table_elt_t *h);
-static void ngx_http_privacy_headers_moved(ngx_http_request_t *r,
-    u_char *from, u_char *to);
 
 
 ngx_str_t  ngx_http_privacy_cache_control = ngx_string("Cache-Control");
@@ -358,250 +354,104 @@ ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
 }
 
 
-/* the n-th Cookie header of the request, or NULL */
-
-ngx_table_elt_t *
-ngx_http_privacy_cookie_header(ngx_http_request_t *r, ngx_uint_t n)
-{
-#if (nginx_version >= 1023000)
-    ngx_table_elt_t  *h;
-
-    for (h = r->headers_in.cookie; h && n; h = h->next) {
-        n--;
-    }
-
-    return h;
-#else
-    ngx_table_elt_t  **h;
-
-    if (n >= r->headers_in.cookies.nelts) {
-        return NULL;
-    }
-
-    h = r->headers_in.cookies.elts;
-
-    return h[n];
-#endif
-}
-
-
 /*
- * Removes the request header h = part->elts[i].  The elements after it in
- * its part move down one place, which keeps the order of the headers and
- * leaves no empty part behind (nginx reads the first element of a part
- * without a check); the pointers r->headers_in keeps into the list forget
- * the removed header and follow the moved ones.
+ * Takes the request header h out of r->headers_in.headers the way
+ * headers-more does: no element moves, so every pointer nginx keeps to the
+ * other headers stays good; the part that holds h starts after it, ends
+ * before it, or is cut in two around it.  What points to h itself (a field
+ * of r->headers_in, the chain or array of the Cookie headers) is the
+ * caller's to clear.  Two rules of ngx_list_t hold after it: nginx's loops
+ * read the first element of every part after the first without a check,
+ * so no such part is left empty; and ngx_list_push() writes into the last
+ * part up to list->nalloc elements from its start, so nalloc follows the
+ * room the last part has.
  */
 
 ngx_int_t
-ngx_http_privacy_remove_header(ngx_http_request_t *r, ngx_list_part_t *part,
-    ngx_uint_t i)
+ngx_http_privacy_remove_header(ngx_http_request_t *r, ngx_table_elt_t *h)
 {
-    u_char           *from, *to;
+    ngx_uint_t        i;
     ngx_list_t       *list;
-    ngx_list_part_t  *prev;
-    ngx_table_elt_t  *h;
+    ngx_list_part_t  *part, *prev, *rest;
 
     list = &r->headers_in.headers;
-    h = (ngx_table_elt_t *) part->elts + i;
+    prev = NULL;
 
-    ngx_http_privacy_headers_forget(r, h);
+    for (part = &list->part; part; part = part->next) {
+        if (h >= (ngx_table_elt_t *) part->elts
+            && h < (ngx_table_elt_t *) part->elts + part->nelts)
+        {
+            break;
+        }
 
-    from = (u_char *) (h + 1);
-    to = (u_char *) part->elts + part->nelts * list->size;
+        prev = part;
+    }
 
-    ngx_memmove(h, from, to - from);
-    part->nelts--;
-
-    ngx_http_privacy_headers_moved(r, from, to);
-
-    if (part->nelts || part == &list->part) {
+    if (part == NULL) {
         return NGX_OK;
     }
 
-    /* an emptied part leaves the list; pushes go to its predecessor */
+    i = h - (ngx_table_elt_t *) part->elts;
 
-    for (prev = &list->part; prev->next != part; prev = prev->next) {
-        /* void */
+    if (i > 0 && i < part->nelts - 1) {
+        /* in the middle: the elements after it become a part of their own */
+
+        rest = ngx_palloc(r->pool, sizeof(ngx_list_part_t));
+        if (rest == NULL) {
+            return NGX_ERROR;
+        }
+
+        rest->elts = h + 1;
+        rest->nelts = part->nelts - i - 1;
+        rest->next = part->next;
+
+        part->nelts = i;
+        part->next = rest;
+
+        if (list->last == part) {
+            list->last = rest;
+            list->nalloc -= i + 1;
+        }
+
+        return NGX_OK;
+    }
+
+    if (part->nelts > 1) {
+        /* the first or the last of its part */
+
+        if (i == 0) {
+            part->elts = h + 1;
+
+            if (list->last == part) {
+                list->nalloc--;
+            }
+        }
+
+        part->nelts--;
+
+        return NGX_OK;
+    }
+
+    /* the only one of its part */
+
+    part->nelts = 0;
+
+    if (prev == NULL) {
+        /* the first part may be empty, and keeps its room */
+        return NGX_OK;
     }
 
     prev->next = part->next;
 
     if (list->last == part) {
+        /*
+         * the room after the elements of prev is not known: it counts as
+         * full, and the next push makes a part (the first part, when
+         * empty, has the room of the element it held)
+         */
         list->last = prev;
+        list->nalloc = prev->nelts ? prev->nelts : 1;
     }
 
     return NGX_OK;
-}
-
-
-/* the same for a header known by its address */
-
-ngx_int_t
-ngx_http_privacy_remove_header_elt(ngx_http_request_t *r, ngx_table_elt_t *h)
-{
-    ngx_list_part_t  *part;
-
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        if (h >= (ngx_table_elt_t *) part->elts
-            && h < (ngx_table_elt_t *) part->elts + part->nelts)
-        {
-            return ngx_http_privacy_remove_header(r, part,
-                                      h - (ngx_table_elt_t *) part->elts);
-        }
-    }
-
-    /* not in the list: still, nothing refers to it any more */
-    ngx_http_privacy_headers_forget(r, h);
-
-    return NGX_OK;
-}
-
-
-/*
- * No pointer of r->headers_in refers to H any more: a field that held it
- * holds the next header of the same name (since 1.23.0) or nothing, and
- * the multi-header arrays before 1.23.0 lose it.
- */
-
-static void
-ngx_http_privacy_headers_forget(ngx_http_request_t *r, ngx_table_elt_t *h)
-{
-    ngx_uint_t          i;
-    ngx_table_elt_t   **hp;
-    ngx_http_header_t  *hh;
-#if (nginx_version >= 1023000)
-    ngx_list_part_t    *part;
-    ngx_table_elt_t    *e;
-#else
-    ngx_array_t        *a;
-#endif
-
-    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
-
-        if (hh->offset == 0) {
-            continue;
-        }
-
-#if (nginx_version < 1023000)
-        if (hh->offset == offsetof(ngx_http_headers_in_t, cookies)
-#if (NGX_HTTP_X_FORWARDED_FOR)
-            || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
-#endif
-           )
-        {
-            a = (ngx_array_t *) ((u_char *) &r->headers_in + hh->offset);
-            hp = a->elts;
-
-            for (i = 0; i < a->nelts; i++) {
-                if (hp[i] == h) {
-                    ngx_memmove(&hp[i], &hp[i + 1],
-                                (a->nelts - i - 1) * sizeof(ngx_table_elt_t *));
-                    a->nelts--;
-                    break;
-                }
-            }
-
-            continue;
-        }
-#endif
-
-        hp = (ngx_table_elt_t **) ((u_char *) &r->headers_in + hh->offset);
-
-        if (*hp == h) {
-#if (nginx_version >= 1023000)
-            *hp = h->next;
-#else
-            *hp = NULL;
-#endif
-        }
-    }
-
-#if (nginx_version >= 1023000)
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        e = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            if (e[i].next == h) {
-                e[i].next = h->next;
-            }
-        }
-    }
-#endif
-}
-
-
-/*
- * The request headers in [from, to) moved down one element: every pointer
- * into that range that r->headers_in holds (the fields that
- * ngx_http_headers_in[] fills, the multi-header arrays before 1.23.0, the
- * "next" links since) follows them.
- */
-
-static void
-ngx_http_privacy_headers_moved(ngx_http_request_t *r, u_char *from,
-    u_char *to)
-{
-    u_char             *field;
-    ngx_uint_t          i;
-    ngx_table_elt_t   **hp;
-    ngx_http_header_t  *hh;
-#if (nginx_version >= 1023000)
-    ngx_list_part_t    *part;
-    ngx_table_elt_t    *h;
-#else
-    ngx_array_t        *a;
-#endif
-
-#define ngx_http_privacy_follow(hp)                                          \
-    if ((u_char *) *(hp) >= from && (u_char *) *(hp) < to) {                 \
-        *(hp) -= 1;                                                          \
-    }
-
-    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
-
-        if (hh->offset == 0) {
-            continue;
-        }
-
-        field = (u_char *) &r->headers_in + hh->offset;
-
-#if (nginx_version < 1023000)
-        if (hh->offset == offsetof(ngx_http_headers_in_t, cookies)
-#if (NGX_HTTP_X_FORWARDED_FOR)
-            || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
-#endif
-           )
-        {
-            a = (ngx_array_t *) field;
-            hp = a->elts;
-
-            for (i = 0; i < a->nelts; i++) {
-                ngx_http_privacy_follow(&hp[i]);
-            }
-
-            continue;
-        }
-#endif
-
-        hp = (ngx_table_elt_t **) field;
-
-        if (*hp) {
-            ngx_http_privacy_follow(hp);
-        }
-    }
-
-#if (nginx_version >= 1023000)
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            if (h[i].next) {
-                ngx_http_privacy_follow(&h[i].next);
-            }
-        }
-    }
-#endif
-
-#undef ngx_http_privacy_follow
 }

@@ -66,12 +66,6 @@ static PRIVACY_COOKIE_INLINE unsigned privacy_cookie_mask(
     const unsigned char *base, const unsigned char *p,
     const unsigned char *end, unsigned char a, unsigned char b);
 #endif
-#if (PRIVACY_COOKIE_SSE2)
-static PRIVACY_COOKIE_INLINE __m128i privacy_cookie_shape_block(
-    const privacy_cookie_shape_t *shape, const unsigned char *value,
-    size_t k);
-static PRIVACY_COOKIE_INLINE __m128i privacy_cookie_shaping16(__m128i v);
-#endif
 static int privacy_cookie_prefix(const unsigned char *name, size_t len,
     const char *prefix, size_t prefix_len);
 
@@ -391,254 +385,56 @@ privacy_cookie_parse(const unsigned char *value, size_t len,
 
 
 /*
- * Shapes.  A value has a shape when its bytes where the shape cares (the
- * shaping bytes and the names of the value it was made of) are the
- * shape's, and no other byte of it is shaping.  The shaping bytes are the
- * structural ones, ';', '=', SP and HTAB, and the other control bytes,
- * rare in cookies, which makes the test for whitespace cheaper.
+ * A pair's name starts at p when only whitespace is between the ';' before
+ * it, or the start of the value, and p: from p the tokenizer then finds the
+ * pair it finds from the start.  The name's first byte is searched with
+ * memchr(), most bytes of a header are passed over there.
  */
 
-#define privacy_cookie_shaping(c)  ((c) <= ' ' || (c) == ';' || (c) == '=')
-
-
-uint64_t
-privacy_cookie_shape_key(const unsigned char *value, size_t len)
-{
-    uint64_t  key;
-
-    /*
-     * The first two bytes are the first name's, or whitespace, ';' or '='
-     * of the shape: the first name, of two bytes or more, or of one and
-     * its '=', makes a better key than the length alone.
-     */
-
-    key = len;
-
-    if (len >= 2) {
-        key = key << 16 | (uint64_t) value[0] << 8 | value[1];
-    }
-
-    key *= 0xff51afd7ed558ccd;
-
-    return key ^ (key >> 29);
-}
-
-
-uint64_t
-privacy_cookie_shape_print(const unsigned char *value, size_t len,
-    const privacy_cookie_t *pairs, size_t n)
-{
-    size_t    i;
-    uint64_t  print;
-
-    /* where each pair starts and ends: cheap, and enough to tell most */
-
-    print = len;
-
-    for (i = 0; i < n; i++) {
-        print = (print << 13 | print >> 51)
-                ^ (uint64_t) (pairs[i].start - value)
-                ^ (uint64_t) (pairs[i].end - value) << 32;
-    }
-
-    return print;
-}
-
-
 int
-privacy_cookie_shape_keep(privacy_cookie_shape_t *shape,
-    const unsigned char *value, size_t len, const privacy_cookie_t *pairs,
-    size_t n)
+privacy_cookie_find(const unsigned char **pos, const unsigned char *value,
+    const unsigned char *end, const unsigned char *name, size_t name_len,
+    privacy_cookie_t *c)
 {
-    size_t                     i, k;
-    privacy_cookie_offsets_t  *o;
-#if (PRIVACY_COOKIE_SSE2)
-    __m128i                    v, shaping;
-#endif
+    const unsigned char  *p, *q, *next;
 
-    if (!privacy_cookie_shape_worth(len, n)) {
-        return 0;
-    }
+    p = *pos;
 
-    /* a pair's name starts it (privacy_cookie_parse() finds them so) */
-    for (i = 0; i < n; i++) {
-        if (pairs[i].name != pairs[i].start) {
-            return 0;
-        }
-    }
+    while (name_len && (size_t) (end - p) >= name_len) {
 
-    k = 0;
-
-#if (PRIVACY_COOKIE_SSE2)
-
-    /* 16 bytes at a time, the last 16 from the end: some written twice */
-    while (len >= 16 && k < len) {
-        if (len - k < 16) {
-            k = len - 16;
+        p = memchr(p, name[0], (size_t) (end - p) - name_len + 1);
+        if (p == NULL) {
+            break;
         }
 
-        v = _mm_loadu_si128((const __m128i *) (value + k));
-        shaping = privacy_cookie_shaping16(v);
+        next = p + 1;
 
-        _mm_storeu_si128((__m128i *) (shape->bytes + k),
-                         _mm_and_si128(v, shaping));
-        _mm_storeu_si128((__m128i *) (shape->care + k), shaping);
+        if (memcmp(p, name, name_len) == 0) {
 
-        k += 16;
-    }
+            for (q = p; q > value && privacy_cookie_ws(q[-1]); q--) {
+                /* void */
+            }
 
-#endif
+            if (q == value || q[-1] == ';') {
+                q = p;
 
-    for ( /* void */ ; k < len; k++) {
-        if (privacy_cookie_shaping(value[k])) {
-            shape->bytes[k] = value[k];
-            shape->care[k] = 0xff;
+                if (privacy_cookie_next(&q, end, c)
+                    && c->name == p && c->name_len == name_len)
+                {
+                    *pos = q;
+                    return 1;
+                }
 
-        } else {
-            shape->bytes[k] = 0;
-            shape->care[k] = 0;
-        }
-    }
-
-    for (i = 0; i < n; i++) {
-        o = &shape->pairs[i];
-
-        o->start = (uint16_t) (pairs[i].start - value);
-        o->name_len = (uint16_t) pairs[i].name_len;
-        o->value = (uint16_t) (pairs[i].value - value);
-        o->value_len = (uint16_t) pairs[i].value_len;
-        o->end = (uint16_t) (pairs[i].end - value);
-
-        memcpy(shape->bytes + o->start, pairs[i].name, pairs[i].name_len);
-        memset(shape->care + o->start, 0xff, pairs[i].name_len);
-    }
-
-    shape->len = (uint16_t) len;
-    shape->npairs = (uint16_t) n;
-
-    return 1;
-}
-
-
-int
-privacy_cookie_shape_same(const privacy_cookie_shape_t *shape,
-    const unsigned char *value, size_t len)
-{
-    size_t  k;
-
-    if (len != shape->len) {
-        return 0;
-    }
-
-#if (PRIVACY_COOKIE_SSE2)
-
-    if (len >= 16) {
-
-        /* two blocks at a time, one test for both */
-        for (k = 0; k + 32 <= len; k += 32) {
-            if (_mm_movemask_epi8(
-                    _mm_or_si128(privacy_cookie_shape_block(shape, value, k),
-                                 privacy_cookie_shape_block(shape, value,
-                                                            k + 16))))
-            {
-                return 0;
+                /* "NAME" in a pair of another name ("NAMEx=", "NAME;") */
             }
         }
 
-        /* the rest: a block from k and the last 16 bytes, or these */
-        if (len - k > 16) {
-            return !_mm_movemask_epi8(
-                       _mm_or_si128(
-                           privacy_cookie_shape_block(shape, value, k),
-                           privacy_cookie_shape_block(shape, value,
-                                                      len - 16)));
-        }
-
-        return k == len
-               || !_mm_movemask_epi8(
-                      privacy_cookie_shape_block(shape, value, len - 16));
+        p = next;
     }
 
-#endif
+    *pos = end;
 
-    for (k = 0; k < len; k++) {
-        if (shape->care[k] ? value[k] != shape->bytes[k]
-                           : privacy_cookie_shaping(value[k]))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-#if (PRIVACY_COOKIE_SSE2)
-
-/* the bytes from k to k + 16 not as the shape has them: 0xff each */
-
-static PRIVACY_COOKIE_INLINE __m128i
-privacy_cookie_shape_block(const privacy_cookie_shape_t *shape,
-    const unsigned char *value, size_t k)
-{
-    __m128i  v, care, differ;
-
-    v = _mm_loadu_si128((const __m128i *) (value + k));
-    care = _mm_loadu_si128((const __m128i *) (shape->care + k));
-
-    differ = _mm_andnot_si128(
-                 _mm_cmpeq_epi8(v, _mm_loadu_si128(
-                                       (const __m128i *) (shape->bytes + k))),
-                 care);
-
-    return _mm_or_si128(differ,
-                        _mm_andnot_si128(care, privacy_cookie_shaping16(v)));
-}
-
-
-/* 0xff for each shaping byte of v: ';', '=', and up to SP */
-
-static PRIVACY_COOKIE_INLINE __m128i
-privacy_cookie_shaping16(__m128i v)
-{
-    /* SP is the largest byte that min() with SP leaves as it is */
-    return _mm_or_si128(
-               _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')),
-                            _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
-               _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(' ')), v));
-}
-
-#endif
-
-
-size_t
-privacy_cookie_shape_pairs(const privacy_cookie_shape_t *shape,
-    const unsigned char *value, privacy_cookie_t *pairs)
-{
-    size_t  i;
-
-    for (i = 0; i < shape->npairs; i++) {
-        privacy_cookie_shape_pair(shape, value, i, &pairs[i]);
-    }
-
-    return shape->npairs;
-}
-
-
-void
-privacy_cookie_shape_pair(const privacy_cookie_shape_t *shape,
-    const unsigned char *value, size_t i, privacy_cookie_t *pair)
-{
-    const privacy_cookie_offsets_t  *o;
-
-    o = &shape->pairs[i];
-
-    pair->start = value + o->start;
-    pair->name = value + o->start;
-    pair->name_len = o->name_len;
-    pair->value = value + o->value;
-    pair->value_len = o->value_len;
-    pair->end = value + o->end;
+    return 0;
 }
 
 

@@ -13,7 +13,6 @@
 
 
 #include <stddef.h>
-#include <stdint.h>
 
 
 typedef struct {
@@ -53,89 +52,15 @@ size_t privacy_cookie_parse(const unsigned char *value, size_t len,
     privacy_cookie_t *pairs, size_t max);
 
 /*
- * A Cookie header value's shape: its length, its structural bytes (';',
- * '=' and whitespace, the only bytes the tokenizer looks at) and its
- * names.  Values of one shape have the same pairs at the same offsets and
- * with the same names, whatever their other bytes: what a caller learnt of
- * the names of one (their categories, say) holds for all.  A browser sends
- * one header again and again, and the values of trackers change more often
- * than their lengths, so a shape kept once spares the parse of many
- * headers.  Of the values, a shape holds their lengths and their
- * whitespace and control bytes, no other byte.
+ * The next pair named NAME (name_len > 0, compared bytewise) of one Cookie
+ * header value, from *pos on: the pairs privacy_cookie_next() finds with
+ * that name, in order, without tokenizing the others.  *pos starts at
+ * value and is advanced past the pair.  Returns 1 when c was filled, 0
+ * when there is no more (*pos == end).
  */
-#define PRIVACY_COOKIE_SHAPE_LEN    1024    /* the longest value kept */
-#define PRIVACY_COOKIE_SHAPE_PAIRS  32      /* the most pairs kept */
-#define PRIVACY_COOKIE_SHAPE_PER_PAIR  128  /* fewer bytes a pair, or parse */
-
-typedef struct {
-    uint16_t  start;
-    uint16_t  name_len;
-    uint16_t  value;
-    uint16_t  value_len;
-    uint16_t  end;
-} privacy_cookie_offsets_t;
-
-typedef struct {
-    unsigned char             bytes[PRIVACY_COOKIE_SHAPE_LEN];
-    unsigned char             care[PRIVACY_COOKIE_SHAPE_LEN];  /* 0 or 0xff */
-    uint16_t                  len;
-    uint16_t                  npairs;
-    privacy_cookie_offsets_t  pairs[PRIVACY_COOKIE_SHAPE_PAIRS];
-} privacy_cookie_shape_t;
-
-/*
- * A hash of a value's length and its first two bytes, for a table of
- * shapes: values of one shape have one key, unless the value starts with a
- * piece without '=' (its first bytes are a value's then).
- */
-uint64_t privacy_cookie_shape_key(const unsigned char *value, size_t len);
-
-/*
- * Whether the shape of a value of len bytes and n pairs is worth keeping:
- * not longer than PRIVACY_COOKIE_SHAPE_LEN, with 1 to
- * PRIVACY_COOKIE_SHAPE_PAIRS pairs of fewer than
- * PRIVACY_COOKIE_SHAPE_PER_PAIR bytes each on average.  Comparing a shape
- * costs per byte and parsing per pair: a value of a few long pairs, a
- * token say, is parsed sooner than compared.
- */
-#define privacy_cookie_shape_worth(len, n)                                   \
-    ((n) >= 1 && (n) <= PRIVACY_COOKIE_SHAPE_PAIRS                           \
-     && (len) <= PRIVACY_COOKIE_SHAPE_LEN                                    \
-     && (len) < PRIVACY_COOKIE_SHAPE_PER_PAIR * (n))
-
-/*
- * Keeps the shape of a value, with the n pairs privacy_cookie_parse()
- * found in it.  Returns 0 when it is not kept: not worth it (above).
- */
-int privacy_cookie_shape_keep(privacy_cookie_shape_t *shape,
-    const unsigned char *value, size_t len, const privacy_cookie_t *pairs,
-    size_t n);
-
-/*
- * A print of the n pairs privacy_cookie_parse() found in a value: where
- * they are, not what they hold.  Values of one shape have one print, and
- * values of one print most often have one shape: a caller can keep a shape
- * when its print comes a second time, rather than keep every shape it
- * meets, most of which may never come back.
- */
-uint64_t privacy_cookie_shape_print(const unsigned char *value, size_t len,
-    const privacy_cookie_t *pairs, size_t n);
-
-/* 1 when a value has the shape, 0 when not */
-int privacy_cookie_shape_same(const privacy_cookie_shape_t *shape,
-    const unsigned char *value, size_t len);
-
-/*
- * The pairs of a value that has the shape into pairs[] (room for the
- * shape's npairs), the same that privacy_cookie_parse() finds: returns how
- * many.
- */
-size_t privacy_cookie_shape_pairs(const privacy_cookie_shape_t *shape,
-    const unsigned char *value, privacy_cookie_t *pairs);
-
-/* pair i (below the shape's npairs) of a value that has the shape */
-void privacy_cookie_shape_pair(const privacy_cookie_shape_t *shape,
-    const unsigned char *value, size_t i, privacy_cookie_t *pair);
+int privacy_cookie_find(const unsigned char **pos, const unsigned char *value,
+    const unsigned char *end, const unsigned char *name, size_t name_len,
+    privacy_cookie_t *c);
 
 /*
  * Rebuilds a Cookie header value keeping only the pairs for which keep()

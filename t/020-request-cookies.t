@@ -910,3 +910,52 @@ _ga=GA1.2.3; session=abc|GA1.2.3|_ga
 --- no_error_log
 privacy cookie variables forgotten
 [error]
+
+
+
+=== TEST 48: exact names that differ in case only are told apart, in any category
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_category necessary essential sid;
+    privacy_category analytics SID Sid;
+    location = /t { return 200 "cookie: [$http_cookie] blocked: $privacy_blocked\n"; }
+--- request
+GET /t
+--- more_headers
+Cookie: sid=1; SID=2; Sid=3; sID=4; SIDX=5; si=6
+--- response_body
+cookie: [sid=1; sID=4; SIDX=5; si=6] blocked: SID,Sid
+
+
+
+=== TEST 49: an exact name of 300 bytes is found like a short one
+--- config eval
+"    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_category analytics " . ('L' x 300) . " " . ('l' x 300) . ";
+    location = /t { return 200 \"cookie: [\$http_cookie]\\n\"; }
+"
+--- request
+GET /t
+--- more_headers eval
+"Cookie: " . ('L' x 300) . "=1; " . ('L' x 299) . "=2; " . ('L' x 301)
+    . "=3; " . ('l' x 300) . "=4; " . ('l' x 299) . "L=5"
+--- response_body eval
+"cookie: [" . ('L' x 299) . "=2; " . ('L' x 301) . "=3; " . ('l' x 299)
+    . "L=5]\n"
+
+
+
+=== TEST 50: a pattern of a literal prefix answers as the regular expression does, others run as regular expressions
+--- config
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_category analytics ~^_g.a ~*^ab$ ~^x|^y ~^lit ~*^Cs;
+    location = /t { return 200 "cookie: [$http_cookie]\n"; }
+--- request
+GET /t
+--- more_headers
+Cookie: _gxa=1; _g.a=2; ga=3; AB=4; abc=5; x1=6; y1=7; z=8; li=9; lit=10; litx=11; Lit=12; cs=13; cS_x=14; c=15
+--- response_body
+cookie: [ga=3; abc=5; z=8; li=9; Lit=12; c=15]

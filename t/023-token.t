@@ -603,3 +603,52 @@ GET /t
 Tk: N
 --- response_body eval
 "consent=[] cookie=[privacy_consent=$::T_OLD]\n"
+
+
+
+=== TEST 34: a token verified by one server's keys is not taken by another server's, in the same worker
+A worker keeps the tokens it verified with the keys that verified them:
+the request here verifies the token with the primary key, and the server
+behind it, whose only key is another, must still reject the same token.
+--- config eval
+$::Std . q{
+    location = /t {
+        proxy_pass http://unix:$TEST_NGINX_SERVER_ROOT/logs/other.sock:/t;
+        add_header X-Here "[$privacy_consent]";
+    }
+}
+--- http_config
+    server {
+        listen unix:$TEST_NGINX_SERVER_ROOT/logs/other.sock;
+        privacy on;
+        privacy_policy_version 2018-04;
+        privacy_secret $TEST_NGINX_KEY_UNKNOWN;
+        privacy_category necessary essential session;
+        privacy_category analytics ~^_ga _gid;
+        privacy_category marketing _fbp;
+        location = /t { return 200 "there=[$privacy_consent]\n"; }
+    }
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_OK"
+--- response_headers
+X-Here: [analytics]
+--- response_body
+there=[]
+--- error_log
+privacy consent token rejected: unknown_key
+
+
+
+=== TEST 35: the same token again, in the same worker, after the other server saw it
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_OK"
+--- response_headers
+X-Here: [analytics]
+--- response_body
+there=[]
+--- error_log
+privacy consent token rejected: unknown_key

@@ -35,16 +35,11 @@ static void test_next(void);
 static void test_next_pairs(const char *in, const pair_t *want, size_t n,
     int line);
 static void parse_same(const char *in, int line);
-static void shape_same(const unsigned char *in, size_t len, int line);
-static size_t shape_of(privacy_cookie_shape_t *shape, const unsigned char *in,
-    size_t len, privacy_cookie_t *got, privacy_cookie_t *want);
-static int same_offsets(const privacy_cookie_t *a, const unsigned char *a_in,
-    const privacy_cookie_t *b, const unsigned char *b_in, size_t n);
-static int structural(unsigned char c);
 static unsigned next_rand(unsigned *seed);
 static void test_parse_random(void);
 static void test_slice(void);
-static void test_shape(void);
+static void test_find(void);
+static void find_same(const char *in, size_t k, int line);
 static void test_filter(void);
 static int keep_all(void *data, const privacy_cookie_t *c);
 static int keep_none(void *data, const privacy_cookie_t *c);
@@ -130,7 +125,9 @@ parse_same(const char *in, int line)
 
     unit_check(n == i, "parse: as many pairs", __FILE__, line);
 
-    shape_same((const unsigned char *) in, len, line);
+    for (i = 0; i < n && i < 64; i++) {
+        find_same(in, i, line);
+    }
 
     /* fewer places than pairs: the count is still all of them */
     if (n > 1) {
@@ -138,155 +135,6 @@ parse_same(const char *in, int line)
                                         pairs, 1) == n,
                    "parse: counted past max", __FILE__, line);
     }
-}
-
-
-/*
- * A value kept as a shape gives its own pairs back; so does a value with
- * other bytes in the values, at the same offsets, as privacy_cookie_parse()
- * finds them; a name byte or a structural byte changed is another shape.
- */
-
-static void
-shape_same(const unsigned char *in, size_t len, int line)
-{
-    size_t                   n, k, i;
-    uint64_t                 key;
-    unsigned char            other[PRIVACY_COOKIE_SHAPE_LEN];
-    unsigned char            in_name[PRIVACY_COOKIE_SHAPE_LEN];
-    privacy_cookie_t         pairs[64], got[64], want[64];
-    privacy_cookie_shape_t  *shape;
-
-    static unsigned          seed = 7;
-    static const char        value_bytes[] = "xyz,\"/0aB\x80\x7f";
-
-    if (len > PRIVACY_COOKIE_SHAPE_LEN) {
-        return;
-    }
-
-    shape = malloc(sizeof(privacy_cookie_shape_t));
-    if (!unit_check(shape != NULL, "shape: memory", __FILE__, line)) {
-        return;
-    }
-
-    n = privacy_cookie_parse(in, len, pairs, 64);
-    key = privacy_cookie_shape_key(in, len);
-
-    if (!privacy_cookie_shape_keep(shape, in, len, pairs, n)) {
-        unit_check(n == 0 || n > PRIVACY_COOKIE_SHAPE_PAIRS
-                   || len >= PRIVACY_COOKIE_SHAPE_PER_PAIR * n,
-                   "shape: kept", __FILE__, line);
-        free(shape);
-        return;
-    }
-
-    unit_check(privacy_cookie_shape_same(shape, in, len)
-               && privacy_cookie_shape_pairs(shape, in, got) == n
-               && same_offsets(got, in, pairs, in, n),
-               "shape: its own pairs", __FILE__, line);
-
-    /* other value bytes, the same names */
-
-    memset(in_name, 0, len);
-
-    for (i = 0; i < n; i++) {
-        memset(in_name + (pairs[i].name - in), 1, pairs[i].name_len);
-    }
-
-    for (k = 0; k < len; k++) {
-        other[k] = (structural(in[k]) || in_name[k])
-                   ? in[k] : (unsigned char) value_bytes[next_rand(&seed) % 11];
-    }
-
-    /* a value that starts with a value (no name) keys with its bytes */
-    unit_check(privacy_cookie_shape_key(other, len) == key
-               || (pairs[0].name_len == 0 && pairs[0].start == in),
-               "shape: the same key", __FILE__, line);
-
-    unit_check(shape_of(shape, other, len, got, want) == n
-               && same_offsets(got, other, want, other, n),
-               "shape: the pairs of the other value", __FILE__, line);
-
-    unit_check(privacy_cookie_shape_print(other, len, want, n)
-               == privacy_cookie_shape_print(in, len, pairs, n),
-               "shape: the same print", __FILE__, line);
-
-    /* a name byte changed */
-
-    for (i = 0; i < n; i++) {
-        if (pairs[i].name_len) {
-            k = (size_t) (pairs[i].name - in) + next_rand(&seed)
-                                                % pairs[i].name_len;
-            other[k] = (other[k] == 'q') ? 'r' : 'q';
-
-            unit_check(shape_of(shape, other, len, got, want) == 0,
-                       "shape: another name", __FILE__, line);
-
-            other[k] = in[k];
-            break;
-        }
-    }
-
-    /* a byte that is structural no more, or becomes so */
-
-    k = next_rand(&seed) % len;
-    other[k] = structural(in[k]) ? 'x' : (unsigned char) ";= \t\1"[k % 5];
-
-    unit_check(shape_of(shape, other, len, got, want) == 0,
-               "shape: another structure", __FILE__, line);
-
-    /* one byte shorter */
-
-    unit_check(shape_of(shape, other, len - 1, got, want) == 0,
-               "shape: another length", __FILE__, line);
-
-    free(shape);
-}
-
-
-/* the pairs of a value with a shape, 0 without, and into want[] its parse */
-
-static size_t
-shape_of(privacy_cookie_shape_t *shape, const unsigned char *in, size_t len,
-    privacy_cookie_t *got, privacy_cookie_t *want)
-{
-    (void) privacy_cookie_parse(in, len, want, 64);
-
-    if (!privacy_cookie_shape_same(shape, in, len)) {
-        return 0;
-    }
-
-    return privacy_cookie_shape_pairs(shape, in, got);
-}
-
-
-static int
-same_offsets(const privacy_cookie_t *a, const unsigned char *a_in,
-    const privacy_cookie_t *b, const unsigned char *b_in, size_t n)
-{
-    size_t  i;
-
-    for (i = 0; i < n; i++) {
-        if (a[i].start - a_in != b[i].start - b_in
-            || a[i].end - a_in != b[i].end - b_in
-            || a[i].name - a_in != b[i].name - b_in
-            || a[i].name_len != b[i].name_len
-            || a[i].value - a_in != b[i].value - b_in
-            || a[i].value_len != b[i].value_len)
-        {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
-static int
-structural(unsigned char c)
-{
-    /* the shaping bytes: the structural ones and the other controls */
-    return c == ';' || c == '=' || c <= ' ';
 }
 
 
@@ -917,6 +765,118 @@ test_parse_random(void)
 }
 
 
+/*
+ * privacy_cookie_find() of the name of pair k of in finds the pairs of
+ * that name privacy_cookie_next() finds, in order, and no other.
+ */
+
+static void
+find_same(const char *in, size_t k, int line)
+{
+    size_t                len, i;
+    privacy_cookie_t      c, f, pairs[64];
+    const unsigned char  *p, *q, *end, *name;
+
+    len = strlen(in);
+    end = (const unsigned char *) in + len;
+
+    if (privacy_cookie_parse((const unsigned char *) in, len, pairs, 64)
+        > 64)
+    {
+        return;
+    }
+
+    name = pairs[k].name;
+
+    if (pairs[k].name_len == 0) {
+        return;
+    }
+
+    p = (const unsigned char *) in;
+    q = p;
+
+    for (i = 0; privacy_cookie_next(&p, end, &c); i++) {
+        if (c.name_len != pairs[k].name_len
+            || memcmp(c.name, name, c.name_len) != 0)
+        {
+            continue;
+        }
+
+        if (!unit_check(privacy_cookie_find(&q, (const unsigned char *) in,
+                                            end, name, pairs[k].name_len,
+                                            &f),
+                        "find: the pair found", __FILE__, line))
+        {
+            return;
+        }
+
+        unit_check(f.start == c.start && f.end == c.end && f.name == c.name
+                   && f.value == c.value && f.value_len == c.value_len,
+                   "find: the same pair", __FILE__, line);
+    }
+
+    unit_check(!privacy_cookie_find(&q, (const unsigned char *) in, end,
+                                    name, pairs[k].name_len, &f)
+               && q == end,
+               "find: no more", __FILE__, line);
+}
+
+
+/* the consent cookie among others, in values, as a prefix, twice */
+
+static void
+test_find(void)
+{
+    size_t                n;
+    privacy_cookie_t      c;
+    const unsigned char  *p, *in, *end;
+
+    static const char     name[] = "pc";
+
+    in = (const unsigned char *)
+         "x=pc=1; pcx=2; apc=3;pc;  pc =4 ;\tpc= 5; pc=\"6\"; pc";
+    end = in + strlen((const char *) in);
+    p = in;
+    n = 0;
+
+    CHECK(privacy_cookie_find(&p, in, end, (const unsigned char *) name, 2,
+                              &c));
+    CHECK_STR(c.value, c.value_len, "4");
+    n++;
+
+    CHECK(privacy_cookie_find(&p, in, end, (const unsigned char *) name, 2,
+                              &c));
+    CHECK_STR(c.value, c.value_len, "5");
+    n++;
+
+    CHECK(privacy_cookie_find(&p, in, end, (const unsigned char *) name, 2,
+                              &c));
+    CHECK_STR(c.value, c.value_len, "\"6\"");
+    n++;
+
+    CHECK(!privacy_cookie_find(&p, in, end, (const unsigned char *) name, 2,
+                               &c));
+    CHECK(p == end);
+    CHECK_INT(n, 3);
+
+    /* the name longer than what is left, an empty value, an empty name */
+    in = (const unsigned char *) "p";
+    p = in;
+    CHECK(!privacy_cookie_find(&p, in, in + 1, (const unsigned char *) name,
+                               2, &c));
+
+    in = (const unsigned char *) "pc=";
+    p = in;
+    CHECK(privacy_cookie_find(&p, in, in + 3, (const unsigned char *) name,
+                              2, &c));
+    CHECK_INT(c.value_len, 0);
+
+    p = in;
+    CHECK(!privacy_cookie_find(&p, in, in + 3, (const unsigned char *) name,
+                               0, &c));
+}
+
+
 static void
 test_slice(void)
 {
@@ -947,72 +907,13 @@ test_slice(void)
 }
 
 
-/* shapes kept and not, and what differs */
-
-static void
-test_shape(void)
-{
-    size_t                   n, i;
-    unsigned char            in[600];
-    privacy_cookie_t         pairs[40], got[40];
-    privacy_cookie_shape_t  *shape;
-
-    static const unsigned char  a[] = "_ga=GA1.2.1; PHPSESSID=abc; x=\x01y";
-    static const unsigned char  b[] = "_ga=GA9.8.7; PHPSESSID=XYZ; x=\x01z";
-    static const unsigned char  c[] = "_gb=GA9.8.7; PHPSESSID=XYZ; x=\x01z";
-    static const unsigned char  d[] = "_ga=GA9.8.7; PHPSESSID=XYZ; x=z\x01";
-
-    shape = malloc(sizeof(privacy_cookie_shape_t));
-    if (!CHECK(shape != NULL)) {
-        return;
-    }
-
-    n = privacy_cookie_parse(a, sizeof(a) - 1, pairs, 40);
-    CHECK_INT(n, 3);
-    CHECK(privacy_cookie_shape_keep(shape, a, sizeof(a) - 1, pairs, n));
-
-    /* other values, of the same lengths */
-    CHECK(privacy_cookie_shape_same(shape, b, sizeof(b) - 1));
-    CHECK_INT(privacy_cookie_shape_pairs(shape, b, got), 3);
-    CHECK_STR(got[1].name, got[1].name_len, "PHPSESSID");
-    CHECK_STR(got[1].value, got[1].value_len, "XYZ");
-    CHECK_STR(got[2].value, got[2].value_len, "\x01z");
-
-    /* another name; a control byte elsewhere; another length */
-    CHECK(!privacy_cookie_shape_same(shape, c, sizeof(c) - 1));
-    CHECK(!privacy_cookie_shape_same(shape, d, sizeof(d) - 1));
-    CHECK(!privacy_cookie_shape_same(shape, b, sizeof(b) - 2));
-
-    /* a token alone is parsed sooner than compared: not kept */
-    memcpy(in, "t=", 2);
-    memset(in + 2, 'v', 200);
-    CHECK_INT(privacy_cookie_parse(in, 202, pairs, 40), 1);
-    CHECK(!privacy_cookie_shape_keep(shape, in, 202, pairs, 1));
-
-    /* too many pairs, too long */
-    for (i = 0; i < 33; i++) {
-        memcpy(in + 4 * i, "a=1;", 4);
-    }
-
-    n = privacy_cookie_parse(in, 4 * 33, pairs, 40);
-    CHECK_INT(n, 33);
-    CHECK(!privacy_cookie_shape_keep(shape, in, 4 * 33, pairs, n));
-    CHECK(privacy_cookie_shape_keep(shape, in, 4 * 32, pairs, 32));
-
-    n = PRIVACY_COOKIE_SHAPE_LEN + 1;
-    CHECK(!privacy_cookie_shape_keep(shape, in, n, pairs, 32));
-
-    free(shape);
-}
-
-
 int
 main(void)
 {
     test_next();
     test_parse_random();
     test_slice();
-    test_shape();
+    test_find();
     test_filter();
     test_join();
     test_set_cookie_name();

@@ -1,8 +1,8 @@
 -- wrk -s bench/wrk/fresh.lua: the proxied request of bench/wrk/request.lua
 -- (BENCH_HEADERS), with a Cookie header that differs from the previous
--- ones in its values' lengths: a new visitor each request, whose header's
--- shape the module has not kept.  The same headers as bench.py's
--- fresh_cookies(i), in the same order.
+-- ones in its values' lengths: a new visitor each request, whose header
+-- nothing a worker could have kept of earlier ones would fit.  The same
+-- headers as bench.py's fresh_cookies(i), in the same order.
 
 -- the method, body and headers, as bench/wrk/request.lua sets them
 dofile(os.getenv("BENCH_WRK") .. "/request.lua")
