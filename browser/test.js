@@ -370,7 +370,8 @@ async function desktop(browser) {
                    + text.slice(0, 120);
         });
 
-    await step('settings: tick analytics, Save: 303 back to the settings page',
+    await step('settings: tick analytics, Save: 303 back to the settings '
+               + 'page, which says so and links back to the site',
         async () => {
             await page.getByRole('checkbox', { name: 'analytics' }).check();
             const [resp] = await Promise.all([
@@ -380,11 +381,19 @@ async function desktop(browser) {
             await page.waitForLoadState();
             const loc = resp.headers().location;
             if (resp.status() !== 303) return `POST answered ${resp.status()}`;
-            if (loc !== '/privacy/consent') return `Location ${loc}`;
+            if (loc !== '/privacy/consent?saved=1') return `Location ${loc}`;
             const text = await page.textContent('main');
             if (!/Allowed\s*Analytics/.test(text)) {
                 return `page says ${text.slice(0, 160)}`;
             }
+            const status = await page.getByRole('status').textContent();
+            if (!/Your choice is saved/.test(status)) {
+                return `status says ${status}`;
+            }
+            const back = await page.getByRole('link',
+                                              { name: 'Back to the site' })
+                                   .getAttribute('href');
+            if (back !== '/') return `the link back goes to ${back}`;
             const checked = await page.getByRole('checkbox',
                                                  { name: 'analytics' })
                                       .isChecked();
