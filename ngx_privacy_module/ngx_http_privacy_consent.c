@@ -25,13 +25,6 @@
 #include "privacy_form.h"
 
 
-/* the core's form actions */
-#define NGX_HTTP_PRIVACY_ACCEPT_ALL    PRIVACY_FORM_ACCEPT_ALL
-#define NGX_HTTP_PRIVACY_REJECT_ALL    PRIVACY_FORM_REJECT_ALL
-#define NGX_HTTP_PRIVACY_SAVE          PRIVACY_FORM_SAVE
-#define NGX_HTTP_PRIVACY_WITHDRAW      PRIVACY_FORM_WITHDRAW
-
-
 /* a POST or a DELETE: the decision, from its body to its answer */
 typedef struct {
     ngx_http_request_t             *request;
@@ -206,7 +199,7 @@ ngx_http_privacy_consent_handler(ngx_http_request_t *r)
             return rc;
         }
 
-        cs->action = NGX_HTTP_PRIVACY_WITHDRAW;
+        cs->action = PRIVACY_FORM_WITHDRAW;
         cs->json = 1;
 
         return ngx_http_privacy_consent_record(r, cs);
