@@ -19,8 +19,12 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_metrics.h"
+#include "ngx_http_privacy_banner_text.h"
 #include "ngx_http_privacy_template.h"
 #include "ngx_http_privacy_banner.h"
+#include "ngx_http_privacy_banner_head.h"
+#include "ngx_http_privacy_chain.h"
+#include "ngx_http_privacy_banner_types.h"
 
 
 /*
@@ -28,30 +32,6 @@
  * which acts on images, not on pages
  */
 #define NGX_HTTP_PRIVACY_BUFFERED  0x08
-
-
-/*
- * Where a body_start banner goes, remembered per worker: the bytes of a
- * page up to its insertion point.  A page whose first buffer starts with
- * exactly those bytes gets the banner after them without a scan: the
- * matcher reads a page from its start and stops at the first body tag,
- * so the same bytes give the same place.  Of the body_start row of
- * docs/performance.md the scan of the page's 3.7 KB head was 10,000 of
- * 26,000 instructions; the compare costs a few hundred.
- *
- * Bound: NGX_HTTP_PRIVACY_HEADS entries (a slot per hash of the URI) of
- * at most NGX_HTTP_PRIVACY_HEAD bytes, 256 KB per worker, allocated as
- * they are used.  Invalidation: none; an entry is used only for the same
- * bytes, and the next page of its slot that is scanned replaces it.
- */
-#define NGX_HTTP_PRIVACY_HEADS  64
-#define NGX_HTTP_PRIVACY_HEAD   4096
-
-
-typedef struct {
-    u_char                          *data;    /* NGX_HTTP_PRIVACY_HEAD bytes */
-    size_t                           len;     /* 0: none */
-} ngx_http_privacy_banner_head_t;
 
 
 typedef struct {
@@ -83,38 +63,12 @@ static ngx_chain_t **ngx_http_privacy_banner_finish(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll, ngx_buf_t *b);
 static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll);
-static ngx_buf_t *ngx_http_privacy_banner_buf(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t ***llp);
-static ngx_chain_t **ngx_http_privacy_banner_memory(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll, const u_char *data,
-    size_t len);
-static ngx_chain_t **ngx_http_privacy_banner_copy(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll, const u_char *data,
-    size_t len);
-static ngx_chain_t **ngx_http_privacy_banner_rest(ngx_http_request_t *r,
-    ngx_chain_t **ll, ngx_buf_t *b);
-static ngx_chain_t **ngx_http_privacy_banner_flags(ngx_http_request_t *r,
-    ngx_chain_t **ll, ngx_buf_t *b);
-static ngx_chain_t **ngx_http_privacy_banner_link(ngx_http_request_t *r,
-    ngx_chain_t **ll, ngx_buf_t *b);
 static size_t ngx_http_privacy_banner_length(
     ngx_http_privacy_banner_ctx_t *bctx);
-static void ngx_http_privacy_banner_drop(ngx_chain_t *in);
-
-
-static ngx_http_privacy_banner_head_t
-    ngx_http_privacy_banner_heads[NGX_HTTP_PRIVACY_HEADS];
 
 
 static ngx_str_t  ngx_http_privacy_vary = ngx_string("Vary");
 static ngx_str_t  ngx_http_privacy_cookie_token = ngx_string("Cookie");
-
-
-ngx_int_t
-ngx_http_privacy_banner_init(ngx_conf_t *cf)
-{
-    return NGX_OK;
-}
 
 
 /*
@@ -219,9 +173,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     bctx->length = length;
 
     if (plcf->banner_position == PRIVACY_BANNER_BODY_START) {
-        bctx->head = &ngx_http_privacy_banner_heads[
-                        ngx_hash_key(r->uri.data, r->uri.len)
-                        % NGX_HTTP_PRIVACY_HEADS];
+        bctx->head = ngx_http_privacy_banner_head(&r->uri);
     }
 
     bctx->banner = ngx_http_privacy_banner_pick(r, plcf);
@@ -305,7 +257,7 @@ ngx_http_privacy_banner_body(ngx_http_request_t *r, ngx_chain_t *in,
     if (r->header_only) {
         /* a HEAD whose header went: the body stops here */
         r->buffered &= ~NGX_HTTP_PRIVACY_BUFFERED;
-        ngx_http_privacy_banner_drop(in);
+        ngx_http_privacy_chain_drop(in);
         return NGX_OK;
     }
 
@@ -365,8 +317,8 @@ ngx_http_privacy_banner_body(ngx_http_request_t *r, ngx_chain_t *in,
          * same way once the header made the request header only
          */
         r->buffered &= ~NGX_HTTP_PRIVACY_BUFFERED;
-        ngx_http_privacy_banner_drop(in);
-        ngx_http_privacy_banner_drop(*out);
+        ngx_http_privacy_chain_drop(in);
+        ngx_http_privacy_chain_drop(*out);
         *out = NULL;
     }
 
@@ -397,7 +349,7 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
         b = in->buf;
 
         if (bctx->done) {
-            ll = ngx_http_privacy_banner_link(r, ll, b);
+            ll = ngx_http_privacy_chain_link(r->pool, ll, b);
             if (ll == NULL) {
                 return NGX_ERROR;
             }
@@ -419,12 +371,13 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
             held_len = privacy_banner_finish(&bctx->matcher, &held);
             bctx->done = 1;
 
-            ll = ngx_http_privacy_banner_copy(r, bctx, ll, held, held_len);
+            ll = ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, held,
+                                             held_len);
             if (ll == NULL) {
                 return NGX_ERROR;
             }
 
-            ll = ngx_http_privacy_banner_link(r, ll, b);
+            ll = ngx_http_privacy_chain_link(r->pool, ll, b);
             if (ll == NULL) {
                 return NGX_ERROR;
             }
@@ -437,8 +390,8 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
         if (len) {
             ngx_http_privacy_banner_scan(r, bctx, b, &res);
 
-            ll = ngx_http_privacy_banner_copy(r, bctx, ll, res.pre,
-                                              res.pre_len);
+            ll = ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, res.pre,
+                                             res.pre_len);
             if (ll == NULL) {
                 return NGX_ERROR;
             }
@@ -466,7 +419,7 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
             ll = ngx_http_privacy_banner_finish(r, bctx, ll, b);
 
         } else {
-            ll = ngx_http_privacy_banner_rest(r, ll, b);
+            ll = ngx_http_privacy_chain_rest(r->pool, ll, b);
         }
 
         if (ll == NULL) {
@@ -489,7 +442,7 @@ ngx_http_privacy_banner_scan(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b,
     privacy_banner_result_t *res)
 {
-    size_t                           len;
+    size_t                           len, pass;
     ngx_uint_t                       first;
     ngx_http_privacy_banner_head_t  *h;
 
@@ -501,14 +454,14 @@ ngx_http_privacy_banner_scan(ngx_http_request_t *r,
 
     bctx->scanned = 1;
 
-    if (first && h->len && h->len <= len
-        && ngx_memcmp(h->data, b->pos, h->len) == 0)
-    {
+    pass = first ? ngx_http_privacy_banner_head_match(h, b->pos, len) : 0;
+
+    if (pass) {
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "privacy banner: remembered head of %uz", h->len);
+                       "privacy banner: remembered head of %uz", pass);
 
         ngx_memzero(res, sizeof(privacy_banner_result_t));
-        res->pass = h->len;
+        res->pass = pass;
         res->found = 1;
 
         return;
@@ -516,19 +469,10 @@ ngx_http_privacy_banner_scan(ngx_http_request_t *r,
 
     privacy_banner_scan(&bctx->matcher, b->pos, len, res);
 
-    if (!first || !res->found || res->pass > NGX_HTTP_PRIVACY_HEAD) {
-        return;
+    if (first && res->found) {
+        ngx_http_privacy_banner_head_keep(h, b->pos, res->pass,
+                                          r->connection->log);
     }
-
-    if (h->data == NULL) {
-        h->data = ngx_alloc(NGX_HTTP_PRIVACY_HEAD, r->connection->log);
-        if (h->data == NULL) {
-            return;
-        }
-    }
-
-    ngx_memcpy(h->data, b->pos, res->pass);
-    h->len = res->pass;
 }
 
 
@@ -557,7 +501,7 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
          * B ends where the banner goes: it goes whole, and its flags
          * (the end of the body, a flush) after the banner
          */
-        ll = ngx_http_privacy_banner_link(r, ll, b);
+        ll = ngx_http_privacy_chain_link(r->pool, ll, b);
         if (ll == NULL) {
             return NULL;
         }
@@ -567,17 +511,17 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
             return NULL;
         }
 
-        ll = ngx_http_privacy_banner_copy(r, bctx, ll, res->post,
-                                          res->post_len);
+        ll = ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, res->post,
+                                         res->post_len);
         if (ll == NULL) {
             return NULL;
         }
 
-        return ngx_http_privacy_banner_flags(r, ll, b);
+        return ngx_http_privacy_chain_flags(r->pool, ll, b);
     }
 
     if (res->pass) {
-        head = ngx_http_privacy_banner_buf(r, bctx, &ll);
+        head = ngx_http_privacy_chain_buf(r->pool, &bctx->free, &ll);
         if (head == NULL) {
             return NULL;
         }
@@ -598,12 +542,13 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
         return NULL;
     }
 
-    ll = ngx_http_privacy_banner_copy(r, bctx, ll, res->post, res->post_len);
+    ll = ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, res->post,
+                                     res->post_len);
     if (ll == NULL) {
         return NULL;
     }
 
-    return ngx_http_privacy_banner_link(r, ll, b);
+    return ngx_http_privacy_chain_link(r->pool, ll, b);
 }
 
 
@@ -627,22 +572,22 @@ ngx_http_privacy_banner_finish(ngx_http_request_t *r,
                    "privacy banner: no body tag, nothing inserted");
 
     if (held_len == 0) {
-        return ngx_http_privacy_banner_rest(r, ll, b);
+        return ngx_http_privacy_chain_rest(r->pool, ll, b);
     }
 
     if (ngx_buf_size(b)) {
-        ll = ngx_http_privacy_banner_link(r, ll, b);
+        ll = ngx_http_privacy_chain_link(r->pool, ll, b);
         if (ll == NULL) {
             return NULL;
         }
     }
 
-    ll = ngx_http_privacy_banner_copy(r, bctx, ll, held, held_len);
+    ll = ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, held, held_len);
     if (ll == NULL) {
         return NULL;
     }
 
-    return ngx_http_privacy_banner_flags(r, ll, b);
+    return ngx_http_privacy_chain_flags(r->pool, ll, b);
 }
 
 
@@ -668,184 +613,14 @@ ngx_http_privacy_banner_chain(ngx_http_request_t *r,
             continue;
         }
 
-        ll = ngx_http_privacy_banner_memory(r, bctx, ll, s->data, s->len);
+        ll = ngx_http_privacy_chain_memory(r->pool, &bctx->free, ll, s->data,
+                                           s->len);
         if (ll == NULL) {
             return NULL;
         }
     }
 
     return ll;
-}
-
-
-/*
- * A data buffer of our own, linked at **llp: one sent before when there is
- * one (ngx_chain_update_chains() gave it back), cleared.  The only memory
- * a buffer of ours owns is the few bytes of held ones (start .. end),
- * which it keeps for the next copy; the others point into memory that
- * outlives them (the banner's parts) or that their sibling keeps (the
- * part before the banner).
- */
-
-static ngx_buf_t *
-ngx_http_privacy_banner_buf(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t ***llp)
-{
-    u_char       *start, *end;
-    ngx_buf_t    *b;
-    ngx_chain_t  *cl;
-
-    cl = ngx_chain_get_free_buf(r->pool, &bctx->free);
-    if (cl == NULL) {
-        return NULL;
-    }
-
-    b = cl->buf;
-
-    start = b->start;
-    end = b->end;
-
-    ngx_memzero(b, sizeof(ngx_buf_t));
-
-    b->start = start;
-    b->end = end;
-    b->tag = (ngx_buf_tag_t) &ngx_http_privacy_module;
-
-    **llp = cl;
-    *llp = &cl->next;
-
-    return b;
-}
-
-
-/* a buffer on LEN bytes at DATA, which stay valid until it is sent */
-
-static ngx_chain_t **
-ngx_http_privacy_banner_memory(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll, const u_char *data,
-    size_t len)
-{
-    ngx_buf_t  *b;
-
-    b = ngx_http_privacy_banner_buf(r, bctx, &ll);
-    if (b == NULL) {
-        return NULL;
-    }
-
-    b->pos = (u_char *) data;
-    b->last = b->pos + len;
-    b->memory = 1;
-
-    return ll;
-}
-
-
-/* a copy of held bytes, at most PRIVACY_BANNER_HELD_MAX of them */
-
-static ngx_chain_t **
-ngx_http_privacy_banner_copy(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll, const u_char *data,
-    size_t len)
-{
-    size_t      size;
-    ngx_buf_t  *b;
-
-    if (len == 0) {
-        return ll;
-    }
-
-    b = ngx_http_privacy_banner_buf(r, bctx, &ll);
-    if (b == NULL) {
-        return NULL;
-    }
-
-    if ((size_t) (b->end - b->start) < len) {
-        size = ngx_max(len, PRIVACY_BANNER_HELD_MAX);
-
-        b->start = ngx_pnalloc(r->pool, size);
-        if (b->start == NULL) {
-            return NULL;
-        }
-
-        b->end = b->start + size;
-    }
-
-    b->pos = b->start;
-    b->last = ngx_cpymem(b->pos, data, len);
-    b->temporary = 1;
-
-    return ll;
-}
-
-
-/*
- * What is left of an input buffer after its held tail: an emptied one is
- * not passed on (nginx refuses zero size buffers), but its flags are.
- */
-
-static ngx_chain_t **
-ngx_http_privacy_banner_rest(ngx_http_request_t *r, ngx_chain_t **ll,
-    ngx_buf_t *b)
-{
-    if (ngx_buf_size(b) || ngx_buf_special(b)) {
-        return ngx_http_privacy_banner_link(r, ll, b);
-    }
-
-    return ngx_http_privacy_banner_flags(r, ll, b);
-}
-
-
-/*
- * B's end-of-body, flush and sync flags move to a buffer of no data of
- * our own, linked at LL.  It is not reused (it has no tag): it is sent at
- * once, but a writer that could not send what comes before it keeps it.
- */
-
-static ngx_chain_t **
-ngx_http_privacy_banner_flags(ngx_http_request_t *r, ngx_chain_t **ll,
-    ngx_buf_t *b)
-{
-    ngx_buf_t  *flags;
-
-    if (!(b->last_buf || b->last_in_chain || b->flush || b->sync)) {
-        return ll;
-    }
-
-    flags = ngx_calloc_buf(r->pool);
-    if (flags == NULL) {
-        return NULL;
-    }
-
-    flags->last_buf = b->last_buf;
-    flags->last_in_chain = b->last_in_chain;
-    flags->flush = b->flush;
-    flags->sync = b->sync;
-
-    b->last_buf = 0;
-    b->last_in_chain = 0;
-    b->flush = 0;
-    b->sync = 0;
-
-    return ngx_http_privacy_banner_link(r, ll, flags);
-}
-
-
-static ngx_chain_t **
-ngx_http_privacy_banner_link(ngx_http_request_t *r, ngx_chain_t **ll,
-    ngx_buf_t *b)
-{
-    ngx_chain_t  *cl;
-
-    cl = ngx_alloc_chain_link(r->pool);
-    if (cl == NULL) {
-        return NULL;
-    }
-
-    cl->buf = b;
-    cl->next = NULL;
-    *ll = cl;
-
-    return &cl->next;
 }
 
 
@@ -870,125 +645,3 @@ ngx_http_privacy_banner_length(ngx_http_privacy_banner_ctx_t *bctx)
     return len;
 }
 
-
-/*
- * The body of a HEAD after its header: marked as sent, so that its owner
- * (the copy filter's buffers, an upstream's pipe) frees the buffers and
- * gives the rest, which goes the same way.
- */
-
-static void
-ngx_http_privacy_banner_drop(ngx_chain_t *in)
-{
-    ngx_buf_t  *b;
-
-    for ( /* void */ ; in; in = in->next) {
-        b = in->buf;
-
-        b->pos = b->last;
-        b->file_pos = b->file_last;
-    }
-}
-
-
-/*
- * Whether the response has one of the privacy_banner_types: what
- * ngx_http_test_content_type() answers, without lowercasing and hashing
- * the type when the list is short (text/html alone by default).
- */
-
-ngx_int_t
-ngx_http_privacy_banner_type(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf)
-{
-    size_t      len;
-    ngx_str_t  *type;
-    ngx_uint_t  i;
-
-    if (plcf->banner_types_list == NULL) {
-        return ngx_http_test_content_type(r, &plcf->banner_types) != NULL;
-    }
-
-    if (r->headers_out.content_type.len == 0) {
-        return 0;
-    }
-
-    len = r->headers_out.content_type_len;
-    type = plcf->banner_types_list->elts;
-
-    for (i = 0; i < plcf->banner_types_list->nelts; i++) {
-        /* types are mostly sent lowercase: memcmp() is the cheap test */
-        if (type[i].len == len
-            && (ngx_memcmp(r->headers_out.content_type.data, type[i].data,
-                           len)
-                == 0
-                || ngx_strncasecmp(r->headers_out.content_type.data,
-                                   type[i].data, len)
-                   == 0))
-        {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-/*
- * The types of the banner_types hash as a list, when there are a few: the
- * hash holds them lowercased.  A location with its parent's hash shares
- * its list.  "*" (an empty hash) and long lists keep to the hash.
- */
-
-ngx_int_t
-ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
-    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf)
-{
-    ngx_str_t       *type;
-    ngx_uint_t       i;
-    ngx_array_t     *list;
-    ngx_hash_elt_t  *elt;
-
-    conf->banner_types_list = NULL;
-
-    if (conf->banner_types.buckets == prev->banner_types.buckets
-        && prev->banner_types_list)
-    {
-        conf->banner_types_list = prev->banner_types_list;
-        return NGX_OK;
-    }
-
-    if (conf->banner_types.size == 0) {
-        return NGX_OK;
-    }
-
-    list = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
-    if (list == NULL) {
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < conf->banner_types.size; i++) {
-
-        for (elt = conf->banner_types.buckets[i];
-             elt && elt->value;
-             elt = (ngx_hash_elt_t *) ngx_align_ptr(&elt->name[0] + elt->len,
-                                                    sizeof(void *)))
-        {
-            if (list->nelts == NGX_HTTP_PRIVACY_BANNER_TYPES_MAX) {
-                return NGX_OK;
-            }
-
-            type = ngx_array_push(list);
-            if (type == NULL) {
-                return NGX_ERROR;
-            }
-
-            type->data = elt->name;
-            type->len = elt->len;
-        }
-    }
-
-    conf->banner_types_list = list;
-
-    return NGX_OK;
-}

@@ -15,11 +15,6 @@ ngx_int_t ngx_http_privacy_banner_header(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 ngx_int_t ngx_http_privacy_banner_body(ngx_http_request_t *r,
     ngx_chain_t *in, ngx_chain_t **out);
-ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf);
-ngx_int_t ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
-    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
 
 
 #endif /* _NGX_HTTP_PRIVACY_BANNER_H_INCLUDED_ */

@@ -11,6 +11,7 @@
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_redis.h"
 #include "ngx_http_privacy_gpc.h"
+#include "ngx_http_privacy_banner_text.h"
 #include "ngx_http_privacy_template.h"
 #include "ngx_http_privacy_consent_record.h"
 #include "privacy_record.h"

@@ -15,8 +15,12 @@
  *   ngx_http_privacy_cookie_out.c  the Set-Cookie headers the visitor gets,
  *                                expiry, the consent cookie
  *   ngx_http_privacy_token.c     keys and the consent decision of a request
- *   ngx_http_privacy_banner.c    the banner body filter
- *   ngx_http_privacy_template.c  the banner's text, per language
+ *   ngx_http_privacy_banner.c    the banner body filter, and beside it:
+ *   ngx_http_privacy_banner_types.c  which responses get it
+ *   ngx_http_privacy_banner_head.c   the heads of pages seen before
+ *   ngx_http_privacy_banner_text.c   a request's banner and language
+ *   ngx_http_privacy_chain.c     the body filters' own buffers
+ *   ngx_http_privacy_template.c  the banners' templates, compiled
  *   ngx_http_privacy_words.c     the builtin words, the categories' labels
  *   ngx_http_privacy_settings.c  the settings page
  *   ngx_http_privacy_consent.c   the consent endpoint, and below it:
@@ -35,6 +39,7 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_banner.h"
+#include "ngx_http_privacy_banner_types.h"
 #include "ngx_http_privacy_category.h"
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_cookie_in.h"
@@ -58,12 +63,6 @@ static ngx_int_t ngx_http_privacy_unconditional(ngx_http_request_t *r,
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
 
-static char *ngx_http_privacy_tracking_status(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
-static char *ngx_http_privacy_policy_version(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
-static char *ngx_http_privacy_conf_set_enum(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_privacy_init(ngx_conf_t *cf);
 static void *ngx_http_privacy_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_privacy_create_srv_conf(ngx_conf_t *cf);
@@ -321,138 +320,6 @@ static ngx_http_variable_t  ngx_http_privacy_vars[] = {
 };
 
 
-/* the privacy_tracking_status values of the W3C Tracking Status Value */
-
-static char *
-ngx_http_privacy_tracking_status(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_privacy_loc_conf_t *plcf = conf;
-
-    ngx_str_t  *value;
-
-    if (plcf->tracking_status != NGX_CONF_UNSET_UINT) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    if (value[1].len == 4 && ngx_strncmp(value[1].data, "auto", 4) == 0) {
-        plcf->tracking_status = NGX_HTTP_PRIVACY_TK_AUTO;
-        return NGX_CONF_OK;
-    }
-
-    if (value[1].len == 1 && ngx_strchr("!?GNTCPDU", value[1].data[0])) {
-        plcf->tracking_status = value[1].data[0];
-        return NGX_CONF_OK;
-    }
-
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "invalid value \"%V\" in \"%V\" directive, "
-                       "it must be \"auto\" or one of the tracking status "
-                       "values \"!\", \"?\", \"G\", \"N\", \"T\", \"C\", "
-                       "\"P\", \"D\", \"U\"", &value[1], &cmd->name);
-
-    return NGX_CONF_ERROR;
-}
-
-
-static char *
-ngx_http_privacy_policy_version(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_privacy_loc_conf_t *plcf = conf;
-
-    u_char      *p;
-    ngx_str_t   *value;
-
-    if (plcf->policy_version.data) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    if (value[1].len == 0 || value[1].len > PRIVACY_POLICY_MAX) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\" must be 1 to %d bytes long",
-                           &cmd->name, PRIVACY_POLICY_MAX);
-        return NGX_CONF_ERROR;
-    }
-
-    /* it is written into JSON and Redis records as it is */
-    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
-        if (*p <= ' ' || *p == '"' || *p == '\\' || *p == ',' || *p >= 0x7f)
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid value \"%V\" in \"%V\" directive, "
-                               "use printable characters without spaces, "
-                               "quotes, backslashes or commas",
-                               &value[1], &cmd->name);
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    plcf->policy_version = value[1];
-
-    return NGX_CONF_OK;
-}
-
-
-/*
- * ngx_conf_set_enum_slot(), whose message names neither the directive nor
- * the values it takes: 'invalid value "deny" in "privacy_unknown_cookies"
- * directive, it must be "allow" or "block"', as nginx says of a flag
- */
-
-static char *
-ngx_http_privacy_conf_set_enum(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    char  *p = conf;
-
-    u_char           *s, *last, list[NGX_MAX_CONF_ERRSTR];
-    ngx_str_t        *value;
-    ngx_uint_t       *np, i, n;
-    ngx_conf_enum_t  *e;
-
-    np = (ngx_uint_t *) (p + cmd->offset);
-
-    if (*np != NGX_CONF_UNSET_UINT) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-    e = cmd->post;
-
-    for (n = 0; e[n].name.len; n++) {
-        if (e[n].name.len == value[1].len
-            && ngx_strcasecmp(e[n].name.data, value[1].data) == 0)
-        {
-            *np = e[n].value;
-            return NGX_CONF_OK;
-        }
-    }
-
-    /* "a" or "b"; "a", "b" or "c" */
-
-    s = list;
-    last = list + sizeof(list);
-
-    for (i = 0; i < n; i++) {
-        s = ngx_slprintf(s, last, "%s\"%V\"",
-                         i == 0 ? "" : (i + 1 == n ? " or " : ", "),
-                         &e[i].name);
-    }
-
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "invalid value \"%V\" in \"%V\" directive, "
-                       "it must be %*s", &value[1], &cmd->name,
-                       (size_t) (s - list), list);
-
-    return NGX_CONF_ERROR;
-}
-
-
 static ngx_int_t
 ngx_http_privacy_init(ngx_conf_t *cf)
 {
@@ -488,11 +355,7 @@ ngx_http_privacy_init(ngx_conf_t *cf)
     ngx_http_privacy_next_body_filter = ngx_http_top_body_filter;
     ngx_http_top_body_filter = ngx_http_privacy_body_filter;
 
-    if (ngx_http_privacy_metrics_init(cf) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    return ngx_http_privacy_banner_init(cf);
+    return ngx_http_privacy_metrics_init(cf);
 }
 
 

@@ -9,6 +9,7 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_assets.h"
+#include "ngx_http_privacy_banner_text.h"
 #include "ngx_http_privacy_template.h"
 #include "ngx_http_privacy_words.h"
 #include "ngx_http_privacy_settings.h"

@@ -18,13 +18,6 @@ char *ngx_http_privacy_banner_language(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_privacy_banner_merge(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
-ngx_http_privacy_banner_lang_t *ngx_http_privacy_banner_pick(
-    ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf);
-ngx_int_t ngx_http_privacy_banner_return(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *escaped);
-ngx_int_t ngx_http_privacy_banner_text(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *return_path,
-    ngx_str_t *text);
 
 
 #endif /* _NGX_HTTP_PRIVACY_TEMPLATE_H_INCLUDED_ */

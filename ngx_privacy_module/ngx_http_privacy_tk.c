@@ -177,3 +177,39 @@ ngx_http_privacy_tk_resource_handler(ngx_http_request_t *r)
 
     return ngx_http_privacy_send(r, NGX_HTTP_OK, &type, &body);
 }
+
+
+/* the privacy_tracking_status values of the W3C Tracking Status Value */
+
+char *
+ngx_http_privacy_tracking_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    ngx_str_t  *value;
+
+    if (plcf->tracking_status != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 4 && ngx_strncmp(value[1].data, "auto", 4) == 0) {
+        plcf->tracking_status = NGX_HTTP_PRIVACY_TK_AUTO;
+        return NGX_CONF_OK;
+    }
+
+    if (value[1].len == 1 && ngx_strchr("!?GNTCPDU", value[1].data[0])) {
+        plcf->tracking_status = value[1].data[0];
+        return NGX_CONF_OK;
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\" directive, "
+                       "it must be \"auto\" or one of the tracking status "
+                       "values \"!\", \"?\", \"G\", \"N\", \"T\", \"C\", "
+                       "\"P\", \"D\", \"U\"", &value[1], &cmd->name);
+
+    return NGX_CONF_ERROR;
+}

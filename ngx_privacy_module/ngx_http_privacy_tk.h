@@ -19,6 +19,8 @@ u_char ngx_http_privacy_tracking_value(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_dnt(ngx_http_request_t *r);
 char *ngx_http_privacy_tracking_status_resource(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+char *ngx_http_privacy_tracking_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 
 #endif /* _NGX_HTTP_PRIVACY_TK_H_INCLUDED_ */

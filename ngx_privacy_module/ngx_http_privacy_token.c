@@ -449,3 +449,44 @@ ngx_http_privacy_mint(ngx_http_request_t *r,
 
     return NGX_OK;
 }
+
+
+char *
+ngx_http_privacy_policy_version(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    u_char      *p;
+    ngx_str_t   *value;
+
+    if (plcf->policy_version.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].len > PRIVACY_POLICY_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" must be 1 to %d bytes long",
+                           &cmd->name, PRIVACY_POLICY_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    /* it is written into JSON and Redis records as it is */
+    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
+        if (*p <= ' ' || *p == '"' || *p == '\\' || *p == ',' || *p >= 0x7f)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid value \"%V\" in \"%V\" directive, "
+                               "use printable characters without spaces, "
+                               "quotes, backslashes or commas",
+                               &value[1], &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    plcf->policy_version = value[1];
+
+    return NGX_CONF_OK;
+}

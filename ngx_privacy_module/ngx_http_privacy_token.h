@@ -16,6 +16,8 @@ ngx_int_t ngx_http_privacy_read_decision(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 char *ngx_http_privacy_secret(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_privacy_policy_version(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 privacy_key_t *ngx_http_privacy_signing_key(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_mint(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, privacy_token_t *token,

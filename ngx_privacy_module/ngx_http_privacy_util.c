@@ -2,8 +2,8 @@
 /*
  * ngx_http_privacy_module: the request helpers every feature file uses
  * (the request context, small answers, request headers, the client's
- * address, files named in directives).  It calls nothing of the feature
- * files, only nginx and the core.
+ * address, files named in directives, a directive's enumerated values).
+ * It calls nothing of the feature files, only nginx and the core.
  */
 
 
@@ -454,4 +454,59 @@ ngx_http_privacy_remove_header(ngx_http_request_t *r, ngx_table_elt_t *h)
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * ngx_conf_set_enum_slot(), whose message names neither the directive nor
+ * the values it takes: 'invalid value "deny" in "privacy_unknown_cookies"
+ * directive, it must be "allow" or "block"', as nginx says of a flag
+ */
+
+char *
+ngx_http_privacy_conf_set_enum(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    char  *p = conf;
+
+    u_char           *s, *last, list[NGX_MAX_CONF_ERRSTR];
+    ngx_str_t        *value;
+    ngx_uint_t       *np, i, n;
+    ngx_conf_enum_t  *e;
+
+    np = (ngx_uint_t *) (p + cmd->offset);
+
+    if (*np != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    e = cmd->post;
+
+    for (n = 0; e[n].name.len; n++) {
+        if (e[n].name.len == value[1].len
+            && ngx_strcasecmp(e[n].name.data, value[1].data) == 0)
+        {
+            *np = e[n].value;
+            return NGX_CONF_OK;
+        }
+    }
+
+    /* "a" or "b"; "a", "b" or "c" */
+
+    s = list;
+    last = list + sizeof(list);
+
+    for (i = 0; i < n; i++) {
+        s = ngx_slprintf(s, last, "%s\"%V\"",
+                         i == 0 ? "" : (i + 1 == n ? " or " : ", "),
+                         &e[i].name);
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\" directive, "
+                       "it must be %*s", &value[1], &cmd->name,
+                       (size_t) (s - list), list);
+
+    return NGX_CONF_ERROR;
 }

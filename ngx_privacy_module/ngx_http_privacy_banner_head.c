@@ -1,0 +1,78 @@
+
+/*
+ * ngx_http_privacy_module: where a body_start banner goes, remembered per
+ * worker as the bytes of a page up to its insertion point.  A page whose
+ * first buffer starts with exactly those bytes gets the banner after them
+ * without a scan: the matcher reads a page from its start and stops at
+ * the first body tag, so the same bytes give the same place.  Of the
+ * body_start row of docs/performance.md the scan of the page's 3.7 KB
+ * head was 10,000 of 26,000 instructions; the compare costs a few
+ * hundred.
+ *
+ * Bound: NGX_HTTP_PRIVACY_HEADS entries (a slot per hash of the URI) of
+ * at most NGX_HTTP_PRIVACY_HEAD bytes, 256 KB per worker, allocated as
+ * they are used.  Invalidation: none; an entry is used only for the same
+ * bytes, and the next page of its slot that is scanned replaces it.
+ */
+
+
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_banner_head.h"
+
+
+#define NGX_HTTP_PRIVACY_HEADS  64
+#define NGX_HTTP_PRIVACY_HEAD   4096
+
+
+struct ngx_http_privacy_banner_head_s {
+    u_char                          *data;    /* NGX_HTTP_PRIVACY_HEAD bytes */
+    size_t                           len;     /* 0: none */
+};
+
+
+static ngx_http_privacy_banner_head_t
+    ngx_http_privacy_banner_heads[NGX_HTTP_PRIVACY_HEADS];
+
+
+ngx_http_privacy_banner_head_t *
+ngx_http_privacy_banner_head(ngx_str_t *uri)
+{
+    return &ngx_http_privacy_banner_heads[ngx_hash_key(uri->data, uri->len)
+                                          % NGX_HTTP_PRIVACY_HEADS];
+}
+
+
+/* the length of the head remembered when DATA starts with it, or 0 */
+
+size_t
+ngx_http_privacy_banner_head_match(ngx_http_privacy_banner_head_t *h,
+    u_char *data, size_t len)
+{
+    if (h->len && h->len <= len && ngx_memcmp(h->data, data, h->len) == 0) {
+        return h->len;
+    }
+
+    return 0;
+}
+
+
+/* the LEN bytes of a page before its banner; a longer head is not kept */
+
+void
+ngx_http_privacy_banner_head_keep(ngx_http_privacy_banner_head_t *h,
+    u_char *data, size_t len, ngx_log_t *log)
+{
+    if (len > NGX_HTTP_PRIVACY_HEAD) {
+        return;
+    }
+
+    if (h->data == NULL) {
+        h->data = ngx_alloc(NGX_HTTP_PRIVACY_HEAD, log);
+        if (h->data == NULL) {
+            return;
+        }
+    }
+
+    ngx_memcpy(h->data, data, len);
+    h->len = len;
+}

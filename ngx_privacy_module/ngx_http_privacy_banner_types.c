@@ -1,0 +1,112 @@
+
+/*
+ * ngx_http_privacy_module: which responses get the banner, by their
+ * Content-Type (privacy_banner_types).
+ */
+
+
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_banner_types.h"
+
+
+/*
+ * Whether the response has one of the privacy_banner_types: what
+ * ngx_http_test_content_type() answers, without lowercasing and hashing
+ * the type when the list is short (text/html alone by default).
+ */
+
+ngx_int_t
+ngx_http_privacy_banner_type(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    size_t      len;
+    ngx_str_t  *type;
+    ngx_uint_t  i;
+
+    if (plcf->banner_types_list == NULL) {
+        return ngx_http_test_content_type(r, &plcf->banner_types) != NULL;
+    }
+
+    if (r->headers_out.content_type.len == 0) {
+        return 0;
+    }
+
+    len = r->headers_out.content_type_len;
+    type = plcf->banner_types_list->elts;
+
+    for (i = 0; i < plcf->banner_types_list->nelts; i++) {
+        /* types are mostly sent lowercase: memcmp() is the cheap test */
+        if (type[i].len == len
+            && (ngx_memcmp(r->headers_out.content_type.data, type[i].data,
+                           len)
+                == 0
+                || ngx_strncasecmp(r->headers_out.content_type.data,
+                                   type[i].data, len)
+                   == 0))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The types of the banner_types hash as a list, when there are a few: the
+ * hash holds them lowercased.  A location with its parent's hash shares
+ * its list.  "*" (an empty hash) and long lists keep to the hash.
+ */
+
+ngx_int_t
+ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf)
+{
+    ngx_str_t       *type;
+    ngx_uint_t       i;
+    ngx_array_t     *list;
+    ngx_hash_elt_t  *elt;
+
+    conf->banner_types_list = NULL;
+
+    if (conf->banner_types.buckets == prev->banner_types.buckets
+        && prev->banner_types_list)
+    {
+        conf->banner_types_list = prev->banner_types_list;
+        return NGX_OK;
+    }
+
+    if (conf->banner_types.size == 0) {
+        return NGX_OK;
+    }
+
+    list = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+    if (list == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < conf->banner_types.size; i++) {
+
+        for (elt = conf->banner_types.buckets[i];
+             elt && elt->value;
+             elt = (ngx_hash_elt_t *) ngx_align_ptr(&elt->name[0] + elt->len,
+                                                    sizeof(void *)))
+        {
+            if (list->nelts == NGX_HTTP_PRIVACY_BANNER_TYPES_MAX) {
+                return NGX_OK;
+            }
+
+            type = ngx_array_push(list);
+            if (type == NULL) {
+                return NGX_ERROR;
+            }
+
+            type->data = elt->name;
+            type->len = elt->len;
+        }
+    }
+
+    conf->banner_types_list = list;
+
+    return NGX_OK;
+}
