@@ -27,6 +27,10 @@ mkdir -p "$dir/conf" "$dir/logs"
 dir=$(cd "$dir" && pwd)
 rm -rf "$dir/html" "$dir/app"
 cp -r "$top/demo/html" "$dir/html"
+# the pages speak of nginx: here it is Apache
+sed -i -e 's/enforced by nginx/enforced by Apache httpd/' \
+    -e 's/nginx inserted/mod_privacy inserted/' \
+    -e 's/ngx_privacy_module demo/mod_privacy demo/' "$dir/html/index.html"
 mkdir "$dir/app"
 cat >"$dir/app/index.shtml" <<'HTML'
 <!doctype html>
@@ -73,8 +77,15 @@ cat <<MSG
 
 MSG
 
+stop() {
+    trap - INT TERM
+    [ -n "${apache_pid:-}" ] && kill -TERM "$apache_pid" 2>/dev/null \
+        && wait "$apache_pid" 2>/dev/null
+    echo
+    echo "demo-apache: stopped Apache"
+}
+trap stop INT TERM
+
 apache2 -d "$dir" -f "$dir/conf/httpd.conf" -D FOREGROUND &
 apache_pid=$!
-trap 'kill -TERM "$apache_pid" 2>/dev/null; wait "$apache_pid"; echo;
-      echo "demo-apache: stopped Apache"' INT TERM
 wait "$apache_pid" || true
