@@ -53,7 +53,7 @@ write_file('banner/split/end/endbo.html', join "\x10", split //,
 write_file('banner/split/end/endbody.html', join "\x10", split //,
            '<body><p>x</p></body');
 
-plan tests => 52 + 4 * ($MaxPad + 1);
+plan tests => 54 + 4 * ($MaxPad + 1);
 
 my $all = mint(grant => 'analytics,marketing');
 my $none = mint(grant => 'none');
@@ -236,6 +236,12 @@ ok t_cmp(body('/banner/split/end/k05.html') =~ /\[B\]<\/body>/ ? 1 : 0, 1,
          'body_end once more');
 ok t_cmp(scalar(grep { /\[(error|crit|alert|emerg)\]/ }
                 t_finish_error_log_watch()), 0, '... and no error logged');
+ok t_cmp(body('/banner/cgi/slow.cgi'), '200 <html><head><title>t</title>'
+         . '</head><body class="x">[B]<p>content</p></body></html>',
+         'a page from a pipe, written in pieces: body_start');
+ok t_cmp(body('/banner/cgi/end/slow.cgi'), '200 <html><head><title>t</title>'
+         . '</head><body class="x"><p>content</p>[B]</body></html>',
+         '... and body_end');
 $r = HEAD '/banner/split/b03.html';
 ok t_cmp($r->code . ' [' . $r->content . ']', '200 []',
          'HEAD of a page in many brigades: no body');
