@@ -9,7 +9,8 @@
  * holds the directives, the configurations and their merge, and registers
  * the hooks; each feature file has its concern: cookies in both directions
  * (mod_privacy_cookie.c), the consent decision (mod_privacy_token.c), the
- * tracking status (mod_privacy_tk.c), small helpers (mod_privacy_util.c).
+ * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c),
+ * small helpers (mod_privacy_util.c).
  */
 
 
