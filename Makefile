@@ -11,6 +11,8 @@
 #   make deps       install what make test and make demo need
 #   make apache     mod_privacy.so for Apache httpd 2.4 (apxs), same core
 #   make test-apache   its Apache::Test suites (apache/t)
+#   make demo-apache   the demo through Apache on 127.0.0.1:8090
+#   make bench-apache  Apache rows of docs/performance.md
 #
 # Each target that runs something installs what it needs first, from
 # Debian's packages (tools/deps.sh GROUP, the table in README.md); plain
@@ -179,6 +181,13 @@ test-browser: deps build
 # redis-benchmark (bench/bench.py); writes docs/performance.md.  QUICK=1
 # takes under five minutes, the full run about twenty.  Debian's Lua module
 # is unpacked under build/bench/modules, not installed (tools/deps.sh).
+# make bench-apache [QUICK=1]: plain Apache, mod_privacy and mod_substitute
+# (bench/apache.py); the Apache section of docs/performance.md
+.PHONY: bench-apache
+bench-apache: deps-bench deps-apache apache
+	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint
+	python3 bench/apache.py $(if $(filter-out 0,$(QUICK)),--quick)
+
 bench: deps-bench build
 	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint
 	python3 bench/bench.py $(if $(filter-out 0,$(QUICK)),--quick)
@@ -222,6 +231,12 @@ apache-deps-check:
 
 $(APACHE_MODULE): $(APACHE_SRCS) tools/build-apache.sh | apache-deps-check
 	tools/build-apache.sh $(BUILD)/apache
+
+# make demo-apache: the demo site through Apache httpd and mod_privacy on
+# 127.0.0.1:8090 (DEMO_APACHE_PORT), in the foreground (demo/run-apache.sh)
+.PHONY: demo-apache
+demo-apache: deps-apache apache
+	demo/run-apache.sh $(APACHE_MODULE)
 
 test-apache: deps-apache apache
 	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint

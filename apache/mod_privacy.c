@@ -180,6 +180,19 @@ static const command_rec  mod_privacy_commands[] = {
                   RSRC_CONF|ACCESS_CONF,
                   "auto, or a tracking status value: ! ? G N T C P D U"),
 
+    /* the banner (mod_privacy_banner.c) */
+
+    AP_INIT_TAKE1("PrivacyBanner", mod_privacy_banner, NULL,
+                  RSRC_CONF|ACCESS_CONF,
+                  "builtin, off, or a file with the banner's HTML"),
+
+    AP_INIT_TAKE1("PrivacyBannerPosition", mod_privacy_banner_position, NULL,
+                  RSRC_CONF|ACCESS_CONF, "body_start or body_end"),
+
+    AP_INIT_ITERATE("PrivacyBannerTypes", mod_privacy_banner_types, NULL,
+                    RSRC_CONF|ACCESS_CONF,
+                    "response types that get the banner besides text/html"),
+
     { NULL }
 };
 
@@ -198,6 +211,9 @@ mod_privacy_create_dir_conf(apr_pool_t *p, char *dir)
      *     dcf->cookie = NULL;
      *     dcf->cookie_domains = NULL;
      *     dcf->enable_file = NULL;
+     *     dcf->banner_text = NULL;
+     *     dcf->banner_len = 0;
+     *     dcf->banner_types = NULL;
      */
 
     dcf = apr_pcalloc(p, sizeof(mod_privacy_dir_conf_t));
@@ -207,6 +223,8 @@ mod_privacy_create_dir_conf(apr_pool_t *p, char *dir)
     dcf->tracking_status = MOD_PRIVACY_UNSET;
     dcf->unknown_cookies = MOD_PRIVACY_UNSET;
     dcf->expire_blocked = MOD_PRIVACY_UNSET;
+    dcf->banner = MOD_PRIVACY_UNSET;
+    dcf->banner_position = MOD_PRIVACY_UNSET;
 
     return dcf;
 }
@@ -250,6 +268,16 @@ mod_privacy_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     mod_privacy_merge_ptr(conf, base, categories);
     mod_privacy_merge_ptr(conf, base, cookie);
     mod_privacy_merge_ptr(conf, base, cookie_domains);
+
+    /* the banner: a file goes with its PrivacyBanner */
+    if (add->banner == MOD_PRIVACY_UNSET) {
+        conf->banner = base->banner;
+        conf->banner_text = base->banner_text;
+        conf->banner_len = base->banner_len;
+    }
+
+    mod_privacy_merge_int(conf, base, banner_position, MOD_PRIVACY_UNSET);
+    mod_privacy_merge_ptr(conf, base, banner_types);
 
     if (add->enable == MOD_PRIVACY_UNSET) {
         conf->enable_file = base->enable_file;
@@ -299,6 +327,8 @@ mod_privacy_check_dir(apr_pool_t *p, mod_privacy_dir_conf_t *server,
     mod_privacy_dir_conf_t  *conf;
 
     conf = server ? mod_privacy_merge_dir_conf(p, server, dcf) : dcf;
+
+    mod_privacy_banner_prepare(conf);
 
     if (conf->enable != 1 || conf->policy_version != NULL) {
         return NULL;
@@ -352,6 +382,8 @@ mod_privacy_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     const char              *err;
     core_server_config      *core;
     mod_privacy_dir_conf_t  *server;
+
+    mod_privacy_banner_init(pconf);
 
     for ( /* void */ ; s; s = s->next) {
 
@@ -468,6 +500,12 @@ mod_privacy_register_hooks(apr_pool_t *p)
                           APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(mod_privacy_insert_filter, NULL, NULL,
                                 APR_HOOK_MIDDLE);
+    ap_hook_insert_filter(mod_privacy_banner_insert_filter, NULL, NULL,
+                          APR_HOOK_MIDDLE);
+
+    /* after the content's own filters (SSI), before mod_deflate's */
+    ap_register_output_filter("PRIVACY_BANNER", mod_privacy_banner_filter,
+                              NULL, AP_FTYPE_CONTENT_SET - 1);
 
     /* after every content filter, mod_headers' included */
     ap_register_output_filter("PRIVACY_HEADERS", mod_privacy_out_filter,

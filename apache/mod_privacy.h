@@ -9,7 +9,8 @@
  * holds the directives, the configurations and their merge, and registers
  * the hooks; each feature file has its concern: cookies in both directions
  * (mod_privacy_cookie.c), the consent decision (mod_privacy_token.c), the
- * tracking status (mod_privacy_tk.c), small helpers (mod_privacy_util.c).
+ * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c),
+ * small helpers (mod_privacy_util.c).
  */
 
 
@@ -47,6 +48,10 @@
 #define MOD_PRIVACY_NAME_CONSENT    (-3)
 
 #define MOD_PRIVACY_TK_HANDLER      "privacy-tracking-status"
+
+#define MOD_PRIVACY_BANNER_OFF      0
+#define MOD_PRIVACY_BANNER_BUILTIN  1
+#define MOD_PRIVACY_BANNER_FILE     2
 
 
 /* one PrivacyCategory directive */
@@ -100,6 +105,13 @@ typedef struct {
     mod_privacy_cookie_conf_t      *cookie;
     apr_array_header_t             *cookie_domains;   /* const char * */
     int                             expire_blocked;
+
+    /* the banner (mod_privacy_banner.c) */
+    int                             banner;
+    const char                     *banner_text;     /* FILE contents */
+    apr_size_t                      banner_len;
+    int                             banner_position;
+    apr_array_header_t             *banner_types;    /* const char * */
 
     /* where "Privacy On" was, for the configuration check's messages */
     const char                     *enable_file;
@@ -188,6 +200,18 @@ int mod_privacy_decision_token(request_rec *r, mod_privacy_dir_conf_t *dcf,
     mod_privacy_ctx_t *ctx, const privacy_cookie_t *c);
 void mod_privacy_read_decision(request_rec *r, mod_privacy_dir_conf_t *dcf,
     mod_privacy_ctx_t *ctx);
+
+/* mod_privacy_banner.c */
+const char *mod_privacy_banner(cmd_parms *cmd, void *conf, const char *arg);
+const char *mod_privacy_banner_position(cmd_parms *cmd, void *conf,
+    const char *arg);
+const char *mod_privacy_banner_types(cmd_parms *cmd, void *conf,
+    const char *arg);
+void mod_privacy_banner_init(apr_pool_t *pconf);
+void mod_privacy_banner_prepare(mod_privacy_dir_conf_t *dcf);
+void mod_privacy_banner_insert_filter(request_rec *r);
+apr_status_t mod_privacy_banner_filter(ap_filter_t *f,
+    apr_bucket_brigade *bb);
 
 /* mod_privacy_tk.c */
 const char *mod_privacy_tracking_status(cmd_parms *cmd, void *conf,

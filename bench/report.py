@@ -4,6 +4,8 @@ import json
 import os
 import statistics
 
+import apache
+
 MODULE_OBJ = "ngx_http_privacy_module.so"
 
 TITLES = {
@@ -316,6 +318,13 @@ requests/s (though not to cache and frequency effects); the CPU ratio is
 again a median of per-round ratios, and 1 / CPU ratio estimates the
 throughput ratio of a saturated worker.
 """)
+
+    # the Apache rows, measured apart (make bench-apache): kept as they were
+    if os.path.exists(apache.RESULTS):
+        with open(apache.RESULTS) as f:
+            out.append(apache.MARK_START + "\n"
+                       + apache.section(json.load(f)) + apache.MARK_END
+                       + "\n")
 
     out.append("## Targets\n")
     out.append(_targets(rows, results) + "\n")

@@ -19,6 +19,7 @@
 #include "privacy_match.h"
 #include "privacy_token.h"
 #include "privacy_banner.h"
+#include "privacy_template.h"
 
 
 /* privacy_tracking_status auto: the value is computed per response */
@@ -37,6 +38,10 @@
 
 /* banner types compared one by one; more are looked up in their hash */
 #define NGX_HTTP_PRIVACY_BANNER_TYPES_MAX  8
+
+/* an ngx_str_t as the core's privacy_text_t */
+#define ngx_http_privacy_text(t, s)                                          \
+    do { (t)->data = (s)->data; (t)->len = (s)->len; } while (0)
 
 
 /* one privacy_category directive */

@@ -319,63 +319,49 @@ ngx_http_privacy_banner_add(ngx_conf_t *cf, ngx_http_privacy_loc_conf_t *plcf,
 }
 
 
-/*
- * The builtin banner of a language.  Accept all and Reject all look and
- * sit alike; the choices start unticked; it works without script and
- * holds nothing a strict Content-Security-Policy blocks: its stylesheet
- * and optional script are external files served by the consent endpoint.
- */
+/* a placeholder of the core's template functions */
+#define ngx_http_privacy_fill(f, n, s)                                       \
+    do {                                                                     \
+        (f)->name.data = (const unsigned char *) n;                          \
+        (f)->name.len = sizeof(n) - 1;                                       \
+        ngx_http_privacy_text(&(f)->fill, s);                                \
+    } while (0)
+
+/* the template is cut at {{return_path}}: its fill has no data */
+static ngx_str_t  ngx_http_privacy_cut = ngx_null_string;
+
+
+/* the builtin banner of a language: the core's, in its words */
 
 static ngx_int_t
 ngx_http_privacy_builtin_template(ngx_conf_t *cf,
     ngx_http_privacy_strings_t *s, ngx_str_t *out)
 {
-    u_char  *p;
-    size_t   len;
+    size_t                    len;
+    privacy_template_fill_t   f[9];
 
-    static u_char  fmt[] =
-        "<div id=\"privacy-banner\" class=\"privacy-banner\" lang=\"%V\" "
-        "role=\"dialog\" aria-modal=\"false\" "
-        "aria-labelledby=\"privacy-banner-title\" "
-        "aria-describedby=\"privacy-banner-text\">"
-        "<link rel=\"stylesheet\" href=\"{{banner_css_url}}\">"
-        "<script src=\"{{banner_js_url}}\" defer></script>"
-        "<form class=\"privacy-banner__form\" method=\"post\" "
-        "action=\"{{consent_url}}\">"
-        "<h2 id=\"privacy-banner-title\" class=\"privacy-banner__title\">"
-        "%V</h2>"
-        "<p id=\"privacy-banner-text\" class=\"privacy-banner__text\">%V "
-        "<a href=\"{{policy_url}}\">%V</a> &middot; "
-        "<a href=\"{{consent_url}}\">%V</a></p>"
-        "<div class=\"privacy-banner__essential\">{{category_essential}}"
-        "</div>"
-        "<fieldset class=\"privacy-banner__choices\">"
-        "<legend>%V</legend>{{category_details}}</fieldset>"
-        "<input type=\"hidden\" name=\"return\" value=\"{{return_path}}\">"
-        "<div class=\"privacy-banner__actions\">"
-        "<button type=\"submit\" name=\"action\" value=\"accept_all\" "
-        "class=\"privacy-banner__button\">%V</button>"
-        "<button type=\"submit\" name=\"action\" value=\"reject_all\" "
-        "class=\"privacy-banner__button\">%V</button>"
-        "<button type=\"submit\" name=\"action\" value=\"save\" "
-        "class=\"privacy-banner__button privacy-banner__button--save\">"
-        "%V</button>"
-        "</div></form></div>";
+    static u_char  builtin[] = PRIVACY_TEMPLATE_BUILTIN;
 
-    len = sizeof(fmt) + s->lang.len + s->title.len + s->text.len
-          + s->policy.len + s->settings.len + s->legend.len + s->accept.len
-          + s->reject.len + s->save.len;
+    ngx_http_privacy_fill(&f[0], "{{lang}}", &s->lang);
+    ngx_http_privacy_fill(&f[1], "{{title}}", &s->title);
+    ngx_http_privacy_fill(&f[2], "{{text}}", &s->text);
+    ngx_http_privacy_fill(&f[3], "{{policy}}", &s->policy);
+    ngx_http_privacy_fill(&f[4], "{{settings}}", &s->settings);
+    ngx_http_privacy_fill(&f[5], "{{legend}}", &s->legend);
+    ngx_http_privacy_fill(&f[6], "{{accept}}", &s->accept);
+    ngx_http_privacy_fill(&f[7], "{{reject}}", &s->reject);
+    ngx_http_privacy_fill(&f[8], "{{save}}", &s->save);
 
-    p = ngx_pnalloc(cf->pool, len);
-    if (p == NULL) {
+    len = privacy_template_fill(NULL, builtin, sizeof(builtin) - 1, f, 9,
+                                NULL, NULL);
+
+    out->data = ngx_pnalloc(cf->pool, len);
+    if (out->data == NULL) {
         return NGX_ERROR;
     }
 
-    out->data = p;
-    out->len = ngx_snprintf(p, len, (char *) fmt, &s->lang, &s->title,
-                            &s->text, &s->policy, &s->settings, &s->legend,
-                            &s->accept, &s->reject, &s->save)
-               - p;
+    out->len = privacy_template_fill(out->data, builtin, sizeof(builtin) - 1,
+                                     f, 9, NULL, NULL);
 
     return NGX_OK;
 }
@@ -392,32 +378,12 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
     ngx_http_privacy_strings_t *strings, ngx_str_t *template,
     ngx_array_t **parts)
 {
-    u_char       *p, *last, *start, *buf;
-    size_t        len;
-    ngx_str_t    *part, inputs, policy_url, consent_url, css_url, js_url,
-                 details, essential, *fill[8];
-    ngx_uint_t    i, n;
-
-    /* {{return_path}} (3) cuts the template: it has no fill */
-    static ngx_str_t  names[] = {
-        ngx_string("{{policy_url}}"),
-        ngx_string("{{consent_url}}"),
-        ngx_string("{{category_inputs}}"),
-        ngx_string("{{return_path}}"),
-        ngx_string("{{banner_css_url}}"),
-        ngx_string("{{banner_js_url}}"),
-        ngx_string("{{category_details}}"),
-        ngx_string("{{category_essential}}")
-    };
-
-    fill[0] = &policy_url;
-    fill[1] = &consent_url;
-    fill[2] = &inputs;
-    fill[3] = NULL;
-    fill[4] = &css_url;
-    fill[5] = &js_url;
-    fill[6] = &details;
-    fill[7] = &essential;
+    u_char                   *buf;
+    size_t                    len, *cuts, ncuts, start;
+    ngx_str_t                *part, inputs, policy_url, consent_url,
+                              css_url, js_url, details, essential;
+    ngx_uint_t                i;
+    privacy_template_fill_t   f[8];
 
     if (ngx_http_privacy_banner_category_inputs(cf, plcf, &inputs)
         != NGX_OK
@@ -444,99 +410,42 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
         return NGX_ERROR;
     }
 
-    /* the placeholders, each filled with at most the longest fill */
-    len = 0;
+    ngx_http_privacy_fill(&f[0], "{{policy_url}}", &policy_url);
+    ngx_http_privacy_fill(&f[1], "{{consent_url}}", &consent_url);
+    ngx_http_privacy_fill(&f[2], "{{category_inputs}}", &inputs);
+    ngx_http_privacy_fill(&f[3], "{{return_path}}", &ngx_http_privacy_cut);
+    ngx_http_privacy_fill(&f[4], "{{banner_css_url}}", &css_url);
+    ngx_http_privacy_fill(&f[5], "{{banner_js_url}}", &js_url);
+    ngx_http_privacy_fill(&f[6], "{{category_details}}", &details);
+    ngx_http_privacy_fill(&f[7], "{{category_essential}}", &essential);
 
-    for (i = 0; i < 8; i++) {
-        if (fill[i] && fill[i]->len > len) {
-            len = fill[i]->len;
-        }
-    }
+    len = privacy_template_fill(NULL, template->data, template->len, f, 8,
+                                NULL, &ncuts);
 
-    n = 0;
-    p = template->data;
-    last = template->data + template->len;
+    buf = ngx_pnalloc(cf->pool, len + 1);
+    cuts = ngx_palloc(cf->pool, (ncuts + 1) * sizeof(size_t));
+    *parts = ngx_array_create(cf->pool, ncuts + 1, sizeof(ngx_str_t));
 
-    while (p < last) {
-        p = ngx_strlchr(p, last, '{');
-        if (p == NULL) {
-            break;
-        }
-
-        for (i = 0; i < 8; i++) {
-            if ((size_t) (last - p) >= names[i].len
-                && ngx_strncmp(p, names[i].data, names[i].len) == 0)
-            {
-                break;
-            }
-        }
-
-        if (i < 8) {
-            n++;
-            p += names[i].len;
-
-        } else {
-            p++;
-        }
-    }
-
-    len = template->len + n * len + 1;
-
-    buf = ngx_pnalloc(cf->pool, len);
-    if (buf == NULL) {
+    if (buf == NULL || cuts == NULL || *parts == NULL) {
         return NGX_ERROR;
     }
 
-    *parts = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
-    if (*parts == NULL) {
-        return NGX_ERROR;
+    (void) privacy_template_fill(buf, template->data, template->len, f, 8,
+                                 cuts, &ncuts);
+
+    cuts[ncuts] = len;
+    start = 0;
+
+    for (i = 0; i <= ncuts; i++) {
+        part = ngx_array_push(*parts);
+        if (part == NULL) {
+            return NGX_ERROR;
+        }
+
+        part->data = buf + start;
+        part->len = cuts[i] - start;
+        start = cuts[i];
     }
-
-    p = template->data;
-    last = template->data + template->len;
-    start = buf;
-
-    while (p < last) {
-
-        for (i = 0; i < 8; i++) {
-            if ((size_t) (last - p) >= names[i].len
-                && ngx_strncmp(p, names[i].data, names[i].len) == 0)
-            {
-                break;
-            }
-        }
-
-        if (i == 8) {
-            *buf++ = *p++;
-            continue;
-        }
-
-        p += names[i].len;
-
-        if (i == 3) {
-            part = ngx_array_push(*parts);
-            if (part == NULL) {
-                return NGX_ERROR;
-            }
-
-            part->data = start;
-            part->len = buf - start;
-            start = buf;
-            continue;
-        }
-
-        if (fill[i]->len) {
-            buf = ngx_cpymem(buf, fill[i]->data, fill[i]->len);
-        }
-    }
-
-    part = ngx_array_push(*parts);
-    if (part == NULL) {
-        return NGX_ERROR;
-    }
-
-    part->data = start;
-    part->len = buf - start;
 
     return NGX_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_words.h"
+#include "privacy_template.h"
 
 
 static ngx_int_t ngx_http_privacy_language_tag(ngx_str_t *lang);
@@ -37,29 +38,25 @@ typedef struct {
 static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
 
     { ngx_string("en"),
-      ngx_string("Your privacy choices"),
-      ngx_string("This site uses cookies it needs to work. With your "
-                 "consent it also uses the cookies below. None of them is "
-                 "set before you choose, and you can change your mind at "
-                 "any time."),
-      ngx_string("Read the privacy notice"),
-      ngx_string("Privacy settings"),
-      ngx_string("Optional cookies"),
-      ngx_string("Accept all"),
-      ngx_string("Reject all"),
-      ngx_string("Save my choices"),
+      ngx_string(PRIVACY_WORDS_EN_TITLE),
+      ngx_string(PRIVACY_WORDS_EN_TEXT),
+      ngx_string(PRIVACY_WORDS_EN_POLICY),
+      ngx_string(PRIVACY_WORDS_EN_SETTINGS),
+      ngx_string(PRIVACY_WORDS_EN_LEGEND),
+      ngx_string(PRIVACY_WORDS_EN_ACCEPT),
+      ngx_string(PRIVACY_WORDS_EN_REJECT),
+      ngx_string(PRIVACY_WORDS_EN_SAVE),
       ngx_string("Withdraw my consent"),
       ngx_string("Your current choice"),
       ngx_string("You have not made a choice yet."),
       ngx_string("Allowed"),
       ngx_string("Refused"),
-      ngx_string("none"),
+      ngx_string(PRIVACY_WORDS_EN_NONE),
       ngx_string("Made on"),
-      ngx_string("Details"),
-      ngx_string("Cookies"),
-      ngx_string("Always on: the site needs these to work."),
-      ngx_string("Your browser's Global Privacy Control signal refuses "
-                 "this unless you allow it here."),
+      ngx_string(PRIVACY_WORDS_EN_DETAILS),
+      ngx_string(PRIVACY_WORDS_EN_COOKIES),
+      ngx_string(PRIVACY_WORDS_EN_ESSENTIAL),
+      ngx_string(PRIVACY_WORDS_EN_GPC),
       ngx_string("Your browser sends the Global Privacy Control signal. "
                  "It is honoured: these stay refused unless you allow "
                  "them here:"),
@@ -143,9 +140,9 @@ static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
 
 static ngx_http_privacy_category_text_t  ngx_http_privacy_builtin_texts[] = {
 
-    { ngx_string("necessary"), ngx_string("en"), ngx_string("Necessary"),
-      ngx_string("Cookies the site needs to work, such as your session "
-                 "and this choice."), NULL, 0 },
+    { ngx_string("necessary"), ngx_string("en"),
+      ngx_string(PRIVACY_WORDS_EN_NECESSARY),
+      ngx_string(PRIVACY_WORDS_EN_NECESSARY_TEXT), NULL, 0 },
     { ngx_string("necessary"), ngx_string("de"), ngx_string("Notwendig"),
       ngx_string("Cookies, die die Website zum Funktionieren braucht, "
                  "etwa Ihre Sitzung und diese Auswahl."), NULL, 0 },
@@ -155,9 +152,8 @@ static ngx_http_privacy_category_text_t  ngx_http_privacy_builtin_texts[] = {
                  "votre session et ce choix."), NULL, 0 },
 
     { ngx_string("preferences"), ngx_string("en"),
-      ngx_string("Preferences"),
-      ngx_string("Remember your settings, such as language or layout, "
-                 "between visits."), NULL, 0 },
+      ngx_string(PRIVACY_WORDS_EN_PREFERENCES),
+      ngx_string(PRIVACY_WORDS_EN_PREFERENCES_TEXT), NULL, 0 },
     { ngx_string("preferences"), ngx_string("de"),
       ngx_string("Präferenzen"),
       ngx_string("Speichern Ihre Einstellungen, etwa Sprache oder "
@@ -167,9 +163,9 @@ static ngx_http_privacy_category_text_t  ngx_http_privacy_builtin_texts[] = {
       ngx_string("Mémorisent vos réglages, comme la langue ou "
                  "l'affichage, d'une visite à l'autre."), NULL, 0 },
 
-    { ngx_string("analytics"), ngx_string("en"), ngx_string("Analytics"),
-      ngx_string("Measure how the site is used, such as the pages "
-                 "visited, to improve it."), NULL, 0 },
+    { ngx_string("analytics"), ngx_string("en"),
+      ngx_string(PRIVACY_WORDS_EN_ANALYTICS),
+      ngx_string(PRIVACY_WORDS_EN_ANALYTICS_TEXT), NULL, 0 },
     { ngx_string("analytics"), ngx_string("de"), ngx_string("Statistik"),
       ngx_string("Messen, wie die Website genutzt wird, etwa die "
                  "besuchten Seiten, um sie zu verbessern."), NULL, 0 },
@@ -178,9 +174,9 @@ static ngx_http_privacy_category_text_t  ngx_http_privacy_builtin_texts[] = {
       ngx_string("Mesurent l'utilisation du site, comme les pages "
                  "visitées, pour l'améliorer."), NULL, 0 },
 
-    { ngx_string("marketing"), ngx_string("en"), ngx_string("Marketing"),
-      ngx_string("Let advertising partners recognise you across sites "
-                 "to show ads based on your interests."), NULL, 0 },
+    { ngx_string("marketing"), ngx_string("en"),
+      ngx_string(PRIVACY_WORDS_EN_MARKETING),
+      ngx_string(PRIVACY_WORDS_EN_MARKETING_TEXT), NULL, 0 },
     { ngx_string("marketing"), ngx_string("de"), ngx_string("Marketing"),
       ngx_string("Erlauben Werbepartnern, Sie über Websites hinweg "
                  "wiederzuerkennen, um Werbung nach Ihren Interessen zu "
@@ -429,30 +425,10 @@ ngx_http_privacy_category_words(ngx_http_privacy_loc_conf_t *plcf,
 }
 
 
-/* with buf NULL these only count */
-
-static ngx_inline size_t
-ngx_http_privacy_put(u_char *buf, size_t len, const char *src, size_t n)
-{
-    if (buf) {
-        ngx_memcpy(buf + len, src, n);
-    }
-
-    return len + n;
-}
-
-
-static ngx_inline size_t
-ngx_http_privacy_put_escaped(u_char *buf, size_t len, ngx_str_t *src)
-{
-    return len + privacy_html_escape(buf ? buf + len : NULL, src->data,
-                                     src->len);
-}
-
-
-#define ngx_http_privacy_put_literal(buf, len, s)                            \
-    ngx_http_privacy_put(buf, len, s, sizeof(s) - 1)
-
+/*
+ * The table is the core's (privacy_template_category()), one category at a
+ * time, so that mod_privacy's banner is the same bytes.
+ */
 
 size_t
 ngx_http_privacy_category_table(u_char *buf,
@@ -460,19 +436,25 @@ ngx_http_privacy_category_table(u_char *buf,
     ngx_http_privacy_strings_t *s, uint32_t checked, ngx_uint_t flags)
 {
     size_t                         len;
-    ngx_str_t                      label, description, name;
-    ngx_uint_t                     i, k, essential, cookies;
-    privacy_match_name_t          *exact;
+    ngx_str_t                      label, description;
+    ngx_uint_t                     i, essential;
+    privacy_template_words_t       w;
     ngx_http_privacy_category_t   *cat;
+    privacy_template_category_t    c;
 
     if (plcf->categories == NULL) {
         return 0;
     }
 
     cat = plcf->categories->categories.elts;
-    exact = plcf->categories->exact.elts;
     essential = (flags & NGX_HTTP_PRIVACY_TABLE_ESSENTIAL) ? 1 : 0;
     len = 0;
+
+    ngx_http_privacy_text(&w.details, &s->details);
+    ngx_http_privacy_text(&w.essential, &s->essential);
+    ngx_http_privacy_text(&w.gpc, &s->gpc);
+    ngx_http_privacy_text(&w.cookies, &s->cookies);
+    ngx_http_privacy_text(&w.none, &s->none);
 
     for (i = 0; i < plcf->categories->categories.nelts; i++) {
 
@@ -482,103 +464,18 @@ ngx_http_privacy_category_table(u_char *buf,
 
         ngx_http_privacy_category_words(plcf, i, lang, &label, &description);
 
-        len = ngx_http_privacy_put_literal(buf, len,
-                                    "<div class=\"privacy-banner__category\">");
+        ngx_http_privacy_text(&c.name, &cat[i].name);
+        ngx_http_privacy_text(&c.label, &label);
+        ngx_http_privacy_text(&c.description, &description);
+        c.index = (int) i;
+        c.essential = essential;
+        c.input = (flags & NGX_HTTP_PRIVACY_TABLE_INPUTS) ? 1 : 0;
+        c.checked = (checked & (1u << i)) ? 1 : 0;
+        c.gpc = (plcf->gpc & (1u << i)) ? 1 : 0;
 
-        /* names are letters, digits, "_" and "-": nothing to escape */
-        if (!essential && (flags & NGX_HTTP_PRIVACY_TABLE_INPUTS)) {
-            len = ngx_http_privacy_put_literal(buf, len,
-                          "<label class=\"privacy-banner__choice\">"
-                          "<input type=\"checkbox\" name=\"category\" "
-                          "value=\"");
-            len = ngx_http_privacy_put(buf, len, (char *) cat[i].name.data,
-                                       cat[i].name.len);
-
-            if (checked & (1u << i)) {
-                len = ngx_http_privacy_put_literal(buf, len, "\" checked> ");
-
-            } else {
-                len = ngx_http_privacy_put_literal(buf, len, "\"> ");
-            }
-
-            len = ngx_http_privacy_put_escaped(buf, len, &label);
-            len = ngx_http_privacy_put_literal(buf, len, "</label>");
-
-        } else {
-            len = ngx_http_privacy_put_literal(buf, len,
-                                    "<span class=\"privacy-banner__choice\">");
-            len = ngx_http_privacy_put_escaped(buf, len, &label);
-            len = ngx_http_privacy_put_literal(buf, len, "</span>");
-        }
-
-        /* a disclosure the browser opens by keyboard, without script */
-        len = ngx_http_privacy_put_literal(buf, len,
-                                  "<details class=\"privacy-banner__details\">"
-                                  "<summary>");
-        len = ngx_http_privacy_put_escaped(buf, len, &s->details);
-        len = ngx_http_privacy_put_literal(buf, len,
-                                  "<span class=\"privacy-banner__about\"> (");
-        len = ngx_http_privacy_put_escaped(buf, len, &label);
-        len = ngx_http_privacy_put_literal(buf, len, ")</span></summary>");
-
-        if (description.len) {
-            len = ngx_http_privacy_put_literal(buf, len, "<p>");
-            len = ngx_http_privacy_put_escaped(buf, len, &description);
-            len = ngx_http_privacy_put_literal(buf, len, "</p>");
-        }
-
-        if (essential) {
-            len = ngx_http_privacy_put_literal(buf, len, "<p>");
-            len = ngx_http_privacy_put_escaped(buf, len, &s->essential);
-            len = ngx_http_privacy_put_literal(buf, len, "</p>");
-        }
-
-        if (plcf->gpc & (1u << i)) {
-            len = ngx_http_privacy_put_literal(buf, len,
-                                       "<p class=\"privacy-banner__gpc\">");
-            len = ngx_http_privacy_put_escaped(buf, len, &s->gpc);
-            len = ngx_http_privacy_put_literal(buf, len, "</p>");
-        }
-
-        len = ngx_http_privacy_put_literal(buf, len, "<dl><dt>");
-        len = ngx_http_privacy_put_escaped(buf, len, &s->cookies);
-        len = ngx_http_privacy_put_literal(buf, len, "</dt><dd>");
-
-        /*
-         * the cookie names as configured; the patterns are compiled
-         * before this is made and their text is not kept by the category
-         * list (a hook: list them here once it keeps them)
-         */
-        cookies = 0;
-
-        for (k = 0; k < plcf->categories->exact.nelts; k++) {
-            if ((ngx_uint_t) exact[k].category != i) {
-                continue;
-            }
-
-            if (cookies++) {
-                len = ngx_http_privacy_put_literal(buf, len, ", ");
-            }
-
-            name.data = (u_char *) exact[k].name;
-            name.len = exact[k].name_len;
-            len = ngx_http_privacy_put_escaped(buf, len, &name);
-        }
-
-        if (cookies == 0) {
-            len = ngx_http_privacy_put_escaped(buf, len, &s->none);
-        }
-
-        len = ngx_http_privacy_put_literal(buf, len, "</dd>");
-
-        /*
-         * a hook: the third-party hosts of the category's trackers
-         * (privacy_script) go here as a <dt>/<dd> pair once that
-         * directive exists; none are listed yet
-         */
-
-        len = ngx_http_privacy_put_literal(buf, len,
-                                           "</dl></details></div>");
+        len += privacy_template_category(buf ? buf + len : NULL, &c, &w,
+                                         plcf->categories->exact.elts,
+                                         plcf->categories->exact.nelts);
     }
 
     return len;
@@ -609,10 +506,15 @@ ngx_http_privacy_category_labels(u_char *buf,
         ngx_http_privacy_category_words(plcf, i, lang, &label, &description);
 
         if (n++) {
-            len = ngx_http_privacy_put_literal(buf, len, ", ");
+            if (buf) {
+                ngx_memcpy(buf + len, ", ", 2);
+            }
+
+            len += 2;
         }
 
-        len = ngx_http_privacy_put_escaped(buf, len, &label);
+        len += privacy_html_escape(buf ? buf + len : NULL, label.data,
+                                   label.len);
     }
 
     return len;

@@ -59,7 +59,7 @@ args=("$@")
 args=("${args[@]#apache/}")
 
 echo "test-apache: Apache on port $port, in $work"
-"${run[@]}" env PRIVACY_MODULE="$module" \
+"${run[@]}" env PRIVACY_MODULE="$module" PRIVACY_MPM="${PRIVACY_MPM:-}" \
     PERL5LIB="$top/t/inc${PERL5LIB:+:$PERL5LIB}" \
     TEST_NGINX_PRIVACY_MINT="$mint" \
     TEST_NGINX_KEY_PRIMARY="$work/t/keys/primary.key" \
