@@ -29,9 +29,6 @@ typedef struct {
 #define ngx_http_privacy_starts(cats, c)                                     \
     (cats)->starts[(u_char) (c) >> 3] |= (u_char) (1 << ((c) & 7))
 
-#define ngx_http_privacy_may_start(cats, c)                                  \
-    ((cats)->starts[(c) >> 3] & (1 << ((c) & 7)))
-
 
 static ngx_int_t ngx_http_privacy_names_table(ngx_conf_t *cf,
     ngx_http_privacy_categories_t *cats);

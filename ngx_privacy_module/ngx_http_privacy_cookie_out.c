@@ -106,7 +106,7 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             category = b->category;
 
         } else {
-            category = ngx_http_privacy_name_category(plcf, name, len);
+            category = ngx_http_privacy_name_lookup(plcf, name, len);
 
             if (category == NGX_HTTP_PRIVACY_CONSENT_COOKIE) {
                 /*
