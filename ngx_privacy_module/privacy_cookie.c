@@ -432,7 +432,10 @@ privacy_cookie_find(const unsigned char **pos, const unsigned char *value,
 
         next = p + 1;
 
-        if (memcmp(p, name, name_len) == 0) {
+        /* the last byte first: most bytes like the first are no name */
+        if (p[name_len - 1] == name[name_len - 1]
+            && memcmp(p, name, name_len) == 0)
+        {
 
             for (q = p; q > value && privacy_cookie_ws(q[-1]); q--) {
                 /* void */
