@@ -379,14 +379,23 @@ privacy_cookie_parse(const unsigned char *value, size_t len,
 
     for ( ;; ) {
 
-        while (p < end
-               && privacy_cookie_is(*p, PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
+        /* browsers separate pairs with "; ": one space, then a name */
+        if (end - p > 1 && *p == ' '
+            && !privacy_cookie_is(p[1], PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
         {
             p++;
-        }
 
-        if (p == end) {
-            return n;
+        } else {
+            while (p < end
+                   && privacy_cookie_is(*p,
+                                        PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
+            {
+                p++;
+            }
+
+            if (p == end) {
+                return n;
+            }
         }
 
         if (n == max) {
