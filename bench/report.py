@@ -420,7 +420,21 @@ functions of stripped objects (Debian's nginx and libcrypto).
   The module keeps nothing of a Cookie header from one request to the
   next: every request parses its header and looks its names up, so the
   two rows differ by what nginx and malloc do with other bytes (see the
-  caches below for what was kept before and why it went).
+  caches below for what was kept before and why it went). In December
+  2026 this row went from +5,368 (a new visitor: +5,361) to +4,644
+  (+4,631) instructions over the plain proxy, measured the same way on
+  the same machine (the plain proxy 28,440 both times), with no cache:
+  the exact cookie names are in an open-addressed table of the core
+  (privacy_names_find()) whose slots hold a name's first and last eight
+  bytes, which key it and compare it whole with two word compares,
+  instead of an ngx_hash_t and its byte loop; that lookup is inline
+  where every cookie of a request is asked about; the tokenizer finds a
+  pair's ';' and '=' in one 16-byte load; the expiring Set-Cookie
+  headers are sized in one pass; and the token's search for the consent
+  cookie compares a name's last byte before calling memcmp(). The plain
+  proxy's own count moves by up to ~300 instructions from one run to
+  the next (28,440 to 28,715 on the same build), more than some of these
+  steps: compare runs made together.
   Before anything is measured, one request to each variant checks that it
   does what its row says.
 - **The banner rows.** A static page is a file, which nginx reads into

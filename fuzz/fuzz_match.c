@@ -82,6 +82,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     privacy_match_name_t      names[FUZZ_MAX_NAMES];
     privacy_match_name_t      queries[FUZZ_MAX_NAMES];
     privacy_match_regex_t     rx[2];
+    privacy_names_t           table;
+    privacy_names_slot_t     *slots;
     privacy_category_desc_t   cats[PRIVACY_MAX_CATEGORIES];
 
     in = fuzz_dup(data, size);
@@ -136,12 +138,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     m.nregexes = nrx;
     m.match = nrx ? fuzz_regex : NULL;
 
+    /* the exact names' table, the glue's first look (names not empty),
+     * in a heap block of exactly its size */
+    for (i = 0; i < n && names[i].name_len == 0; i++) {
+        /* void */
+    }
+
+    slots = malloc(privacy_names_slots(n - i) * sizeof(privacy_names_slot_t));
+    FUZZ_CHECK(slots != NULL);
+
+    privacy_names_init(&table, slots, privacy_names_slots(n - i), names + i,
+                       n - i);
+
     for (i = 0; i < nq; i++) {
         p = queries[i].name;
 
         rc = privacy_match_category(&m, p, queries[i].name_len);
         FUZZ_CHECK(rc == fuzz_ref(names, n, rx, nrx, p,
                                   queries[i].name_len));
+
+        if (queries[i].name_len) {
+            rc = privacy_names_find(&table, p, queries[i].name_len);
+            FUZZ_CHECK(rc == fuzz_ref(names, n, rx, 0, p,
+                                      queries[i].name_len));
+
+            if (queries[i].name_len > 1) {
+                rc = privacy_names_find(&table, p, queries[i].name_len - 1);
+                FUZZ_CHECK(rc == fuzz_ref(names, n, rx, 0, p,
+                                          queries[i].name_len - 1));
+            }
+        }
 
         if (queries[i].name_len) {
             rc = privacy_match_category(&m, p, queries[i].name_len - 1);
@@ -157,6 +183,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cats[i].name_len = queries[i].name_len;
         cats[i].essential = queries[i].name_len & 1;
     }
+
+    free(slots);
 
     fp1 = privacy_categories_fingerprint(cats, n);
     fp2 = privacy_categories_fingerprint(cats, n);

@@ -53,7 +53,7 @@ typedef struct {
 
 /*
  * The category list of a location, shared by the locations that inherit
- * it.  The exact names are looked up in a hash, and the regular
+ * it.  The exact names are looked up in the core's table, and the regular
  * expressions run through the core matcher on a miss; the fingerprint goes
  * into every consent token so that a token from another list is not
  * honoured.
@@ -62,7 +62,7 @@ typedef struct {
     ngx_array_t                     categories;   /* of the directives */
     ngx_array_t                     exact;        /* privacy_match_name_t */
     ngx_array_t                     regex;        /* privacy_match_regex_t */
-    ngx_hash_t                      names;        /* the exact ones */
+    privacy_names_t                 names;        /* the exact ones */
     privacy_category_desc_t        *desc;         /* per category, for the
                                                      core */
     privacy_matcher_t               matcher;      /* the regexes */

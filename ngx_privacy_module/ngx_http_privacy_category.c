@@ -1,7 +1,7 @@
 
 /*
  * Cookie categories: the privacy_category directive, the category of a
- * cookie name (exact names in a hash built at configuration time, regular
+ * cookie name (exact names in a table built at configuration time, regular
  * expressions on a miss), the verdict on it for a visitor's grant, and the
  * names a request blocked.  The matching itself is the core's
  * (privacy_match.c).
@@ -29,14 +29,11 @@ typedef struct {
 #define ngx_http_privacy_starts(cats, c)                                     \
     (cats)->starts[(u_char) (c) >> 3] |= (u_char) (1 << ((c) & 7))
 
-#define ngx_http_privacy_may_start(cats, c)                                  \
-    ((cats)->starts[(c) >> 3] & (1 << ((c) & 7)))
 
-
-static ngx_inline ngx_uint_t ngx_http_privacy_name_key(u_char *name,
-    size_t len);
-static ngx_int_t ngx_http_privacy_names_hash(ngx_conf_t *cf,
+static ngx_int_t ngx_http_privacy_names_table(ngx_conf_t *cf,
     ngx_http_privacy_categories_t *cats);
+static ngx_int_t ngx_http_privacy_name_pattern(
+    ngx_http_privacy_categories_t *cats, const u_char *name, size_t len);
 static int ngx_http_privacy_regex_match(void *regex, const unsigned char *s,
     size_t len);
 static ngx_int_t ngx_http_privacy_blocked_room(ngx_http_request_t *r,
@@ -267,7 +264,7 @@ bad_name:
 
 /*
  * Once per list, when the first location using it is merged: a name in two
- * directives is an error, the exact names go into the hash, the regular
+ * directives is an error, the exact names go into the table, the regular
  * expressions into the core matcher, and the token fingerprint is made.
  */
 
@@ -292,7 +289,7 @@ ngx_http_privacy_categories_finalize(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_http_privacy_names_hash(cf, cats) != NGX_OK) {
+    if (ngx_http_privacy_names_table(cf, cats) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
@@ -339,117 +336,32 @@ ngx_http_privacy_categories_finalize(ngx_conf_t *cf,
 
 
 /*
- * The exact names, each once, into cats->names.  ngx_hash_init() keeps the
- * names lowercased, for the case-insensitive lookups nginx makes of header
- * names and types; cookie names are case-sensitive, so the key is a
- * case-sensitive one (ngx_http_privacy_name_key()) and each name is written
- * back into the hash as configured: ngx_hash_find() then compares the
- * bytes as they are.
+ * The exact names, each once, into the core's table (privacy_match.c):
+ * compared as they are written, cookie names being case-sensitive.
  */
 
 static ngx_int_t
-ngx_http_privacy_names_hash(ngx_conf_t *cf,
+ngx_http_privacy_names_table(ngx_conf_t *cf,
     ngx_http_privacy_categories_t *cats)
 {
-    size_t                 longest;
-    ngx_uint_t             i, n;
-    ngx_hash_elt_t        *elt;
-    ngx_hash_key_t        *keys;
-    ngx_hash_init_t        hash;
-    privacy_match_name_t  *exact;
+    size_t                 nslots;
+    privacy_names_slot_t  *slots;
 
-    exact = cats->exact.elts;
-    n = cats->exact.nelts;
-
-    if (n == 0) {
+    if (cats->exact.nelts == 0) {
         return NGX_OK;
     }
 
-    keys = ngx_palloc(cf->temp_pool, n * sizeof(ngx_hash_key_t));
-    if (keys == NULL) {
+    nslots = privacy_names_slots(cats->exact.nelts);
+
+    slots = ngx_palloc(cf->pool, nslots * sizeof(privacy_names_slot_t));
+    if (slots == NULL) {
         return NGX_ERROR;
     }
 
-    longest = 0;
-
-    for (i = 0; i < n; i++) {
-        keys[i].key.data = (u_char *) exact[i].name;
-        keys[i].key.len = exact[i].name_len;
-        keys[i].key_hash = ngx_http_privacy_name_key(keys[i].key.data,
-                                                     keys[i].key.len);
-        keys[i].value = &exact[i];
-
-        longest = ngx_max(longest, exact[i].name_len);
-    }
-
-    hash.hash = &cats->names;
-    hash.key = ngx_http_privacy_name_key;
-    hash.max_size = ngx_max(2048, 8 * n);
-    /* room for the longest name in a bucket: NGX_HASH_ELT_SIZE, and the
-     * bucket's end */
-    hash.bucket_size = ngx_align(ngx_max(64, 3 * sizeof(void *)
-                                             + ngx_align(longest + 2,
-                                                         sizeof(void *))),
-                                 ngx_cacheline_size);
-    hash.name = "privacy_category_hash";
-    hash.pool = cf->pool;
-    hash.temp_pool = NULL;
-
-    if (ngx_hash_init(&hash, keys, n) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < cats->names.size; i++) {
-
-        for (elt = cats->names.buckets[i];
-             elt && elt->value;
-             elt = (ngx_hash_elt_t *) ngx_align_ptr(&elt->name[0] + elt->len,
-                                                    sizeof(void *)))
-        {
-            ngx_memcpy(elt->name, ((privacy_match_name_t *) elt->value)->name,
-                       elt->len);
-        }
-    }
+    privacy_names_init(&cats->names, slots, nslots, cats->exact.elts,
+                       cats->exact.nelts);
 
     return NGX_OK;
-}
-
-
-/*
- * The key of a cookie name in the hash, case-sensitive.  A name of up to 16
- * bytes is its length and its first and last eight bytes (or four, or its
- * bytes), which overlap to cover it whole, mixed without a loop over the
- * bytes; a longer name is keyed by all its bytes, as ngx_hash_key() does.
- */
-
-static ngx_inline ngx_uint_t
-ngx_http_privacy_name_key(u_char *name, size_t len)
-{
-    uint32_t  a, b;
-    uint64_t  first, last;
-
-    if (len > 16) {
-        return ngx_hash_key(name, len);
-    }
-
-    if (len >= 8) {
-        ngx_memcpy(&first, name, 8);
-        ngx_memcpy(&last, name + len - 8, 8);
-
-    } else if (len >= 4) {
-        ngx_memcpy(&a, name, 4);
-        ngx_memcpy(&b, name + len - 4, 4);
-        first = a;
-        last = b;
-
-    } else {
-        first = len ? name[0] | name[len >> 1] << 8 | name[len - 1] << 16 : 0;
-        last = 0;
-    }
-
-    first = (first ^ (last * 0x9e3779b97f4a7c15) ^ len) * 0xff51afd7ed558ccd;
-
-    return (ngx_uint_t) (first >> 32);
 }
 
 
@@ -497,7 +409,7 @@ ngx_http_privacy_regex_match(void *regex, const unsigned char *s, size_t len)
  * it), NGX_HTTP_PRIVACY_CONSENT_COOKIE for the consent cookie.  An exact
  * name wins; the patterns are tried in configuration order on a miss.  A
  * name whose first byte starts no exact name and no literal prefix needs
- * neither the hash nor, when every pattern is a literal prefix, the
+ * neither the table nor, when every pattern is a literal prefix, the
  * matcher.
  */
 
@@ -506,7 +418,6 @@ ngx_http_privacy_name_category(ngx_http_privacy_loc_conf_t *plcf,
     const u_char *name, size_t len)
 {
     int                             n;
-    privacy_match_name_t           *exact;
     ngx_http_privacy_categories_t  *cats;
 
     if (len == plcf->cookie.name.len
@@ -521,22 +432,31 @@ ngx_http_privacy_name_category(ngx_http_privacy_loc_conf_t *plcf,
         return -1;
     }
 
-    if (len == 0 || !ngx_http_privacy_may_start(cats, name[0])) {
+    if (len && ngx_http_privacy_may_start(cats, name[0])) {
 
+        if (cats->names.slots) {
+            n = privacy_names_find(&cats->names, name, len);
+            if (n >= 0) {
+                return n;
+            }
+        }
+
+    } else if (!cats->pcre) {
         /* no exact name, nor literal prefix, starts with its first byte */
-
-        if (!cats->pcre) {
-            return -1;
-        }
-
-    } else if (cats->names.size) {
-        exact = ngx_hash_find(&cats->names,
-                              ngx_http_privacy_name_key((u_char *) name, len),
-                              (u_char *) name, len);
-        if (exact) {
-            return exact->category;
-        }
+        return -1;
     }
+
+    return ngx_http_privacy_name_pattern(cats, name, len);
+}
+
+
+/* the patterns, tried in configuration order: on a miss of the names */
+
+static ngx_int_t
+ngx_http_privacy_name_pattern(ngx_http_privacy_categories_t *cats,
+    const u_char *name, size_t len)
+{
+    int  n;
 
     if (cats->matcher.nregexes == 0) {
         return -1;

@@ -29,6 +29,46 @@ ngx_int_t ngx_http_privacy_block(ngx_http_request_t *r,
     ngx_int_t category);
 
 
+#define ngx_http_privacy_may_start(cats, c)                                  \
+    ((cats)->starts[(c) >> 3] & (1 << ((c) & 7)))
+
+
+/*
+ * ngx_http_privacy_name_category() inline, for the names of every request:
+ * a name that no exact name nor literal prefix starts like, or an exact
+ * name, is answered here, without a call; the consent cookie's length and
+ * a miss go to the function.
+ */
+
+static ngx_inline ngx_int_t
+ngx_http_privacy_name_lookup(ngx_http_privacy_loc_conf_t *plcf,
+    const u_char *name, size_t len)
+{
+    int                             n;
+    ngx_http_privacy_categories_t  *cats;
+
+    cats = plcf->categories;
+
+    if (cats == NULL || len == 0 || len == plcf->cookie.name.len) {
+        return ngx_http_privacy_name_category(plcf, name, len);
+    }
+
+    if (!ngx_http_privacy_may_start(cats, name[0])) {
+        return cats->pcre ? ngx_http_privacy_name_category(plcf, name, len)
+                          : -1;
+    }
+
+    if (cats->names.slots) {
+        n = privacy_names_find(&cats->names, name, len);
+        if (n >= 0) {
+            return n;
+        }
+    }
+
+    return ngx_http_privacy_name_category(plcf, name, len);
+}
+
+
 /*
  * The verdict on a cookie of CATEGORY for a visitor who granted GRANTED
  * (essential categories included).  Inline: it is asked once per cookie.

@@ -269,8 +269,8 @@ ngx_http_privacy_filter_cookies(ngx_http_request_t *r,
 
     for (i = 0; i < n; i++) {
 
-        category = ngx_http_privacy_name_category(plcf, pairs[i].name,
-                                                  pairs[i].name_len);
+        category = ngx_http_privacy_name_lookup(plcf, pairs[i].name,
+                                                pairs[i].name_len);
 
         if (ngx_http_privacy_allowed(plcf, granted, category)) {
             if (kept != i) {

@@ -106,7 +106,7 @@ ngx_http_privacy_response_cookies(ngx_http_request_t *r,
             category = b->category;
 
         } else {
-            category = ngx_http_privacy_name_category(plcf, name, len);
+            category = ngx_http_privacy_name_lookup(plcf, name, len);
 
             if (category == NGX_HTTP_PRIVACY_CONSENT_COOKIE) {
                 /*
@@ -217,29 +217,26 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
     ndomains = plcf->cookie_domains ? plcf->cookie_domains->nelts : 0;
     suffix = plcf->expire_suffix;
 
-    /* one buffer for the names without a prefix, the most of them */
+    /*
+     * one buffer for the names without a prefix, the most of them: sized
+     * for every name, which is simpler than asking each one twice
+     */
 
     total = 0;
 
     for (i = 0; i < n; i++) {
-        name = &names[i].name;
-
-        if (name->len
-            && !privacy_cookie_expire_prefixed(name->data, name->len))
-        {
-            for (d = 0; d <= ndomains; d++) {
-                total += name->len + suffix[d].len;
-            }
-        }
+        total += names[i].name.len;
     }
 
-    buf = NULL;
+    total *= ndomains + 1;
 
-    if (total) {
-        buf = ngx_pnalloc(r->pool, total);
-        if (buf == NULL) {
-            return NGX_ERROR;
-        }
+    for (d = 0; d <= ndomains; d++) {
+        total += n * suffix[d].len;
+    }
+
+    buf = ngx_pnalloc(r->pool, total);
+    if (buf == NULL) {
+        return NGX_ERROR;
     }
 
     expired = 0;
@@ -253,7 +250,10 @@ ngx_http_privacy_expire_cookies(ngx_http_request_t *r,
             continue;
         }
 
-        prefixed = privacy_cookie_expire_prefixed(name->data, name->len);
+        /* "__Host-" and "__Secure-" start with two '_' */
+        prefixed = name->len > 1 && name->data[0] == '_'
+                   && name->data[1] == '_'
+                   && privacy_cookie_expire_prefixed(name->data, name->len);
 
         for (d = 0; d <= ndomains; d++) {
 

@@ -189,17 +189,44 @@ privacy_cookie_piece(const unsigned char *base, const unsigned char *s,
 {
     const unsigned char  *semi;
 #if (PRIVACY_COOKIE_SSE2)
-    size_t                n;
-    unsigned              m;
+    unsigned              ms, me;
+    __m128i               v;
     const unsigned char  *p;
 
-    p = s;
+    /* the first block gives the ';' of most pieces and the '=' of all but
+     * those with names of 16 bytes and more */
 
-    for ( ;; ) {
-        m = privacy_cookie_mask(base, p, end, ';', ';');
+    if (end - s >= 16) {
+        v = _mm_loadu_si128((const __m128i *) s);
+        ms = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(v,
+                                                   _mm_set1_epi8(';')));
+        me = (unsigned) _mm_movemask_epi8(_mm_cmpeq_epi8(v,
+                                                   _mm_set1_epi8('=')));
 
-        if (m) {
-            semi = p + __builtin_ctz(m);
+    } else {
+        ms = privacy_cookie_mask(base, s, end, ';', ';');
+        me = privacy_cookie_mask(base, s, end, '=', '=');
+    }
+
+    if (ms) {
+        /* the '=' before the ';' only */
+        me &= (ms & (0u - ms)) - 1;
+        *eq = me ? s + __builtin_ctz(me) : NULL;
+
+        return s + __builtin_ctz(ms);
+    }
+
+    if (end - s <= 16) {
+        *eq = me ? s + __builtin_ctz(me) : NULL;
+
+        return end;
+    }
+
+    for (p = s + 16; /* void */ ; p += 16) {
+        ms = privacy_cookie_mask(base, p, end, ';', ';');
+
+        if (ms) {
+            semi = p + __builtin_ctz(ms);
             break;
         }
 
@@ -207,26 +234,10 @@ privacy_cookie_piece(const unsigned char *base, const unsigned char *s,
             semi = end;
             break;
         }
-
-        p += 16;
     }
 
-    /* names are short: the first block of the piece holds its '=' */
-
-    n = (size_t) (semi - s);
-
-    m = privacy_cookie_mask(base, s, end, '=', '=');
-
-    if (n < 16) {
-        m &= (1u << n) - 1;
-    }
-
-    if (m) {
-        *eq = s + __builtin_ctz(m);
-
-    } else {
-        *eq = (n > 16) ? memchr(s + 16, '=', n - 16) : NULL;
-    }
+    *eq = me ? s + __builtin_ctz(me)
+             : memchr(s + 16, '=', (size_t) (semi - s - 16));
 
 #else
 
@@ -368,19 +379,40 @@ privacy_cookie_parse(const unsigned char *value, size_t len,
 
     for ( ;; ) {
 
-        while (p < end
-               && privacy_cookie_is(*p, PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
+        /* browsers separate pairs with "; ": one space, then a name */
+        if (end - p > 1 && *p == ' '
+            && !privacy_cookie_is(p[1], PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
         {
             p++;
+
+        } else {
+            while (p < end
+                   && privacy_cookie_is(*p,
+                                        PRIVACY_COOKIE_WS|PRIVACY_COOKIE_SEMI))
+            {
+                p++;
+            }
+
+            if (p == end) {
+                return n;
+            }
         }
 
-        if (p == end) {
-            return n;
+        if (n == max) {
+            break;
         }
 
-        p = privacy_cookie_pair(value, p, end, n < max ? &pairs[n] : &c);
+        p = privacy_cookie_pair(value, p, end, &pairs[n]);
         n++;
     }
+
+    /* more pairs than room: the rest are only counted */
+
+    while (privacy_cookie_next(&p, end, &c)) {
+        n++;
+    }
+
+    return n;
 }
 
 
@@ -409,7 +441,10 @@ privacy_cookie_find(const unsigned char **pos, const unsigned char *value,
 
         next = p + 1;
 
-        if (memcmp(p, name, name_len) == 0) {
+        /* the last byte first: most bytes like the first are no name */
+        if (p[name_len - 1] == name[name_len - 1]
+            && memcmp(p, name, name_len) == 0)
+        {
 
             for (q = p; q > value && privacy_cookie_ws(q[-1]); q--) {
                 /* void */

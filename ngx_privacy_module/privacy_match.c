@@ -68,6 +68,74 @@ privacy_match_sort(privacy_match_name_t *names, size_t n, size_t *dup)
 }
 
 
+size_t
+privacy_names_slots(size_t n)
+{
+    size_t  slots;
+
+    /* at most half full: a miss ends at an empty slot soon */
+
+    for (slots = 4; slots < 2 * n; slots *= 2) {
+        /* void */
+    }
+
+    return slots;
+}
+
+
+void
+privacy_names_init(privacy_names_t *t, privacy_names_slot_t *slots,
+    size_t nslots, const privacy_match_name_t *names, size_t n)
+{
+    size_t                 i, k;
+    uint64_t               first, last;
+    privacy_names_slot_t  *s;
+
+    memset(slots, 0, nslots * sizeof(privacy_names_slot_t));
+
+    t->slots = slots;
+    t->mask = nslots - 1;
+
+    for (k = 0; k < n; k++) {
+        first = privacy_names_words(names[k].name, names[k].name_len, &last);
+
+        i = privacy_names_hash(first, last, names[k].name_len);
+
+        for (s = &slots[i & t->mask]; s->name; s = &slots[++i & t->mask]) {
+            /* void */
+        }
+
+        s->first = first;
+        s->last = last;
+        s->name = names[k].name;
+        s->name_len = names[k].name_len;
+        s->category = names[k].category;
+    }
+}
+
+
+int
+privacy_names_long(const privacy_names_t *t, const privacy_names_slot_t *s,
+    const unsigned char *name, size_t len)
+{
+    size_t    i;
+    uint64_t  first, last;
+
+    first = s->first;
+    last = s->last;
+
+    for (i = (size_t) (s - t->slots); s->name; s = &t->slots[++i & t->mask]) {
+        if (s->first == first && s->last == last && s->name_len == len
+            && memcmp(s->name, name, len) == 0)
+        {
+            return s->category;
+        }
+    }
+
+    return PRIVACY_MATCH_NONE;
+}
+
+
 int
 privacy_match_category(const privacy_matcher_t *m, const unsigned char *name,
     size_t len)

@@ -5,6 +5,7 @@
 
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
@@ -125,6 +126,99 @@ test_exact(void)
 }
 
 
+/* the exact names' table: every length class, misses of one byte */
+
+static void
+test_names(void)
+{
+    size_t                i, k, len, nslots;
+    unsigned char         buf[40], *heap;
+    privacy_names_t       t;
+    privacy_names_slot_t  slots[64];
+    privacy_match_name_t  names[] = {
+        NAME("a", 1),
+        NAME("ab", 2),
+        NAME("abc", 3),
+        NAME("_ga", 4),
+        NAME("_gid", 5),
+        NAME("IDE", 6),
+        NAME("_fbp", 7),
+        NAME("lang1", 8),
+        NAME("PHPSESSID", 9),
+        NAME("csrftoken", 10),
+        NAME("abcdefgh", 11),
+        NAME("abcdefghijklmnop", 12),
+        NAME("abcdefghijklmnopq", 13),
+        NAME("a_thirty_three_byte_cookie_name_1", 14),
+        NAME("a_thirty_three_byte_cookie_name_2", 15),
+    };
+
+    CHECK_INT(privacy_names_slots(0), 4);
+    CHECK_INT(privacy_names_slots(2), 4);
+    CHECK_INT(privacy_names_slots(3), 8);
+    CHECK_INT(privacy_names_slots(15), 32);
+
+    nslots = privacy_names_slots(15);
+    privacy_names_init(&t, slots, nslots, names, 15);
+
+    for (i = 0; i < 15; i++) {
+        /* a copy on the heap of exactly its size: no read past it */
+        len = names[i].name_len;
+        heap = malloc(len);
+        CHECK(heap != NULL);
+        memcpy(heap, names[i].name, len);
+
+        CHECK_INT(privacy_names_find(&t, heap, len), names[i].category);
+
+        /* a byte changed anywhere, or one byte less, is another name */
+        for (k = 0; k < len; k++) {
+            heap[k] ^= 0x20;
+            CHECK_INT(privacy_names_find(&t, heap, len), PRIVACY_MATCH_NONE);
+            heap[k] ^= 0x20;
+        }
+
+        if (len > 1 && strcmp((char *) names[i].name, "ab") != 0
+            && strcmp((char *) names[i].name, "abc") != 0
+            && strcmp((char *) names[i].name, "abcdefghijklmnopq") != 0)
+        {
+            CHECK_INT(privacy_names_find(&t, heap, len - 1),
+                      PRIVACY_MATCH_NONE);
+        }
+
+        free(heap);
+    }
+
+    /* names whose words are alike: prefixes of each other */
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "ab", 2), 2);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "abb", 3),
+              PRIVACY_MATCH_NONE);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "aab", 3),
+              PRIVACY_MATCH_NONE);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "abcdefghi", 9),
+              PRIVACY_MATCH_NONE);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "_gi", 3),
+              PRIVACY_MATCH_NONE);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "_ga\0", 4),
+              PRIVACY_MATCH_NONE);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "_GA", 3),
+              PRIVACY_MATCH_NONE);
+
+    /* the same first and last 16 bytes, another middle: memcmp() decides */
+    memcpy(buf, "a_thirty_three_byte_cookie_name_2", 33);
+    buf[16] = 'X';
+    CHECK_INT(privacy_names_find(&t, buf, 33), PRIVACY_MATCH_NONE);
+
+    /* a full table of colliding probes still ends: 2 names in 4 slots */
+    privacy_names_init(&t, slots, privacy_names_slots(2), names, 2);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "a", 1), 1);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "ab", 2), 2);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "b", 1),
+              PRIVACY_MATCH_NONE);
+    CHECK_INT(privacy_names_find(&t, (const unsigned char *) "abc", 3),
+              PRIVACY_MATCH_NONE);
+}
+
+
 static void
 test_regex(void)
 {
@@ -230,6 +324,7 @@ int
 main(void)
 {
     test_exact();
+    test_names();
     test_regex();
     test_fingerprint();
 
