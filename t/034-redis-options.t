@@ -220,12 +220,13 @@ qr/\[emerg\] .*invalid value of option "edge="/
 
 
 
-=== TEST 17: tls=on: how to build with TLS, or that this build has none
+=== TEST 17: tls=on on a build without TLS: how to build with it (t/037)
+--- skip_eval: 2: redis_tls_built()
 --- http_config
     privacy_redis 127.0.0.1:6379 tls=on;
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*"privacy_redis": tls=on (?:needs hiredis 1\.x with hiredis_ssl, and this module is built against hiredis 0\.\d+, which has no TLS: build hiredis 1\.x with "make static USE_SSL=1" .*tools\/compat\.sh|is not supported yet)/
+qr/\[emerg\] .*"privacy_redis": tls=on needs hiredis 1\.x with hiredis_ssl, and this module is built against hiredis \d+\.\d+(?:, which has no TLS| without it): build hiredis (?:1\.x )?with "make static USE_SSL=1" .*tools\/compat\.sh \(make test-compat\)/
 
 
 
@@ -252,7 +253,7 @@ qr/\[emerg\] .*tls_cert= and tls_key= go together/
     privacy_redis 127.0.0.1:6379 sentinels=1;
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*unknown option "sentinels=1" in "privacy_redis" directive, use db=, user=, password_file=, prefix=, edge=, connect_timeout=, timeout=, wait=, wait_timeout=, retention=, master=, tls=/
+qr/\[emerg\] .*unknown option "sentinels=1" in "privacy_redis" directive, use db=, user=, password_file=, prefix=, edge=, connect_timeout=, timeout=, wait=, wait_timeout=, retention=, master=, sentinel_user=, sentinel_password_file=, tls=/
 
 
 
