@@ -30,6 +30,8 @@
 
 static char *ngx_http_privacy_redis_tls_fail(ngx_conf_t *cf,
     ngx_command_t *cmd, const char *what, ngx_str_t *file);
+static ngx_int_t ngx_http_privacy_redis_tls_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, const char *what, ngx_str_t *file);
 static void ngx_http_privacy_redis_tls_cleanup(void *data);
 
 
@@ -66,6 +68,18 @@ ngx_http_privacy_redis_tls_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 
     /* cf->args values and ngx_conf_full_name()'s results end in a NUL */
+
+    if (ngx_http_privacy_redis_tls_file(cf, cmd, "tls_ca=", &rcf->tls_ca)
+        != NGX_OK
+        || ngx_http_privacy_redis_tls_file(cf, cmd, "tls_cert=",
+                                           &rcf->tls_cert)
+           != NGX_OK
+        || ngx_http_privacy_redis_tls_file(cf, cmd, "tls_key=",
+                                           &rcf->tls_key)
+           != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
 
     if (rcf->tls_ca.len) {
         if (SSL_CTX_load_verify_locations(ctx, (char *) rcf->tls_ca.data,
@@ -111,24 +125,49 @@ ngx_http_privacy_redis_tls_conf(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
+/* OpenSSL says "system lib" of a file it cannot open: nginx says more */
+
+static ngx_int_t
+ngx_http_privacy_redis_tls_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    const char *what, ngx_str_t *file)
+{
+    ngx_fd_t  fd;
+
+    if (file->len == 0) {
+        return NGX_OK;
+    }
+
+    fd = ngx_open_file(file->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\": cannot open %s \"%V\"", &cmd->name,
+                           what, file);
+        return NGX_ERROR;
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
+                           ngx_close_file_n " \"%V\" failed", file);
+    }
+
+    return NGX_OK;
+}
+
+
 static char *
 ngx_http_privacy_redis_tls_fail(ngx_conf_t *cf, ngx_command_t *cmd,
     const char *what, ngx_str_t *file)
 {
-    unsigned long  e;
-    char           reason[256];
+    unsigned long   e;
+    const char     *reason;
 
     e = ERR_peek_last_error();
+    reason = e ? ERR_reason_error_string(e) : NULL;
 
-    if (e) {
-        ERR_error_string_n(e, reason, sizeof(reason));
-
-    } else {
-        ngx_cpystrn((u_char *) reason, (u_char *) "unknown error",
-                    sizeof(reason));
+    if (reason == NULL) {
+        reason = "unknown error";
     }
-
-    ERR_clear_error();
 
     if (file) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -140,6 +179,9 @@ ngx_http_privacy_redis_tls_fail(ngx_conf_t *cf, ngx_command_t *cmd,
                            "\"%V\": cannot set up TLS (%s): %s",
                            &cmd->name, what, reason);
     }
+
+    /* the reason is a static string of OpenSSL's: cleared after use */
+    ERR_clear_error();
 
     return NGX_CONF_ERROR;
 }
@@ -230,7 +272,9 @@ ngx_http_privacy_redis_tls_error(redisAsyncContext *ac, void *ssl,
 
     e = ERR_peek_last_error();
 
-    if (ac->c.err != REDIS_ERR_IO) {
+    /* hiredis takes an alert that ends SSL_read() for an end of file */
+
+    if (ac->c.err != REDIS_ERR_IO && ac->c.err != REDIS_ERR_EOF) {
         goto plain;
     }
 
@@ -238,7 +282,7 @@ ngx_http_privacy_redis_tls_error(redisAsyncContext *ac, void *ssl,
 
     verify = SSL_get_verify_result(ssl);
 
-    if (verify != X509_V_OK) {
+    if (verify != X509_V_OK && !SSL_is_init_finished((SSL *) ssl)) {
         p = ngx_slprintf(buf, last,
                          "TLS handshake failed: certificate verify failed "
                          "(%s)", X509_verify_cert_error_string(verify));
