@@ -29,6 +29,8 @@ $ENV{TEST_NGINX_T037_DIR} = $tmp;
 my @servers;
 
 END {
+    # local: waitpid's status must not become the suite's
+    local $?;
     for my $pid (@servers) {
         kill 'TERM', $pid;
         waitpid $pid, 0;
