@@ -14,6 +14,10 @@
  *   ngx_http_privacy_redis_link.c     the connection: handshake,
  *                                     reconnects with a growing delay
  *   ngx_http_privacy_redis_adapter.c  hiredis on nginx's event loop
+ *
+ * ngx_http_privacy_redis_sentinel.c asks the sentinels for the primary,
+ * ngx_http_privacy_redis_tls.c puts TLS on the link's and the sentinels'
+ * connections.
  */
 
 
@@ -83,7 +87,12 @@ typedef struct {
     ngx_msec_t                          wait_timeout;
     time_t                              retention;
 
+    /* sentinel_user=, sentinel_password_file=: AUTH to the sentinels */
+    ngx_str_t                           sentinel_user;
+    ngx_str_t                           sentinel_password;
+
     ngx_flag_t                          tls;
+    void                               *tls_ctx;    /* SSL_CTX */
     ngx_str_t                           tls_ca;
     ngx_str_t                           tls_cert;
     ngx_str_t                           tls_key;

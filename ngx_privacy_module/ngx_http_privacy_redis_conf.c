@@ -11,8 +11,7 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_redis.h"
-
-#include <hiredis/hiredis.h>
+#include "ngx_http_privacy_redis_tls.h"
 
 
 #define NGX_HTTP_PRIVACY_REDIS_PORT         6379
@@ -37,7 +36,7 @@ static char *ngx_http_privacy_redis_sentinels(ngx_conf_t *cf,
 static ngx_int_t ngx_http_privacy_redis_name(ngx_str_t *name, size_t max,
     ngx_uint_t edge);
 static char *ngx_http_privacy_redis_password(ngx_conf_t *cf,
-    ngx_http_privacy_redis_conf_t *rcf, ngx_str_t *file);
+    ngx_str_t *file, ngx_str_t *password);
 static char *ngx_http_privacy_redis_file(ngx_conf_t *cf, ngx_str_t *value,
     size_t skip, ngx_str_t *file);
 
@@ -81,8 +80,11 @@ ngx_http_privacy_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd,
      *     rcf->db = 0;
      *     rcf->user = { 0, NULL };
      *     rcf->password = { 0, NULL };
+     *     rcf->sentinel_user = { 0, NULL };
+     *     rcf->sentinel_password = { 0, NULL };
      *     rcf->wait = 0;
      *     rcf->tls = 0;
+     *     rcf->tls_ctx = NULL;
      *     rcf->tls_ca = { 0, NULL };
      *     rcf->tls_cert = { 0, NULL };
      *     rcf->tls_key = { 0, NULL };
@@ -163,8 +165,43 @@ ngx_http_privacy_redis_options(ngx_conf_t *cf, ngx_command_t *cmd,
                 goto invalid;
             }
 
-            if (ngx_http_privacy_redis_password(cf, rcf, &s) != NGX_CONF_OK) {
+            if (ngx_http_privacy_redis_password(cf, &s, &rcf->password)
+                != NGX_CONF_OK)
+            {
                 return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "sentinel_password_file=", 23) == 0) {
+            s.len = value[i].len - 23;
+            s.data = value[i].data + 23;
+
+            if (s.len == 0) {
+                goto invalid;
+            }
+
+            if (ngx_http_privacy_redis_password(cf, &s,
+                                                &rcf->sentinel_password)
+                != NGX_CONF_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "sentinel_user=", 14) == 0) {
+            rcf->sentinel_user.len = value[i].len - 14;
+            rcf->sentinel_user.data = value[i].data + 14;
+
+            if (ngx_http_privacy_redis_name(&rcf->sentinel_user,
+                                            NGX_HTTP_PRIVACY_REDIS_NAME_MAX,
+                                            0)
+                != NGX_OK)
+            {
+                goto invalid;
             }
 
             continue;
@@ -344,7 +381,8 @@ ngx_http_privacy_redis_options(ngx_conf_t *cf, ngx_command_t *cmd,
                            "unknown option \"%V\" in \"%V\" directive, "
                            "use db=, user=, password_file=, prefix=, "
                            "edge=, connect_timeout=, timeout=, wait=, "
-                           "wait_timeout=, retention=, master=, tls=, "
+                           "wait_timeout=, retention=, master=, "
+                           "sentinel_user=, sentinel_password_file=, tls=, "
                            "tls_ca=, tls_cert=, tls_key= or "
                            "tls_server_name=",
                            &value[i], &cmd->name);
@@ -424,28 +462,26 @@ ngx_http_privacy_redis_check(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
-    if (rcf->tls) {
-
-#if (HIREDIS_MAJOR < 1)
+    if (rcf->nsentinels == 0
+        && (rcf->sentinel_user.len || rcf->sentinel_password.len))
+    {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\": tls=on needs hiredis 1.x with "
-                           "hiredis_ssl, and this module is built against "
-                           "hiredis %d.%d, which has no TLS: build hiredis "
-                           "1.x with \"make static USE_SSL=1\" and the "
-                           "module with PRIVACY_HIREDIS_INC and "
-                           "PRIVACY_HIREDIS_LIB=\"libhiredis.a "
-                           "libhiredis_ssl.a -lssl\", as tools/compat.sh "
-                           "(make test-compat) builds it",
-                           &cmd->name, HIREDIS_MAJOR, HIREDIS_MINOR);
-#else
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\": tls=on is not supported yet: this "
-                           "module speaks to Redis without TLS, put Redis "
-                           "on loopback or a unix socket, or behind a TLS "
-                           "tunnel", &cmd->name);
-#endif
-
+                           "\"%V\": sentinel_user= and "
+                           "sentinel_password_file= go with sentinel= only",
+                           &cmd->name);
         return NGX_CONF_ERROR;
+    }
+
+    if (rcf->sentinel_user.len && rcf->sentinel_password.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\": sentinel_user= needs "
+                           "sentinel_password_file=, the sentinels' ACL "
+                           "user's password", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (rcf->tls) {
+        return ngx_http_privacy_redis_tls_conf(cf, cmd, rcf);
     }
 
     return NGX_CONF_OK;
@@ -656,22 +692,22 @@ ngx_http_privacy_redis_file(ngx_conf_t *cf, ngx_str_t *value, size_t skip,
 
 
 static char *
-ngx_http_privacy_redis_password(ngx_conf_t *cf,
-    ngx_http_privacy_redis_conf_t *rcf, ngx_str_t *file)
+ngx_http_privacy_redis_password(ngx_conf_t *cf, ngx_str_t *file,
+    ngx_str_t *password)
 {
     static ngx_str_t  directive = ngx_string("privacy_redis");
 
     if (ngx_http_privacy_conf_read_file(cf, &directive, file,
                                         NGX_HTTP_PRIVACY_REDIS_PASSWORD_MAX,
-                                        &rcf->password, NULL)
+                                        password, NULL)
         != NGX_OK)
     {
         return NGX_CONF_ERROR;
     }
 
-    ngx_http_privacy_trim(&rcf->password);
+    ngx_http_privacy_trim(password);
 
-    if (rcf->password.len == 0) {
+    if (password->len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "password_file \"%V\" of the \"privacy_redis\" "
                            "directive is empty", file);

@@ -24,6 +24,7 @@
 
 #include "ngx_http_privacy_redis_link.h"
 #include "ngx_http_privacy_redis_adapter.h"
+#include "ngx_http_privacy_redis_tls.h"
 
 
 /* the reconnect delay doubles from MIN to MAX while Redis is away */
@@ -335,6 +336,19 @@ ngx_http_privacy_redis_connect(ngx_http_privacy_redis_link_t *link)
         goto failed;
     }
 
+    /* tls=on: the handshake starts now, and ends in the reads and writes */
+
+    if (rcf->tls
+        && ngx_http_privacy_redis_tls_start(ac, rcf, &link->ssl) != NGX_OK)
+    {
+        ngx_http_privacy_redis_failure(link, 0,
+                                       "redis connect to %V failed: %s",
+                                       &link->addr.addr_text,
+                                       ngx_http_privacy_redis_strerror(ac));
+        redisAsyncFree(ac);
+        goto failed;
+    }
+
     rc = ngx_http_privacy_redis_attach(ac, link->log,
                                        &ngx_http_privacy_redis_hooks, link);
 
@@ -532,11 +546,13 @@ ngx_http_privacy_redis_cleanup(void *data)
 
     const char                     *err;
     ngx_http_privacy_redis_conf_t  *rcf;
+    u_char                          buf[NGX_HTTP_PRIVACY_REDIS_TLS_ERR_LEN];
 
     rcf = link->conf;
 
     if (!link->closing) {
-        err = ngx_http_privacy_redis_strerror(link->ac);
+        /* a TLS failure says what failed, hiredis only that it did */
+        err = ngx_http_privacy_redis_tls_error(link->ac, link->ssl, buf);
 
         if (link->state == NGX_HTTP_PRIVACY_REDIS_READY) {
             ngx_http_privacy_redis_failure(link, 0,
@@ -551,6 +567,7 @@ ngx_http_privacy_redis_cleanup(void *data)
     }
 
     link->ac = NULL;
+    link->ssl = NULL;
     link->state = NGX_HTTP_PRIVACY_REDIS_DOWN;
 
     /* the primary may have moved: the sentinels are asked again */

@@ -35,6 +35,7 @@ typedef struct {
     ngx_http_privacy_redis_sentinel_t   sentinel;
 
     redisAsyncContext                  *ac;
+    void                               *ssl;        /* tls=on, hiredis's */
     ngx_uint_t                          state;
     ngx_uint_t                          handshake;  /* replies awaited */
     ngx_int_t                           fail_rc;    /* for lost replies */

@@ -11,6 +11,9 @@
  * primary; when it is lost it is opened again, to the next sentinel, after
  * a growing delay.
  *
+ * With sentinel_password_file= each connection starts with AUTH, and with
+ * tls=on with TLS, as the link's connections.
+ *
  * Both connections are on nginx's event loop through the adapter; nothing
  * connects from inside hiredis (a posted event or a timer does), and an
  * answer is never given from inside hiredis either.
@@ -19,6 +22,7 @@
 
 #include "ngx_http_privacy_redis_sentinel.h"
 #include "ngx_http_privacy_redis_adapter.h"
+#include "ngx_http_privacy_redis_tls.h"
 
 #include <arpa/inet.h>
 
@@ -31,7 +35,11 @@ static void ngx_http_privacy_sentinel_try(
     ngx_http_privacy_redis_sentinel_t *s);
 static redisAsyncContext *ngx_http_privacy_sentinel_connect(
     ngx_http_privacy_redis_sentinel_t *s, ngx_http_privacy_redis_addr_t *a,
-    ngx_http_privacy_redis_hooks_t *hooks);
+    ngx_http_privacy_redis_hooks_t *hooks, void **ssl);
+static ngx_int_t ngx_http_privacy_sentinel_greet(
+    ngx_http_privacy_redis_sentinel_t *s, redisAsyncContext *ac);
+static void ngx_http_privacy_sentinel_auth(redisAsyncContext *ac, void *r,
+    void *privdata);
 static void ngx_http_privacy_sentinel_reply(redisAsyncContext *ac, void *r,
     void *privdata);
 static ngx_int_t ngx_http_privacy_sentinel_address(
@@ -163,16 +171,18 @@ ngx_http_privacy_sentinel_try(ngx_http_privacy_redis_sentinel_t *s)
 
         ac = ngx_http_privacy_sentinel_connect(s,
                                                &rcf->sentinels[s->current],
-                                              &ngx_http_privacy_sentinel_hooks);
+                                               &ngx_http_privacy_sentinel_hooks,
+                                               &s->ssl);
         if (ac == NULL) {
             continue;
         }
 
         s->ac = ac;
 
-        if (redisAsyncCommandArgv(ac, ngx_http_privacy_sentinel_reply, s,
-                                  3, argv, argvlen)
-            != REDIS_OK)
+        if (ngx_http_privacy_sentinel_greet(s, ac) != NGX_OK
+            || redisAsyncCommandArgv(ac, ngx_http_privacy_sentinel_reply, s,
+                                     3, argv, argvlen)
+               != REDIS_OK)
         {
             /* the cleanup hook goes on with the next one */
             redisAsyncFree(ac);
@@ -194,11 +204,15 @@ ngx_http_privacy_sentinel_try(ngx_http_privacy_redis_sentinel_t *s)
 
 static redisAsyncContext *
 ngx_http_privacy_sentinel_connect(ngx_http_privacy_redis_sentinel_t *s,
-    ngx_http_privacy_redis_addr_t *a, ngx_http_privacy_redis_hooks_t *hooks)
+    ngx_http_privacy_redis_addr_t *a, ngx_http_privacy_redis_hooks_t *hooks,
+    void **ssl)
 {
-    ngx_int_t           rc;
-    ngx_uint_t          level;
-    redisAsyncContext  *ac;
+    ngx_int_t                       rc;
+    ngx_uint_t                      level;
+    redisAsyncContext              *ac;
+    ngx_http_privacy_redis_conf_t  *rcf;
+
+    rcf = s->conf;
 
     level = s->failing ? NGX_LOG_INFO : NGX_LOG_WARN;
 
@@ -227,6 +241,15 @@ ngx_http_privacy_sentinel_connect(ngx_http_privacy_redis_sentinel_t *s,
         return NULL;
     }
 
+    if (rcf->tls
+        && ngx_http_privacy_redis_tls_start(ac, rcf, ssl) != NGX_OK)
+    {
+        ngx_log_error(level, s->log, 0, "redis sentinel %V failed: %s",
+                      &a->addr_text, ac->c.errstr);
+        redisAsyncFree(ac);
+        return NULL;
+    }
+
     rc = ngx_http_privacy_redis_attach(ac, s->log, hooks, s);
 
     if (rc != NGX_OK) {
@@ -239,6 +262,80 @@ ngx_http_privacy_sentinel_connect(ngx_http_privacy_redis_sentinel_t *s,
     }
 
     return ac;
+}
+
+
+/* sentinel_password_file=: AUTH [user] password, first in the pipeline */
+
+static ngx_int_t
+ngx_http_privacy_sentinel_greet(ngx_http_privacy_redis_sentinel_t *s,
+    redisAsyncContext *ac)
+{
+    int                             argc;
+    size_t                          argvlen[3];
+    const char                     *argv[3];
+    ngx_http_privacy_redis_conf_t  *rcf;
+
+    rcf = s->conf;
+
+    if (rcf->sentinel_password.len == 0) {
+        return NGX_OK;
+    }
+
+    argc = 0;
+    argv[argc] = "AUTH";
+    argvlen[argc++] = 4;
+
+    if (rcf->sentinel_user.len) {
+        argv[argc] = (const char *) rcf->sentinel_user.data;
+        argvlen[argc++] = rcf->sentinel_user.len;
+    }
+
+    argv[argc] = (const char *) rcf->sentinel_password.data;
+    argvlen[argc++] = rcf->sentinel_password.len;
+
+    if (redisAsyncCommandArgv(ac, ngx_http_privacy_sentinel_auth, s, argc,
+                              argv, argvlen)
+        != REDIS_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/* a sentinel refused the password: the connection is closed */
+
+static void
+ngx_http_privacy_sentinel_auth(redisAsyncContext *ac, void *r,
+    void *privdata)
+{
+    redisReply                         *reply = r;
+    ngx_http_privacy_redis_sentinel_t  *s = privdata;
+
+    ngx_http_privacy_redis_addr_t  *a;
+
+    if (reply == NULL || reply->type != REDIS_REPLY_ERROR || s->exiting) {
+        return;
+    }
+
+    if (ac == s->ac) {
+        a = &s->conf->sentinels[s->current];
+
+    } else if (ac == s->sub) {
+        a = &s->conf->sentinels[s->sub_current];
+
+    } else {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, s->log, 0,
+                  "redis sentinel %V: AUTH failed: \"%*s\"", &a->addr_text,
+                  (size_t) ngx_min(reply->len, 200), reply->str);
+
+    /* freed when this returns; the cleanup hook goes on */
+    redisAsyncFree(ac);
 }
 
 
@@ -402,7 +499,8 @@ ngx_http_privacy_sentinel_subscribe(ngx_http_privacy_redis_sentinel_t *s)
     }
 
     ac = ngx_http_privacy_sentinel_connect(s, &rcf->sentinels[s->sub_current],
-                                          &ngx_http_privacy_sentinel_sub_hooks);
+                                           &ngx_http_privacy_sentinel_sub_hooks,
+                                           &s->sub_ssl);
     if (ac == NULL) {
         s->sub_current = (s->sub_current + 1) % rcf->nsentinels;
         goto retry;
@@ -411,9 +509,10 @@ ngx_http_privacy_sentinel_subscribe(ngx_http_privacy_redis_sentinel_t *s)
     s->sub = ac;
     s->sub_ready = 0;
 
-    if (redisAsyncCommand(ac, ngx_http_privacy_sentinel_message, s,
-                          "SUBSCRIBE +switch-master")
-        != REDIS_OK)
+    if (ngx_http_privacy_sentinel_greet(s, ac) != NGX_OK
+        || redisAsyncCommand(ac, ngx_http_privacy_sentinel_message, s,
+                             "SUBSCRIBE +switch-master")
+           != REDIS_OK)
     {
         /* the cleanup hook retries */
         redisAsyncFree(ac);
@@ -539,6 +638,7 @@ ngx_http_privacy_sentinel_cleanup(void *data)
     ngx_http_privacy_redis_sentinel_t  *s = data;
 
     ngx_uint_t  level;
+    u_char      buf[NGX_HTTP_PRIVACY_REDIS_TLS_ERR_LEN];
 
     /* a connect or a connection that failed: ours are closed without */
 
@@ -547,10 +647,11 @@ ngx_http_privacy_sentinel_cleanup(void *data)
 
         ngx_log_error(level, s->log, 0, "redis sentinel %V failed: %s",
                       &s->conf->sentinels[s->current].addr_text,
-                      s->ac->c.errstr);
+                      ngx_http_privacy_redis_tls_error(s->ac, s->ssl, buf));
     }
 
     s->ac = NULL;
+    s->ssl = NULL;
 
     if (s->timer.timer_set) {
         ngx_del_timer(&s->timer);
@@ -606,6 +707,7 @@ ngx_http_privacy_sentinel_sub_cleanup(void *data)
     ngx_http_privacy_redis_sentinel_t  *s = data;
 
     ngx_http_privacy_redis_conf_t  *rcf;
+    u_char                          buf[NGX_HTTP_PRIVACY_REDIS_TLS_ERR_LEN];
 
     rcf = s->conf;
 
@@ -615,10 +717,14 @@ ngx_http_privacy_sentinel_sub_cleanup(void *data)
                       "redis sentinel %V: no subscription to "
                       "+switch-master (%s), trying the next sentinel",
                       &rcf->sentinels[s->sub_current].addr_text,
-                      s->sub->c.err ? s->sub->c.errstr : "closed");
+                      s->sub->c.err
+                      ? ngx_http_privacy_redis_tls_error(s->sub, s->sub_ssl,
+                                                         buf)
+                      : "closed");
     }
 
     s->sub = NULL;
+    s->sub_ssl = NULL;
 
     if (s->sub_timer.timer_set) {
         ngx_del_timer(&s->sub_timer);

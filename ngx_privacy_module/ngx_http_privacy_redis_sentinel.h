@@ -46,6 +46,7 @@ typedef struct {
 
     /* the question: one sentinel after the other */
     redisAsyncContext                  *ac;
+    void                               *ssl;        /* tls=on, hiredis's */
     ngx_uint_t                          current;
     ngx_event_t                         timer;      /* connect and reply */
     ngx_event_t                         next;       /* posted */
@@ -54,6 +55,7 @@ typedef struct {
 
     /* the subscription to +switch-master */
     redisAsyncContext                  *sub;
+    void                               *sub_ssl;
     ngx_uint_t                          sub_current;
     ngx_msec_t                          sub_backoff;
     ngx_event_t                         sub_timer;  /* connect or retry */

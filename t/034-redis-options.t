@@ -9,6 +9,7 @@ use PrivacyTest;
 use Test::Nginx::Socket 'no_plan';
 use Test::More;
 use Sys::Hostname;
+use FakeSentinel;
 
 $ENV{TEST_NGINX_DEAD_REDIS_PORT} ||= $ENV{TEST_NGINX_REDIS_PORT} + 1;
 
@@ -24,6 +25,21 @@ redis('ACL', 'SETUSER', $acl_user, 'reset', 'on', ">$acl_pass",
       "~${prefix}*", 'resetchannels', '-@all',
       qw(+multi +exec +xadd +hset +pexpire +hgetall +wait +ping +select
          +role));
+
+# two fake sentinels that name themselves as the primary, for -READONLY
+# and +switch-master (t/inc/FakeSentinel.pm): then they name the real one
+my @fakes;
+for my $name (qw(READONLY SWITCH)) {
+    my $port = `tools/free-port.pl`;
+    chomp $port;
+    die "no free port\n" unless $port =~ /^\d+$/;
+    $ENV{"TEST_NGINX_FAKE_${name}_PORT"} = $port;
+    push @fakes, FakeSentinel::start(port => $port,
+                                     real => $ENV{TEST_NGINX_REDIS_PORT});
+}
+
+# local: waitpid's status must not become the suite's
+END { local $?; FakeSentinel::stop($_) for @fakes }
 
 our $Base = q{
     privacy on;
@@ -41,7 +57,9 @@ our $Base = q{
 
 add_block_preprocessor(sub {
     my $block = shift;
-    $block->set_value('config', $::Base) unless defined $block->config;
+    # a block without http_config asks the nginx of the block before
+    $block->set_value('config', $::Base)
+        unless defined $block->config || !defined $block->http_config;
 });
 
 repeat_each(1);
@@ -66,6 +84,10 @@ is($by_ua{'t033-default'}{edge}, lc(substr(hostname(), 0, 64)),
 ok($by_ua{'t033-acl'}, 'the least-privilege ACL user records');
 ok($by_ua{'t033-wait'},
    'a grant WAIT refused was still written to the primary');
+ok($by_ua{'t034-after-readonly'},
+   'after -READONLY, the primary the sentinels name now records');
+ok($by_ua{'t034-after-switch'},
+   'after +switch-master, the new primary records');
 
 redis('DEL', "${prefix}log", map { "${prefix}consent:$_->{id}" } values %by_ua);
 redis('ACL', 'DELUSER', $acl_user);
@@ -220,12 +242,13 @@ qr/\[emerg\] .*invalid value of option "edge="/
 
 
 
-=== TEST 17: tls=on: how to build with TLS, or that this build has none
+=== TEST 17: tls=on on a build without TLS: how to build with it (t/037)
+--- skip_eval: 2: redis_tls_built()
 --- http_config
     privacy_redis 127.0.0.1:6379 tls=on;
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*"privacy_redis": tls=on (?:needs hiredis 1\.x with hiredis_ssl, and this module is built against hiredis 0\.\d+, which has no TLS: build hiredis 1\.x with "make static USE_SSL=1" .*tools\/compat\.sh|is not supported yet)/
+qr/\[emerg\] .*"privacy_redis": tls=on needs hiredis 1\.x with hiredis_ssl, and this module is built against hiredis \d+\.\d+(?:, which has no TLS| without it): build hiredis (?:1\.x )?with "make static USE_SSL=1" .*tools\/compat\.sh \(make test-compat\)/
 
 
 
@@ -252,7 +275,7 @@ qr/\[emerg\] .*tls_cert= and tls_key= go together/
     privacy_redis 127.0.0.1:6379 sentinels=1;
 --- must_die
 --- error_log eval
-qr/\[emerg\] .*unknown option "sentinels=1" in "privacy_redis" directive, use db=, user=, password_file=, prefix=, edge=, connect_timeout=, timeout=, wait=, wait_timeout=, retention=, master=, tls=/
+qr/\[emerg\] .*unknown option "sentinels=1" in "privacy_redis" directive, use db=, user=, password_file=, prefix=, edge=, connect_timeout=, timeout=, wait=, wait_timeout=, retention=, master=, sentinel_user=, sentinel_password_file=, tls=/
 
 
 
@@ -406,3 +429,94 @@ GET /page
 --- no_error_log
 [alert]
 [crit]
+
+
+
+=== TEST 29: a primary that turns read-only: the worker finds it first
+--- http_config
+    privacy_redis sentinel=127.0.0.1:$TEST_NGINX_FAKE_READONLY_PORT master=fake prefix=$TEST_NGINX_T033_PREFIX;
+--- request
+GET /page
+--- wait: 1
+--- error_log eval
+qr/\[info\] .*redis connected to 127\.0\.0\.1:$ENV{TEST_NGINX_FAKE_READONLY_PORT}$/m
+
+
+
+=== TEST 30: -READONLY: the grant fails closed, the sentinels are asked again
+--- request
+POST /privacy/consent
+action=accept_all
+--- more_headers
+Origin: http://localhost
+Content-Type: application/x-www-form-urlencoded
+--- error_code: 503
+--- response_headers
+Retry-After: 5
+! Set-Cookie
+--- error_log eval
+qr/\[error\] .*redis 127\.0\.0\.1:$ENV{TEST_NGINX_FAKE_READONLY_PORT} is read-only, asking the sentinels for the primary of "fake"/
+
+
+
+=== TEST 31: -READONLY: the primary the sentinels name now, without a reload
+--- request
+GET /page
+--- wait: 1
+--- error_log eval
+qr/\[notice\] .*redis connection to 127\.0\.0\.1:$ENV{TEST_NGINX_REDIS_PORT} restored/
+
+
+
+=== TEST 32: -READONLY: the new primary records
+--- request
+POST /privacy/consent
+action=accept_all
+--- more_headers
+Origin: http://localhost
+Content-Type: application/x-www-form-urlencoded
+Accept: application/json
+User-Agent: t034-after-readonly
+--- error_code: 200
+--- response_headers_like
+Set-Cookie: privacy_consent=.*
+
+
+
+=== TEST 33: +switch-master: the worker finds the old primary first
+--- http_config
+    privacy_redis sentinel=127.0.0.1:$TEST_NGINX_FAKE_SWITCH_PORT master=fake2 prefix=$TEST_NGINX_T033_PREFIX;
+--- request
+GET /page
+--- wait: 1
+--- error_log eval
+qr/\[info\] .*redis connected to 127\.0\.0\.1:$ENV{TEST_NGINX_FAKE_SWITCH_PORT}$/m
+
+
+
+=== TEST 34: +switch-master for the master: the worker moves at once
+--- init
+FakeSentinel::switch($ENV{TEST_NGINX_FAKE_SWITCH_PORT}, 'fake2');
+--- request
+GET /page
+--- wait: 1
+--- error_log eval
+[
+    qr/\[notice\] .*redis sentinel 127\.0\.0\.1:\d+: \+switch-master fake2 127\.0\.0\.1 \d+ 127\.0\.0\.1 $ENV{TEST_NGINX_REDIS_PORT}/,
+    qr/\[notice\] .*redis connection to 127\.0\.0\.1:$ENV{TEST_NGINX_REDIS_PORT} restored/,
+]
+
+
+
+=== TEST 35: +switch-master: the new primary records
+--- request
+POST /privacy/consent
+action=accept_all
+--- more_headers
+Origin: http://localhost
+Content-Type: application/x-www-form-urlencoded
+Accept: application/json
+User-Agent: t034-after-switch
+--- error_code: 200
+--- response_headers_like
+Set-Cookie: privacy_consent=.*

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test-compat: the same suites against current nginx (1.26.3, from
 # Debian trixie's source package) with the module built against hiredis 1.x
-# (1.2.0, linked statically so that the system's 0.14.1 is not loaded).
+# (1.2.0, linked statically so that the system's 0.14.1 is not loaded),
+# with hiredis_ssl: privacy_redis's tls=on is built and tested here.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,13 +21,14 @@ hiredis_sum=82ad632d31ee05da13b537c124f819eb88e18851d9cb0c30ae0552084811588c
 
 mkdir -p "$out"
 
-# hiredis 1.x, static and position independent, headers as <hiredis/...>
-if [ ! -f "$out/hiredis/libhiredis.a" ]; then
+# hiredis 1.x, static and position independent, headers as <hiredis/...>,
+# with its TLS library (libhiredis_ssl.a, on the system's OpenSSL)
+if [ ! -f "$out/hiredis/libhiredis_ssl.a" ]; then
     rm -rf "$out/hiredis" "$out/include"
     mkdir -p "$out/hiredis" "$out/include/hiredis"
     tar -xzf "$src/hiredis_$hiredis_ver.orig.tar.gz" -C "$out/hiredis" \
         --strip-components=1
-    make -s -C "$out/hiredis" static USE_SSL=0 \
+    make -s -C "$out/hiredis" static USE_SSL=1 \
         CFLAGS='-fPIC -O2 -g' >"$out/hiredis-build.log" 2>&1 || {
         tail -20 "$out/hiredis-build.log"; exit 1; }
     cp -r "$out/hiredis"/*.h "$out/hiredis/adapters" "$out/include/hiredis/"
@@ -38,6 +40,8 @@ fi
 
 export PRIVACY_HIREDIS_INC=$out/include
 export PRIVACY_HIREDIS_LIB=$out/hiredis/libhiredis.a
+# config finds hiredis_ssl.h and links this before the two above
+export PRIVACY_HIREDIS_SSL_LIB=$out/hiredis/libhiredis_ssl.a
 
 "$top/tools/build-module.sh" "$out/nginx-$nginx_ver" "$out/build" \
     --prefix="$out/nginx" --with-compat --with-debug --with-threads \

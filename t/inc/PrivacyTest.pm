@@ -12,6 +12,7 @@ use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use IO::Socket::INET;
 use POSIX ();
+use File::Temp ();
 
 use Exporter 'import';
 our @EXPORT = qw(mint mint_cmd categories_arg redis redis_pid pause_redis
@@ -409,5 +410,34 @@ END {
         unlink $raw_path;
     }
 }
+
+
+# redis_tls_built(): whether the module under test has TLS to Redis
+# (hiredis_ssl found when it was built; make test-compat's build has it,
+# one against Debian 12's hiredis 0.14 has not).  nginx -t says, once.
+my $tls_built;
+
+sub redis_tls_built {
+    return $tls_built if defined $tls_built;
+
+    my $dir = File::Temp::tempdir(CLEANUP => 1);
+    mkdir "$dir/logs";
+    open my $fh, '>', "$dir/nginx.conf" or die "$dir/nginx.conf: $!\n";
+    print $fh "load_module $_;\n"
+        for grep { length } split ' ', $ENV{TEST_NGINX_LOAD_MODULES} || '';
+    print $fh "error_log $dir/logs/error.log;\npid $dir/logs/nginx.pid;\n"
+        . "events {}\nhttp { privacy_redis 127.0.0.1:1 tls=on; }\n";
+    close $fh;
+
+    my $binary = $ENV{TEST_NGINX_BINARY} || 'nginx';
+    my $out = `$binary -t -p $dir/ -c $dir/nginx.conf 2>&1`;
+
+    die "nginx -t with tls=on neither passed nor said TLS is missing:\n$out"
+        unless $? == 0 || $out =~ /tls=on needs hiredis 1\.x/;
+
+    return $tls_built = $? == 0 ? 1 : 0;
+}
+
+push @EXPORT, 'redis_tls_built';
 
 1;
