@@ -166,6 +166,11 @@ typedef struct {
     u_char                         *gpc_file;    /* where privacy_gpc is */
     ngx_uint_t                      gpc_line;
     ngx_str_t                       gpc_last_update; /* gpc.json's date */
+    ngx_array_t                    *consent_mode; /* privacy_consent_mode;
+                                                     NULL: off */
+    ngx_str_t                       consent_mode_tag; /* its tag's start */
+    u_char                         *consent_mode_file;
+    ngx_uint_t                      consent_mode_line;
 
     /* where the directives were, for nginx -t messages from merge */
     u_char                         *conf_file;
@@ -217,6 +222,7 @@ typedef struct {
                                                      location */
     ngx_uint_t                      rejected;     /* privacy_token_status_e */
     void                           *banner;       /* body filter state */
+    void                           *consent_mode; /* body filter state */
 
     unsigned                        decision_read:1;
     unsigned                        decided:1;    /* a valid token */
