@@ -360,11 +360,13 @@ ngx_http_privacy_builtin_template(ngx_conf_t *cf,
         "<button type=\"submit\" name=\"action\" value=\"save\" "
         "class=\"privacy-banner__button privacy-banner__button--save\">"
         "%V</button>"
-        "</div></form></div>";
+        "</div></form>"
+        "<p class=\"privacy-banner__saved\" hidden>%V "
+        "<a href=\"{{consent_url}}\">%V</a></p></div>";
 
     len = sizeof(fmt) + s->lang.len + s->title.len + s->text.len
           + s->policy.len + s->settings.len + s->legend.len + s->accept.len
-          + s->reject.len + s->save.len;
+          + s->reject.len + s->save.len + s->saved.len + s->settings.len;
 
     p = ngx_pnalloc(cf->pool, len);
     if (p == NULL) {
@@ -374,7 +376,8 @@ ngx_http_privacy_builtin_template(ngx_conf_t *cf,
     out->data = p;
     out->len = ngx_snprintf(p, len, (char *) fmt, &s->lang, &s->title,
                             &s->text, &s->policy, &s->settings, &s->legend,
-                            &s->accept, &s->reject, &s->save)
+                            &s->accept, &s->reject, &s->save, &s->saved,
+                            &s->settings)
                - p;
 
     return NGX_OK;

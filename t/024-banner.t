@@ -79,7 +79,7 @@ $::Std . q{
 --- request
 GET /p/page.html
 --- response_body_like eval
-qr{^<html><head><title>t</title></head><body class="x"><div id="privacy-banner" [^>]*role="dialog"[^>]*>.*</form></div><p>content</p></body></html>$}s
+qr{^<html><head><title>t</title></head><body class="x"><div id="privacy-banner" [^>]*role="dialog"[^>]*>.*</form><p class="privacy-banner__saved" hidden>Your choice is saved\. [^<]*<a href="/privacy/consent">Privacy settings</a></p></div><p>content</p></body></html>$}s
 --- response_headers
 Vary: Cookie
 ! Transfer-Encoding
