@@ -57,6 +57,9 @@ typedef struct {
     ngx_array_t                     categories;   /* of the directives */
     ngx_array_t                     exact;        /* privacy_match_name_t */
     ngx_array_t                     regex;        /* privacy_match_regex_t */
+    ngx_array_t                     regex_text;   /* ngx_str_t, each regex
+                                                     as configured, for the
+                                                     category details */
     ngx_hash_t                      names;        /* the exact ones */
     privacy_category_desc_t        *desc;         /* per category, for the
                                                      core */

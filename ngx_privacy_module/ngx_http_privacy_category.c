@@ -51,7 +51,7 @@ ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_privacy_loc_conf_t *plcf = conf;
 
     u_char                         *p, errstr[NGX_MAX_CONF_ERRSTR];
-    ngx_str_t                      *value;
+    ngx_str_t                      *value, *text;
     ngx_uint_t                      i, k, n, first;
     ngx_regex_compile_t             rc;
     privacy_match_name_t           *exact;
@@ -88,6 +88,9 @@ ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                != NGX_OK
             || ngx_array_init(&cats->regex, cf->pool, 4,
                               sizeof(privacy_match_regex_t))
+               != NGX_OK
+            || ngx_array_init(&cats->regex_text, cf->pool, 4,
+                              sizeof(ngx_str_t))
                != NGX_OK)
         {
             return NGX_CONF_ERROR;
@@ -215,9 +218,13 @@ ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         pattern = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_pattern_t));
         regex = ngx_array_push(&cats->regex);
-        if (pattern == NULL || regex == NULL) {
+        text = ngx_array_push(&cats->regex_text);
+        if (pattern == NULL || regex == NULL || text == NULL) {
             return NGX_CONF_ERROR;
         }
+
+        /* the banner's details list it as written, "~^_ga" */
+        *text = value[i];
 
         pattern->regex = rc.regex;
         pattern->caseless = (rc.options == NGX_REGEX_CASELESS);

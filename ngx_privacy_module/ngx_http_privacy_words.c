@@ -462,7 +462,9 @@ ngx_http_privacy_category_table(u_char *buf,
     size_t                         len;
     ngx_str_t                      label, description, name;
     ngx_uint_t                     i, k, essential, cookies;
+    ngx_str_t                     *text;
     privacy_match_name_t          *exact;
+    privacy_match_regex_t         *regex;
     ngx_http_privacy_category_t   *cat;
 
     if (plcf->categories == NULL) {
@@ -471,6 +473,8 @@ ngx_http_privacy_category_table(u_char *buf,
 
     cat = plcf->categories->categories.elts;
     exact = plcf->categories->exact.elts;
+    regex = plcf->categories->regex.elts;
+    text = plcf->categories->regex_text.elts;
     essential = (flags & NGX_HTTP_PRIVACY_TABLE_ESSENTIAL) ? 1 : 0;
     len = 0;
 
@@ -544,11 +548,7 @@ ngx_http_privacy_category_table(u_char *buf,
         len = ngx_http_privacy_put_escaped(buf, len, &s->cookies);
         len = ngx_http_privacy_put_literal(buf, len, "</dt><dd>");
 
-        /*
-         * the cookie names as configured; the patterns are compiled
-         * before this is made and their text is not kept by the category
-         * list (a hook: list them here once it keeps them)
-         */
+        /* the cookie names, then the patterns, as configured */
         cookies = 0;
 
         for (k = 0; k < plcf->categories->exact.nelts; k++) {
@@ -563,6 +563,18 @@ ngx_http_privacy_category_table(u_char *buf,
             name.data = (u_char *) exact[k].name;
             name.len = exact[k].name_len;
             len = ngx_http_privacy_put_escaped(buf, len, &name);
+        }
+
+        for (k = 0; k < plcf->categories->regex.nelts; k++) {
+            if ((ngx_uint_t) regex[k].category != i) {
+                continue;
+            }
+
+            if (cookies++) {
+                len = ngx_http_privacy_put_literal(buf, len, ", ");
+            }
+
+            len = ngx_http_privacy_put_escaped(buf, len, &text[k]);
         }
 
         if (cookies == 0) {
