@@ -30,6 +30,7 @@
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_assets.h"
 #include "ngx_http_privacy_banner_types.h"
+#include "ngx_http_privacy_banner_head.h"
 #include "ngx_http_privacy_chain.h"
 #include "ngx_http_privacy_consent_mode.h"
 #include "privacy_consent_mode.h"
@@ -52,6 +53,7 @@ typedef struct {
 
 typedef struct {
     privacy_consent_mode_t           matcher;
+    ngx_http_privacy_banner_head_t  *head;         /* the page's slot */
     ngx_str_t                        tag;          /* this visitor's */
     off_t                            length;       /* the page's, or -1 */
     off_t                            seen;
@@ -59,6 +61,7 @@ typedef struct {
     ngx_chain_t                     *busy;
     ngx_chain_t                     *free;
     unsigned                         done:1;
+    unsigned                         scanned:1;    /* the matcher saw bytes */
     unsigned                         inserted:1;
     unsigned                         header:1;     /* not sent yet */
     unsigned                         buffered:1;   /* r->buffered set */
@@ -71,6 +74,9 @@ static ngx_int_t ngx_http_privacy_consent_mode_tag(ngx_http_request_t *r,
 static ngx_int_t ngx_http_privacy_consent_mode_splice(ngx_http_request_t *r,
     ngx_http_privacy_consent_mode_ctx_t *cctx, ngx_chain_t *in,
     ngx_chain_t **out);
+static void ngx_http_privacy_consent_mode_scan(ngx_http_request_t *r,
+    ngx_http_privacy_consent_mode_ctx_t *cctx, ngx_buf_t *b,
+    privacy_banner_result_t *res);
 static ngx_chain_t **ngx_http_privacy_consent_mode_insert(
     ngx_http_request_t *r, ngx_http_privacy_consent_mode_ctx_t *cctx,
     ngx_chain_t **ll, ngx_buf_t *b, privacy_banner_result_t *res);
@@ -385,6 +391,7 @@ ngx_http_privacy_consent_mode_header(ngx_http_request_t *r,
 
     privacy_consent_mode_init(&cctx->matcher);
     cctx->length = length;
+    cctx->head = ngx_http_privacy_banner_head_consent_mode(&r->uri);
 
     if (ngx_http_privacy_consent_mode_tag(r, plcf, ctx, &cctx->tag)
         != NGX_OK)
@@ -595,7 +602,7 @@ ngx_http_privacy_consent_mode_splice(ngx_http_request_t *r,
         len = ngx_buf_in_memory(b) ? (size_t) (b->last - b->pos) : 0;
 
         if (len) {
-            privacy_consent_mode_scan(&cctx->matcher, b->pos, len, &res);
+            ngx_http_privacy_consent_mode_scan(r, cctx, b, &res);
 
             ll = ngx_http_privacy_consent_mode_own(ll,
                      ngx_http_privacy_chain_copy(r->pool, &cctx->free, ll,
@@ -637,6 +644,48 @@ ngx_http_privacy_consent_mode_splice(ngx_http_request_t *r,
     }
 
     return NGX_OK;
+}
+
+
+/*
+ * The matcher over the bytes of B; a page's first ones are compared with
+ * the head remembered in its slot first (ngx_http_privacy_banner_head.c),
+ * and remembered when the tag goes after them.
+ */
+
+static void
+ngx_http_privacy_consent_mode_scan(ngx_http_request_t *r,
+    ngx_http_privacy_consent_mode_ctx_t *cctx, ngx_buf_t *b,
+    privacy_banner_result_t *res)
+{
+    size_t      len, pass;
+    ngx_uint_t  first;
+
+    len = b->last - b->pos;
+
+    first = (!cctx->scanned && cctx->seen == (off_t) len);
+
+    cctx->scanned = 1;
+
+    pass = first ? ngx_http_privacy_banner_head_match(cctx->head, b->pos,
+                                                      len)
+                 : 0;
+
+    if (pass) {
+        ngx_memzero(res, sizeof(privacy_banner_result_t));
+        res->pass = pass;
+        res->found = 1;
+        return;
+    }
+
+    privacy_consent_mode_scan(&cctx->matcher, b->pos, len, res);
+
+    if (first && res->found
+        && privacy_consent_mode_after(&cctx->matcher))
+    {
+        ngx_http_privacy_banner_head_keep(cctx->head, b->pos, res->pass,
+                                          r->connection->log);
+    }
 }
 
 

@@ -2,10 +2,11 @@
 /*
  * Where Google Consent Mode's script goes in a page (privacy_consent_mode.h).
  *
- * The banner's tokenizer is followed a byte at a time: the point is near
- * the start of most pages (after "<!DOCTYPE html><html><head>"), and the
- * matcher stops there.  A page with no head, body or script start tag is
- * read to its end.
+ * The banner's tokenizer is followed a byte at a time, the bytes that
+ * change nothing (text, quoted values, comments) skipped: the point is
+ * near the start of most pages (after "<!DOCTYPE html><html><head>"), and
+ * the matcher stops there.  A page with no head, body or script start tag
+ * is read to its end.
  */
 
 
@@ -18,7 +19,8 @@
     ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == '\f')
 
 
-static int privacy_consent_mode_alive(const privacy_banner_t *t);
+static int privacy_consent_mode_alive(const privacy_banner_t *t,
+    int state);
 static int privacy_consent_mode_name(const privacy_banner_t *t,
     const char *name, size_t len);
 
@@ -45,9 +47,9 @@ privacy_consent_mode_name(const privacy_banner_t *t, const char *name,
 /* whether the bytes since the last '<' may still be "<script" */
 
 static int
-privacy_consent_mode_alive(const privacy_banner_t *t)
+privacy_consent_mode_alive(const privacy_banner_t *t, int state)
 {
-    switch (privacy_banner_tag_state(t)) {
+    switch (state) {
 
     case PRIVACY_BANNER_TAG_LT:
         return 1;
@@ -65,7 +67,7 @@ void
 privacy_consent_mode_scan(privacy_consent_mode_t *m, const unsigned char *buf,
     size_t len, privacy_banner_result_t *r)
 {
-    int            in_held, state, live;
+    int            in_held, state, prev, live;
     size_t         i, old, cand;
     unsigned char  c;
 
@@ -89,9 +91,20 @@ privacy_consent_mode_scan(privacy_consent_mode_t *m, const unsigned char *buf,
     in_held = (old != 0);
     cand = len;
 
+    state = privacy_banner_tag_state(&m->tok);
+
     for (i = 0; i < len; i++) {
+
+        if (state == PRIVACY_BANNER_TAG_NONE && !in_held && cand == len) {
+            /* no candidate: what changes nothing is skipped */
+            i += privacy_banner_skip(&m->tok, buf + i, len - i);
+
+            if (i == len) {
+                break;
+            }
+        }
+
         c = buf[i];
-        state = privacy_banner_tag_state(&m->tok);
 
         /* a start tag's elements count outside templates and svg, math */
         live = (m->tok.templates == 0 && m->tok.foreign == 0);
@@ -121,24 +134,24 @@ privacy_consent_mode_scan(privacy_consent_mode_t *m, const unsigned char *buf,
             goto after;
         }
 
-        if ((state == PRIVACY_BANNER_TAG_NAME
-             || state == PRIVACY_BANNER_TAG_ATTRS)
-            && live && c == '>'
-            && privacy_banner_tag_state(&m->tok) == PRIVACY_BANNER_TAG_NONE
+        prev = state;
+        state = privacy_banner_tag_state(&m->tok);
+
+        if ((prev == PRIVACY_BANNER_TAG_NAME
+             || prev == PRIVACY_BANNER_TAG_ATTRS)
+            && state == PRIVACY_BANNER_TAG_NONE && live && c == '>'
             && privacy_consent_mode_name(&m->tok, "head", 4))
         {
             /* after the '>' of <head ...> */
             goto after;
         }
 
-        if (c == '<'
-            && privacy_banner_tag_state(&m->tok) == PRIVACY_BANNER_TAG_LT)
-        {
+        if (c == '<' && state == PRIVACY_BANNER_TAG_LT) {
             in_held = 0;
             cand = i;
 
         } else if ((in_held || cand != len)
-                   && !privacy_consent_mode_alive(&m->tok))
+                   && !privacy_consent_mode_alive(&m->tok, state))
         {
             in_held = 0;
             cand = len;
@@ -167,9 +180,17 @@ after:
 
     /* a tag that is no "<script" ended here: nothing is held */
     m->done = 1;
+    m->after = 1;
     r->found = 1;
     r->pre_len = old;
     r->pass = i + 1;
+}
+
+
+int
+privacy_consent_mode_after(const privacy_consent_mode_t *m)
+{
+    return m->after;
 }
 
 

@@ -36,6 +36,7 @@ typedef struct {
     unsigned char     emit[PRIVACY_CONSENT_MODE_HELD_MAX];
     unsigned char     held_len;
     unsigned char     done;
+    unsigned char     after;
 } privacy_consent_mode_t;
 
 
@@ -54,6 +55,14 @@ void privacy_consent_mode_scan(privacy_consent_mode_t *m,
     const unsigned char *buf, size_t len, privacy_banner_result_t *r);
 
 size_t privacy_consent_mode_held(const privacy_consent_mode_t *m);
+
+/*
+ * After a find: 1 when the place is just after the '>' of <head ...> or
+ * <body ...>, which the bytes up to it decide alone (the same first bytes
+ * give the same place: a caller may remember them); 0 before a <script>,
+ * which the bytes after its name decided.
+ */
+int privacy_consent_mode_after(const privacy_consent_mode_t *m);
 
 /* end of stream, nothing found: the held bytes, emitted last */
 size_t privacy_consent_mode_finish(privacy_consent_mode_t *m,

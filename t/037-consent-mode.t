@@ -389,6 +389,20 @@ $::Std . q{
 
 
 
+=== TEST 19a: the same page again: the place remembered from its first bytes (a head, a body), not a script's place; each right
+--- request eval
+["GET /b/head.html", "GET /b/head.html", "GET /b/body.html", "GET /b/body.html", "GET /b/script.html", "GET /b/script.html", "GET /o3/head.html", "GET /o3/head.html"]
+--- more_headers eval
+"Cookie: privacy_consent=$::T_ALL"
+--- response_body eval
+[(::with_tag($::HeadPage, $::Granted)) x 2, (::with_tag($::BodyPage, $::Granted)) x 2, (::with_tag($::ScriptPage, $::Granted)) x 2, (::with_tag($::HeadPage, $::Granted)) x 2]
+--- error_log
+privacy consent mode inserted at
+--- no_error_log
+[error]
+
+
+
 === TEST 20: an unknown consent type
 --- config eval
 $::Std . q{

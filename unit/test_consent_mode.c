@@ -24,6 +24,7 @@ static void test_points(void);
 static void test_not_points(void);
 static void test_held(void);
 static void test_random(void);
+static int skip_agrees(const char *page, size_t len);
 
 
 /* into an exactly sized heap buffer: ASan sees any overrun */
@@ -283,7 +284,9 @@ test_random(void)
 
         page[len] = '\0';
 
-        if (!unit_check(splits_agree(page, len), page, __FILE__, __LINE__)) {
+        if (!unit_check(splits_agree(page, len), page, __FILE__, __LINE__)
+            || !unit_check(skip_agrees(page, len), page, __FILE__, __LINE__))
+        {
             return;
         }
 
@@ -305,6 +308,45 @@ test_random(void)
                        && strncmp(page + at, "<script", 7) == 0),
                    page, __FILE__, __LINE__);
     }
+}
+
+
+/*
+ * privacy_banner_skip() at every offset of the page: stepping the bytes
+ * it skips leaves the tokenizer as it was, and it stops at one that
+ * matters or at the end.
+ */
+
+static int
+skip_agrees(const char *page, size_t len)
+{
+    size_t            i, k, n;
+    privacy_banner_t  m, t;
+
+    privacy_banner_init(&m, PRIVACY_BANNER_BODY_START);
+
+    for (i = 0; i < len; i++) {
+        n = privacy_banner_skip(&m, (const unsigned char *) page + i,
+                                len - i);
+        t = m;
+
+        for (k = 0; k < n; k++) {
+            (void) privacy_banner_step(&t, (unsigned char) page[i + k]);
+        }
+
+        if (n > len - i || memcmp(&t, &m, sizeof(privacy_banner_t)) != 0) {
+            printf("    skip of %zu at %zu changes the state\n", n, i);
+            return 0;
+        }
+
+        if (i + n < len) {
+            (void) privacy_banner_step(&t, (unsigned char) page[i + n]);
+        }
+
+        (void) privacy_banner_step(&m, (unsigned char) page[i]);
+    }
+
+    return 1;
 }
 
 
