@@ -17,6 +17,7 @@
  *   ngx_http_privacy_token.c     keys and the consent decision of a request
  *   ngx_http_privacy_banner.c    the banner body filter, and beside it:
  *   ngx_http_privacy_banner_types.c  which responses get it
+ *   ngx_http_privacy_consent_mode.c  Google Consent Mode's script tag
  *   ngx_http_privacy_banner_head.c   the heads of pages seen before
  *   ngx_http_privacy_banner_text.c   a request's banner and language
  *   ngx_http_privacy_chain.c     the body filters' own buffers
@@ -59,8 +60,6 @@ static ngx_int_t ngx_http_privacy_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 static ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
-static ngx_int_t ngx_http_privacy_unconditional(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf);
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
 
@@ -396,69 +395,11 @@ ngx_http_privacy_request_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_privacy_unconditional(r, plcf) != NGX_OK) {
+    if (ngx_http_privacy_banner_unconditional(r, plcf) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     return NGX_DECLINED;
-}
-
-
-/*
- * An undecided visitor gets the banner: a copy the browser cached while
- * decided (or before a new policy version) must not be validated with a
- * 304, by nginx or by the application, so the request goes without its
- * conditions.  Pages with the banner carry no validators, so this only
- * happens while the visitor is undecided.
- */
-
-static ngx_int_t
-ngx_http_privacy_unconditional(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf)
-{
-    ngx_http_privacy_ctx_t  *ctx;
-
-    if (r != r->main
-        || plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
-        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
-        || plcf->consent_endpoint)
-    {
-        /* the consent endpoint's answers never get the banner */
-        return NGX_OK;
-    }
-
-    ctx = ngx_http_privacy_get_ctx(r);
-    if (ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (ctx->decided) {
-        return NGX_OK;
-    }
-
-    /* each is unique: nginx answers a second one with a 400 */
-
-    if (r->headers_in.if_none_match) {
-        if (ngx_http_privacy_remove_header(r, r->headers_in.if_none_match)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        r->headers_in.if_none_match = NULL;
-    }
-
-    if (r->headers_in.if_modified_since) {
-        if (ngx_http_privacy_remove_header(r, r->headers_in.if_modified_since)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        r->headers_in.if_modified_since = NULL;
-    }
-
-    return NGX_OK;
 }
 
 
