@@ -125,11 +125,17 @@ typedef struct {
 
 
 /* a banner ready to serve: its parts are cut at {{return_path}} */
-typedef struct {
+typedef struct ngx_http_privacy_banner_lang_s
+    ngx_http_privacy_banner_lang_t;
+
+struct ngx_http_privacy_banner_lang_s {
     ngx_str_t                       lang;         /* empty: the default */
     ngx_array_t                    *parts;        /* ngx_str_t */
     ngx_http_privacy_strings_t     *strings;
-} ngx_http_privacy_banner_lang_t;
+    ngx_http_privacy_banner_lang_t *gpc;          /* the same with its
+                                                     {{gpc_note}} said, for
+                                                     Sec-GPC: 1; or NULL */
+};
 
 
 typedef struct {

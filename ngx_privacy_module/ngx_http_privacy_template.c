@@ -27,10 +27,13 @@ static ngx_int_t ngx_http_privacy_banner_add(ngx_conf_t *cf,
     ngx_str_t *template, ngx_http_privacy_strings_t *strings);
 static ngx_int_t ngx_http_privacy_builtin_template(ngx_conf_t *cf,
     ngx_http_privacy_strings_t *s, ngx_str_t *out);
+static ngx_int_t ngx_http_privacy_banner_gpc_note(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
+    ngx_http_privacy_strings_t *strings, ngx_str_t *out);
 static ngx_int_t ngx_http_privacy_banner_compile(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
     ngx_http_privacy_strings_t *strings, ngx_str_t *template,
-    ngx_array_t **parts);
+    ngx_str_t *gpc_note, ngx_array_t **parts);
 static ngx_int_t ngx_http_privacy_category_fill(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
     ngx_http_privacy_strings_t *strings, ngx_uint_t flags, ngx_str_t *out);
@@ -288,8 +291,9 @@ static ngx_int_t
 ngx_http_privacy_banner_add(ngx_conf_t *cf, ngx_http_privacy_loc_conf_t *plcf,
     ngx_str_t *lang, ngx_str_t *template, ngx_http_privacy_strings_t *strings)
 {
+    ngx_str_t                        note;
     ngx_uint_t                       i;
-    ngx_http_privacy_banner_lang_t  *bl;
+    ngx_http_privacy_banner_lang_t  *bl, *gpc;
 
     bl = plcf->banners->elts;
 
@@ -313,9 +317,80 @@ ngx_http_privacy_banner_add(ngx_conf_t *cf, ngx_http_privacy_loc_conf_t *plcf,
     }
 
     bl->strings = strings;
+    bl->gpc = NULL;
 
-    return ngx_http_privacy_banner_compile(cf, plcf, lang, strings, template,
-                                           &bl->parts);
+    if (ngx_http_privacy_banner_compile(cf, plcf, lang, strings, template,
+                                        NULL, &bl->parts)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (plcf->gpc == 0) {
+        return NGX_OK;
+    }
+
+    /*
+     * The same banner saying that the visitor's Global Privacy Control
+     * signal refuses the categories of privacy_gpc: compiled once more
+     * here, picked per request (ngx_http_privacy_banner_pick()), so that
+     * a request pays nothing for it
+     */
+
+    gpc = ngx_palloc(cf->pool, sizeof(ngx_http_privacy_banner_lang_t));
+    if (gpc == NULL) {
+        return NGX_ERROR;
+    }
+
+    *gpc = *bl;
+
+    if (ngx_http_privacy_banner_gpc_note(cf, plcf, lang, strings, &note)
+        != NGX_OK
+        || ngx_http_privacy_banner_compile(cf, plcf, lang, strings, template,
+                                           &note, &gpc->parts)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    bl->gpc = gpc;
+
+    return NGX_OK;
+}
+
+
+/* what {{gpc_note}} says to a visitor whose browser sends Sec-GPC: 1 */
+
+static ngx_int_t
+ngx_http_privacy_banner_gpc_note(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
+    ngx_http_privacy_strings_t *s, ngx_str_t *out)
+{
+    u_char  *p;
+    size_t   len;
+
+    static u_char  open[] = "<p class=\"privacy-banner__gpc-sent\">";
+    static u_char  close[] = "</p>";
+
+    len = ngx_http_privacy_category_labels(NULL, plcf, lang, plcf->gpc);
+
+    p = ngx_pnalloc(cf->pool, sizeof(open) + s->gpc_sent.len + 1 + len
+                              + sizeof(close));
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    out->data = p;
+
+    p = ngx_cpymem(p, open, sizeof(open) - 1);
+    p = ngx_cpymem(p, s->gpc_sent.data, s->gpc_sent.len);
+    *p++ = ' ';
+    p += ngx_http_privacy_category_labels(p, plcf, lang, plcf->gpc);
+    p = ngx_cpymem(p, close, sizeof(close) - 1);
+
+    out->len = p - out->data;
+
+    return NGX_OK;
 }
 
 
@@ -346,7 +421,7 @@ ngx_http_privacy_builtin_template(ngx_conf_t *cf,
         "%V</h2>"
         "<p id=\"privacy-banner-text\" class=\"privacy-banner__text\">%V "
         "<a href=\"{{policy_url}}\">%V</a> &middot; "
-        "<a href=\"{{consent_url}}\">%V</a></p>"
+        "<a href=\"{{consent_url}}\">%V</a></p>{{gpc_note}}"
         "<div class=\"privacy-banner__essential\">{{category_essential}}"
         "</div>"
         "<fieldset class=\"privacy-banner__choices\">"
@@ -393,12 +468,12 @@ static ngx_int_t
 ngx_http_privacy_banner_compile(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
     ngx_http_privacy_strings_t *strings, ngx_str_t *template,
-    ngx_array_t **parts)
+    ngx_str_t *gpc_note, ngx_array_t **parts)
 {
     u_char       *p, *last, *start, *buf;
     size_t        len;
     ngx_str_t    *part, inputs, policy_url, consent_url, css_url, js_url,
-                 details, essential, *fill[8];
+                 details, essential, none, *fill[9];
     ngx_uint_t    i, n;
 
     /* {{return_path}} (3) cuts the template: it has no fill */
@@ -410,7 +485,8 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
         ngx_string("{{banner_css_url}}"),
         ngx_string("{{banner_js_url}}"),
         ngx_string("{{category_details}}"),
-        ngx_string("{{category_essential}}")
+        ngx_string("{{category_essential}}"),
+        ngx_string("{{gpc_note}}")
     };
 
     fill[0] = &policy_url;
@@ -421,6 +497,9 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
     fill[5] = &js_url;
     fill[6] = &details;
     fill[7] = &essential;
+    fill[8] = gpc_note ? gpc_note : &none;
+
+    ngx_str_null(&none);
 
     if (ngx_http_privacy_banner_category_inputs(cf, plcf, &inputs)
         != NGX_OK
@@ -450,7 +529,7 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
     /* the placeholders, each filled with at most the longest fill */
     len = 0;
 
-    for (i = 0; i < 8; i++) {
+    for (i = 0; i < 9; i++) {
         if (fill[i] && fill[i]->len > len) {
             len = fill[i]->len;
         }
@@ -466,7 +545,7 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
             break;
         }
 
-        for (i = 0; i < 8; i++) {
+        for (i = 0; i < 9; i++) {
             if ((size_t) (last - p) >= names[i].len
                 && ngx_strncmp(p, names[i].data, names[i].len) == 0)
             {
@@ -474,7 +553,7 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
             }
         }
 
-        if (i < 8) {
+        if (i < 9) {
             n++;
             p += names[i].len;
 
@@ -501,7 +580,7 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
 
     while (p < last) {
 
-        for (i = 0; i < 8; i++) {
+        for (i = 0; i < 9; i++) {
             if ((size_t) (last - p) >= names[i].len
                 && ngx_strncmp(p, names[i].data, names[i].len) == 0)
             {
@@ -509,7 +588,7 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
             }
         }
 
-        if (i == 8) {
+        if (i == 9) {
             *buf++ = *p++;
             continue;
         }
