@@ -509,14 +509,14 @@ qr{lang="de".*<p class="privacy-banner__gpc-sent">Ihr Browser sendet das Global-
 
 
 
-=== TEST 22b: without the signal, or another value, no note
+=== TEST 22b: another value than 1: no note
 --- http_config eval: $::HttpConfig
 --- config eval
 $::Gpc . q{
     location = /page { default_type text/html; return 200 "<body>x"; }
 }
---- request eval
-["GET /page", "GET /page"]
+--- request
+GET /page
 --- more_headers
 Sec-GPC: 0
 --- response_body_unlike
