@@ -1,7 +1,8 @@
 
 /*
  * ngx_http_privacy_module: Google Consent Mode v2, privacy_consent_mode
- * and its script tag (ngx_http_privacy_consent_mode.c).
+ * (ngx_http_privacy_consent_mode_conf.c) and its script tag
+ * (ngx_http_privacy_consent_mode.c).
  */
 
 
@@ -12,10 +13,21 @@
 #include "ngx_http_privacy.h"
 
 
+/* one TYPE=CATEGORY */
+typedef struct {
+    ngx_str_t                        type;
+    ngx_str_t                        category;
+    ngx_uint_t                       index;      /* of the category, merge */
+} ngx_http_privacy_consent_type_t;
+
+
+/* ngx_http_privacy_consent_mode_conf.c */
 char *ngx_http_privacy_consent_mode(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_privacy_consent_mode_merge(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *prev, ngx_http_privacy_loc_conf_t *conf);
+
+/* ngx_http_privacy_consent_mode.c */
 
 /* NGX_OK, or NGX_DONE: the header waits for the body filter */
 ngx_int_t ngx_http_privacy_consent_mode_header(ngx_http_request_t *r,

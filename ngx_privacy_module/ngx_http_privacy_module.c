@@ -17,7 +17,8 @@
  *   ngx_http_privacy_token.c     keys and the consent decision of a request
  *   ngx_http_privacy_banner.c    the banner body filter, and beside it:
  *   ngx_http_privacy_banner_types.c  which responses get it
- *   ngx_http_privacy_consent_mode.c  Google Consent Mode's script tag
+ *   ngx_http_privacy_consent_mode.c  Google Consent Mode's script tag,
+ *                                and its directive (_conf)
  *   ngx_http_privacy_banner_head.c   the heads of pages seen before
  *   ngx_http_privacy_banner_text.c   a request's banner and language
  *   ngx_http_privacy_chain.c     the body filters' own buffers
