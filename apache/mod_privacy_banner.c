@@ -670,7 +670,8 @@ mod_privacy_banner_table(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
 
         if (c[i].essential == (essential ? 1 : 0)) {
             len += privacy_template_category(NULL, &c[i], &w, names,
-                                             dcf->categories->exact->nelts);
+                                             dcf->categories->exact->nelts,
+                                             NULL, 0);
         }
     }
 
@@ -682,7 +683,8 @@ mod_privacy_banner_table(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
     for (i = 0; i < n && i < 32; i++) {
         if (c[i].essential == (essential ? 1 : 0)) {
             buf += privacy_template_category(buf, &c[i], &w, names,
-                                             dcf->categories->exact->nelts);
+                                             dcf->categories->exact->nelts,
+                                             NULL, 0);
         }
     }
 }
@@ -734,7 +736,7 @@ mod_privacy_banner_compile(apr_pool_t *p, mod_privacy_dir_conf_t *dcf)
     unsigned char            *buf;
     privacy_text_t            template;
     mod_privacy_banner_t     *b;
-    privacy_template_fill_t   f[9];
+    privacy_template_fill_t   f[10];
 
     static const char  builtin[] = PRIVACY_TEMPLATE_BUILTIN;
 
@@ -771,16 +773,18 @@ mod_privacy_banner_compile(apr_pool_t *p, mod_privacy_dir_conf_t *dcf)
         mod_privacy_text(&f[7].fill, PRIVACY_WORDS_EN_REJECT);
         mod_privacy_text(&f[8].name, "{{save}}");
         mod_privacy_text(&f[8].fill, PRIVACY_WORDS_EN_SAVE);
+        mod_privacy_text(&f[9].name, "{{saved}}");
+        mod_privacy_text(&f[9].fill, PRIVACY_WORDS_EN_SAVED);
 
         len = privacy_template_fill(NULL, (const unsigned char *) builtin,
-                                    sizeof(builtin) - 1, f, 9, NULL, NULL);
+                                    sizeof(builtin) - 1, f, 10, NULL, NULL);
         buf = apr_palloc(p, len);
 
         template.data = buf;
         template.len = privacy_template_fill(buf,
                                              (const unsigned char *) builtin,
-                                             sizeof(builtin) - 1, f, 9, NULL,
-                                             NULL);
+                                             sizeof(builtin) - 1, f, 10,
+                                             NULL, NULL);
     }
 
     /* the placeholders of any template, as the nginx module fills them */
@@ -799,14 +803,18 @@ mod_privacy_banner_compile(apr_pool_t *p, mod_privacy_dir_conf_t *dcf)
     mod_privacy_banner_table(p, dcf, 0, &f[6], "{{category_details}}");
     mod_privacy_banner_table(p, dcf, 1, &f[7], "{{category_essential}}");
 
-    len = privacy_template_fill(NULL, template.data, template.len, f, 8,
+    /* no Global Privacy Control here yet: the note is left out */
+    mod_privacy_text(&f[8].name, "{{gpc_note}}");
+    mod_privacy_text(&f[8].fill, "");
+
+    len = privacy_template_fill(NULL, template.data, template.len, f, 9,
                                 NULL, &ncuts);
 
     buf = apr_palloc(p, len + 1);
     cuts = apr_palloc(p, (ncuts + 1) * sizeof(size_t));
     b->parts = apr_palloc(p, (ncuts + 1) * sizeof(privacy_text_t));
 
-    (void) privacy_template_fill(buf, template.data, template.len, f, 8,
+    (void) privacy_template_fill(buf, template.data, template.len, f, 9,
                                  cuts, &ncuts);
 
     cuts[ncuts] = len;

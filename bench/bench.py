@@ -70,6 +70,11 @@ PROFILES = {
 PAGE_CONNECTIONS = 16
 CONSENT_CONNECTIONS = 64
 
+# Google Consent Mode's four v2 types on the categories of privacy.inc
+CONSENT_MODE = ("privacy_consent_mode analytics_storage=analytics "
+                "ad_storage=marketing ad_user_data=marketing "
+                "ad_personalization=marketing;")
+
 # the categories of bench/conf/privacy.inc, in privacy-mint's notation
 CATEGORIES = "necessary:essential,analytics,marketing"
 
@@ -168,6 +173,7 @@ class Context:
             "backend_port": BACKEND_PORT, "snippet_file": self.snippet_file,
             "snippet_quoted": "", "lua_http": "", "lua_location": "",
             "privacy_or_not": "", "position": "body_start",
+            "consent_mode": "",
         }
 
     def set_snippet(self, snippet):
@@ -199,6 +205,21 @@ def check_consented(ctx, st, hd, body):
     assert st == 200, st
     assert measure.header_values(hd, "Tk") == ["C"], hd
     assert body == ctx.page, "a consented visitor got something inserted"
+
+
+def check_consent_mode(ctx, st, hd, body):
+    assert st == 200, st
+    assert measure.header_values(hd, "Tk") == ["C"], hd
+    cut = ctx.page.index(b"<head>") + len(b"<head>")
+    head, tail = ctx.page[:cut], ctx.page[cut:]
+    assert body.startswith(head) and body.endswith(tail), \
+        "the tag is not the head's first element"
+    tag = body[len(head):len(body) - len(tail)]
+    assert tag.startswith(b'<script src="/privacy/consent/consent-mode.') \
+        and b'analytics_storage=analytics:granted' in tag \
+        and tag.endswith(b'"></script>'), tag
+    assert measure.header_values(hd, "Content-Length") == [str(len(body))], \
+        hd
 
 
 def check_banner(position):
@@ -280,6 +301,12 @@ def variants(ctx):
         Variant("consented", "privacy on, consented visitor", "page",
                 19601, "privacy-page.conf", headers=consent_hdr,
                 check=check_consented, module=True,
+                baseline="plain_cookie"),
+        Variant("consented_cm", "privacy on, consented visitor, "
+                "privacy_consent_mode: its script tag first in <head>",
+                "page", 19607, "privacy-page.conf", headers=consent_hdr,
+                params={"consent_mode": CONSENT_MODE},
+                check=check_consent_mode, module=True,
                 baseline="plain_cookie"),
         Variant("undecided_start", "privacy on, undecided: banner at "
                 "body_start", "page", 19602, "privacy-page.conf",

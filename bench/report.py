@@ -113,6 +113,14 @@ def _targets(rows, results):
         % r["instr_delta"])
     add(what, "throughput >= 0.97x", "%.3fx" % r["rps_ratio"],
         r["rps_ratio"] >= 0.97, "worker CPU/request %.2fx" % r["cpu_ratio"])
+    r = rows.get("consented_cm")
+    if r:
+        what = "Consented visitor, static page, privacy_consent_mode"
+        add(what, "instructions <= 1.3x plain", "%.3fx" % r["instr_ratio"],
+            r["instr_ratio"] <= 1.3, "%+d over plain with the same Cookie; "
+            "%+d over the row without it" % (
+                r["instr_delta"],
+                r["instr"] - rows["consented"]["instr"]))
     for name in ("undecided_start", "undecided_end"):
         r = rows[name]
         what = "Undecided visitor, banner at body_" + name.split("_")[1]

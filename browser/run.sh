@@ -38,11 +38,11 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
         nodejs npm >/dev/null
 fi
 
-# playwright-core only: it never downloads a browser of its own
+# playwright-core (it never downloads a browser of its own) and axe-core
 if [ ! -f "$top/browser/node_modules/playwright-core/package.json" ] \
         || [ "$top/browser/package-lock.json" \
              -nt "$top/browser/node_modules/.package-lock.json" ]; then
-    echo "browser: npm ci (playwright-core)"
+    echo "browser: npm ci (playwright-core, axe-core)"
     (cd "$top/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
         npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -198,6 +198,10 @@ async function main() {
         await zoomed(browser);
         await strictCsp(browser);
         await german(browser);
+        await consentMode(browser);
+        await notObscured(browser, 640, 400);
+        await notObscured(browser, 320, 256);
+        await languages(browser);
     } finally {
         await browser.close();
     }
@@ -530,12 +534,7 @@ async function zoomed(browser) {
         return w <= 640 || `scrollWidth ${w}`;
     });
 
-    await step('200% zoom: the banner fits the viewport height (scrolls inside)',
-        async () => page.$eval('#privacy-banner', (el) => {
-            const r = el.getBoundingClientRect();
-            return r.top >= 0 && r.bottom <= innerHeight + 1
-                || `banner ${r.top}..${r.bottom}, viewport ${innerHeight}`;
-        }));
+    /* in the page's flow at this height: notObscured() checks it */
 
     await step('200% zoom: every banner control can be scrolled to and clicked',
         async () => reachable(page, 640));
@@ -574,6 +573,10 @@ async function reachable(page, width) {
         const controls = banner.querySelectorAll(
             'a[href], button, input:not([type=hidden])');
         for (const el of controls) {
+            if (el.closest('[hidden]')) {
+                /* the note shown after a decision, not yet */
+                continue;
+            }
             el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
             const r = el.getBoundingClientRect();
             const x = r.left + r.width / 2;
@@ -678,6 +681,255 @@ async function german(browser) {
 }
 
 
+/*
+ * Google Consent Mode on the demo (privacy_consent_mode): consent-mode.js
+ * first in the head, then the demo's stand-in gtag, which records every
+ * command it reads from dataLayer.  dataLayer is read before and after
+ * Accept all, Reject all and a saved choice, and on the next page, where
+ * the default is the saved state.
+ */
+
+const CM_TYPES = ['analytics_storage', 'ad_storage', 'ad_user_data',
+                  'ad_personalization', 'security_storage'];
+
+/* the state of each type given what is granted of analytics, marketing */
+function cmState(analytics, marketing) {
+    const g = (b) => (b ? 'granted' : 'denied');
+    return { analytics_storage: g(analytics), ad_storage: g(marketing),
+             ad_user_data: g(marketing), ad_personalization: g(marketing),
+             security_storage: 'granted' };
+}
+
+/* the consent commands in dataLayer, as [command, state] */
+async function cmCommands(page) {
+    return page.evaluate(() => (window.dataLayer || [])
+        .map((c) => Array.prototype.slice.call(c))
+        .filter((c) => c[0] === 'consent')
+        .map((c) => [c[1], c[2]]));
+}
+
+function sameState(got, want) {
+    return CM_TYPES.every((t) => got && got[t] === want[t])
+        && Object.keys(got || {}).length === CM_TYPES.length;
+}
+
+async function consentJourney(browser, label, decide, want) {
+    const context = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        locale: 'en-US',
+    });
+    watchDecisions(context, 'consent-mode');
+    const page = await context.newPage();
+    await page.goto(base + '/');
+
+    await step(`consent mode (${label}): consent-mode.js is the head's `
+               + 'first element, before the stand-in gtag', async () =>
+        page.evaluate(() => {
+            const first = document.head.firstElementChild;
+            const scripts = [...document.scripts].map((s) => s.src);
+            return first && first.tagName === 'SCRIPT'
+                && /\/privacy\/consent\/consent-mode\.[0-9a-f]{12}\.js$/
+                    .test(first.src)
+                && scripts.indexOf(first.src) === 0
+                && /gtag-standin\.js$/.test(scripts[1])
+                || `head starts ${first && first.outerHTML.slice(0, 120)}`;
+        }));
+
+    await step(`consent mode (${label}): before a decision, one default `
+               + 'with every type denied (the essential one granted)',
+        async () => {
+            const c = await cmCommands(page);
+            return c.length === 1 && c[0][0] === 'default'
+                && sameState(c[0][1], cmState(false, false))
+                || JSON.stringify(c);
+        });
+
+    await step(`consent mode (${label}): the stand-in gtag read it`,
+        async () => {
+            const calls = await page.evaluate(() => window.gtagStandinCalls);
+            return calls && calls.length === 1 && calls[0][1] === 'default'
+                || JSON.stringify(calls);
+        });
+
+    await page.evaluate(() => { window.__noReload = 1; });
+    await decide(page);
+    await page.locator('#privacy-banner').waitFor({ state: 'detached',
+                                                    timeout: 5000 });
+
+    await step(`consent mode (${label}): after it, an update with the `
+               + 'choice, without a reload', async () => {
+        const c = await cmCommands(page);
+        const reloaded = !await page.evaluate(() => window.__noReload === 1);
+        return !reloaded && c.length === 2 && c[1][0] === 'update'
+            && sameState(c[1][1], want)
+            || `${reloaded ? 'reloaded; ' : ''}${JSON.stringify(c)}`;
+    });
+
+    await step(`consent mode (${label}): focus on the role=status note, `
+               + 'which says the choice is saved', async () =>
+        page.evaluate(() => {
+            const a = document.activeElement;
+            return a && a.getAttribute('role') === 'status'
+                && /Your choice is saved/.test(a.textContent)
+                || `focus on ${a && a.outerHTML.slice(0, 100)}`;
+        }));
+
+    if (label === 'accept all') {
+        await axe(page, 'after a decision, the note that replaced the banner');
+    }
+
+    await page.goto(base + '/');
+
+    await step(`consent mode (${label}): the next page's default is the `
+               + 'saved choice, and nothing else', async () => {
+        const c = await cmCommands(page);
+        return c.length === 1 && c[0][0] === 'default'
+            && sameState(c[0][1], want)
+            || JSON.stringify(c);
+    });
+
+    await context.close();
+}
+
+async function consentMode(browser) {
+    await consentJourney(browser, 'accept all', (page) =>
+        page.getByRole('button', { name: 'Accept all' }).click(),
+        cmState(true, true));
+
+    await consentJourney(browser, 'reject all', (page) =>
+        page.getByRole('button', { name: 'Reject all' }).click(),
+        cmState(false, false));
+
+    await consentJourney(browser, 'analytics saved', async (page) => {
+        await page.getByRole('checkbox', { name: 'Analytics' }).check();
+        await page.getByRole('button', { name: 'Save my choices' }).click();
+    }, cmState(true, false));
+}
+
+
+/*
+ * Small and zoomed viewports (640x400 is 200% zoom of 1280x800): the
+ * banner is in the page's flow there, so a keyboard user who tabs past it
+ * to the page's links, the privacy notice among them, sees them (WCAG 2.2
+ * 2.4.11): the focused link is not covered, and the banner covers at most
+ * the half of the viewport above the link in its middle.
+ */
+
+async function notObscured(browser, width, height) {
+    const context = await browser.newContext({
+        viewport: { width, height },
+        locale: 'en-US',
+    });
+    const page = await context.newPage();
+    await page.goto(base + '/');
+    const tag = `${width}x${height}`;
+
+    await step(`${tag}: the banner is not fixed over the page`, async () => {
+        const pos = await page.$eval('#privacy-banner',
+            (el) => getComputedStyle(el).position);
+        return pos !== 'fixed' || `position is ${pos}`;
+    });
+
+    await step(`${tag}: Tab reaches the page's privacy notice link, `
+               + 'not covered, the banner over at most half the viewport',
+        async () => {
+            await page.evaluate(() => document.activeElement
+                                       && document.activeElement.blur());
+            for (let i = 0; i < 40; i++) {
+                await page.keyboard.press('Tab');
+                const on = await page.evaluate(() => {
+                    const a = document.activeElement;
+                    return a && a.tagName === 'A'
+                        && !a.closest('#privacy-banner')
+                        && a.getAttribute('href') === '/privacy.html';
+                });
+                if (on) break;
+            }
+            const r = await page.evaluate(() => {
+                const a = document.activeElement;
+                if (!a || a.getAttribute('href') !== '/privacy.html'
+                    || a.closest('#privacy-banner')) {
+                    return { error: 'Tab never reached the notice link' };
+                }
+                a.scrollIntoView({ block: 'center' });
+                const b = a.getBoundingClientRect();
+                const hit = document.elementFromPoint(b.left + b.width / 2,
+                                                      b.top + b.height / 2);
+                const banner = document.getElementById('privacy-banner')
+                    .getBoundingClientRect();
+                const h = Math.max(0, Math.min(banner.bottom, innerHeight)
+                                      - Math.max(banner.top, 0));
+                const w = Math.max(0, Math.min(banner.right, innerWidth)
+                                      - Math.max(banner.left, 0));
+                return { covered: (h * w) / (innerWidth * innerHeight),
+                         onTop: hit === a || a.contains(hit) };
+            });
+            if (r.error) return r.error;
+            console.log(`       ${tag}: the banner covers `
+                        + `${(r.covered * 100).toFixed(0)}% of the viewport `
+                        + 'with the notice link focused');
+            return r.onTop && r.covered <= 0.5 || JSON.stringify(r);
+        });
+
+    await axe(page, tag);
+
+    await context.close();
+}
+
+
+/*
+ * axe-core (npm, browser/package.json) on the page as it is: no violation
+ * of WCAG 2.0, 2.1 or 2.2 A or AA
+ */
+
+const AXE = path.join(__dirname, 'node_modules', 'axe-core', 'axe.min.js');
+
+async function axe(page, name) {
+    return step(`${name}: no WCAG 2.x A or AA violation`, async () => {
+        await page.addScriptTag({ path: AXE });
+        const v = await page.evaluate(async () => {
+            const r = await window.axe.run(document, {
+                runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa',
+                    'wcag21a', 'wcag21aa', 'wcag22aa'] },
+            });
+            return r.violations.map((x) => `${x.id} (${x.nodes.length}): `
+                + x.nodes[0].target.join(' '));
+        });
+        return v.length === 0 || v.join('; ');
+    });
+}
+
+
+/* the banner in each builtin language, for docs/images */
+
+async function languages(browser) {
+    for (const [lang, locale, title] of [
+        ['en', 'en-US', 'Your privacy choices'],
+        ['de', 'de-DE', 'Ihre Datenschutz-Einstellungen'],
+        ['fr', 'fr-FR', null]]) {
+        const context = await browser.newContext({
+            viewport: { width: 1280, height: 800 }, locale,
+        });
+        const page = await context.newPage();
+        await page.goto(base + '/');
+        await step(`${lang}: the banner in its language`, async () => {
+            const l = await page.getAttribute('#privacy-banner', 'lang');
+            const t = await page.textContent('#privacy-banner-title');
+            return l === lang && (!title || t === title) || `${l}: ${t}`;
+        });
+        await axe(page, `${lang}: axe-core`);
+        await page.locator('#privacy-banner details').nth(1)
+            .evaluate((d) => { d.open = true; });
+        await axe(page, `${lang}: axe-core, the analytics details open (its cookie patterns)`);
+        const file = `banner-${lang}.png`;
+        await page.locator('#privacy-banner').screenshot(
+            { path: path.join(images, file) });
+        check(`screenshot docs/images/${file}`, true);
+        await context.close();
+    }
+}
+
+
 /* Redis holds one record per decision, linked by replaces */
 
 async function proof(xlenBefore) {
@@ -738,7 +990,7 @@ async function proof(xlenBefore) {
         const i = decisions.findIndex((d) => d.label === 'nojs');
         if (i < 0) return 'no no-JS decision';
         const html = await get('/app/', { 'Accept-Language': 'en-US,en' });
-        const m = html.match(/<div id="privacy-banner"[\s\S]*?<\/form><\/div>/);
+        const m = html.match(/<div id="privacy-banner"[\s\S]*?<\/form>(?:<p class="privacy-banner__saved" hidden>[^<]*<a [^>]*>[^<]*<\/a><\/p>)?<\/div>/);
         if (!m) return 'no banner in /app/';
         const sum = crypto.createHash('sha256').update(m[0]).digest('hex');
         return sum === recs[i].banner_sha256

@@ -12,6 +12,10 @@
  * the matcher compares its fast scan with a byte-by-byte reference on
  * every call, and a page fed a byte at a time compares them at every byte.
  *
+ * The same cuts go through Consent Mode's matcher (privacy_consent_mode.c),
+ * which must agree with its one-buffer run, put its tag in once at most,
+ * and only at a point: after a '>' or before "<script".
+ *
  * Input: byte 0: bit 0 BODY_START/BODY_END, bits 1-4 the number of cuts;
  * then two bytes per cut (big-endian offset modulo the page length + 1);
  * the rest is the page.
@@ -20,10 +24,14 @@
 
 #include "fuzz.h"
 #include "privacy_banner.h"
+#include "privacy_consent_mode.h"
+
+#include <strings.h>
 
 
 #define FUZZ_BANNER  "<div id=\"consent\">[banner]</div>"
 #define FUZZ_NCUTS   15
+#define FUZZ_TAG     "<script src=\"/c.js\"></script>"
 
 /* pages up to this long are also fed a byte at a time */
 #define FUZZ_BYTEWISE_MAX  4096
@@ -110,6 +118,56 @@ fuzz_stream(unsigned char *dst, const unsigned char *page, size_t len,
     }
 
     return o - dst;
+}
+
+
+static void
+fuzz_consent_mode(const unsigned char *page, size_t len, const size_t *cuts,
+    size_t ncuts)
+{
+    int             found, f;
+    size_t          n, m, cap, at;
+    unsigned char  *ref, *out;
+
+    cap = len + sizeof(FUZZ_TAG) - 1;
+    ref = fuzz_alloc(cap);
+    out = fuzz_alloc(cap);
+
+    n = privacy_consent_mode_insert(ref, page, len,
+                                    (const unsigned char *) FUZZ_TAG,
+                                    sizeof(FUZZ_TAG) - 1, NULL, 0, &found);
+    FUZZ_CHECK(n == (found ? cap : len));
+
+    if (!found) {
+        FUZZ_CHECK(len == 0 || memcmp(ref, page, len) == 0);
+
+    } else {
+        /* the page around the tag is the page */
+        for (at = 0; at <= len; at++) {
+            if (memcmp(ref + at, FUZZ_TAG, sizeof(FUZZ_TAG) - 1) == 0
+                && (at == 0 || memcmp(ref, page, at) == 0)
+                && memcmp(ref + at + sizeof(FUZZ_TAG) - 1, page + at,
+                          len - at) == 0)
+            {
+                break;
+            }
+        }
+
+        FUZZ_CHECK(at <= len);
+        FUZZ_CHECK((at > 0 && page[at - 1] == '>')
+                   || (len - at > 7
+                       && strncasecmp((const char *) page + at, "<script",
+                                      7) == 0));
+    }
+
+    m = privacy_consent_mode_insert(out, page, len,
+                                    (const unsigned char *) FUZZ_TAG,
+                                    sizeof(FUZZ_TAG) - 1, cuts, ncuts, &f);
+    FUZZ_CHECK(f == found && m == n);
+    FUZZ_CHECK(n == 0 || memcmp(out, ref, n) == 0);
+
+    free(out);
+    free(ref);
 }
 
 
@@ -244,6 +302,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         free(every);
     }
+
+    fuzz_consent_mode(page, len, cuts, ncuts);
 
     fuzz_escape(page, len);
 

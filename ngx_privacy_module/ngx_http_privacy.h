@@ -62,6 +62,11 @@ typedef struct {
     ngx_array_t                     categories;   /* of the directives */
     ngx_array_t                     exact;        /* privacy_match_name_t */
     ngx_array_t                     regex;        /* privacy_match_regex_t */
+    ngx_array_t                     patterns;     /* the regexes as
+                                                     configured, for the
+                                                     category details:
+                                                     privacy_template_
+                                                     pattern_t */
     privacy_names_t                 names;        /* the exact ones */
     privacy_category_desc_t        *desc;         /* per category, for the
                                                      core */
@@ -127,11 +132,17 @@ typedef struct {
 
 
 /* a banner ready to serve: its parts are cut at {{return_path}} */
-typedef struct {
+typedef struct ngx_http_privacy_banner_lang_s
+    ngx_http_privacy_banner_lang_t;
+
+struct ngx_http_privacy_banner_lang_s {
     ngx_str_t                       lang;         /* empty: the default */
     ngx_array_t                    *parts;        /* ngx_str_t */
     ngx_http_privacy_strings_t     *strings;
-} ngx_http_privacy_banner_lang_t;
+    ngx_http_privacy_banner_lang_t *gpc;          /* the same with its
+                                                     {{gpc_note}} said, for
+                                                     Sec-GPC: 1; or NULL */
+};
 
 
 typedef struct {
@@ -171,6 +182,11 @@ typedef struct {
     u_char                         *gpc_file;    /* where privacy_gpc is */
     ngx_uint_t                      gpc_line;
     ngx_str_t                       gpc_last_update; /* gpc.json's date */
+    ngx_array_t                    *consent_mode; /* privacy_consent_mode;
+                                                     NULL: off */
+    ngx_str_t                       consent_mode_tag; /* its tag's start */
+    u_char                         *consent_mode_file;
+    ngx_uint_t                      consent_mode_line;
 
     /* where the directives were, for nginx -t messages from merge */
     u_char                         *conf_file;
@@ -222,6 +238,7 @@ typedef struct {
                                                      location */
     ngx_uint_t                      rejected;     /* privacy_token_status_e */
     void                           *banner;       /* body filter state */
+    void                           *consent_mode; /* body filter state */
 
     unsigned                        decision_read:1;
     unsigned                        decided:1;    /* a valid token */

@@ -70,7 +70,7 @@ static ngx_str_t  ngx_http_privacy_immutable =
 static ngx_str_t  ngx_http_privacy_etag = ngx_string("ETag");
 
 
-/* in the order of NGX_HTTP_PRIVACY_ASSET_CSS and _JS */
+/* in the order of NGX_HTTP_PRIVACY_ASSET_CSS, _JS and _CONSENT_MODE */
 
 static ngx_http_privacy_asset_t  ngx_http_privacy_assets[] = {
 
@@ -95,6 +95,17 @@ static ngx_http_privacy_asset_t  ngx_http_privacy_assets[] = {
       ngx_string("text/javascript"),
       { sizeof(ngx_http_privacy_banner_js) - 1,
         ngx_http_privacy_banner_js },
+      ngx_null_string, ngx_null_string, { 0 }, { 0 }, { 0 } },
+
+    /*
+     * Google Consent Mode's defaults from the attribute of its tag, and
+     * the update after a decision (privacy_consent_mode)
+     */
+    { ngx_string("/consent-mode"),
+      ngx_string(".js"),
+      ngx_string("text/javascript"),
+      { sizeof(ngx_http_privacy_consent_mode_js) - 1,
+        ngx_http_privacy_consent_mode_js },
       ngx_null_string, ngx_null_string, { 0 }, { 0 }, { 0 } }
 };
 

@@ -14,6 +14,7 @@
 
 #define NGX_HTTP_PRIVACY_ASSET_CSS  0
 #define NGX_HTTP_PRIVACY_ASSET_JS   1
+#define NGX_HTTP_PRIVACY_ASSET_CONSENT_MODE  2
 
 ngx_str_t *ngx_http_privacy_asset_path(ngx_uint_t asset);
 ngx_int_t ngx_http_privacy_asset_url(ngx_pool_t *pool, ngx_str_t *base,

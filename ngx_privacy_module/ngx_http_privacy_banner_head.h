@@ -16,6 +16,9 @@ typedef struct ngx_http_privacy_banner_head_s  ngx_http_privacy_banner_head_t;
 
 
 ngx_http_privacy_banner_head_t *ngx_http_privacy_banner_head(ngx_str_t *uri);
+/* the same for the place of Consent Mode's tag, in a table of its own */
+ngx_http_privacy_banner_head_t *ngx_http_privacy_banner_head_consent_mode(
+    ngx_str_t *uri);
 size_t ngx_http_privacy_banner_head_match(ngx_http_privacy_banner_head_t *h,
     u_char *data, size_t len);
 void ngx_http_privacy_banner_head_keep(ngx_http_privacy_banner_head_t *h,

@@ -20,7 +20,34 @@
 #define NGX_HTTP_PRIVACY_FORM_OWN  256
 
 
+static ngx_http_privacy_banner_lang_t *ngx_http_privacy_banner_lang(
+    ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf);
 static ngx_int_t ngx_http_privacy_qvalue(u_char *p, u_char *last);
+
+
+/*
+ * The banner in the visitor's language, and with the Global Privacy
+ * Control note when the request's signal refuses categories here.
+ */
+
+ngx_http_privacy_banner_lang_t *
+ngx_http_privacy_banner_pick(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    ngx_http_privacy_ctx_t          *ctx;
+    ngx_http_privacy_banner_lang_t  *bl;
+
+    bl = ngx_http_privacy_banner_lang(r, plcf);
+
+    /* Sec-GPC: 1 refuses categories here: the banner that says so */
+    ctx = ngx_http_get_module_ctx(r, ngx_http_privacy_module);
+
+    if (bl->gpc && ctx && ctx->gpc_refused) {
+        return bl->gpc;
+    }
+
+    return bl;
+}
 
 
 /*
@@ -28,8 +55,8 @@ static ngx_int_t ngx_http_privacy_qvalue(u_char *p, u_char *last);
  * highest q whose primary subtag has a banner, otherwise the default.
  */
 
-ngx_http_privacy_banner_lang_t *
-ngx_http_privacy_banner_pick(ngx_http_request_t *r,
+static ngx_http_privacy_banner_lang_t *
+ngx_http_privacy_banner_lang(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf)
 {
     u_char                          *p, *last, *tag, *tag_end;

@@ -110,3 +110,61 @@ ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
 
     return NGX_OK;
 }
+
+
+/*
+ * An undecided visitor gets the banner: a copy the browser cached while
+ * decided (or before a new policy version) must not be validated with a
+ * 304, by nginx or by the application, so the request goes without its
+ * conditions.  Pages with the banner carry no validators, so this only
+ * happens while the visitor is undecided.
+ */
+
+ngx_int_t
+ngx_http_privacy_banner_unconditional(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    ngx_http_privacy_ctx_t  *ctx;
+
+    if (r != r->main
+        || plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
+        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
+        || plcf->consent_endpoint)
+    {
+        /* the consent endpoint's answers never get the banner */
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->decided) {
+        return NGX_OK;
+    }
+
+    /* each is unique: nginx answers a second one with a 400 */
+
+    if (r->headers_in.if_none_match) {
+        if (ngx_http_privacy_remove_header(r, r->headers_in.if_none_match)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        r->headers_in.if_none_match = NULL;
+    }
+
+    if (r->headers_in.if_modified_since) {
+        if (ngx_http_privacy_remove_header(r, r->headers_in.if_modified_since)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        r->headers_in.if_modified_since = NULL;
+    }
+
+    return NGX_OK;
+}

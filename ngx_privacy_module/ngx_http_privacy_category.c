@@ -56,6 +56,7 @@ ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_privacy_pattern_t     *pattern;
     ngx_http_privacy_category_t    *cat;
     ngx_http_privacy_categories_t  *cats;
+    privacy_template_pattern_t     *text;
 
     value = cf->args->elts;
 
@@ -85,6 +86,9 @@ ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                != NGX_OK
             || ngx_array_init(&cats->regex, cf->pool, 4,
                               sizeof(privacy_match_regex_t))
+               != NGX_OK
+            || ngx_array_init(&cats->patterns, cf->pool, 4,
+                              sizeof(privacy_template_pattern_t))
                != NGX_OK)
         {
             return NGX_CONF_ERROR;
@@ -212,9 +216,15 @@ ngx_http_privacy_category(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         pattern = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_pattern_t));
         regex = ngx_array_push(&cats->regex);
-        if (pattern == NULL || regex == NULL) {
+        text = ngx_array_push(&cats->patterns);
+        if (pattern == NULL || regex == NULL || text == NULL) {
             return NGX_CONF_ERROR;
         }
+
+        /* the banner's details list it as written, "~^_ga" */
+        text->text.data = value[i].data;
+        text->text.len = value[i].len;
+        text->category = (int) n;
 
         pattern->regex = rc.regex;
         pattern->caseless = (rc.options == NGX_REGEX_CASELESS);

@@ -17,6 +17,8 @@
  *   ngx_http_privacy_token.c     keys and the consent decision of a request
  *   ngx_http_privacy_banner.c    the banner body filter, and beside it:
  *   ngx_http_privacy_banner_types.c  which responses get it
+ *   ngx_http_privacy_consent_mode.c  Google Consent Mode's script tag,
+ *                                and its directive (_conf)
  *   ngx_http_privacy_banner_head.c   the heads of pages seen before
  *   ngx_http_privacy_banner_text.c   a request's banner and language
  *   ngx_http_privacy_chain.c     the body filters' own buffers
@@ -45,6 +47,7 @@
 #include "ngx_http_privacy_cookie_in.h"
 #include "ngx_http_privacy_cookie_out.h"
 #include "ngx_http_privacy_gpc.h"
+#include "ngx_http_privacy_consent_mode.h"
 #include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_redis.h"
 #include "ngx_http_privacy_template.h"
@@ -58,8 +61,6 @@ static ngx_int_t ngx_http_privacy_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
 static ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
-static ngx_int_t ngx_http_privacy_unconditional(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf);
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
 
@@ -247,6 +248,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       0,
       NULL },
 
+    { ngx_string("privacy_consent_mode"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_privacy_consent_mode,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("privacy_gpc_resource"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE1,
       ngx_http_privacy_gpc_resource,
@@ -388,7 +396,7 @@ ngx_http_privacy_request_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_privacy_unconditional(r, plcf) != NGX_OK) {
+    if (ngx_http_privacy_banner_unconditional(r, plcf) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -396,68 +404,10 @@ ngx_http_privacy_request_handler(ngx_http_request_t *r)
 }
 
 
-/*
- * An undecided visitor gets the banner: a copy the browser cached while
- * decided (or before a new policy version) must not be validated with a
- * 304, by nginx or by the application, so the request goes without its
- * conditions.  Pages with the banner carry no validators, so this only
- * happens while the visitor is undecided.
- */
-
-static ngx_int_t
-ngx_http_privacy_unconditional(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf)
-{
-    ngx_http_privacy_ctx_t  *ctx;
-
-    if (r != r->main
-        || plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
-        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
-        || plcf->consent_endpoint)
-    {
-        /* the consent endpoint's answers never get the banner */
-        return NGX_OK;
-    }
-
-    ctx = ngx_http_privacy_get_ctx(r);
-    if (ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (ctx->decided) {
-        return NGX_OK;
-    }
-
-    /* each is unique: nginx answers a second one with a 400 */
-
-    if (r->headers_in.if_none_match) {
-        if (ngx_http_privacy_remove_header(r, r->headers_in.if_none_match)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        r->headers_in.if_none_match = NULL;
-    }
-
-    if (r->headers_in.if_modified_since) {
-        if (ngx_http_privacy_remove_header(r, r->headers_in.if_modified_since)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        r->headers_in.if_modified_since = NULL;
-    }
-
-    return NGX_OK;
-}
-
-
 static ngx_int_t
 ngx_http_privacy_header_filter(ngx_http_request_t *r)
 {
-    ngx_int_t                     rc;
+    ngx_int_t                     rc, held;
     ngx_http_privacy_ctx_t       *ctx;
     ngx_http_privacy_loc_conf_t  *plcf;
 
@@ -490,10 +440,17 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
+    /* Consent Mode's tag first: it clears a length the banner would hold */
+    held = ngx_http_privacy_consent_mode_header(r, plcf, ctx);
+
+    if (held == NGX_ERROR) {
+        return NGX_ERROR;
+    }
+
     rc = ngx_http_privacy_banner_header(r, plcf, ctx);
 
-    if (rc == NGX_DONE) {
-        /* the banner's body filter sends the header, with the length */
+    if (rc == NGX_DONE || held == NGX_DONE) {
+        /* a body filter sends the header, with the length */
         return NGX_OK;
     }
 
@@ -509,32 +466,39 @@ static ngx_int_t
 ngx_http_privacy_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
     ngx_int_t     rc;
+    ngx_uint_t    i;
     ngx_chain_t  *out;
 
-    rc = ngx_http_privacy_banner_body(r, in, &out);
+    /* the banner, then Consent Mode's tag on what the banner passes on */
+    for (i = 0; i < 2; i++) {
+        rc = i ? ngx_http_privacy_consent_mode_body(r, in, &out)
+               : ngx_http_privacy_banner_body(r, in, &out);
 
-    if (rc == NGX_DECLINED) {
-        return ngx_http_privacy_next_body_filter(r, in);
-    }
+        if (rc == NGX_DECLINED) {
+            continue;
+        }
 
-    if (rc == NGX_DONE) {
-        /* the banner held the header until it knew the length */
-        rc = ngx_http_privacy_next_header_filter(r);
+        if (rc == NGX_DONE) {
+            /* the header was held until the length was known */
+            rc = ngx_http_privacy_next_header_filter(r);
 
-        if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+            if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+                return rc;
+            }
+
+        } else if (rc != NGX_OK) {
             return rc;
         }
 
-    } else if (rc != NGX_OK) {
-        return rc;
+        if (out == NULL) {
+            /* all of it held back, or dropped after a HEAD's header */
+            return NGX_OK;
+        }
+
+        in = out;
     }
 
-    if (out == NULL) {
-        /* all of it held back, or dropped after a HEAD's header */
-        return NGX_OK;
-    }
-
-    return ngx_http_privacy_next_body_filter(r, out);
+    return ngx_http_privacy_next_body_filter(r, in);
 }
 
 
@@ -662,6 +626,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
     plcf->banner = NGX_CONF_UNSET_UINT;
     plcf->banner_position = NGX_CONF_UNSET_UINT;
     plcf->gpc_names = NGX_CONF_UNSET_PTR;
+    plcf->consent_mode = NGX_CONF_UNSET_PTR;
 
     plcf->conf_file = cf->conf_file->file.name.data;
     plcf->conf_line = cf->conf_file->line;
@@ -735,7 +700,9 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
-    if (ngx_http_privacy_gpc_merge(cf, prev, conf) != NGX_CONF_OK) {
+    if (ngx_http_privacy_gpc_merge(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_privacy_consent_mode_merge(cf, prev, conf) != NGX_CONF_OK)
+    {
         return NGX_CONF_ERROR;
     }
 

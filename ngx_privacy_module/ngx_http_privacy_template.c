@@ -27,10 +27,13 @@ static ngx_int_t ngx_http_privacy_banner_add(ngx_conf_t *cf,
     ngx_str_t *template, ngx_http_privacy_strings_t *strings);
 static ngx_int_t ngx_http_privacy_builtin_template(ngx_conf_t *cf,
     ngx_http_privacy_strings_t *s, ngx_str_t *out);
+static ngx_int_t ngx_http_privacy_banner_gpc_note(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
+    ngx_http_privacy_strings_t *strings, ngx_str_t *out);
 static ngx_int_t ngx_http_privacy_banner_compile(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
     ngx_http_privacy_strings_t *strings, ngx_str_t *template,
-    ngx_array_t **parts);
+    ngx_str_t *gpc_note, ngx_array_t **parts);
 static ngx_int_t ngx_http_privacy_category_fill(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
     ngx_http_privacy_strings_t *strings, ngx_uint_t flags, ngx_str_t *out);
@@ -288,8 +291,9 @@ static ngx_int_t
 ngx_http_privacy_banner_add(ngx_conf_t *cf, ngx_http_privacy_loc_conf_t *plcf,
     ngx_str_t *lang, ngx_str_t *template, ngx_http_privacy_strings_t *strings)
 {
+    ngx_str_t                        note;
     ngx_uint_t                       i;
-    ngx_http_privacy_banner_lang_t  *bl;
+    ngx_http_privacy_banner_lang_t  *bl, *gpc;
 
     bl = plcf->banners->elts;
 
@@ -313,9 +317,80 @@ ngx_http_privacy_banner_add(ngx_conf_t *cf, ngx_http_privacy_loc_conf_t *plcf,
     }
 
     bl->strings = strings;
+    bl->gpc = NULL;
 
-    return ngx_http_privacy_banner_compile(cf, plcf, lang, strings, template,
-                                           &bl->parts);
+    if (ngx_http_privacy_banner_compile(cf, plcf, lang, strings, template,
+                                        NULL, &bl->parts)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (plcf->gpc == 0) {
+        return NGX_OK;
+    }
+
+    /*
+     * The same banner saying that the visitor's Global Privacy Control
+     * signal refuses the categories of privacy_gpc: compiled once more
+     * here, picked per request (ngx_http_privacy_banner_pick()), so that
+     * a request pays nothing for it
+     */
+
+    gpc = ngx_palloc(cf->pool, sizeof(ngx_http_privacy_banner_lang_t));
+    if (gpc == NULL) {
+        return NGX_ERROR;
+    }
+
+    *gpc = *bl;
+
+    if (ngx_http_privacy_banner_gpc_note(cf, plcf, lang, strings, &note)
+        != NGX_OK
+        || ngx_http_privacy_banner_compile(cf, plcf, lang, strings, template,
+                                           &note, &gpc->parts)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    bl->gpc = gpc;
+
+    return NGX_OK;
+}
+
+
+/* what {{gpc_note}} says to a visitor whose browser sends Sec-GPC: 1 */
+
+static ngx_int_t
+ngx_http_privacy_banner_gpc_note(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
+    ngx_http_privacy_strings_t *s, ngx_str_t *out)
+{
+    u_char  *p;
+    size_t   len;
+
+    static u_char  open[] = "<p class=\"privacy-banner__gpc-sent\">";
+    static u_char  close[] = "</p>";
+
+    len = ngx_http_privacy_category_labels(NULL, plcf, lang, plcf->gpc);
+
+    p = ngx_pnalloc(cf->pool, sizeof(open) + s->gpc_sent.len + 1 + len
+                              + sizeof(close));
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    out->data = p;
+
+    p = ngx_cpymem(p, open, sizeof(open) - 1);
+    p = ngx_cpymem(p, s->gpc_sent.data, s->gpc_sent.len);
+    *p++ = ' ';
+    p += ngx_http_privacy_category_labels(p, plcf, lang, plcf->gpc);
+    p = ngx_cpymem(p, close, sizeof(close) - 1);
+
+    out->len = p - out->data;
+
+    return NGX_OK;
 }
 
 
@@ -338,7 +413,7 @@ ngx_http_privacy_builtin_template(ngx_conf_t *cf,
     ngx_http_privacy_strings_t *s, ngx_str_t *out)
 {
     size_t                    len;
-    privacy_template_fill_t   f[9];
+    privacy_template_fill_t   f[10];
 
     static u_char  builtin[] = PRIVACY_TEMPLATE_BUILTIN;
 
@@ -351,8 +426,9 @@ ngx_http_privacy_builtin_template(ngx_conf_t *cf,
     ngx_http_privacy_fill(&f[6], "{{accept}}", &s->accept);
     ngx_http_privacy_fill(&f[7], "{{reject}}", &s->reject);
     ngx_http_privacy_fill(&f[8], "{{save}}", &s->save);
+    ngx_http_privacy_fill(&f[9], "{{saved}}", &s->saved);
 
-    len = privacy_template_fill(NULL, builtin, sizeof(builtin) - 1, f, 9,
+    len = privacy_template_fill(NULL, builtin, sizeof(builtin) - 1, f, 10,
                                 NULL, NULL);
 
     out->data = ngx_pnalloc(cf->pool, len);
@@ -361,7 +437,7 @@ ngx_http_privacy_builtin_template(ngx_conf_t *cf,
     }
 
     out->len = privacy_template_fill(out->data, builtin, sizeof(builtin) - 1,
-                                     f, 9, NULL, NULL);
+                                     f, 10, NULL, NULL);
 
     return NGX_OK;
 }
@@ -376,14 +452,14 @@ static ngx_int_t
 ngx_http_privacy_banner_compile(ngx_conf_t *cf,
     ngx_http_privacy_loc_conf_t *plcf, ngx_str_t *lang,
     ngx_http_privacy_strings_t *strings, ngx_str_t *template,
-    ngx_array_t **parts)
+    ngx_str_t *gpc_note, ngx_array_t **parts)
 {
     u_char                   *buf;
     size_t                    len, *cuts, ncuts, start;
     ngx_str_t                *part, inputs, policy_url, consent_url,
-                              css_url, js_url, details, essential;
+                              css_url, js_url, details, essential, none;
     ngx_uint_t                i;
-    privacy_template_fill_t   f[8];
+    privacy_template_fill_t   f[9];
 
     if (ngx_http_privacy_banner_category_inputs(cf, plcf, &inputs)
         != NGX_OK
@@ -419,7 +495,10 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
     ngx_http_privacy_fill(&f[6], "{{category_details}}", &details);
     ngx_http_privacy_fill(&f[7], "{{category_essential}}", &essential);
 
-    len = privacy_template_fill(NULL, template->data, template->len, f, 8,
+    ngx_str_null(&none);
+    ngx_http_privacy_fill(&f[8], "{{gpc_note}}", gpc_note ? gpc_note : &none);
+
+    len = privacy_template_fill(NULL, template->data, template->len, f, 9,
                                 NULL, &ncuts);
 
     buf = ngx_pnalloc(cf->pool, len + 1);
@@ -430,7 +509,7 @@ ngx_http_privacy_banner_compile(ngx_conf_t *cf,
         return NGX_ERROR;
     }
 
-    (void) privacy_template_fill(buf, template->data, template->len, f, 8,
+    (void) privacy_template_fill(buf, template->data, template->len, f, 9,
                                  cuts, &ncuts);
 
     cuts[ncuts] = len;

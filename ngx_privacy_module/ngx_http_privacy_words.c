@@ -60,8 +60,7 @@ static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
       ngx_string("Your browser sends the Global Privacy Control signal. "
                  "It is honoured: these stay refused unless you allow "
                  "them here:"),
-      ngx_string("Your choice is saved. It applies from now on, and you "
-                 "can change it here at any time."),
+      ngx_string(PRIVACY_WORDS_EN_SAVED),
       ngx_string("Back to the site") },
 
     { ngx_string("de"),
@@ -475,7 +474,9 @@ ngx_http_privacy_category_table(u_char *buf,
 
         len += privacy_template_category(buf ? buf + len : NULL, &c, &w,
                                          plcf->categories->exact.elts,
-                                         plcf->categories->exact.nelts);
+                                         plcf->categories->exact.nelts,
+                                         plcf->categories->patterns.elts,
+                                         plcf->categories->patterns.nelts);
     }
 
     return len;

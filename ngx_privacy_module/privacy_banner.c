@@ -1671,6 +1671,59 @@ privacy_banner_check(const privacy_banner_t *m,
 #endif
 
 
+/*
+ * For callers that step through a page (privacy_consent_mode.c): the
+ * bytes from p on that privacy_banner_step() would leave where they are,
+ * as the fast scan skips them.
+ */
+
+size_t
+privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
+    size_t len)
+{
+    unsigned char         c;
+    const unsigned char  *q;
+
+    switch (m->state) {
+
+    case PRIVACY_S_TEXT:
+    case PRIVACY_S_RAW:
+        c = '<';
+        break;
+
+    case PRIVACY_S_VALUE_DQ:
+        c = '"';
+        break;
+
+    case PRIVACY_S_VALUE_SQ:
+        c = '\'';
+        break;
+
+    case PRIVACY_S_BOGUS:
+        c = '>';
+        break;
+
+    case PRIVACY_S_COMMENT:
+        if (m->dashes != PRIVACY_C_COMMENT) {
+            return 0;
+        }
+
+        c = '-';
+        break;
+
+    case PRIVACY_S_PLAINTEXT:
+        return len;
+
+    default:
+        return 0;
+    }
+
+    q = memchr(p, c, len);
+
+    return q ? (size_t) (q - p) : len;
+}
+
+
 size_t
 privacy_banner_held(const privacy_banner_t *m)
 {

@@ -44,7 +44,8 @@ privacy_put_escaped(unsigned char *dst, size_t len, const unsigned char *src,
 size_t
 privacy_template_category(unsigned char *dst,
     const privacy_template_category_t *c, const privacy_template_words_t *w,
-    const privacy_match_name_t *names, size_t n)
+    const privacy_match_name_t *names, size_t n,
+    const privacy_template_pattern_t *patterns, size_t npatterns)
 {
     size_t  len, k, cookies;
 
@@ -109,11 +110,7 @@ privacy_template_category(unsigned char *dst,
     len = privacy_put_text(dst, len, &w->cookies);
     len = privacy_put_literal(dst, len, "</dt><dd>");
 
-    /*
-     * the cookie names as configured; the patterns are compiled before
-     * this is made and their text is not kept by the category list (a
-     * hook: list them here once it keeps them)
-     */
+    /* the cookie names, then the patterns, as configured */
     cookies = 0;
 
     for (k = 0; k < n; k++) {
@@ -126,6 +123,18 @@ privacy_template_category(unsigned char *dst,
         }
 
         len = privacy_put_escaped(dst, len, names[k].name, names[k].name_len);
+    }
+
+    for (k = 0; k < npatterns; k++) {
+        if (patterns[k].category != c->index) {
+            continue;
+        }
+
+        if (cookies++) {
+            len = privacy_put_literal(dst, len, ", ");
+        }
+
+        len = privacy_put_text(dst, len, &patterns[k].text);
     }
 
     if (cookies == 0) {

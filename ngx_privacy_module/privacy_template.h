@@ -38,7 +38,9 @@ typedef struct {
 /*
  * The builtin banner, with the placeholders of its words ({{lang}},
  * {{title}}, {{text}}, {{policy}}, {{settings}}, {{legend}}, {{accept}},
- * {{reject}}, {{save}}) and those of any template, filled afterwards.
+ * {{reject}}, {{save}}, {{saved}}: the note its script shows after a
+ * decision) and those of any template, filled afterwards ({{gpc_note}}:
+ * what the banner says to a browser sending Global Privacy Control).
  * Accept all and Reject all look and sit alike; the choices start
  * unticked; it works without script and holds nothing a strict
  * Content-Security-Policy blocks: its stylesheet and optional script are
@@ -57,7 +59,7 @@ typedef struct {
     "{{title}}</h2>"                                                         \
     "<p id=\"privacy-banner-text\" class=\"privacy-banner__text\">{{text}} " \
     "<a href=\"{{policy_url}}\">{{policy}}</a> &middot; "                    \
-    "<a href=\"{{consent_url}}\">{{settings}}</a></p>"                       \
+    "<a href=\"{{consent_url}}\">{{settings}}</a></p>{{gpc_note}}"           \
     "<div class=\"privacy-banner__essential\">{{category_essential}}"        \
     "</div>"                                                                 \
     "<fieldset class=\"privacy-banner__choices\">"                           \
@@ -71,7 +73,9 @@ typedef struct {
     "<button type=\"submit\" name=\"action\" value=\"save\" "                \
     "class=\"privacy-banner__button privacy-banner__button--save\">"         \
     "{{save}}</button>"                                                      \
-    "</div></form></div>"
+    "</div></form>"                                                          \
+    "<p class=\"privacy-banner__saved\" hidden>{{saved}} "                   \
+    "<a href=\"{{consent_url}}\">{{settings}}</a></p></div>"
 
 
 /* the builtin banner's English words, the default language's */
@@ -86,6 +90,9 @@ typedef struct {
 #define PRIVACY_WORDS_EN_ACCEPT    "Accept all"
 #define PRIVACY_WORDS_EN_REJECT    "Reject all"
 #define PRIVACY_WORDS_EN_SAVE      "Save my choices"
+#define PRIVACY_WORDS_EN_SAVED                                               \
+    "Your choice is saved. It applies from now on, and you can change it "   \
+    "here at any time."
 #define PRIVACY_WORDS_EN_NONE      "none"
 #define PRIVACY_WORDS_EN_DETAILS   "Details"
 #define PRIVACY_WORDS_EN_COOKIES   "Cookies"
@@ -120,6 +127,13 @@ typedef struct {
 } privacy_template_words_t;
 
 
+/* a cookie pattern of a category as configured ("~^_ga") */
+typedef struct {
+    privacy_text_t        text;
+    int                   category;
+} privacy_template_pattern_t;
+
+
 /* one category, as the banner and the settings page show it */
 typedef struct {
     privacy_text_t        name;        /* letters, digits, '_', '-' */
@@ -137,13 +151,14 @@ typedef struct {
  * A category's part of the table: its label, a checkbox (c->input, not for
  * an essential one) or the label alone, and a <details> with its
  * description, "always on" for an essential one, the GPC note, and the
- * names of names[0 .. n) of its index (the exact cookie names).  Labels,
- * descriptions, words and names are HTML-escaped.  With dst NULL returns
- * the length only.
+ * names of names[0 .. n) of its index (the exact cookie names), then its
+ * patterns[0 .. npatterns) as written.  Labels, descriptions, words, names
+ * and patterns are HTML-escaped.  With dst NULL returns the length only.
  */
 size_t privacy_template_category(unsigned char *dst,
     const privacy_template_category_t *c, const privacy_template_words_t *w,
-    const privacy_match_name_t *names, size_t n);
+    const privacy_match_name_t *names, size_t n,
+    const privacy_template_pattern_t *patterns, size_t npatterns);
 
 /*
  * TPL with each placeholder of fills[0 .. nfills) replaced by its fill;

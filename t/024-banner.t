@@ -42,7 +42,7 @@ our $Choices = '<div class="privacy-banner__category">'
     . '<details class="privacy-banner__details"><summary>Details'
     . '<span class="privacy-banner__about"> (Analytics)</span></summary>'
     . '<p>Measure how the site is used, such as the pages visited, to '
-    . 'improve it.</p><dl><dt>Cookies</dt><dd>_gid</dd></dl></details></div>'
+    . 'improve it.</p><dl><dt>Cookies</dt><dd>_gid, ~^_ga</dd></dl></details></div>'
     . '<div class="privacy-banner__category">'
     . '<label class="privacy-banner__choice"><input type="checkbox" '
     . 'name="category" value="marketing"> Marketing</label>'
@@ -79,7 +79,7 @@ $::Std . q{
 --- request
 GET /p/page.html
 --- response_body_like eval
-qr{^<html><head><title>t</title></head><body class="x"><div id="privacy-banner" [^>]*role="dialog"[^>]*>.*</form></div><p>content</p></body></html>$}s
+qr{^<html><head><title>t</title></head><body class="x"><div id="privacy-banner" [^>]*role="dialog"[^>]*>.*</form><p class="privacy-banner__saved" hidden>Your choice is saved\. [^<]*<a href="/privacy/consent">Privacy settings</a></p></div><p>content</p></body></html>$}s
 --- response_headers
 Vary: Cookie
 ! Transfer-Encoding

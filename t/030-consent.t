@@ -118,7 +118,7 @@ sub decide_on {
                                        . "Connection: close\r\n\r\n");
     is($status, 200, "$name: the page");
 
-    my ($banner) = $page =~ m{(<div id="privacy-banner".*?</form></div>)}s;
+    my ($banner) = $page =~ m{(<div id="privacy-banner".*?</form>(?:<p class="privacy-banner__saved" hidden>.*?</p>)?</div>)}s;
     ok(defined $banner, "$name: the page has the banner") or return;
 
     my ($action) = $banner =~ m{<form [^>]*action="([^"]*)"};

@@ -27,7 +27,7 @@ our $Langs = [['de.html', '[DE]'], ['fr.html', '[FR]'], ['en.html', '[EN]'],
 # the builtin banner of a language
 sub builtin {
     my ($lang) = @_;
-    return qr{^<body><div id="privacy-banner" class="privacy-banner" lang="$lang" .*</form></div>x$}s;
+    return qr{^<body><div id="privacy-banner" class="privacy-banner" lang="$lang" .*</form><p class="privacy-banner__saved" hidden>[^<]*<a [^>]*>[^<]*</a></p></div>x$}s;
 }
 
 # the expiring Set-Cookie of a blocked cookie

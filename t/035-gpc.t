@@ -475,3 +475,64 @@ GET /t
 "Cookie: privacy_consent=$::T_NONE_GPC\r\nSec-GPC: 1"
 --- response_body
 consent=[none] gpc=[1]
+
+
+
+=== TEST 22: the banner says the signal is honoured, for the categories privacy_gpc lists, to a visitor who sends it
+--- http_config eval: $::HttpConfig
+--- config eval
+$::Gpc . q{
+    location = /page { default_type text/html; return 200 "<body>x"; }
+}
+--- request
+GET /page
+--- more_headers
+Sec-GPC: 1
+--- response_body_like eval
+qr{<p id="privacy-banner-text" [^>]*>.*?</p><p class="privacy-banner__gpc-sent">Your browser sends the Global Privacy Control signal\. It is honoured: these stay refused unless you allow them here: Marketing</p><div class="privacy-banner__essential">}s
+
+
+
+=== TEST 22a: in German
+--- http_config eval: $::HttpConfig
+--- config eval
+$::Gpc . q{
+    location = /page { default_type text/html; return 200 "<body>x"; }
+}
+--- request
+GET /page
+--- more_headers
+Sec-GPC: 1
+Accept-Language: de
+--- response_body_like eval
+qr{lang="de".*<p class="privacy-banner__gpc-sent">Ihr Browser sendet das Global-Privacy-Control-Signal\. [^<]*: Marketing</p><div}s
+
+
+
+=== TEST 22b: another value than 1: no note
+--- http_config eval: $::HttpConfig
+--- config eval
+$::Gpc . q{
+    location = /page { default_type text/html; return 200 "<body>x"; }
+}
+--- request
+GET /page
+--- more_headers
+Sec-GPC: 0
+--- response_body_unlike
+privacy-banner__gpc-sent
+
+
+
+=== TEST 23: privacy_gpc off: no note, signal or not
+--- http_config eval: $::HttpConfig
+--- config eval
+$::Std . q{
+    location = /page { default_type text/html; return 200 "<body>x"; }
+}
+--- request
+GET /page
+--- more_headers
+Sec-GPC: 1
+--- response_body_unlike
+privacy-banner__gpc-sent

@@ -126,7 +126,7 @@ GET /t
 --- more_headers
 Accept-Language: fr
 --- response_body_like eval
-qr{value="stats"> stats</label>.*<dd>aucun</dd>.*value="video"> Embedded videos</label>.*<p>Video players of other sites.</p><dl><dt>Cookies</dt><dd>yt1, yt2</dd>}s
+qr{value="stats"> stats</label>.*<dd>~\^_pk</dd>.*value="video"> Embedded videos</label>.*<p>Video players of other sites.</p><dl><dt>Cookies</dt><dd>yt1, yt2</dd>}s
 
 
 
@@ -179,7 +179,7 @@ GET /privacy/consent
 --- more_headers eval
 "Accept: text/html\r\nCookie: privacy_consent=$::T_ANALYTICS"
 --- response_body_like eval
-qr{<dt>Allowed</dt><dd>Analytics</dd><dt>Refused</dt><dd>Marketing</dd>.*<span class="privacy-banner__choice">Necessary</span><details class="privacy-banner__details">.*<p>Always on: .*value="analytics" checked> Analytics</label><details class="privacy-banner__details"><summary>Details.*<dd>_gid</dd>.*value="marketing"> Marketing</label><details class="privacy-banner__details">.*<dd>_fbp</dd>}s
+qr{<dt>Allowed</dt><dd>Analytics</dd><dt>Refused</dt><dd>Marketing</dd>.*<span class="privacy-banner__choice">Necessary</span><details class="privacy-banner__details">.*<p>Always on: .*value="analytics" checked> Analytics</label><details class="privacy-banner__details"><summary>Details.*<dd>_gid, ~\^_ga</dd>.*value="marketing"> Marketing</label><details class="privacy-banner__details">.*<dd>_fbp</dd>}s
 
 
 
@@ -300,3 +300,23 @@ $::Std . q{
 --- must_die
 --- error_log eval
 qr/\[emerg\] .*duplicate "en" for "analytics" in "privacy_category_text"/
+
+
+
+=== TEST 20: the patterns as configured, after the exact names, escaped: on the banner and the settings page
+--- http_config eval: $::HttpConfig
+--- config eval
+q{
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category necessary essential session ~^sess_;
+    privacy_category ads "~*^ad<s>&" exact1 "~^x\"y" exact2;
+} . $::Page
+--- request eval
+["GET /t", "GET /privacy/consent"]
+--- more_headers
+Accept: text/html
+--- response_body_like eval
+[qr{<dd>session, ~\^sess_</dd>.*<dd>exact1, exact2, ~\*\^ad&lt;s&gt;&amp;, ~\^x&quot;y</dd>}s,
+ qr{<dd>session, ~\^sess_</dd>.*<dd>exact1, exact2, ~\*\^ad&lt;s&gt;&amp;, ~\^x&quot;y</dd>}s]

@@ -82,6 +82,10 @@ test_category(void)
         { (const unsigned char *) "s", 1, 0 },
         { (const unsigned char *) "a<b", 3, 1 }
     };
+    privacy_template_pattern_t    patterns[] = {
+        { T("~^_ga&"), 1 },
+        { T("~^x"), 0 }
+    };
     privacy_template_words_t      w = {
         T("Details"), T("Always on"), T("GPC"), T("Cookies"), T("none")
     };
@@ -94,9 +98,10 @@ test_category(void)
     c.index = 1;
     c.input = 1;
 
-    len = privacy_template_category(NULL, &c, &w, names, 3);
+    len = privacy_template_category(NULL, &c, &w, names, 3, patterns, 2);
     CHECK(len < sizeof(out));
-    CHECK_INT(privacy_template_category(out, &c, &w, names, 3), len);
+    CHECK_INT(privacy_template_category(out, &c, &w, names, 3, patterns, 2),
+              len);
     CHECK_STR(out, len,
               "<div class=\"privacy-banner__category\">"
               "<label class=\"privacy-banner__choice\"><input "
@@ -104,14 +109,23 @@ test_category(void)
               "A &amp; B</label><details class=\"privacy-banner__details\">"
               "<summary>Details<span class=\"privacy-banner__about\"> "
               "(A &amp; B)</span></summary><p>d&quot;</p><dl><dt>Cookies"
-              "</dt><dd>_gid, a&lt;b</dd></dl></details></div>");
+              "</dt><dd>_gid, a&lt;b, ~^_ga&amp;</dd></dl></details></div>");
+
+    /* a category with patterns only */
+    c.index = 0;
+    c.name = (privacy_text_t) T("x");
+    len = privacy_template_category(out, &c, &w, names + 2, 0, patterns, 2);
+    CHECK(len > 33
+          && memcmp(out + len - 33, "<dd>~^x</dd></dl></details></div>", 33)
+             == 0);
+    c.name = (privacy_text_t) T("analytics");
 
     /* essential: no checkbox, always on; checked and GPC; no cookies */
     c.essential = 1;
     c.index = 2;
     c.description.len = 0;
     c.gpc = 1;
-    len = privacy_template_category(out, &c, &w, names, 3);
+    len = privacy_template_category(out, &c, &w, names, 3, patterns, 2);
     CHECK_STR(out, len,
               "<div class=\"privacy-banner__category\">"
               "<span class=\"privacy-banner__choice\">A &amp; B</span>"
@@ -124,7 +138,8 @@ test_category(void)
     c.essential = 0;
     c.gpc = 0;
     c.checked = 1;
-    len = privacy_template_category(out, &c, &w, names, 3);
+    c.index = 1;
+    len = privacy_template_category(out, &c, &w, names, 3, NULL, 0);
     CHECK(len > 150 && memcmp(out + 115, "value=\"analytics\" checked> ",
                               27) == 0);
 }
