@@ -103,6 +103,12 @@ static void privacy_script_piece(privacy_script_rw_t *w,
     privacy_script_step_t *s);
 
 
+/* by PRIVACY_T_ */
+static const char  *privacy_script_elements[] = {
+    "", "script", "iframe", "img", "link"
+};
+
+
 static const privacy_script_ref_t  privacy_script_refs[] = {
     { "amp;", 4, '&' },
     { "lt;", 3, '<' },
@@ -1017,6 +1023,8 @@ privacy_script_decide(privacy_script_rw_t *w, int kind)
 
     t = w->held;
     pos = w->name_end;
+    w->url = 0;
+    w->url_len = 0;
     src = 0;
     type = 0;
     marked = 0;
@@ -1079,6 +1087,8 @@ privacy_script_decide(privacy_script_rw_t *w, int kind)
             && privacy_script_caseeq(t + a.name, a.name_len, "srcset"))
         {
             cat = privacy_script_srcset(w, t + a.value, a.value_len);
+            w->url = a.value;
+            w->url_len = a.value_len;
         }
     }
 
@@ -1101,6 +1111,8 @@ privacy_script_decide(privacy_script_rw_t *w, int kind)
                                first_src.value_len, w->work);
         if (i >= 0) {
             cat = i;
+            w->url = first_src.value;
+            w->url_len = first_src.value_len;
         }
 
     } else if (kind == PRIVACY_T_SCRIPT && !src) {
@@ -1226,6 +1238,11 @@ privacy_script_piece(privacy_script_rw_t *w, privacy_script_step_t *s)
             s->emit = w->held;
             s->emit_len = w->name_end;
             w->cursor = w->name_end;
+
+            s->held = privacy_script_elements[w->kind];
+            s->held_category = w->category;
+            s->url = w->held + w->url;
+            s->url_len = w->url_len;
             return;
         }
 
@@ -1328,6 +1345,7 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
     s->pass = 0;
     s->used = 0;
     s->overlong = 0;
+    s->held = NULL;
 
     m = &w->html;
 
