@@ -683,6 +683,29 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
 }
 
 
+size_t
+privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
+    size_t len)
+{
+    const unsigned char  *q;
+
+    switch (m->state) {
+
+    case PRIVACY_S_TEXT:
+    case PRIVACY_S_RAW:
+        /* only a '<' changes the state (a script's escapes start there) */
+        q = memchr(p, '<', len);
+        return q ? (size_t) (q - p) : len;
+
+    case PRIVACY_S_PLAINTEXT:
+        return len;
+
+    default:
+        return 0;
+    }
+}
+
+
 int
 privacy_banner_tag_state(const privacy_banner_t *m)
 {

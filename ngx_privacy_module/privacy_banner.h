@@ -155,6 +155,15 @@ int privacy_banner_step(privacy_banner_t *m, unsigned char c);
 
 int privacy_banner_tag_state(const privacy_banner_t *m);
 
+/*
+ * How many of the LEN bytes at P privacy_banner_step() would take without
+ * a change of state (text or raw text up to the next '<', everything
+ * after <plaintext>): the caller may skip them.  0: the next byte may
+ * matter.
+ */
+size_t privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
+    size_t len);
+
 /* buf may be NULL when len is 0: held bytes then stay held */
 void privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf,
     size_t len, privacy_banner_result_t *r);

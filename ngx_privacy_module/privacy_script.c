@@ -1336,7 +1336,7 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
     size_t len, privacy_script_step_t *s)
 {
     int                  ts, prev, kind;
-    size_t               i;
+    size_t               i, n, room;
     unsigned char        c;
     privacy_banner_t    *m;
 
@@ -1361,6 +1361,19 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
         switch (w->mode) {
 
         case PRIVACY_W_PASS:
+            /* text up to the next '<' changes nothing: skipped */
+            n = privacy_banner_skip(m, buf + i, len - i);
+
+            if (n) {
+                i += n;
+
+                if (i == len) {
+                    goto done;
+                }
+
+                c = buf[i];
+            }
+
             privacy_banner_step(m, c);
             w->tag_state = privacy_banner_tag_state(m);
 
@@ -1462,6 +1475,27 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
             return 1;
 
         default: /* PRIVACY_W_SCRIPT */
+            /* inside the script only a '<' may matter: the rest copied */
+            n = privacy_banner_skip(m, buf + i, len - i);
+            room = PRIVACY_SCRIPT_INLINE_MAX + PRIVACY_SCRIPT_END_LEN
+                   - (w->held_len - w->tag_len);
+
+            if (n > room) {
+                n = room;
+            }
+
+            if (n) {
+                memcpy(w->held + w->held_len, buf + i, n);
+                w->held_len += n;
+                i += n;
+
+                if (i == len) {
+                    goto done;
+                }
+
+                c = buf[i];
+            }
+
             if (w->held_len - w->tag_len
                 == PRIVACY_SCRIPT_INLINE_MAX + PRIVACY_SCRIPT_END_LEN)
             {
@@ -1502,6 +1536,8 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
             return 1;
         }
     }
+
+done:
 
     if (w->mode == PRIVACY_W_PASS) {
         s->pass = len;
