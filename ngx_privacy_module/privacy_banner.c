@@ -684,6 +684,52 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
 
 
 size_t
+privacy_banner_run(privacy_banner_t *m, const unsigned char *p, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+
+        switch (m->state) {
+
+        case PRIVACY_S_TEXT:
+        case PRIVACY_S_RAW:
+        case PRIVACY_S_VALUE_DQ:
+        case PRIVACY_S_VALUE_SQ:
+        case PRIVACY_S_BOGUS:
+        case PRIVACY_S_PLAINTEXT:
+            i += privacy_banner_skip(m, p + i, len - i);
+            break;
+
+        case PRIVACY_S_ATTR_NAME:
+            /* an attribute name's bytes change nothing */
+            while (i < len && p[i] != '>' && p[i] != '=' && p[i] != '/'
+                   && !privacy_banner_ws(p[i]))
+            {
+                i++;
+            }
+            break;
+
+        default:
+            break;
+        }
+
+        if (i == len) {
+            break;
+        }
+
+        privacy_banner_step(m, p[i]);
+
+        if (m->state == PRIVACY_S_LT) {
+            return i + 1;
+        }
+    }
+
+    return len;
+}
+
+
+size_t
 privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
     size_t len)
 {
@@ -695,6 +741,18 @@ privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
     case PRIVACY_S_RAW:
         /* only a '<' changes the state (a script's escapes start there) */
         q = memchr(p, '<', len);
+        return q ? (size_t) (q - p) : len;
+
+    case PRIVACY_S_VALUE_DQ:
+        q = memchr(p, '"', len);
+        return q ? (size_t) (q - p) : len;
+
+    case PRIVACY_S_VALUE_SQ:
+        q = memchr(p, '\'', len);
+        return q ? (size_t) (q - p) : len;
+
+    case PRIVACY_S_BOGUS:
+        q = memchr(p, '>', len);
         return q ? (size_t) (q - p) : len;
 
     case PRIVACY_S_PLAINTEXT:
