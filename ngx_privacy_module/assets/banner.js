@@ -5,14 +5,60 @@
     return;
   }
   var form = banner.querySelector('form');
-  form.addEventListener('submit', function (event) {
-    var button = event.submitter;
-    if (!button || !button.value) {
-      return;
+  var HELD = '[data-privacy-category]';
+
+  // Elements privacy_script held back start once their category is
+  // granted, in document order: a script is made again with its original
+  // attributes (an external one keeps its place in the order of
+  // execution: async false), frames, images and links get their URLs
+  // back.  Those of refused categories stay as they are.
+  function activate(granted) {
+    var held = document.querySelectorAll(HELD);
+    for (var i = 0; i < held.length; i++) {
+      var el = held[i];
+      if (granted.indexOf(el.getAttribute('data-privacy-category')) < 0) {
+        continue;
+      }
+      if (el.tagName === 'SCRIPT') {
+        if (el.type !== 'text/plain') {
+          continue;
+        }
+        var s = document.createElement('script');
+        for (var k = 0; k < el.attributes.length; k++) {
+          var a = el.attributes[k];
+          var name = a.name.toLowerCase();
+          if (name === 'type' || name === 'data-privacy-category') {
+            continue;
+          }
+          if (name.indexOf('data-privacy-') === 0) {
+            name = name.substring(13);
+          }
+          s.setAttribute(name, a.value);
+        }
+        if (s.src) {
+          s.async = el.hasAttribute('async');
+        } else {
+          s.text = el.text;
+        }
+        el.parentNode.replaceChild(s, el);
+        continue;
+      }
+      ['src', 'srcset', 'href'].forEach(function (name) {
+        var v = el.getAttribute('data-privacy-' + name);
+        if (v !== null) {
+          el.removeAttribute('data-privacy-' + name);
+          el.setAttribute(name, v);
+        }
+      });
+      el.removeAttribute('data-privacy-category');
+      if (el.privacyPlaceholder) {
+        el.privacyPlaceholder.parentNode.removeChild(el.privacyPlaceholder);
+        el.hidden = false;
+      }
     }
-    event.preventDefault();
-    var body = new URLSearchParams(new FormData(form));
-    body.set('action', button.value);
+  }
+
+  function decide(body, fallback) {
     fetch(form.getAttribute('action'), {
       method: 'POST',
       body: body,
@@ -22,8 +68,24 @@
       if (!response.ok) {
         throw new Error('status ' + response.status);
       }
-      banner.parentNode.removeChild(banner);
-    }).catch(function () {
+      return response.json();
+    }).then(function (answer) {
+      if (banner.parentNode) {
+        banner.parentNode.removeChild(banner);
+      }
+      activate(answer.decision && answer.decision.granted || []);
+    }).catch(fallback);
+  }
+
+  form.addEventListener('submit', function (event) {
+    var button = event.submitter;
+    if (!button || !button.value) {
+      return;
+    }
+    event.preventDefault();
+    var body = new URLSearchParams(new FormData(form));
+    body.set('action', button.value);
+    decide(body, function () {
       var action = document.createElement('input');
       action.type = 'hidden';
       action.name = 'action';
@@ -32,4 +94,37 @@
       form.submit();
     });
   });
+
+  // A held frame says what it is and lets the visitor allow its category
+  // there: a decision like the banner's, for that category.
+  var frames = document.querySelectorAll('iframe[data-privacy-src]');
+  for (var i = 0; i < frames.length; i++) {
+    var frame = frames[i];
+    var category = frame.getAttribute('data-privacy-category');
+    var host = frame.getAttribute('data-privacy-src')
+                    .replace(/^[a-z]*:?\/\/([^\/?#:]*).*$/i, '$1');
+    var box = document.createElement('div');
+    box.className = 'privacy-placeholder';
+    box.setAttribute('role', 'region');
+    var text = document.createElement('p');
+    text.textContent = 'Content from ' + host + ' is held back: it '
+        + 'needs your consent to ' + category + '.';
+    var allow = document.createElement('button');
+    allow.type = 'button';
+    allow.className = 'privacy-banner__button';
+    allow.textContent = 'Allow ' + category;
+    allow.setAttribute('data-privacy-allow', category);
+    allow.addEventListener('click', function (event) {
+      var body = new URLSearchParams();
+      body.set('action', 'save');
+      body.append('category',
+                  event.target.getAttribute('data-privacy-allow'));
+      decide(body, function () {});
+    });
+    box.appendChild(text);
+    box.appendChild(allow);
+    frame.parentNode.insertBefore(box, frame);
+    frame.hidden = true;
+    frame.privacyPlaceholder = box;
+  }
 }());
