@@ -414,3 +414,24 @@ $::Std . q{
 GET /re/re/page.html
 --- response_body
 <script type="text/plain" data-privacy-category="analytics" data-privacy-src="https://stats.example.org/a.js"></script>
+
+
+
+=== TEST 24: a visitor who refused marketing: a copy cached while it was granted is not validated (the conditions go), the page comes rewritten
+--- config eval: $::Std . "if_modified_since before;"
+--- request
+GET /p0.html
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'analytics') . "\nIf-Modified-Since: Tue, 01 Jan 2999 00:00:00 GMT"
+--- error_code: 200
+--- response_body_like: data-privacy-category="marketing"
+
+
+
+=== TEST 25: a visitor who granted both: the conditions stay, a 304
+--- config eval: $::Std . "if_modified_since before;"
+--- request
+GET /p0.html
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'analytics,marketing') . "\nIf-Modified-Since: Tue, 01 Jan 2999 00:00:00 GMT"
+--- error_code: 304
