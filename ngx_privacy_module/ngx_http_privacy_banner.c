@@ -70,12 +70,7 @@ static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll);
 static size_t ngx_http_privacy_banner_length(
     ngx_http_privacy_banner_ctx_t *bctx);
-static ngx_chain_t **ngx_http_privacy_banner_rewrite(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll, ngx_buf_t *b,
-    const u_char *held, size_t held_len);
-static ngx_chain_t **ngx_http_privacy_banner_held(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll,
-    const u_char *held, size_t held_len);
+
 
 
 static ngx_str_t  ngx_http_privacy_vary = ngx_string("Vary");
@@ -423,7 +418,8 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
 
         if (bctx->done) {
             ll = bctx->script
-                 ? ngx_http_privacy_banner_rewrite(r, bctx, ll, b, NULL, 0)
+                 ? ngx_http_privacy_script_rest(r, bctx->script, &bctx->free,
+                                                ll, b, NULL, 0)
                  : ngx_http_privacy_chain_link(r->pool, ll, b);
             if (ll == NULL) {
                 return NGX_ERROR;
@@ -446,7 +442,8 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
             held_len = privacy_banner_finish(&bctx->matcher, &held);
             bctx->done = 1;
 
-            ll = ngx_http_privacy_banner_held(r, bctx, ll, held, held_len);
+            ll = ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free,
+                                               ll, held, held_len);
 
             if (ll && bctx->script) {
                 /* the rewriter cannot follow the page further */
@@ -471,8 +468,8 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
         if (len) {
             ngx_http_privacy_banner_scan(r, bctx, b, &res);
 
-            ll = ngx_http_privacy_banner_held(r, bctx, ll, res.pre,
-                                              res.pre_len);
+            ll = ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free,
+                                               ll, res.pre, res.pre_len);
             if (ll == NULL) {
                 return NGX_ERROR;
             }
@@ -500,7 +497,8 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
             ll = ngx_http_privacy_banner_finish(r, bctx, ll, b);
 
         } else if (bctx->script) {
-            ll = ngx_http_privacy_banner_rewrite(r, bctx, ll, b, NULL, 0);
+            ll = ngx_http_privacy_script_rest(r, bctx->script, &bctx->free,
+                                              ll, b, NULL, 0);
 
         } else {
             ll = ngx_http_privacy_chain_rest(r->pool, ll, b);
@@ -599,8 +597,8 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
             return NULL;
         }
 
-        ll = ngx_http_privacy_banner_held(r, bctx, ll, res->post,
-                                          res->post_len);
+        ll = ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free, ll,
+                                           res->post, res->post_len);
 
         if (ll && bctx->script && (b->last_buf || b->last_in_chain)) {
             ll = ngx_http_privacy_script_end(r, bctx->script, &bctx->free,
@@ -655,13 +653,15 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
         return NULL;
     }
 
-    ll = ngx_http_privacy_banner_held(r, bctx, ll, res->post, res->post_len);
+    ll = ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free, ll,
+                                       res->post, res->post_len);
     if (ll == NULL) {
         return NULL;
     }
 
     if (bctx->script) {
-        return ngx_http_privacy_banner_rewrite(r, bctx, ll, b, NULL, 0);
+        return ngx_http_privacy_script_rest(r, bctx->script, &bctx->free, ll,
+                                            b, NULL, 0);
     }
 
     return ngx_http_privacy_chain_link(r->pool, ll, b);
@@ -688,8 +688,8 @@ ngx_http_privacy_banner_finish(ngx_http_request_t *r,
                    "privacy banner: no body tag, nothing inserted");
 
     if (bctx->script) {
-        return ngx_http_privacy_banner_rewrite(r, bctx, ll, b, held,
-                                               held_len);
+        return ngx_http_privacy_script_rest(r, bctx->script, &bctx->free, ll,
+                                            b, held, held_len);
     }
 
     if (held_len == 0) {
@@ -767,49 +767,3 @@ ngx_http_privacy_banner_length(ngx_http_privacy_banner_ctx_t *bctx)
 }
 
 
-
-/*
- * B's bytes through the rewriter, then HELD (bytes of the page after
- * them), then at the end of the page what the rewriter held, then B's
- * flags.
- */
-
-static ngx_chain_t **
-ngx_http_privacy_banner_rewrite(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll, ngx_buf_t *b,
-    const u_char *held, size_t held_len)
-{
-    ll = ngx_http_privacy_script_buf(r, bctx->script, &bctx->free, ll, b, 0);
-
-    if (ll && held_len) {
-        ll = ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free, ll,
-                                           held, held_len);
-    }
-
-    if (ll && (b->last_buf || b->last_in_chain)) {
-        ll = ngx_http_privacy_script_end(r, bctx->script, &bctx->free, ll);
-    }
-
-    if (ll == NULL) {
-        return NULL;
-    }
-
-    return ngx_http_privacy_chain_flags(r->pool, ll, b);
-}
-
-
-/* bytes of the page the banner's matcher held: copied, or rewritten */
-
-static ngx_chain_t **
-ngx_http_privacy_banner_held(ngx_http_request_t *r,
-    ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll,
-    const u_char *held, size_t held_len)
-{
-    if (bctx->script) {
-        return ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free, ll,
-                                             held, held_len);
-    }
-
-    return ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, held,
-                                       held_len);
-}

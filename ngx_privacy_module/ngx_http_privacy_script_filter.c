@@ -267,8 +267,39 @@ ngx_http_privacy_script_run(ngx_http_request_t *r, ngx_chain_t **free,
 
 
 /*
+ * B's bytes through the rewriter, then HELD (bytes of the page after
+ * them), then at the end of the page what the rewriter held, then B's
+ * flags.
+ */
+
+ngx_chain_t **
+ngx_http_privacy_script_rest(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, ngx_buf_t *b, const u_char *held, size_t held_len)
+{
+    ll = ngx_http_privacy_script_buf(r, sctx, free, ll, b, 0);
+
+    if (ll && held_len) {
+        ll = ngx_http_privacy_script_bytes(r, sctx, free, ll, held,
+                                           held_len);
+    }
+
+    if (ll && (b->last_buf || b->last_in_chain)) {
+        ll = ngx_http_privacy_script_end(r, sctx, free, ll);
+    }
+
+    if (ll == NULL) {
+        return NULL;
+    }
+
+    return ngx_http_privacy_chain_flags(r->pool, ll, b);
+}
+
+
+/*
  * Page bytes that do not outlive the call (held by the banner's matcher):
- * through the rewriter, the untouched runs copied.
+ * through the rewriter, the untouched runs copied; only copied without
+ * one (SCTX is NULL).
  */
 
 ngx_chain_t **
@@ -280,6 +311,10 @@ ngx_http_privacy_script_bytes(ngx_http_request_t *r,
 
     if (len == 0) {
         return ll;
+    }
+
+    if (sctx == NULL) {
+        return ngx_http_privacy_chain_copy(r->pool, free, ll, data, len);
     }
 
     if (sctx->done || sctx->report) {

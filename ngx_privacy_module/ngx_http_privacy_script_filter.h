@@ -23,6 +23,9 @@ ngx_http_privacy_script_ctx_t *ngx_http_privacy_script_start(
 ngx_chain_t **ngx_http_privacy_script_buf(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, ngx_buf_t *b, ngx_uint_t keep);
+ngx_chain_t **ngx_http_privacy_script_rest(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, ngx_buf_t *b, const u_char *held, size_t held_len);
 ngx_chain_t **ngx_http_privacy_script_bytes(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, const u_char *data, size_t len);
