@@ -47,11 +47,14 @@ WORK = os.path.join(TOP, "build", "bench")
 MINT = os.path.join(TOP, "build", "unit", "privacy-mint")
 DOC = os.path.join(TOP, "docs", "performance.md")
 
-REDIS_PORT = 16460
-BACKEND_PORT = 19619
-CONSENT_PORT = 19620
-MIXED_PORT = 19630
-POOL_PORTS = (19640, 19641)
+# BENCH_PORT_OFFSET=N moves every port by N: two benches on one machine
+PORT_OFFSET = int(os.environ.get("BENCH_PORT_OFFSET", "0"))
+
+REDIS_PORT = 16460 + PORT_OFFSET
+BACKEND_PORT = 19619 + PORT_OFFSET
+CONSENT_PORT = 19620 + PORT_OFFSET
+MIXED_PORT = 19630 + PORT_OFFSET
+POOL_PORTS = (19640 + PORT_OFFSET, 19641 + PORT_OFFSET)
 
 PROFILES = {
     #            wrk rounds, seconds per run, warm-up, callgrind requests,
@@ -108,6 +111,15 @@ CONSENT_BODY = "action=accept_all"
 BASELINE = {"page": "plain", "proxy": "proxy", "html": "html_proxy",
             "consent": "redis", "memory": None}
 
+# the same page with six tracker tags (page.build_trackers())
+TRACKERS_PATH = "/html/trackers.html"
+
+# the patterns of those trackers, as docs/deployment.md configures them
+TRACKER_SCRIPTS = """
+        privacy_script analytics www.googletagmanager.com;
+        privacy_script marketing .facebook.net www.facebook.com
+                                 https://www.youtube.com/embed/;"""
+
 # the static page, from the application behind the proxy (backend.conf)
 HTML_PATH = "/html/index.html"
 
@@ -126,6 +138,9 @@ class Variant:
         self.method, self.path, self.body = method, path, body
         self.headers = headers or {}
         self.connections = connections
+        if port and port < 19600 + PORT_OFFSET:
+            # a row's own port, written without the offset
+            self.port = port + PORT_OFFSET
         self.check = check
         self.module = module          # profiled against its baseline
         self.fresh = fresh            # a new Cookie header each request
@@ -146,6 +161,7 @@ class Context:
         self.key_file = os.path.join(WORK, "privacy.key")
         self.snippet_file = os.path.join(WORK, "banner-snippet.html")
         self.page = page.build()
+        self.trackers = page.build_trackers()
         self.snippet = None
         self.consent_cookie = None
         self.params = {}
@@ -154,6 +170,8 @@ class Context:
         os.makedirs(self.docroot, exist_ok=True)
         with open(os.path.join(self.docroot, "index.html"), "wb") as f:
             f.write(self.page)
+        with open(os.path.join(self.docroot, "trackers.html"), "wb") as f:
+            f.write(self.trackers)
         with open(os.path.join(self.docroot, "privacy.html"), "w") as f:
             f.write("<!DOCTYPE html><title>Privacy</title><body>Notice</body>")
         fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
@@ -222,6 +240,19 @@ def check_consent_mode(ctx, st, hd, body):
         hd
 
 
+def check_trackers_plain(ctx, st, hd, body):
+    assert st == 200, st
+    assert body == ctx.trackers, "the page changed"
+
+
+def check_trackers(ctx, st, hd, body):
+    assert st == 200, st
+    assert b'id="privacy-banner"' in body, "no banner"
+    assert body.count(b'data-privacy-category="') == 6, \
+        body.count(b'data-privacy-category="')
+    assert b' src="https://www.youtube.com' not in body, "the frame loads"
+
+
 def check_banner(position):
     def check(ctx, st, hd, body):
         assert st == 200, st
@@ -281,6 +312,9 @@ def variants(ctx):
                             + "\n        privacy_expire_blocked off;"}
     html_proxy = {"privacy_or_not": ctx.params["privacy"]
                   + "\n        privacy_banner_position body_start;"}
+    html_trackers = {"privacy_or_not": ctx.params["privacy"]
+                     + "\n        privacy_banner_position body_start;"
+                     + TRACKER_SCRIPTS}
     html_proxy_end = {"privacy_or_not": ctx.params["privacy"]
                       + "\n        privacy_banner_position body_end;"}
     lua_proxy = {
@@ -354,6 +388,16 @@ def variants(ctx):
                 "banner at body_end", "html", 19615, "proxy.conf",
                 params=html_proxy_end, path=HTML_PATH,
                 check=check_banner("body_end"), module=True),
+        Variant("html_trackers_proxy", "proxied HTML page with six tracker "
+                "tags, plain proxy (baseline of the next row)", "html", 19618,
+                "proxy.conf", path=TRACKERS_PATH,
+                check=check_trackers_plain),
+        Variant("html_trackers", "proxied HTML page with six tracker tags, "
+                "privacy on, undecided: banner at body_start and the six "
+                "held back", "html", 19621, "proxy.conf",
+                params=html_trackers, path=TRACKERS_PATH,
+                check=check_trackers, module=True,
+                baseline="html_trackers_proxy"),
         Variant("consent", "consent POST, recorded in Redis",
                 "consent", CONSENT_PORT, "consent.conf", method="POST",
                 path="/privacy/consent", headers=post_headers,

@@ -188,6 +188,38 @@ def build(size=SIZE, seed=2018):
     return "".join(parts).encode()
 
 
+# six tracker tags as sites carry them: gtag.js and its config, the GTM
+# and Meta pixel snippets, the pixel's <noscript> image, a YouTube embed
+TRACKERS_HEAD = (
+    '<link rel="preconnect" href="https://www.googletagmanager.com">\n'
+    '<script async src="https://www.googletagmanager.com/gtag/js?'
+    'id=G-XXXXXXX"></script>\n'
+    "<script>(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':"
+    "new Date().getTime(),event:'gtm.js'});var f=d.getElementsByTagName(s)"
+    "[0],j=d.createElement(s);j.async=true;j.src='https://www."
+    "googletagmanager.com/gtm.js?id='+i;f.parentNode.insertBefore(j,f);})"
+    "(window,document,'script','dataLayer','GTM-XXXX');</script>\n"
+    "<script>!function(f,b,e,v,n,t,s){n=f.fbq=function(){n.q.push("
+    "arguments)};n.q=[];t=b.createElement(e);t.async=!0;t.src=v;s=b."
+    "getElementsByTagName(e)[0];s.parentNode.insertBefore(t,s)}(window,"
+    "document,'script','https://connect.facebook.net/en_US/fbevents.js');"
+    "fbq('init','1234');fbq('track','PageView');</script>\n")
+TRACKERS_BODY = (
+    '<noscript><img height="1" width="1" style="display:none" '
+    'src="https://www.facebook.com/tr?id=1234&amp;ev=PageView&amp;'
+    'noscript=1"></noscript>\n'
+    '<iframe width="560" height="315" src="https://www.youtube.com/embed/'
+    'dQw4w9WgXcQ" title="Video" allowfullscreen></iframe>\n')
+
+
+def build_trackers():
+    """The page with six tracker tags: in the head and after the header."""
+    p = build().decode()
+    p = p.replace("</head>", TRACKERS_HEAD + "</head>", 1)
+    p = p.replace("</header>", "</header>" + TRACKERS_BODY, 1)
+    return p.encode()
+
+
 if __name__ == "__main__":
     import sys
     sys.stdout.buffer.write(build())

@@ -15,6 +15,7 @@ module=$(realpath "$2")
 top=$(cd "$(dirname "$0")/.." && pwd)
 port=${BROWSER_PORT:-18480}
 app_port=${BROWSER_APP_PORT:-18481}
+tp_port=${BROWSER_TP_PORT:-18482}
 redis_port=${BROWSER_REDIS_PORT:-16480}
 dir=$top/build/browser-demo
 chromium=${CHROMIUM:-/usr/bin/chromium}
@@ -47,10 +48,10 @@ if [ ! -f "$top/browser/node_modules/playwright-core/package.json" ] \
         npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-for p in "$port" "$app_port"; do
+for p in "$port" "$app_port" "$tp_port"; do
     if curl -s -o /dev/null "http://127.0.0.1:$p/"; then
-        echo "browser: port $p is taken; set BROWSER_PORT and" \
-             "BROWSER_APP_PORT" >&2
+        echo "browser: port $p is taken; set BROWSER_PORT," \
+             "BROWSER_APP_PORT and BROWSER_TP_PORT" >&2
         exit 1
     fi
 done
@@ -96,7 +97,7 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-DEMO_DIR=$dir DEMO_PORT=$port DEMO_APP_PORT=$app_port \
+DEMO_DIR=$dir DEMO_PORT=$port DEMO_APP_PORT=$app_port DEMO_TP_PORT=$tp_port \
 DEMO_REDIS_PORT=$redis_port \
     "$top/demo/run.sh" "$nginx" "$module" >"$dir/demo.log" 2>&1 &
 demo_pid=$!
@@ -127,6 +128,7 @@ echo "browser: demo on http://127.0.0.1:$port/ (Redis $redis_port)," \
 # in the background, so that a signal reaches the trap at once
 BROWSER_BASE=http://127.0.0.1:$port BROWSER_REDIS_PORT=$redis_port \
 CHROMIUM=$chromium BROWSER_NGINX_LOG=$dir/demo.log \
+BROWSER_TP_PORT=$tp_port BROWSER_TP_LOG=$dir/logs/thirdparty.log \
     timeout 150 node "$top/browser/test.js" &
 test_pid=$!
 status=0

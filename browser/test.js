@@ -179,7 +179,7 @@ async function bannerShown(page) {
 async function main() {
     fs.mkdirSync(images, { recursive: true });
 
-    const browser = await chromium.launch({
+    const launch = {
         executablePath,
         headless: true,
         /* playwright gives each launch a fresh temporary --user-data-dir */
@@ -187,7 +187,8 @@ async function main() {
                '--disable-quic', '--no-first-run',
                '--disable-background-networking',
                '--disable-component-update', '--disable-sync'],
-    });
+    };
+    const browser = await chromium.launch(launch);
 
     const xlenBefore = Number(redis('XLEN', 'privacy:log'));
 
@@ -208,6 +209,14 @@ async function main() {
 
     await proof(xlenBefore);
 
+    /* after the proof, whose records are those of the journeys above */
+    const second = await chromium.launch(launch);
+    try {
+        await thirdParty(second);
+    } finally {
+        await second.close();
+    }
+
     const log = process.env.BROWSER_NGINX_LOG;
     if (log) {
         await step('nginx logged no alert, crit or crashed worker', async () => {
@@ -216,6 +225,118 @@ async function main() {
             return bad.length === 0 || bad.slice(0, 3).join(' | ');
         });
     }
+}
+
+
+/*
+ * /shop.html: an analytics script, a pixel and a frame from the third
+ * party on BROWSER_TP_PORT, whose access log counts every hit it gets
+ */
+
+function tpHits() {
+    const log = process.env.BROWSER_TP_LOG;
+    try {
+        return fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    } catch (e) {
+        return [];
+    }
+}
+
+function tpRequests(page) {
+    const port = ':' + (process.env.BROWSER_TP_PORT || '18482') + '/';
+    const seen = [];
+    page.on('request', (r) => {
+        if (r.url().includes(port)) seen.push(r.url());
+    });
+    return seen;
+}
+
+async function settle(page) {
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(500);
+}
+
+async function thirdParty(browser) {
+    let context = await browser.newContext({
+        viewport: { width: 1280, height: 800 } });
+    let page = await context.newPage();
+    let seen = tpRequests(page);
+    let before = tpHits().length;
+
+    await page.goto(base + '/shop.html');
+    await settle(page);
+    await step('third party: before a decision no request reaches it',
+        async () => seen.length === 0 && tpHits().length === before
+            || `requests: ${seen.join(' ')}`);
+
+    await step('third party: the held frame has a placeholder naming the '
+               + 'host and the category', async () => {
+        const text = await page.locator('.privacy-placeholder').innerText();
+        return /127\.0\.0\.1/.test(text) && /marketing/.test(text)
+            || text;
+    });
+    await page.locator('.privacy-placeholder').screenshot(
+        { path: path.join(images, 'placeholder.png') });
+    check('screenshot docs/images/placeholder.png', true);
+
+    await step('third party: after Accept all, without a reload, the script '
+               + 'runs and the pixel and the frame load', async () => {
+        await page.getByRole('button', { name: 'Accept all' }).click();
+        await page.waitForFunction(() => window.demoAnalytics === 1,
+                                   null, { timeout: 5000 });
+        await page.waitForFunction(() => {
+            const img = document.getElementById('pixel');
+            return img.complete && img.naturalWidth === 1;
+        }, null, { timeout: 5000 });
+        await page.waitForTimeout(300);
+        const got = tpHits().slice(before).join('\n');
+        return /analytics\.js/.test(got) && /pixel\.gif/.test(got)
+            && /frame\.html/.test(got) || got;
+    });
+    await context.close();
+
+    context = await browser.newContext({
+        viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    seen = tpRequests(page);
+    before = tpHits().length;
+    await page.goto(base + '/shop.html');
+    await settle(page);
+    await page.getByRole('button', { name: 'Reject all' }).click();
+    await page.waitForTimeout(800);
+    await step('third party: after Reject all no request reaches it',
+        async () => seen.length === 0 && tpHits().length === before
+            && (await page.evaluate(() => window.demoAnalytics)) === undefined
+            || `requests: ${seen.join(' ')}`);
+    await page.reload();
+    await settle(page);
+    await step('third party: nor after a reload', async () =>
+        seen.length === 0 && tpHits().length === before
+            || `requests: ${seen.join(' ')}`);
+    await context.close();
+
+    context = await browser.newContext({
+        viewport: { width: 1280, height: 800 }, javaScriptEnabled: false });
+    page = await context.newPage();
+    seen = tpRequests(page);
+    before = tpHits().length;
+    await page.goto(base + '/shop.html');
+    await settle(page);
+    await step('third party, no JS: nothing before a decision', async () =>
+        seen.length === 0 || `requests: ${seen.join(' ')}`);
+    await step('third party, no JS: Accept all, the 303 brings the page '
+               + 'back with the pixel and the frame live', async () => {
+        await Promise.all([
+            page.waitForResponse((r) => r.request().method() === 'POST'),
+            page.getByRole('button', { name: 'Accept all' }).click(),
+        ]);
+        await settle(page);
+        const got = tpHits().slice(before).join('\n');
+        return page.url() === base + '/shop.html'
+            && /pixel\.gif/.test(got) && /frame\.html/.test(got)
+            || `${page.url()} ${got}`;
+    });
+    await context.close();
 }
 
 

@@ -25,6 +25,7 @@
 #include "ngx_http_privacy_banner_head.h"
 #include "ngx_http_privacy_chain.h"
 #include "ngx_http_privacy_banner_types.h"
+#include "ngx_http_privacy_script_filter.h"
 
 
 /*
@@ -44,13 +45,17 @@ typedef struct {
     ngx_chain_t                     *out;          /* passed on last time */
     ngx_chain_t                     *busy;
     ngx_chain_t                     *free;
-    unsigned                         done:1;
+    ngx_http_privacy_script_ctx_t   *script;       /* the rewriter, or NULL */
+    unsigned                         done:1;       /* no banner to insert */
     unsigned                         scanned:1;    /* the matcher saw bytes */
     unsigned                         inserted:1;
     unsigned                         header:1;     /* not sent yet */
 } ngx_http_privacy_banner_ctx_t;
 
 
+static ngx_int_t ngx_http_privacy_banner_start(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_uint_t banner, ngx_uint_t script);
 static ngx_int_t ngx_http_privacy_banner_splice(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t *in, ngx_chain_t **out);
 static void ngx_http_privacy_banner_scan(ngx_http_request_t *r,
@@ -65,6 +70,7 @@ static ngx_chain_t **ngx_http_privacy_banner_chain(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll);
 static size_t ngx_http_privacy_banner_length(
     ngx_http_privacy_banner_ctx_t *bctx);
+
 
 
 static ngx_str_t  ngx_http_privacy_vary = ngx_string("Vary");
@@ -84,20 +90,27 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
 {
     off_t                           length;
     ngx_str_t                       type;
-    ngx_uint_t                      varies;
+    ngx_uint_t                      varies, banner, script, report;
     ngx_http_privacy_banner_ctx_t  *bctx;
 
     /* an error page after a held header decides again */
     ctx->banner = NULL;
     r->buffered &= ~NGX_HTTP_PRIVACY_BUFFERED;
 
-    if (plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
-        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
-        || ctx->endpoint
-        || ctx->tk_resource)
-    {
+    if (ctx->endpoint || ctx->tk_resource) {
         return NGX_OK;
     }
+
+    report = (plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE);
+
+    /* a page that may differ with the decision: a banner, tags held back */
+    banner = (plcf->banner != NGX_HTTP_PRIVACY_BANNER_OFF && !report);
+
+    if (!banner && plcf->scripts == NULL) {
+        return NGX_OK;
+    }
+
+    varies = banner || !report;
 
     if (r->headers_out.status == NGX_HTTP_NOT_MODIFIED) {
         /*
@@ -107,7 +120,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
         type = r->headers_out.content_type;
         r->headers_out.content_type.len = r->headers_out.content_type_len;
 
-        varies = ngx_http_privacy_banner_type(r, plcf);
+        varies = varies && ngx_http_privacy_banner_type(r, plcf);
 
         r->headers_out.content_type = type;
 
@@ -125,14 +138,19 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (ngx_http_privacy_add_header(r, &ngx_http_privacy_vary,
-                                    &ngx_http_privacy_cookie_token)
-        != NGX_OK)
+    if (varies
+        && ngx_http_privacy_add_header(r, &ngx_http_privacy_vary,
+                                       &ngx_http_privacy_cookie_token)
+           != NGX_OK)
     {
         return NGX_ERROR;
     }
 
-    if (ctx->decided || r->header_only) {
+    /* privacy_script names a category not granted */
+    script = ngx_http_privacy_script_wanted(plcf, ctx);
+    banner = banner && !ctx->decided;
+
+    if ((!banner && !script) || r->header_only) {
         return NGX_OK;
     }
 
@@ -140,11 +158,18 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
         && r->headers_out.content_encoding->value.len)
     {
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
-                      "privacy banner not inserted: the response has "
+                      "privacy %s: the response has "
                       "\"Content-Encoding: %V\"; let the application send "
                       "identity bodies and compress with gzip in nginx",
+                      banner ? "banner not inserted"
+                             : "scripts not held back",
                       &r->headers_out.content_encoding->value);
         return NGX_OK;
+    }
+
+    if (!banner && report) {
+        /* looked at, to log what would be held back; never changed */
+        return ngx_http_privacy_banner_start(r, plcf, ctx, 0, 1);
     }
 
     length = r->headers_out.content_length_n;
@@ -159,50 +184,25 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     ngx_http_clear_etag(r);
     ngx_http_clear_last_modified(r);
 
-    if (r->method == NGX_HTTP_HEAD && length < 0) {
+    if (r->method == NGX_HTTP_HEAD && (length < 0 || !banner)) {
         /* GET goes chunked: no length to find */
         return NGX_OK;
     }
 
-    bctx = ngx_pcalloc(r->pool, sizeof(ngx_http_privacy_banner_ctx_t));
-    if (bctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    privacy_banner_init(&bctx->matcher, (int) plcf->banner_position);
-    bctx->length = length;
-
-    if (plcf->banner_position == PRIVACY_BANNER_BODY_START) {
-        bctx->head = ngx_http_privacy_banner_head(&r->uri);
-    }
-
-    bctx->banner = ngx_http_privacy_banner_pick(r, plcf);
-
-    if (ngx_http_privacy_banner_return(r, plcf, &bctx->return_path)
+    if (ngx_http_privacy_banner_start(r, plcf, ctx, banner, script)
         != NGX_OK)
     {
         return NGX_ERROR;
     }
 
-    ctx->banner = bctx;
+    bctx = ctx->banner;
+    bctx->length = length;
 
-    /*
-     * the body comes in memory, read by nginx as it reads it for any
-     * filter (with aio, threads or directio as configured; with sendfile
-     * a buffer is also a file range, which the parts around the banner
-     * keep)
-     */
-    r->filter_need_in_memory = 1;
-
-    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "privacy banner: will insert");
-
-    if (r->method != NGX_HTTP_HEAD) {
-        ngx_http_privacy_metric_banner();
-    }
-
-    if (length < 0) {
-        /* the length is not known: the page goes chunked */
+    if (length < 0 || script) {
+        /*
+         * the length is not known, or the rewriter changes it as it goes:
+         * the page goes chunked
+         */
         return NGX_OK;
     }
 
@@ -224,6 +224,72 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     bctx->header = 1;
 
     return NGX_DONE;
+}
+
+
+/*
+ * The body filter's state for a response that gets the banner (BANNER),
+ * goes through the rewriter (SCRIPT), or both.
+ */
+
+static ngx_int_t
+ngx_http_privacy_banner_start(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_uint_t banner, ngx_uint_t script)
+{
+    ngx_http_privacy_banner_ctx_t  *bctx;
+
+    bctx = ngx_pcalloc(r->pool, sizeof(ngx_http_privacy_banner_ctx_t));
+    if (bctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    bctx->length = -1;
+
+    if (script) {
+        bctx->script = ngx_http_privacy_script_start(r, plcf, ctx);
+        if (bctx->script == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    if (!banner) {
+        bctx->done = 1;
+
+    } else {
+        privacy_banner_init(&bctx->matcher, (int) plcf->banner_position);
+
+        if (plcf->banner_position == PRIVACY_BANNER_BODY_START) {
+            bctx->head = ngx_http_privacy_banner_head(&r->uri);
+        }
+
+        bctx->banner = ngx_http_privacy_banner_pick(r, plcf);
+
+        if (ngx_http_privacy_banner_return(r, plcf, &bctx->return_path)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy banner: will insert");
+
+        if (r->method != NGX_HTTP_HEAD) {
+            ngx_http_privacy_metric_banner();
+        }
+    }
+
+    ctx->banner = bctx;
+
+    /*
+     * the body comes in memory, read by nginx as it reads it for any
+     * filter (with aio, threads or directio as configured; with sendfile
+     * a buffer is also a file range, which the parts around the banner
+     * keep)
+     */
+    r->filter_need_in_memory = 1;
+
+    return NGX_OK;
 }
 
 
@@ -269,7 +335,7 @@ ngx_http_privacy_banner_body(ngx_http_request_t *r, ngx_chain_t *in,
     ngx_chain_update_chains(r->pool, &bctx->free, &bctx->busy, &bctx->out,
                             (ngx_buf_tag_t) &ngx_http_privacy_module);
 
-    if (bctx->done) {
+    if (bctx->done && bctx->script == NULL) {
         return NGX_DECLINED;
     }
 
@@ -279,7 +345,9 @@ ngx_http_privacy_banner_body(ngx_http_request_t *r, ngx_chain_t *in,
 
     bctx->out = *out;
 
-    if (privacy_banner_held(&bctx->matcher)) {
+    if ((!bctx->done && privacy_banner_held(&bctx->matcher))
+        || (bctx->script && ngx_http_privacy_script_held(bctx->script)))
+    {
         r->buffered |= NGX_HTTP_PRIVACY_BUFFERED;
 
     } else {
@@ -349,7 +417,10 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
         b = in->buf;
 
         if (bctx->done) {
-            ll = ngx_http_privacy_chain_link(r->pool, ll, b);
+            ll = bctx->script
+                 ? ngx_http_privacy_script_rest(r, bctx->script, &bctx->free,
+                                                ll, b, NULL, 0)
+                 : ngx_http_privacy_chain_link(r->pool, ll, b);
             if (ll == NULL) {
                 return NGX_ERROR;
             }
@@ -371,8 +442,15 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
             held_len = privacy_banner_finish(&bctx->matcher, &held);
             bctx->done = 1;
 
-            ll = ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, held,
-                                             held_len);
+            ll = ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free,
+                                               ll, held, held_len);
+
+            if (ll && bctx->script) {
+                /* the rewriter cannot follow the page further */
+                ll = ngx_http_privacy_script_end(r, bctx->script,
+                                                 &bctx->free, ll);
+            }
+
             if (ll == NULL) {
                 return NGX_ERROR;
             }
@@ -390,8 +468,8 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
         if (len) {
             ngx_http_privacy_banner_scan(r, bctx, b, &res);
 
-            ll = ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, res.pre,
-                                             res.pre_len);
+            ll = ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free,
+                                               ll, res.pre, res.pre_len);
             if (ll == NULL) {
                 return NGX_ERROR;
             }
@@ -417,6 +495,10 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
 
         if (b->last_buf || b->last_in_chain) {
             ll = ngx_http_privacy_banner_finish(r, bctx, ll, b);
+
+        } else if (bctx->script) {
+            ll = ngx_http_privacy_script_rest(r, bctx->script, &bctx->free,
+                                              ll, b, NULL, 0);
 
         } else {
             ll = ngx_http_privacy_chain_rest(r->pool, ll, b);
@@ -489,6 +571,7 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_chain_t **ll, ngx_buf_t *b,
     privacy_banner_result_t *res)
 {
+    u_char     *last;
     ngx_buf_t  *head;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -501,7 +584,10 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
          * B ends where the banner goes: it goes whole, and its flags
          * (the end of the body, a flush) after the banner
          */
-        ll = ngx_http_privacy_chain_link(r->pool, ll, b);
+        ll = bctx->script
+             ? ngx_http_privacy_script_buf(r, bctx->script, &bctx->free, ll,
+                                           b, 0)
+             : ngx_http_privacy_chain_link(r->pool, ll, b);
         if (ll == NULL) {
             return NULL;
         }
@@ -511,8 +597,14 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
             return NULL;
         }
 
-        ll = ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, res->post,
-                                         res->post_len);
+        ll = ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free, ll,
+                                           res->post, res->post_len);
+
+        if (ll && bctx->script && (b->last_buf || b->last_in_chain)) {
+            ll = ngx_http_privacy_script_end(r, bctx->script, &bctx->free,
+                                             ll);
+        }
+
         if (ll == NULL) {
             return NULL;
         }
@@ -520,7 +612,26 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
         return ngx_http_privacy_chain_flags(r->pool, ll, b);
     }
 
-    if (res->pass) {
+    if (res->pass && bctx->script) {
+        /* the part before, through the rewriter, on B's bytes */
+        last = b->last;
+        b->last = b->pos + res->pass;
+
+        ll = ngx_http_privacy_script_buf(r, bctx->script, &bctx->free, ll, b,
+                                         1);
+        b->last = last;
+
+        if (ll == NULL) {
+            return NULL;
+        }
+
+        if (b->in_file) {
+            b->file_pos += res->pass;
+        }
+
+        b->pos += res->pass;
+
+    } else if (res->pass) {
         head = ngx_http_privacy_chain_buf(r->pool, &bctx->free, &ll);
         if (head == NULL) {
             return NULL;
@@ -542,10 +653,15 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
         return NULL;
     }
 
-    ll = ngx_http_privacy_chain_copy(r->pool, &bctx->free, ll, res->post,
-                                     res->post_len);
+    ll = ngx_http_privacy_script_bytes(r, bctx->script, &bctx->free, ll,
+                                       res->post, res->post_len);
     if (ll == NULL) {
         return NULL;
+    }
+
+    if (bctx->script) {
+        return ngx_http_privacy_script_rest(r, bctx->script, &bctx->free, ll,
+                                            b, NULL, 0);
     }
 
     return ngx_http_privacy_chain_link(r->pool, ll, b);
@@ -570,6 +686,11 @@ ngx_http_privacy_banner_finish(ngx_http_request_t *r,
 
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "privacy banner: no body tag, nothing inserted");
+
+    if (bctx->script) {
+        return ngx_http_privacy_script_rest(r, bctx->script, &bctx->free, ll,
+                                            b, held, held_len);
+    }
 
     if (held_len == 0) {
         return ngx_http_privacy_chain_rest(r->pool, ll, b);
@@ -644,4 +765,5 @@ ngx_http_privacy_banner_length(ngx_http_privacy_banner_ctx_t *bctx)
 
     return len;
 }
+
 

@@ -7,6 +7,7 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_banner_types.h"
+#include "ngx_http_privacy_script_filter.h"
 
 
 /*
@@ -113,11 +114,11 @@ ngx_http_privacy_banner_types_list(ngx_conf_t *cf,
 
 
 /*
- * An undecided visitor gets the banner: a copy the browser cached while
- * decided (or before a new policy version) must not be validated with a
- * 304, by nginx or by the application, so the request goes without its
- * conditions.  Pages with the banner carry no validators, so this only
- * happens while the visitor is undecided.
+ * An undecided visitor gets the banner, one who did not grant a category
+ * of privacy_script its tags held back: a copy the browser cached before
+ * (decided, granting more, an older policy version) must not be validated
+ * with a 304, by nginx or by the application, so the request goes without
+ * its conditions (such pages carry no validators).
  */
 
 ngx_int_t
@@ -127,7 +128,8 @@ ngx_http_privacy_banner_unconditional(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t  *ctx;
 
     if (r != r->main
-        || plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
+        || (plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
+            && plcf->scripts == NULL)
         || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
         || plcf->consent_endpoint)
     {
@@ -140,7 +142,9 @@ ngx_http_privacy_banner_unconditional(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    if (ctx->decided) {
+    if ((ctx->decided || plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF)
+        && !ngx_http_privacy_script_wanted(plcf, ctx))
+    {
         return NGX_OK;
     }
 

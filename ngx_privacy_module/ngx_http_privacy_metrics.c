@@ -50,6 +50,10 @@ typedef struct {
     /* per slot and direction; the last slot is "unknown" */
     ngx_atomic_t                     blocked[NGX_HTTP_PRIVACY_METRICS_NAMES + 1]
                                             [2];
+
+    /* third-party elements held back, per slot and element */
+    ngx_atomic_t                     held[NGX_HTTP_PRIVACY_METRICS_NAMES]
+                                         [NGX_HTTP_PRIVACY_ELEMENTS];
 } ngx_http_privacy_metrics_sh_t;
 
 
@@ -85,6 +89,12 @@ static ngx_str_t  ngx_http_privacy_metrics_zone_name =
  * workers alike; NULL until a zone was initialized.
  */
 static ngx_http_privacy_metrics_sh_t  *ngx_http_privacy_metrics_sh;
+
+
+/* by NGX_HTTP_PRIVACY_ELEMENT_ */
+static char  *ngx_http_privacy_metrics_elements[] = {
+    "script", "iframe", "img", "link"
+};
 
 
 static char  *ngx_http_privacy_metrics_actions[] = {
@@ -299,7 +309,7 @@ ngx_http_privacy_metrics_assign(ngx_http_privacy_metrics_ctx_t *ctx,
 {
     uint64_t                         used, old;
     ngx_str_t                       *name, *oname;
-    ngx_uint_t                       i, j, k;
+    ngx_uint_t                       e, i, j, k;
     ngx_http_privacy_categories_t  **list, *cats;
 
     used = 0;
@@ -361,6 +371,9 @@ ngx_http_privacy_metrics_assign(ngx_http_privacy_metrics_ctx_t *ctx,
         /* a new series starts at zero */
         ctx->sh->blocked[k][NGX_HTTP_PRIVACY_DIR_REQUEST] = 0;
         ctx->sh->blocked[k][NGX_HTTP_PRIVACY_DIR_RESPONSE] = 0;
+        for (e = 0; e < NGX_HTTP_PRIVACY_ELEMENTS; e++) {
+            ctx->sh->held[k][e] = 0;
+        }
     }
 
     list = ctx->lists.elts;
@@ -493,7 +506,7 @@ ngx_http_privacy_metrics_text(ngx_http_request_t *r,
     size_t                          len, line;
     ngx_buf_t                      *b;
     ngx_str_t                      *name, *label;
-    ngx_uint_t                      i, slot;
+    ngx_uint_t                      i, k, slot;
     ngx_atomic_uint_t               count, usec;
     ngx_http_privacy_metrics_sh_t  *sh;
 
@@ -509,7 +522,7 @@ ngx_http_privacy_metrics_text(ngx_http_request_t *r,
           + 2 * (line + unknown.len);
 
     for (i = 0; i < ctx->names.nelts; i++) {
-        len += 2 * (line + name[i].len);
+        len += (2 + NGX_HTTP_PRIVACY_ELEMENTS) * (line + name[i].len);
     }
 
     /* one byte more: a full buffer means the text was cut */
@@ -555,6 +568,28 @@ ngx_http_privacy_metrics_text(ngx_http_request_t *r,
                 "direction=\"response\"} %uA\n",
                 label, sh->blocked[slot][NGX_HTTP_PRIVACY_DIR_REQUEST],
                 label, sh->blocked[slot][NGX_HTTP_PRIVACY_DIR_RESPONSE]);
+    }
+
+    p = ngx_slprintf(p, last,
+                "# HELP privacy_elements_held_total Third-party scripts, "
+                "frames, images and links held back, by category and "
+                "element.\n"
+                "# TYPE privacy_elements_held_total counter\n");
+
+    for (i = 0; i < ctx->names.nelts; i++) {
+        slot = ctx->slot[i];
+
+        if (slot >= NGX_HTTP_PRIVACY_METRICS_NAMES) {
+            continue;
+        }
+
+        for (k = 0; k < NGX_HTTP_PRIVACY_ELEMENTS; k++) {
+            p = ngx_slprintf(p, last,
+                    "privacy_elements_held_total{category=\"%V\","
+                    "element=\"%s\"} %uA\n",
+                    &name[i], ngx_http_privacy_metrics_elements[k],
+                    sh->held[slot][k]);
+        }
     }
 
     p = ngx_slprintf(p, last,
@@ -671,6 +706,32 @@ ngx_http_privacy_metric_blocked(ngx_http_privacy_categories_t *cats,
     }
 
     (void) ngx_atomic_fetch_add(&sh->blocked[slot][direction], 1);
+}
+
+
+void
+ngx_http_privacy_metric_held(ngx_http_privacy_categories_t *cats,
+    ngx_int_t category, ngx_uint_t element)
+{
+    ngx_uint_t                      slot;
+    ngx_http_privacy_metrics_sh_t  *sh;
+
+    sh = ngx_http_privacy_metrics_sh;
+
+    if (sh == NULL || cats == NULL || category < 0
+        || (ngx_uint_t) category >= cats->categories.nelts
+        || element >= NGX_HTTP_PRIVACY_ELEMENTS)
+    {
+        return;
+    }
+
+    slot = cats->metric[category];
+
+    if (slot >= NGX_HTTP_PRIVACY_METRICS_NAMES) {
+        return;
+    }
+
+    (void) ngx_atomic_fetch_add(&sh->held[slot][element], 1);
 }
 
 

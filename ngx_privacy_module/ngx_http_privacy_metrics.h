@@ -20,6 +20,13 @@
 #define NGX_HTTP_PRIVACY_DIR_REQUEST   0
 #define NGX_HTTP_PRIVACY_DIR_RESPONSE  1
 
+/* the elements privacy_script holds back, for their counters */
+#define NGX_HTTP_PRIVACY_ELEMENT_SCRIPT  0
+#define NGX_HTTP_PRIVACY_ELEMENT_IFRAME  1
+#define NGX_HTTP_PRIVACY_ELEMENT_IMG     2
+#define NGX_HTTP_PRIVACY_ELEMENT_LINK    3
+#define NGX_HTTP_PRIVACY_ELEMENTS        4
+
 /*
  * At most this many distinct category names, the union over every
  * category list of the configuration, are counted by name; the others
@@ -46,6 +53,9 @@ char *ngx_http_privacy_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
 void ngx_http_privacy_metric_banner(void);
+/* a third-party element of category held back; see privacy_script.h */
+void ngx_http_privacy_metric_held(ngx_http_privacy_categories_t *cats,
+    ngx_int_t category, ngx_uint_t element);
 /* category: the index in cats, -1 for a cookie no category names */
 void ngx_http_privacy_metric_blocked(ngx_http_privacy_categories_t *cats,
     ngx_int_t category, ngx_uint_t direction);

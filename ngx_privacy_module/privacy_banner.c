@@ -683,6 +683,52 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
 }
 
 
+size_t
+privacy_banner_run(privacy_banner_t *m, const unsigned char *p, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+
+        switch (m->state) {
+
+        case PRIVACY_S_TEXT:
+        case PRIVACY_S_RAW:
+        case PRIVACY_S_VALUE_DQ:
+        case PRIVACY_S_VALUE_SQ:
+        case PRIVACY_S_BOGUS:
+        case PRIVACY_S_PLAINTEXT:
+            i += privacy_banner_skip(m, p + i, len - i);
+            break;
+
+        case PRIVACY_S_ATTR_NAME:
+            /* an attribute name's bytes change nothing */
+            while (i < len && p[i] != '>' && p[i] != '=' && p[i] != '/'
+                   && !privacy_banner_ws(p[i]))
+            {
+                i++;
+            }
+            break;
+
+        default:
+            break;
+        }
+
+        if (i == len) {
+            break;
+        }
+
+        privacy_banner_step(m, p[i]);
+
+        if (m->state == PRIVACY_S_LT) {
+            return i + 1;
+        }
+    }
+
+    return len;
+}
+
+
 int
 privacy_banner_tag_state(const privacy_banner_t *m)
 {
@@ -1672,9 +1718,9 @@ privacy_banner_check(const privacy_banner_t *m,
 
 
 /*
- * For callers that step through a page (privacy_consent_mode.c): the
- * bytes from p on that privacy_banner_step() would leave where they are,
- * as the fast scan skips them.
+ * For callers that step through a page (privacy_consent_mode.c,
+ * privacy_banner_run()): the bytes from p on that privacy_banner_step()
+ * would leave where they are, as the fast scan skips them.
  */
 
 size_t

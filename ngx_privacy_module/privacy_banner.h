@@ -156,12 +156,21 @@ int privacy_banner_step(privacy_banner_t *m, unsigned char c);
 int privacy_banner_tag_state(const privacy_banner_t *m);
 
 /*
- * How many of the len bytes at p privacy_banner_step() would leave the
- * tokenizer where it is (text up to a '<', a quoted value up to its
- * quote, ...): a caller stepping through a page skips them.  0 when the
- * next byte may matter.
+ * How many of the LEN bytes at P privacy_banner_step() would take without
+ * a change of state (text or raw text up to the next '<', a quoted
+ * attribute value up to its quote, a bogus comment up to '>', a comment
+ * up to a '-', everything after <plaintext>): the caller may skip them.
+ * 0: the next byte may matter.
  */
 size_t privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
+    size_t len);
+
+/*
+ * privacy_banner_step() over the LEN bytes at P, the bytes that change
+ * nothing skipped, up to and with the first that leaves the tokenizer in
+ * PRIVACY_BANNER_TAG_LT: returns how many it took (LEN when none did).
+ */
+size_t privacy_banner_run(privacy_banner_t *m, const unsigned char *p,
     size_t len);
 
 /* buf may be NULL when len is 0: held bytes then stay held */

@@ -103,6 +103,12 @@ static void privacy_script_piece(privacy_script_rw_t *w,
     privacy_script_step_t *s);
 
 
+/* by PRIVACY_T_ */
+static const char  *privacy_script_elements[] = {
+    "", "script", "iframe", "img", "link"
+};
+
+
 static const privacy_script_ref_t  privacy_script_refs[] = {
     { "amp;", 4, '&' },
     { "lt;", 3, '<' },
@@ -1017,6 +1023,8 @@ privacy_script_decide(privacy_script_rw_t *w, int kind)
 
     t = w->held;
     pos = w->name_end;
+    w->url = 0;
+    w->url_len = 0;
     src = 0;
     type = 0;
     marked = 0;
@@ -1079,6 +1087,8 @@ privacy_script_decide(privacy_script_rw_t *w, int kind)
             && privacy_script_caseeq(t + a.name, a.name_len, "srcset"))
         {
             cat = privacy_script_srcset(w, t + a.value, a.value_len);
+            w->url = a.value;
+            w->url_len = a.value_len;
         }
     }
 
@@ -1101,6 +1111,8 @@ privacy_script_decide(privacy_script_rw_t *w, int kind)
                                first_src.value_len, w->work);
         if (i >= 0) {
             cat = i;
+            w->url = first_src.value;
+            w->url_len = first_src.value_len;
         }
 
     } else if (kind == PRIVACY_T_SCRIPT && !src) {
@@ -1226,6 +1238,11 @@ privacy_script_piece(privacy_script_rw_t *w, privacy_script_step_t *s)
             s->emit = w->held;
             s->emit_len = w->name_end;
             w->cursor = w->name_end;
+
+            s->held = privacy_script_elements[w->kind];
+            s->held_category = w->category;
+            s->url = w->held + w->url;
+            s->url_len = w->url_len;
             return;
         }
 
@@ -1314,12 +1331,88 @@ privacy_script_piece(privacy_script_rw_t *w, privacy_script_step_t *s)
 }
 
 
+/*
+ * A tag held from a '<' of this buffer is still in it: when it turns out
+ * untouched, its bytes go on with the buffer's as if never held, and one
+ * to be rewritten ends the buffer's run before it, its pieces coming from
+ * the next call.  Only a tag begun in an earlier buffer goes out from the
+ * held copy.  Most tags of a page cost no step of their own this way.
+ */
+
+#define PRIVACY_SCRIPT_NOWHERE  ((size_t) -1)
+
+
+/*
+ * Whether the bytes after a '<' show at once that no tag of interest
+ * starts there: an end tag, a comment, or a start tag whose whole name is
+ * in the buffer and is none of script, iframe, img, link.  Most tags of a
+ * page are so, and the tokenizer takes them without a hold.
+ */
+
+static int
+privacy_script_dull(const unsigned char *p, size_t n)
+{
+    size_t         k;
+    unsigned char  c, name[6];
+
+    if (n == 0) {
+        return 0;
+    }
+
+    if (!privacy_script_alnum(p[0]) || (p[0] >= '0' && p[0] <= '9')) {
+        /* "</", "<!", "<?", "<<" (the tokenizer comes back to it) */
+        return 1;
+    }
+
+    for (k = 0; k < n; k++) {
+        c = p[k];
+
+        if (privacy_script_ws(c) || c == '/' || c == '>') {
+            break;
+        }
+
+        if (k == 6) {
+            /* longer than "script" */
+            return 1;
+        }
+
+        name[k] = privacy_script_lc(c);
+    }
+
+    if (k == n) {
+        return 0;
+    }
+
+    switch (k) {
+    case 3:
+        return memcmp(name, "img", 3) != 0;
+    case 4:
+        return memcmp(name, "link", 4) != 0;
+    case 6:
+        return memcmp(name, "script", 6) != 0
+               && memcmp(name, "iframe", 6) != 0;
+    default:
+        return 1;
+    }
+}
+
+/* the held tag (begun at start, in this buffer) goes on untouched */
+#define privacy_script_let_go(w)                                             \
+    do {                                                                     \
+        (w)->mode = PRIVACY_W_PASS;                                          \
+        (w)->held_len = 0;                                                   \
+        (w)->tag_len = 0;                                                    \
+        (w)->name_end = 0;                                                   \
+        start = PRIVACY_SCRIPT_NOWHERE;                                      \
+    } while (0)
+
+
 int
 privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
     size_t len, privacy_script_step_t *s)
 {
     int                  ts, prev, kind;
-    size_t               i;
+    size_t               i, n, room, start;
     unsigned char        c;
     privacy_banner_t    *m;
 
@@ -1328,6 +1421,7 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
     s->pass = 0;
     s->used = 0;
     s->overlong = 0;
+    s->held = NULL;
 
     m = &w->html;
 
@@ -1336,6 +1430,8 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
         return 1;
     }
 
+    start = PRIVACY_SCRIPT_NOWHERE;
+
     for (i = 0; i < len; i++) {
         c = buf[i];
         prev = w->tag_state;
@@ -1343,19 +1439,21 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
         switch (w->mode) {
 
         case PRIVACY_W_PASS:
-            privacy_banner_step(m, c);
+            /* the tokenizer alone up to a '<' that may open a tag */
+            i += privacy_banner_run(m, buf + i, len - i) - 1;
             w->tag_state = privacy_banner_tag_state(m);
+            c = buf[i];
 
-            if (w->tag_state == PRIVACY_BANNER_TAG_LT) {
+            if (w->tag_state == PRIVACY_BANNER_TAG_LT
+                && !privacy_script_dull(buf + i + 1, len - i - 1))
+            {
                 /* a tag may start: held from its '<' */
                 w->held[0] = c;
                 w->held_len = 1;
                 w->tag_len = 0;
                 w->name_end = 0;
                 w->mode = PRIVACY_W_TAG;
-                s->pass = i;
-                s->used = i + 1;
-                return 1;
+                start = i;
             }
 
             continue;
@@ -1368,10 +1466,41 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
                     s->overlong = 1;
                 }
 
+                if (start != PRIVACY_SCRIPT_NOWHERE) {
+                    privacy_script_let_go(w);
+                    i--;
+                    continue;
+                }
+
                 privacy_script_emit(w, PRIVACY_A_NONE, PRIVACY_MATCH_NONE);
                 s->used = i;
                 privacy_script_piece(w, s);
                 return 1;
+            }
+
+            /* a quoted value up to its quote: copied at once */
+            n = privacy_banner_skip(m, buf + i, len - i);
+            room = PRIVACY_SCRIPT_TAG_MAX - w->held_len;
+
+            if (n > room) {
+                n = room;
+            }
+
+            if (n) {
+                memcpy(w->held + w->held_len, buf + i, n);
+                w->held_len += n;
+                i += n;
+
+                if (i == len) {
+                    goto done;
+                }
+
+                c = buf[i];
+
+                if (w->held_len == PRIVACY_SCRIPT_TAG_MAX) {
+                    i--;
+                    continue;
+                }
             }
 
             privacy_banner_step(m, c);
@@ -1380,6 +1509,11 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
 
             if (ts == PRIVACY_BANNER_TAG_LT) {
                 /* "<<": the first '<' goes, the second is held */
+                if (start != PRIVACY_SCRIPT_NOWHERE) {
+                    start = i;
+                    continue;
+                }
+
                 s->emit = (const unsigned char *) "<";
                 s->emit_len = 1;
                 s->used = i + 1;
@@ -1394,10 +1528,7 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
                     continue;
                 }
 
-                privacy_script_emit(w, PRIVACY_A_NONE, PRIVACY_MATCH_NONE);
-                s->used = i + 1;
-                privacy_script_piece(w, s);
-                return 1;
+                goto untouched;
             }
 
             if (prev == PRIVACY_BANNER_TAG_NAME) {
@@ -1407,11 +1538,7 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
                 if (kind == PRIVACY_T_OTHER
                     || (ts == PRIVACY_BANNER_TAG_NONE && c != '>'))
                 {
-                    privacy_script_emit(w, PRIVACY_A_NONE,
-                                        PRIVACY_MATCH_NONE);
-                    s->used = i + 1;
-                    privacy_script_piece(w, s);
-                    return 1;
+                    goto untouched;
                 }
             }
 
@@ -1423,15 +1550,11 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
                 || w->name_end == 0 || m->foreign)
             {
                 /* not a start tag, or one in svg or math */
-                privacy_script_emit(w, PRIVACY_A_NONE, PRIVACY_MATCH_NONE);
-                s->used = i + 1;
-                privacy_script_piece(w, s);
-                return 1;
+                goto untouched;
             }
 
             /* a whole start tag of interest */
 
-            s->used = i + 1;
             w->tag_len = w->held_len;
             w->kind = privacy_script_kind(m);
 
@@ -1440,16 +1563,42 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
                 continue;
             }
 
-            privacy_script_piece(w, s);
-            return 1;
+            goto decided;
 
         default: /* PRIVACY_W_SCRIPT */
+            /* inside the script only a '<' may matter: the rest copied */
+            n = privacy_banner_skip(m, buf + i, len - i);
+            room = PRIVACY_SCRIPT_INLINE_MAX + PRIVACY_SCRIPT_END_LEN
+                   - (w->held_len - w->tag_len);
+
+            if (n > room) {
+                n = room;
+            }
+
+            if (n) {
+                memcpy(w->held + w->held_len, buf + i, n);
+                w->held_len += n;
+                i += n;
+
+                if (i == len) {
+                    goto done;
+                }
+
+                c = buf[i];
+            }
+
             if (w->held_len - w->tag_len
                 == PRIVACY_SCRIPT_INLINE_MAX + PRIVACY_SCRIPT_END_LEN)
             {
                 if (!(w->reported & 2)) {
                     w->reported |= 2;
                     s->overlong = 2;
+                }
+
+                if (start != PRIVACY_SCRIPT_NOWHERE) {
+                    privacy_script_let_go(w);
+                    i--;
+                    continue;
                 }
 
                 privacy_script_emit(w, PRIVACY_A_NONE, PRIVACY_MATCH_NONE);
@@ -1479,14 +1628,48 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
                 privacy_script_emit(w, PRIVACY_A_NONE, PRIVACY_MATCH_NONE);
             }
 
+            goto decided;
+        }
+
+    untouched:
+
+        if (start != PRIVACY_SCRIPT_NOWHERE) {
+            privacy_script_let_go(w);
+            continue;
+        }
+
+        privacy_script_emit(w, PRIVACY_A_NONE, PRIVACY_MATCH_NONE);
+        s->used = i + 1;
+        privacy_script_piece(w, s);
+        return 1;
+
+    decided:
+
+        if (start != PRIVACY_SCRIPT_NOWHERE) {
+            if (w->action == PRIVACY_A_NONE) {
+                privacy_script_let_go(w);
+                continue;
+            }
+
+            /* the bytes before the tag now, its pieces from the next call */
+            s->pass = start;
             s->used = i + 1;
-            privacy_script_piece(w, s);
             return 1;
         }
+
+        s->used = i + 1;
+        privacy_script_piece(w, s);
+        return 1;
     }
+
+done:
 
     if (w->mode == PRIVACY_W_PASS) {
         s->pass = len;
+
+    } else if (start != PRIVACY_SCRIPT_NOWHERE) {
+        /* a tag held from here on */
+        s->pass = start;
     }
 
     s->used = len;

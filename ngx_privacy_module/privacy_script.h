@@ -183,6 +183,8 @@ typedef struct {
     int                            piece;
     int                            reported;
     int                            tag_state;  /* after the last byte */
+    size_t                         url;        /* the URL that matched, */
+    size_t                         url_len;    /* in held */
     unsigned char                  held[PRIVACY_SCRIPT_HELD_MAX];
     unsigned char                  work[PRIVACY_SCRIPT_TAG_MAX];
 } privacy_script_rw_t;
@@ -207,6 +209,17 @@ typedef struct {
     size_t                pass;
     size_t                used;
     int                   overlong;
+    /*
+     * the step that starts a tag held back (its "<name" is in emit):
+     * the element ("script", "iframe", "img" or "link"), its category
+     * and the URL that matched as the page wrote it ("src", "href" or
+     * "srcset"'s value; empty for an inline script), valid until the
+     * next call; else held is NULL
+     */
+    const char           *held;
+    int                   held_category;
+    const unsigned char  *url;
+    size_t                url_len;
 } privacy_script_step_t;
 
 

@@ -147,6 +147,24 @@ privacy_cookies_blocked_total{category="social",direction="request"} 0
 privacy_cookies_blocked_total{category="social",direction="response"} 0
 privacy_cookies_blocked_total{category="unknown",direction="request"} 0
 privacy_cookies_blocked_total{category="unknown",direction="response"} 0
+# HELP privacy_elements_held_total Third-party scripts, frames, images and links held back, by category and element.
+# TYPE privacy_elements_held_total counter
+privacy_elements_held_total{category="necessary",element="script"} 0
+privacy_elements_held_total{category="necessary",element="iframe"} 0
+privacy_elements_held_total{category="necessary",element="img"} 0
+privacy_elements_held_total{category="necessary",element="link"} 0
+privacy_elements_held_total{category="analytics",element="script"} 0
+privacy_elements_held_total{category="analytics",element="iframe"} 0
+privacy_elements_held_total{category="analytics",element="img"} 0
+privacy_elements_held_total{category="analytics",element="link"} 0
+privacy_elements_held_total{category="marketing",element="script"} 0
+privacy_elements_held_total{category="marketing",element="iframe"} 0
+privacy_elements_held_total{category="marketing",element="img"} 0
+privacy_elements_held_total{category="marketing",element="link"} 0
+privacy_elements_held_total{category="social",element="script"} 0
+privacy_elements_held_total{category="social",element="iframe"} 0
+privacy_elements_held_total{category="social",element="img"} 0
+privacy_elements_held_total{category="social",element="link"} 0
 # HELP privacy_cookies_expired_total Cookies the browser held that were expired with a Set-Cookie.
 # TYPE privacy_cookies_expired_total counter
 privacy_cookies_expired_total 0

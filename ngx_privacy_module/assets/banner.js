@@ -5,6 +5,59 @@
     return;
   }
   var form = banner.querySelector('form');
+  var HELD = '[data-privacy-category]';
+
+  // Elements privacy_script held back start once their category is
+  // granted, in document order: a script is made again with its original
+  // attributes (an external one keeps its place in the order of
+  // execution: async false), frames, images and links get their URLs
+  // back.  Those of refused categories stay as they are.
+  function activate(granted) {
+    var held = document.querySelectorAll(HELD);
+    for (var i = 0; i < held.length; i++) {
+      var el = held[i];
+      if (granted.indexOf(el.getAttribute('data-privacy-category')) < 0) {
+        continue;
+      }
+      if (el.tagName === 'SCRIPT') {
+        if (el.type !== 'text/plain') {
+          continue;
+        }
+        var s = document.createElement('script');
+        for (var k = 0; k < el.attributes.length; k++) {
+          var a = el.attributes[k];
+          var name = a.name.toLowerCase();
+          if (name === 'type' || name === 'data-privacy-category') {
+            continue;
+          }
+          if (name.indexOf('data-privacy-') === 0) {
+            name = name.substring(13);
+          }
+          s.setAttribute(name, a.value);
+        }
+        if (s.src) {
+          s.async = el.hasAttribute('async');
+        } else {
+          s.text = el.text;
+        }
+        el.parentNode.replaceChild(s, el);
+        continue;
+      }
+      ['src', 'srcset', 'href'].forEach(function (name) {
+        var v = el.getAttribute('data-privacy-' + name);
+        if (v !== null) {
+          el.removeAttribute('data-privacy-' + name);
+          el.setAttribute(name, v);
+        }
+      });
+      el.removeAttribute('data-privacy-category');
+      if (el.privacyPlaceholder) {
+        el.privacyPlaceholder.parentNode.removeChild(el.privacyPlaceholder);
+        el.hidden = false;
+      }
+    }
+  }
+
   /*
    * After a decision the banner goes: focus moves to a note that says the
    * choice is saved, at the place the banner had (role=status: read out,
@@ -23,7 +76,9 @@
     if (css) {
       status.appendChild(css);
     }
-    banner.parentNode.removeChild(banner);
+    if (banner.parentNode) {
+      banner.parentNode.removeChild(banner);
+    }
     if (saved) {
       while (saved.firstChild) {
         status.appendChild(saved.firstChild);
@@ -33,6 +88,7 @@
     }
     status.className = 'privacy-status privacy-status--shown';
     status.focus();
+    activate((decision && decision.granted) || []);
     /* Consent Mode's script (consent-mode.js) and the site may listen */
     try {
       document.dispatchEvent(new CustomEvent('privacy:decision', {
@@ -42,14 +98,7 @@
       /* the decision is taken: nothing to fall back to */
     }
   }
-  form.addEventListener('submit', function (event) {
-    var button = event.submitter;
-    if (!button || !button.value) {
-      return;
-    }
-    event.preventDefault();
-    var body = new URLSearchParams(new FormData(form));
-    body.set('action', button.value);
+  function decide(body, fallback) {
     fetch(form.getAttribute('action'), {
       method: 'POST',
       body: body,
@@ -62,7 +111,17 @@
       return response.json().catch(function () {
         return null;
       });
-    }).then(done, function () {
+    }).then(done, fallback);
+  }
+  form.addEventListener('submit', function (event) {
+    var button = event.submitter;
+    if (!button || !button.value) {
+      return;
+    }
+    event.preventDefault();
+    var body = new URLSearchParams(new FormData(form));
+    body.set('action', button.value);
+    decide(body, function () {
       var action = document.createElement('input');
       action.type = 'hidden';
       action.name = 'action';
@@ -71,4 +130,37 @@
       form.submit();
     });
   });
+
+  // A held frame says what it is and lets the visitor allow its category
+  // there: a decision like the banner's, for that category.
+  var frames = document.querySelectorAll('iframe[data-privacy-src]');
+  for (var i = 0; i < frames.length; i++) {
+    var frame = frames[i];
+    var category = frame.getAttribute('data-privacy-category');
+    var host = frame.getAttribute('data-privacy-src')
+                    .replace(/^[a-z]*:?\/\/([^\/?#:]*).*$/i, '$1');
+    var box = document.createElement('div');
+    box.className = 'privacy-placeholder';
+    box.setAttribute('role', 'region');
+    var text = document.createElement('p');
+    text.textContent = 'Content from ' + host + ' is held back: it '
+        + 'needs your consent to ' + category + '.';
+    var allow = document.createElement('button');
+    allow.type = 'button';
+    allow.className = 'privacy-banner__button';
+    allow.textContent = 'Allow ' + category;
+    allow.setAttribute('data-privacy-allow', category);
+    allow.addEventListener('click', function (event) {
+      var body = new URLSearchParams();
+      body.set('action', 'save');
+      body.append('category',
+                  event.target.getAttribute('data-privacy-allow'));
+      decide(body, function () {});
+    });
+    box.appendChild(text);
+    box.appendChild(allow);
+    frame.parentNode.insertBefore(box, frame);
+    frame.hidden = true;
+    frame.privacyPlaceholder = box;
+  }
 }());

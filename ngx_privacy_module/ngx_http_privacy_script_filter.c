@@ -1,0 +1,468 @@
+
+/*
+ * Third-party scripts, frames and pixels held back: the rewriter's part
+ * of the banner's body filter.  The banner filter (ngx_http_privacy_banner.c)
+ * takes the HTML 200 responses and gives every byte of the page, in order,
+ * to ngx_http_privacy_script_buf() or _bytes() in the same pass; the core
+ * (privacy_script.c) says what goes out.  Untouched runs go out as buffers
+ * of ours on the input's memory, the last of them as the input buffer
+ * itself, so that its owner reuses it only after all of them went out;
+ * rewritten tags go out from the core's memory, copied, and what it
+ * inserts from the configuration's.
+ *
+ * The rewriter is allocated (about 32 KB from the request's pool) only for
+ * a response where some category privacy_script names is not granted: a
+ * visitor who granted all of them pays nothing.  privacy_mode report runs
+ * it to log what it would hold back, and passes the page as it is.
+ */
+
+
+#include "ngx_http_privacy.h"
+#include "ngx_http_privacy_chain.h"
+#include "ngx_http_privacy_metrics.h"
+#include "ngx_http_privacy_script.h"
+#include "ngx_http_privacy_script_filter.h"
+
+
+struct ngx_http_privacy_script_ctx_s {
+    privacy_script_rw_t             w;
+    ngx_http_privacy_scripts_t     *scripts;
+    ngx_uint_t                      report;       /* unsigned: 1 */
+    ngx_uint_t                      done;         /* unsigned: 1 */
+};
+
+
+static void ngx_http_privacy_script_step(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, privacy_script_step_t *s);
+static ngx_int_t ngx_http_privacy_script_run(ngx_http_request_t *r,
+    ngx_chain_t **free, ngx_chain_t *cl, u_char *run, size_t len);
+static ngx_chain_t **ngx_http_privacy_script_emit(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, privacy_script_step_t *s);
+
+
+/*
+ * Whether the response's page goes through the rewriter: privacy_script
+ * names a category the visitor did not grant (an undecided visitor
+ * granted the essential ones only).
+ */
+
+ngx_uint_t
+ngx_http_privacy_script_wanted(ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_ctx_t *ctx)
+{
+    ngx_http_privacy_scripts_t  *scripts;
+
+    scripts = plcf->scripts;
+
+    if (scripts == NULL || scripts->categories == NULL
+        || scripts->categories != plcf->categories)
+    {
+        /* none, or resolved nowhere privacy is on */
+        return 0;
+    }
+
+    return (scripts->named & ~ctx->granted) != 0;
+}
+
+
+ngx_http_privacy_script_ctx_t *
+ngx_http_privacy_script_start(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
+{
+    ngx_http_privacy_script_ctx_t  *sctx;
+
+    /* not zeroed: privacy_script_init() sets what the rewriter reads */
+    sctx = ngx_palloc(r->pool, sizeof(ngx_http_privacy_script_ctx_t));
+    if (sctx == NULL) {
+        return NULL;
+    }
+
+    sctx->scripts = plcf->scripts;
+    sctx->report = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
+    sctx->done = 0;
+
+    privacy_script_init(&sctx->w, &plcf->scripts->set, ctx->granted);
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy script: rewriter for granted %xD", ctx->granted);
+
+    return sctx;
+}
+
+
+/*
+ * The page's bytes in B (in memory), through the rewriter, linked at LL.
+ * B goes out as the last of the untouched runs that point into it, or is
+ * consumed when none does; KEEP: B goes out later (the banner's split),
+ * every run is a buffer of ours and B is left as it is.  An empty B is
+ * not linked.  B's flags stay on it for the caller to move
+ * (ngx_http_privacy_chain_flags()) once every byte of it went.
+ */
+
+ngx_chain_t **
+ngx_http_privacy_script_buf(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, ngx_buf_t *b, ngx_uint_t keep)
+{
+    u_char                 *p, *last, *start, *run;
+    size_t                  run_len;
+    ngx_chain_t            *cl;
+    privacy_script_step_t   s;
+
+    if (ngx_buf_size(b) == 0) {
+        return ll;
+    }
+
+    if (sctx->done || !ngx_buf_in_memory(b) || (keep && sctx->report)) {
+        if (sctx->report && !sctx->done && ngx_buf_in_memory(b)) {
+            /* looked at, passed as it is */
+            p = b->pos;
+
+            while (privacy_script_next(&sctx->w, p, b->last - p, &s)) {
+                ngx_http_privacy_script_step(r, sctx, &s);
+                p += s.used;
+            }
+        }
+
+        if (keep) {
+            cl = ngx_alloc_chain_link(r->pool);
+            if (cl == NULL) {
+                return NULL;
+            }
+
+            cl->next = NULL;
+            *ll = cl;
+
+            if (ngx_http_privacy_script_run(r, free, cl, b->pos,
+                                            b->last - b->pos)
+                != NGX_OK)
+            {
+                return NULL;
+            }
+
+            return &cl->next;
+        }
+
+        return ngx_http_privacy_chain_link(r->pool, ll, b);
+    }
+
+    p = b->pos;
+    last = b->last;
+    start = b->pos;
+    run = NULL;
+    run_len = 0;
+    cl = NULL;
+
+    while (privacy_script_next(&sctx->w, p, last - p, &s)) {
+
+        ngx_http_privacy_script_step(r, sctx, &s);
+
+        if (sctx->report) {
+            p += s.used;
+            continue;
+        }
+
+        ll = ngx_http_privacy_script_emit(r, sctx, free, ll, &s);
+        if (ll == NULL) {
+            return NULL;
+        }
+
+        if (s.pass) {
+            /*
+             * the run before this one is not B's last: a buffer of ours
+             * on its bytes
+             */
+            if (cl && ngx_http_privacy_script_run(r, free, cl, run, run_len)
+                      != NGX_OK)
+            {
+                return NULL;
+            }
+
+            /* its link now, its buffer once the next run or the end tells */
+            cl = ngx_alloc_chain_link(r->pool);
+            if (cl == NULL) {
+                return NULL;
+            }
+
+            cl->buf = NULL;
+            cl->next = NULL;
+            *ll = cl;
+            ll = &cl->next;
+
+            run = p;
+            run_len = s.pass;
+        }
+
+        p += s.used;
+    }
+
+    if (sctx->report) {
+        return ngx_http_privacy_chain_link(r->pool, ll, b);
+    }
+
+    if (keep) {
+        if (cl && ngx_http_privacy_script_run(r, free, cl, run, run_len)
+                  != NGX_OK)
+        {
+            return NULL;
+        }
+
+        return ll;
+    }
+
+    if (cl == NULL) {
+        /* every byte held or rewritten: B is done with */
+        if (b->in_file) {
+            b->file_pos = b->file_last;
+        }
+
+        b->pos = b->last;
+
+        return ll;
+    }
+
+    /* the last run is B itself, on the same bytes */
+
+    if (b->in_file) {
+        b->file_pos += run - start;
+        b->file_last = b->file_pos + run_len;
+    }
+
+    b->pos = run;
+    b->last = run + run_len;
+
+    cl->buf = b;
+
+    return ll;
+}
+
+
+/* CL gets a buffer of ours on LEN bytes at RUN, the input's */
+
+static ngx_int_t
+ngx_http_privacy_script_run(ngx_http_request_t *r, ngx_chain_t **free,
+    ngx_chain_t *cl, u_char *run, size_t len)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *link, **ll;
+
+    ll = &link;
+
+    b = ngx_http_privacy_chain_buf(r->pool, free, &ll);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_free_chain(r->pool, link);
+
+    b->pos = run;
+    b->last = run + len;
+    b->memory = 1;
+
+    cl->buf = b;
+
+    return NGX_OK;
+}
+
+
+/*
+ * B's bytes through the rewriter, then HELD (bytes of the page after
+ * them), then at the end of the page what the rewriter held, then B's
+ * flags.
+ */
+
+ngx_chain_t **
+ngx_http_privacy_script_rest(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, ngx_buf_t *b, const u_char *held, size_t held_len)
+{
+    ll = ngx_http_privacy_script_buf(r, sctx, free, ll, b, 0);
+
+    if (ll && held_len) {
+        ll = ngx_http_privacy_script_bytes(r, sctx, free, ll, held,
+                                           held_len);
+    }
+
+    if (ll && (b->last_buf || b->last_in_chain)) {
+        ll = ngx_http_privacy_script_end(r, sctx, free, ll);
+    }
+
+    if (ll == NULL) {
+        return NULL;
+    }
+
+    return ngx_http_privacy_chain_flags(r->pool, ll, b);
+}
+
+
+/*
+ * Page bytes that do not outlive the call (held by the banner's matcher):
+ * through the rewriter, the untouched runs copied; only copied without
+ * one (SCTX is NULL).
+ */
+
+ngx_chain_t **
+ngx_http_privacy_script_bytes(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, const u_char *data, size_t len)
+{
+    privacy_script_step_t  s;
+
+    if (len == 0) {
+        return ll;
+    }
+
+    if (sctx == NULL) {
+        return ngx_http_privacy_chain_copy(r->pool, free, ll, data, len);
+    }
+
+    if (sctx->done || sctx->report) {
+        if (!sctx->done) {
+            while (privacy_script_next(&sctx->w, data, len, &s)) {
+                ngx_http_privacy_script_step(r, sctx, &s);
+                data += s.used;
+                len -= s.used;
+            }
+
+            return ll;
+        }
+
+        return ngx_http_privacy_chain_copy(r->pool, free, ll, data, len);
+    }
+
+    while (privacy_script_next(&sctx->w, data, len, &s)) {
+
+        ngx_http_privacy_script_step(r, sctx, &s);
+
+        ll = ngx_http_privacy_script_emit(r, sctx, free, ll, &s);
+        if (ll == NULL) {
+            return NULL;
+        }
+
+        ll = ngx_http_privacy_chain_copy(r->pool, free, ll, data, s.pass);
+        if (ll == NULL) {
+            return NULL;
+        }
+
+        data += s.used;
+        len -= s.used;
+    }
+
+    return ll;
+}
+
+
+/* the end of the page: what the rewriter held goes as it is */
+
+ngx_chain_t **
+ngx_http_privacy_script_end(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll)
+{
+    size_t         len;
+    const u_char  *held;
+
+    if (sctx->done) {
+        return ll;
+    }
+
+    len = privacy_script_finish(&sctx->w, &held);
+    sctx->done = 1;
+
+    if (sctx->report || len == 0) {
+        return ll;
+    }
+
+    return ngx_http_privacy_chain_copy(r->pool, free, ll, held, len);
+}
+
+
+ngx_uint_t
+ngx_http_privacy_script_held(ngx_http_privacy_script_ctx_t *sctx)
+{
+    return !sctx->done && !sctx->report && sctx->w.held_len != 0;
+}
+
+
+/* what a step tells besides its bytes: logged and counted */
+
+static void
+ngx_http_privacy_script_step(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, privacy_script_step_t *s)
+{
+    ngx_uint_t              element;
+    privacy_script_name_t  *name;
+
+    if (s->overlong) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "privacy script: %s over %uz bytes passed unexamined",
+                      (s->overlong == 1) ? "a start tag" : "an inline script",
+                      (size_t) ((s->overlong == 1)
+                                ? PRIVACY_SCRIPT_TAG_MAX
+                                : PRIVACY_SCRIPT_INLINE_MAX));
+    }
+
+    if (s->held == NULL) {
+        return;
+    }
+
+    switch (s->held[0]) {
+    case 's':
+        element = NGX_HTTP_PRIVACY_ELEMENT_SCRIPT;
+        break;
+    case 'l':
+        element = NGX_HTTP_PRIVACY_ELEMENT_LINK;
+        break;
+    default:
+        element = (s->held[1] == 'f') ? NGX_HTTP_PRIVACY_ELEMENT_IFRAME
+                                      : NGX_HTTP_PRIVACY_ELEMENT_IMG;
+    }
+
+    name = (privacy_script_name_t *) &sctx->scripts->set.names[
+                                                       s->held_category];
+
+    if (sctx->report) {
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "privacy report: would hold back %s of category "
+                      "\"%*s\": \"%*s\"", s->held, name->len, name->data,
+                      s->url_len ? ngx_min(s->url_len, (size_t) 512)
+                                 : sizeof("(inline)") - 1,
+                      s->url_len ? s->url : (u_char *) "(inline)");
+
+        /* counted where it is held back only */
+        return;
+    }
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy script: held back %s of category %d, a URL of "
+                   "%uz bytes", s->held, s->held_category, s->url_len);
+
+    ngx_http_privacy_metric_held(sctx->scripts->categories,
+                                 s->held_category, element);
+}
+
+
+/* the rewriter's bytes of a step: its own copied, the configuration's not */
+
+static ngx_chain_t **
+ngx_http_privacy_script_emit(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, privacy_script_step_t *s)
+{
+    const u_char  *w;
+
+    if (s->emit_len == 0) {
+        return ll;
+    }
+
+    w = (const u_char *) &sctx->w;
+
+    if (s->emit >= w && s->emit < w + sizeof(privacy_script_rw_t)) {
+        return ngx_http_privacy_chain_copy(r->pool, free, ll, s->emit,
+                                           s->emit_len);
+    }
+
+    return ngx_http_privacy_chain_memory(r->pool, free, ll, s->emit,
+                                         s->emit_len);
+}
