@@ -84,6 +84,10 @@ typedef struct {
 } ngx_http_privacy_cookie_conf_t;
 
 
+/* privacy_script's patterns, see ngx_http_privacy_script.h */
+typedef struct ngx_http_privacy_scripts_s  ngx_http_privacy_scripts_t;
+
+
 /* the keys of privacy_secret, see ngx_http_privacy_token.c */
 typedef struct ngx_http_privacy_keys_s  ngx_http_privacy_keys_t;
 
@@ -136,6 +140,8 @@ typedef struct {
     ngx_uint_t                      mode;
     ngx_str_t                       policy_version;
     ngx_http_privacy_categories_t  *categories;
+    ngx_http_privacy_scripts_t     *scripts;     /* privacy_script, shared
+                                                    like categories */
     ngx_uint_t                      unknown_cookies; /* 1: block */
     ngx_http_privacy_cookie_conf_t  cookie;
     ngx_array_t                    *cookie_domains; /* ngx_str_t */

@@ -11,6 +11,7 @@
  *   ngx_http_privacy_tk.c        Tk header and /.well-known/dnt/
  *   ngx_http_privacy_gpc.c       Global Privacy Control, gpc.json
  *   ngx_http_privacy_category.c  cookie categories and the names blocked
+ *   ngx_http_privacy_script.c    privacy_script, third-party tags' patterns
  *   ngx_http_privacy_cookie_in.c the Cookie headers the application gets
  *   ngx_http_privacy_cookie_out.c  the Set-Cookie headers the visitor gets,
  *                                expiry, the consent cookie
@@ -47,6 +48,7 @@
 #include "ngx_http_privacy_gpc.h"
 #include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_redis.h"
+#include "ngx_http_privacy_script.h"
 #include "ngx_http_privacy_template.h"
 #include "ngx_http_privacy_tk.h"
 #include "ngx_http_privacy_token.h"
@@ -152,6 +154,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
     { ngx_string("privacy_category"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
       ngx_http_privacy_category,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_script"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_privacy_script,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -632,6 +641,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
      *     plcf->policy_url = { 0, NULL };
      *     plcf->policy_version = { 0, NULL };
      *     plcf->categories = NULL;
+ *     plcf->scripts = NULL;
      *     plcf->expire_suffix = NULL;
      *     plcf->cookie.path = { 0, NULL };
      *     plcf->cookie.domain = { 0, NULL };
@@ -733,6 +743,10 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         {
             return NGX_CONF_ERROR;
         }
+    }
+
+    if (ngx_http_privacy_script_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (ngx_http_privacy_gpc_merge(cf, prev, conf) != NGX_CONF_OK) {
