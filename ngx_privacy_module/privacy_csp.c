@@ -298,7 +298,7 @@ privacy_csp_source(const unsigned char *s, size_t len, const char **err)
 
 
 size_t
-privacy_csp_pattern(unsigned char *dst, const privacy_script_pattern_t *p)
+privacy_csp_escape(unsigned char *dst, const unsigned char *src, size_t len)
 {
     size_t          i;
     unsigned char  *d, c;
@@ -307,55 +307,22 @@ privacy_csp_pattern(unsigned char *dst, const privacy_script_pattern_t *p)
 
     d = dst;
 
-    switch (p->type) {
+    for (i = 0; i < len; i++) {
+        c = src[i];
 
-    case PRIVACY_SCRIPT_HOST:
-        memcpy(d, p->host, p->host_len);
-        return p->host_len;
+        if (c <= 0x20 || c >= 0x7f || c == ';' || c == ','
+            || c == '\'' || c == '"' || c == '\\')
+        {
+            *d++ = '%';
+            *d++ = hex[c >> 4];
+            *d++ = hex[c & 0x0f];
 
-    case PRIVACY_SCRIPT_DOMAIN:
-        *d++ = '*';
-        *d++ = '.';
-        memcpy(d, p->host, p->host_len);
-        d += p->host_len;
-        *d++ = ' ';
-        memcpy(d, p->host, p->host_len);
-        d += p->host_len;
-        return d - dst;
-
-    case PRIVACY_SCRIPT_PREFIX:
-        if (p->scheme == 's') {
-            memcpy(d, "https://", 8);
-            d += 8;
-
-        } else if (p->scheme == 'h') {
-            memcpy(d, "http://", 7);
-            d += 7;
+        } else {
+            *d++ = c;
         }
-
-        memcpy(d, p->host, p->host_len);
-        d += p->host_len;
-
-        for (i = 0; i < p->path_len; i++) {
-            c = p->path[i];
-
-            if (c <= 0x20 || c >= 0x7f || c == ';' || c == ','
-                || c == '\'' || c == '"' || c == '\\')
-            {
-                *d++ = '%';
-                *d++ = hex[c >> 4];
-                *d++ = hex[c & 0x0f];
-
-            } else {
-                *d++ = c;
-            }
-        }
-
-        return d - dst;
-
-    default:
-        return 0;
     }
+
+    return d - dst;
 }
 
 

@@ -17,8 +17,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "privacy_script.h"
-
 
 /*
  * Checks one SOURCE of privacy_csp_allow against the CSP level 3 grammar:
@@ -39,25 +37,13 @@
 int privacy_csp_source(const unsigned char *s, size_t len, const char **err);
 
 /*
- * The CSP sources of a privacy_script pattern, space separated, into dst
- * (PRIVACY_CSP_PATTERN_MAX(p) bytes are enough):
- *
- *   HOST    "host"
- *   DOMAIN  "*.domain domain"
- *   PREFIX  "https://host/path" ('s'), "http://host/path" ('h') or
- *           "host/path" (either scheme, as "//"); ';' ',' and bytes up to
- *           0x20 or over 0x7e in the path are %-encoded.  A path not
- *           ending in '/' matches that one path only (CSP's rule), not
- *           the paths it prefixes.
- *   REGEX   nothing: a regular expression has no CSP form (returns 0)
- *
- * Returns the length written.
+ * A source made from a privacy_script URL prefix, for a header: ';' ','
+ * quotes, '\\' and bytes up to 0x20 or over 0x7e are %-encoded (CSP
+ * decodes a path's %XX before it compares), so that no pattern ends the
+ * directive it is in.  dst holds 3 * len bytes; returns the length written.
  */
-#define PRIVACY_CSP_PATTERN_MAX(p)                                            \
-    (2 * (p)->host_len + 3 * (p)->path_len + 16)
-
-size_t privacy_csp_pattern(unsigned char *dst,
-    const privacy_script_pattern_t *p);
+size_t privacy_csp_escape(unsigned char *dst, const unsigned char *src,
+    size_t len);
 
 
 /* the directives a report is counted for; OTHER: none of these */
