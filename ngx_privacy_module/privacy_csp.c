@@ -35,6 +35,8 @@ enum {
 static int privacy_csp_lower(int c);
 static int privacy_csp_is(const unsigned char *s, size_t len,
     const char *lit);
+static int privacy_csp_same(const unsigned char *s, const char *lit,
+    size_t n);
 static int privacy_csp_b64(const unsigned char *s, size_t len);
 static int privacy_csp_host_part(const unsigned char *s, size_t len);
 static int privacy_csp_value(privacy_csp_json_t *js, int role);
@@ -67,13 +69,22 @@ privacy_csp_lower(int c)
 static int
 privacy_csp_is(const unsigned char *s, size_t len, const char *lit)
 {
-    size_t  i;
-
     if (len != strlen(lit)) {
         return 0;
     }
 
-    for (i = 0; i < len; i++) {
+    return privacy_csp_same(s, lit, len);
+}
+
+
+/* the first n bytes of s and lit, ASCII case-insensitively */
+
+static int
+privacy_csp_same(const unsigned char *s, const char *lit, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
         if (privacy_csp_lower(s[i]) != lit[i]) {
             return 0;
         }
@@ -221,6 +232,33 @@ privacy_csp_source(const unsigned char *s, size_t len, const char **err)
         return -1;
     }
 
+    /*
+     * nginx's own quoting takes the quotes off 'self': a keyword without
+     * them would be a host named "self"
+     */
+
+    for (i = 0; keywords[i]; i++) {
+        n = strlen(keywords[i]) - 2;
+
+        if (len == n && privacy_csp_same(s, keywords[i] + 1, n)) {
+            goto unquoted;
+        }
+    }
+
+    if (privacy_csp_is(s, len, "none")
+        || privacy_csp_is(s, len, "strict-dynamic"))
+    {
+        goto unquoted;
+    }
+
+    for (i = 0; hashes[i]; i++) {
+        n = strlen(hashes[i]) - 1;
+
+        if (len > n && privacy_csp_same(s, hashes[i] + 1, n)) {
+            goto unquoted;
+        }
+    }
+
     p = s;
     end = s + len;
 
@@ -294,6 +332,12 @@ privacy_csp_source(const unsigned char *s, size_t len, const char **err)
     }
 
     return 0;
+
+unquoted:
+
+    *err = "is a CSP keyword, nonce or hash without its single quotes: "
+           "nginx removes quotes, so write \"'self'\" in double quotes";
+    return -1;
 }
 
 
