@@ -327,7 +327,8 @@ test_reports(void)
 
     /* escapes: \u, surrogate pairs, lone surrogates as U+FFFD */
     CHECK_INT(REPORTS("{\"csp-report\":{\"blocked-uri\":"
-                      "\"https://a\\u002Eexample/\\ud83d\\ude00\\ud800x\\\"\"}}",
+                      "\"https://a\\u002Eexample/"
+                      "\\ud83d\\ude00\\ud800x\\\"\"}}",
                       &seen), 1);
     CHECK(strcmp(seen.blocked[0],
                  "https://a.example/\xf0\x9f\x98\x80\xef\xbf\xbdx\"") == 0);
