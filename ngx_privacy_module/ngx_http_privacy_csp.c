@@ -42,6 +42,8 @@ typedef struct {
 
 static ngx_http_privacy_csp_policy_t *ngx_http_privacy_csp_make(
     ngx_conf_t *cf, ngx_http_privacy_loc_conf_t *conf, ngx_str_t *uri);
+static ngx_int_t ngx_http_privacy_csp_quote(ngx_conf_t *cf, ngx_str_t *out,
+    char *before, ngx_str_t *uri, char *after);
 static ngx_int_t ngx_http_privacy_csp_vary(ngx_http_request_t *r);
 
 
@@ -255,34 +257,43 @@ ngx_http_privacy_csp_make(ngx_conf_t *cf, ngx_http_privacy_loc_conf_t *conf,
      * report-uri)
      */
 
-    len = sizeof("; report-uri ; report-to privacy-csp") - 1 + 3 * uri->len;
-
-    p = ngx_pnalloc(cf->pool, len);
-    if (p == NULL) {
+    if (ngx_http_privacy_csp_quote(cf, &policy->report, "; report-uri ",
+                                   uri, "; report-to privacy-csp")
+        != NGX_OK
+        || ngx_http_privacy_csp_quote(cf, &policy->endpoints,
+                                      "privacy-csp=\"", uri, "\"")
+           != NGX_OK)
+    {
         return NULL;
     }
-
-    policy->report.data = p;
-    p = ngx_cpymem(p, "; report-uri ", sizeof("; report-uri ") - 1);
-    p += privacy_csp_escape(p, uri->data, uri->len);
-    p = ngx_cpymem(p, "; report-to privacy-csp",
-                   sizeof("; report-to privacy-csp") - 1);
-    policy->report.len = p - policy->report.data;
-
-    len = sizeof("privacy-csp=\"\"") - 1 + 3 * uri->len;
-
-    p = ngx_pnalloc(cf->pool, len);
-    if (p == NULL) {
-        return NULL;
-    }
-
-    policy->endpoints.data = p;
-    p = ngx_cpymem(p, "privacy-csp=\"", sizeof("privacy-csp=\"") - 1);
-    p += privacy_csp_escape(p, uri->data, uri->len);
-    *p++ = '"';
-    policy->endpoints.len = p - policy->endpoints.data;
 
     return policy;
+}
+
+
+/* before, the URI with what would end a directive %-encoded, after */
+
+static ngx_int_t
+ngx_http_privacy_csp_quote(ngx_conf_t *cf, ngx_str_t *out, char *before,
+    ngx_str_t *uri, char *after)
+{
+    u_char  *p;
+    size_t   len;
+
+    len = ngx_strlen(before) + 3 * uri->len + ngx_strlen(after);
+
+    p = ngx_pnalloc(cf->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    out->data = p;
+    p = ngx_cpymem(p, before, ngx_strlen(before));
+    p += privacy_csp_escape(p, uri->data, uri->len);
+    p = ngx_cpymem(p, after, ngx_strlen(after));
+    out->len = p - out->data;
+
+    return NGX_OK;
 }
 
 
@@ -298,8 +309,8 @@ ngx_http_privacy_csp_header(ngx_http_request_t *r,
     u_char                         *p;
     size_t                          len, sources;
     uint32_t                        granted;
-    ngx_str_t                       value, type, *name;
-    ngx_uint_t                      c, d, html;
+    ngx_str_t                       value, *name;
+    ngx_uint_t                      c, d;
     ngx_http_privacy_csp_policy_t  *policy;
 
     policy = plcf->csp_policy;
@@ -308,21 +319,8 @@ ngx_http_privacy_csp_header(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (r->headers_out.status == NGX_HTTP_NOT_MODIFIED) {
-        /* the not modified filter emptied the type but left its length;
-         * a 304 updates the headers the browser stored, the policy too */
-        type = r->headers_out.content_type;
-        r->headers_out.content_type.len = r->headers_out.content_type_len;
-
-        html = ngx_http_privacy_banner_type(r, plcf);
-
-        r->headers_out.content_type = type;
-
-    } else {
-        html = ngx_http_privacy_banner_type(r, plcf);
-    }
-
-    if (!html) {
+    /* a 304 updates the headers the browser stored, the policy too */
+    if (!ngx_http_privacy_banner_type_any_status(r, plcf)) {
         return NGX_OK;
     }
 

@@ -189,7 +189,23 @@ GET /text
 
 
 
-=== TEST 9: no refusable category has hosts: the same policy for everyone, no Vary
+=== TEST 9: a 304 carries the policy too: it updates the headers the browser stored
+--- config eval
+$::Csp . q{
+    if_modified_since before;
+}
+--- request
+GET /index.html
+--- more_headers
+If-Modified-Since: Thu, 31 Dec 2099 23:59:59 GMT
+--- error_code: 304
+--- response_headers eval
+"Content-Security-Policy: " . ::csp('') . "
+Vary: Cookie"
+
+
+
+=== TEST 10: no refusable category has hosts: the same policy for everyone, no Vary
 --- config eval
 $::Base . q{
     privacy_banner off;
@@ -210,7 +226,7 @@ GET /page
 
 
 
-=== TEST 10: with the banner, one Vary: Cookie
+=== TEST 11: with the banner, one Vary: Cookie
 --- config eval
 $::Base . q{
     privacy_script analytics www.googletagmanager.com;
@@ -231,7 +247,7 @@ Content-Security-Policy: script-src 'self'; connect-src 'self'; img-src 'self'; 
 
 
 
-=== TEST 11: a path of a URL prefix is %-encoded: no directive ends inside it
+=== TEST 12: a path of a URL prefix is %-encoded: no directive ends inside it
 --- config eval
 $::Base . q{
     privacy_banner off;
@@ -251,7 +267,7 @@ Content-Security-Policy: script-src 'self' https://t.example/a%3Bb%2Cc/; connect
 
 
 
-=== TEST 12: nginx -t: 'none'
+=== TEST 13: nginx -t: 'none'
 --- config eval
 $::Base . q{
     privacy_csp enforce;
@@ -263,7 +279,7 @@ qr/\[emerg\] .*invalid source "'none'" in "privacy_csp_allow": it cannot be 'non
 
 
 
-=== TEST 13: nginx -t: 'strict-dynamic'
+=== TEST 14: nginx -t: 'strict-dynamic'
 --- config eval
 $::Base . q{
     privacy_csp_allow "'strict-dynamic'";
@@ -274,7 +290,7 @@ qr/\[emerg\] .*invalid source "'strict-dynamic'" in "privacy_csp_allow": it cann
 
 
 
-=== TEST 14: nginx -t: a bad host
+=== TEST 15: nginx -t: a bad host
 --- config eval
 $::Base . q{
     privacy_csp_allow https://cdn.example.com ex..ample.com;
@@ -285,7 +301,7 @@ qr/\[emerg\] .*invalid source "ex\.\.ample\.com" in "privacy_csp_allow": it has 
 
 
 
-=== TEST 15: nginx -t: 'self' without double quotes reaches the module as self
+=== TEST 16: nginx -t: 'self' without double quotes reaches the module as self
 --- config eval
 $::Base . q{
     privacy_csp_allow 'self' https://cdn.example.com;
@@ -296,7 +312,7 @@ qr/\[emerg\] .*invalid source "self" in "privacy_csp_allow": it is a CSP keyword
 
 
 
-=== TEST 16: nginx -t: a bad hash
+=== TEST 17: nginx -t: a bad hash
 --- config eval
 $::Base . q{
     privacy_csp_allow "'sha256-abc!'";
@@ -307,7 +323,7 @@ qr/\[emerg\] .*invalid source "'sha256-abc!'" in "privacy_csp_allow": it has a b
 
 
 
-=== TEST 17: nginx -t: a ';' in a path
+=== TEST 18: nginx -t: a ';' in a path
 --- config eval
 $::Base . q{
     privacy_csp_allow "cdn.example.com/a;script-src";
@@ -318,7 +334,7 @@ qr/\[emerg\] .*invalid source "cdn\.example\.com\/a;script-src" in "privacy_csp_
 
 
 
-=== TEST 18: nginx -t: an unknown keyword
+=== TEST 19: nginx -t: an unknown keyword
 --- config eval
 $::Base . q{
     privacy_csp_allow "'unsafe-everything'";
@@ -329,7 +345,7 @@ qr/\[emerg\] .*invalid source "'unsafe-everything'" in "privacy_csp_allow": it i
 
 
 
-=== TEST 19: nginx -t: privacy_csp's values
+=== TEST 20: nginx -t: privacy_csp's values
 --- config eval
 $::Base . q{
     privacy_csp on;
@@ -340,7 +356,7 @@ qr/\[emerg\] .*invalid value "on" in "privacy_csp" directive, it must be "off", 
 
 
 
-=== TEST 20: nginx -t: hosts=0
+=== TEST 21: nginx -t: hosts=0
 --- config eval
 $::Base . q{
     location = /r { privacy_csp_report_endpoint hosts=0; }
@@ -351,7 +367,7 @@ qr/\[emerg\] .*invalid "hosts=0" in "privacy_csp_report_endpoint": from 1 to 100
 
 
 
-=== TEST 21: nginx -t: an unknown parameter
+=== TEST 22: nginx -t: an unknown parameter
 --- config eval
 $::Base . q{
     location = /r { privacy_csp_report_endpoint size=10; }
@@ -362,7 +378,7 @@ qr/\[emerg\] .*invalid parameter "size=10" in "privacy_csp_report_endpoint", exp
 
 
 
-=== TEST 22: a CSP2 report, then the GET answer with the host's category
+=== TEST 23: a CSP2 report, then the GET answer with the host's category
 --- config eval: $::Csp
 --- more_headers
 Content-Type: application/csp-report
@@ -380,7 +396,7 @@ Content-Type: application/csp-report
 
 
 
-=== TEST 23: the Reporting API: entries of other types skipped, inline and first-party ignored, a URL prefix's category, null for an unknown host
+=== TEST 24: the Reporting API: entries of other types skipped, inline and first-party ignored, a URL prefix's category, null for an unknown host
 --- config eval: $::Csp
 --- more_headers
 Content-Type: application/reports+json
@@ -395,7 +411,7 @@ Content-Type: application/reports+json
 
 
 
-=== TEST 24: more hosts than the bound: the least recently reported go
+=== TEST 25: more hosts than the bound: the least recently reported go
 --- config eval: $::Csp
 --- more_headers
 Content-Type: application/reports+json
@@ -411,7 +427,7 @@ Content-Type: application/reports+json
 
 
 
-=== TEST 25: hostile bodies: cut, too deep, not UTF-8, empty, trailing bytes, an array cut after a whole report: 400, nothing counted
+=== TEST 26: hostile bodies: cut, too deep, not UTF-8, empty, trailing bytes, an array cut after a whole report: 400, nothing counted
 --- config eval: $::Csp
 --- more_headers
 Content-Type: application/csp-report
@@ -431,7 +447,7 @@ Content-Type: application/csp-report
 
 
 
-=== TEST 26: a cut body is logged at info
+=== TEST 27: a cut body is logged at info
 --- config eval: $::Csp
 --- more_headers
 Content-Type: application/csp-report
@@ -444,7 +460,7 @@ privacy csp report: the body is not a JSON value
 
 
 
-=== TEST 27: over 64 KB with a length: 413
+=== TEST 28: over 64 KB with a length: 413
 --- config eval: $::Csp
 --- more_headers
 Content-Type: application/csp-report
@@ -454,7 +470,7 @@ Content-Type: application/csp-report
 
 
 
-=== TEST 28: over 64 KB chunked: 413
+=== TEST 29: over 64 KB chunked: 413
 --- config eval: $::Csp
 --- raw_request eval
 "POST /csp-report HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
@@ -465,7 +481,7 @@ Content-Type: application/csp-report
 
 
 
-=== TEST 29: exactly 64 KB of whitespace around a report is taken
+=== TEST 30: exactly 64 KB of whitespace around a report is taken
 --- config eval: $::Csp
 --- more_headers
 Content-Type: application/csp-report
@@ -476,7 +492,7 @@ my $r = '{"csp-report":{"blocked-uri":"https://w.example/"}}';
 
 
 
-=== TEST 30: a wrong method: 405 with Allow
+=== TEST 31: a wrong method: 405 with Allow
 --- config eval: $::Csp
 --- request
 PUT /csp-report
@@ -487,7 +503,7 @@ Allow: GET, HEAD, POST
 
 
 
-=== TEST 31: a wrong or missing type: 415
+=== TEST 32: a wrong or missing type: 415
 --- config eval: $::Csp
 --- more_headers
 Content-Type: text/plain
@@ -497,7 +513,7 @@ Content-Type: text/plain
 
 
 
-=== TEST 32: no type: 415
+=== TEST 33: no type: 415
 --- config eval: $::Csp
 --- request eval
 [ "POST /csp-report\n{\"csp-report\":{}}" ]
@@ -505,7 +521,7 @@ Content-Type: text/plain
 
 
 
-=== TEST 33: application/json; charset=utf-8 and a thousand reports in one body
+=== TEST 34: application/json; charset=utf-8 and a thousand reports in one body
 --- config eval
 $::Std . q{
     location = /csp-report {
