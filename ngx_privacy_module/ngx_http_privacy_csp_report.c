@@ -621,7 +621,7 @@ ngx_http_privacy_csp_report_get(ngx_http_request_t *r,
     ngx_tm_t                       tm;
     uint64_t                       reports, ignored, evicted;
     ngx_str_t                      body;
-    ngx_uint_t                     i, n, d;
+    ngx_uint_t                     i, n, d, max;
     ngx_queue_t                   *q;
     ngx_http_privacy_csp_node_t   *node, *copies, *c;
     ngx_http_privacy_category_t   *category;
@@ -631,8 +631,14 @@ ngx_http_privacy_csp_report_get(ngx_http_request_t *r,
                 + PRIVACY_CSP_HOST_MAX + PRIVACY_CSP_PATH_MAX;
     node_size = ngx_align(node_size, sizeof(void *));
 
-    /* the bound, not the count: no allocation under the lock */
-    copies = ngx_palloc(r->pool, zone->hosts * node_size);
+    /* room for the hosts there are now, taken without the lock; more may
+     * come meanwhile, and wait for the next GET */
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+    max = zone->sh->nhosts;
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    copies = ngx_palloc(r->pool, (max ? max : 1) * node_size);
     if (copies == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -642,7 +648,7 @@ ngx_http_privacy_csp_report_get(ngx_http_request_t *r,
     n = 0;
 
     for (q = ngx_queue_head(&zone->sh->queue);
-         q != ngx_queue_sentinel(&zone->sh->queue) && n < zone->hosts;
+         q != ngx_queue_sentinel(&zone->sh->queue) && n < max;
          q = ngx_queue_next(q))
     {
         node = ngx_queue_data(q, ngx_http_privacy_csp_node_t, queue);

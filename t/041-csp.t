@@ -531,7 +531,7 @@ $::Std . q{
 --- more_headers
 Content-Type: application/json; charset=utf-8
 --- request eval
-[ "POST /csp-report\n[" . join(',', map { '{"type":"csp-violation","body":{"blockedURL":"https://h' . ($_ % 7) . '"}}' } 1 .. 1000) . "]",
+[ "POST /csp-report\n[" . CORE::join(',', map { '{"type":"csp-violation","body":{"blockedURL":"https://h' . ($_ % 7) . '"}}' } 1 .. 1000) . "]",
   "GET /csp-report" ]
 --- error_code eval
 [204, 200]
