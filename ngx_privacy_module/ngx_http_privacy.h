@@ -104,6 +104,8 @@ typedef struct ngx_http_privacy_keys_s  ngx_http_privacy_keys_t;
 
 typedef struct {
     ngx_http_privacy_keys_t        *keys;
+    ngx_str_t                       csp_report_uri; /* the server's
+                                                       report endpoint */
 } ngx_http_privacy_srv_conf_t;
 
 
@@ -158,6 +160,11 @@ typedef struct {
     ngx_http_privacy_categories_t  *categories;
     ngx_http_privacy_scripts_t     *scripts;     /* privacy_script, shared
                                                     like categories */
+    ngx_uint_t                      csp;          /* privacy_csp */
+    ngx_array_t                    *csp_allow;    /* privacy_csp_allow,
+                                                     ngx_str_t */
+    void                           *csp_policy;   /* built at merge */
+    void                           *csp_report;   /* the endpoint's zone */
     ngx_uint_t                      unknown_cookies; /* 1: block */
     ngx_http_privacy_cookie_conf_t  cookie;
     ngx_array_t                    *cookie_domains; /* ngx_str_t */

@@ -54,6 +54,34 @@ ngx_http_privacy_banner_type(ngx_http_request_t *r,
 
 
 /*
+ * The same test for a response of any status: on a 304 the not modified
+ * filter emptied the type but left its length, and the type is that of
+ * the 200 it validates.
+ */
+
+ngx_int_t
+ngx_http_privacy_banner_type_any_status(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    ngx_int_t  rc;
+    ngx_str_t  type;
+
+    if (r->headers_out.status != NGX_HTTP_NOT_MODIFIED) {
+        return ngx_http_privacy_banner_type(r, plcf);
+    }
+
+    type = r->headers_out.content_type;
+    r->headers_out.content_type.len = r->headers_out.content_type_len;
+
+    rc = ngx_http_privacy_banner_type(r, plcf);
+
+    r->headers_out.content_type = type;
+
+    return rc;
+}
+
+
+/*
  * The types of the banner_types hash as a list, when there are a few: the
  * hash holds them lowercased.  A location with its parent's hash shares
  * its list.  "*" (an empty hash) and long lists keep to the hash.

@@ -14,6 +14,8 @@
 
 ngx_int_t ngx_http_privacy_banner_type(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);
+ngx_int_t ngx_http_privacy_banner_type_any_status(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf);
 /* the request without its conditions when it may get the banner */
 ngx_int_t ngx_http_privacy_banner_unconditional(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);

@@ -12,6 +12,8 @@
  *   ngx_http_privacy_gpc.c       Global Privacy Control, gpc.json
  *   ngx_http_privacy_category.c  cookie categories and the names blocked
  *   ngx_http_privacy_script.c    privacy_script, third-party tags' patterns
+ *   ngx_http_privacy_csp.c       privacy_csp, the visitor's CSP, and
+ *   ngx_http_privacy_csp_report.c    the endpoint its reports go to
  *   ngx_http_privacy_cookie_in.c the Cookie headers the application gets
  *   ngx_http_privacy_cookie_out.c  the Set-Cookie headers the visitor gets,
  *                                expiry, the consent cookie
@@ -47,6 +49,8 @@
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_cookie_in.h"
 #include "ngx_http_privacy_cookie_out.h"
+#include "ngx_http_privacy_csp.h"
+#include "ngx_http_privacy_csp_report.h"
 #include "ngx_http_privacy_gpc.h"
 #include "ngx_http_privacy_consent_mode.h"
 #include "ngx_http_privacy_metrics.h"
@@ -163,6 +167,27 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
     { ngx_string("privacy_script"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
       ngx_http_privacy_script,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_csp"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_privacy_conf_set_enum,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, csp),
+      &ngx_http_privacy_csp_modes },
+
+    { ngx_string("privacy_csp_allow"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_privacy_csp_allow,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_csp_report_endpoint"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE1,
+      ngx_http_privacy_csp_report_endpoint,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -459,13 +484,17 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
 
     rc = ngx_http_privacy_banner_header(r, plcf, ctx);
 
+    if (rc != NGX_OK && rc != NGX_DONE) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_privacy_csp_header(r, plcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     if (rc == NGX_DONE || held == NGX_DONE) {
         /* a body filter sends the header, with the length */
         return NGX_OK;
-    }
-
-    if (rc != NGX_OK) {
-        return NGX_ERROR;
     }
 
     return ngx_http_privacy_next_header_filter(r);
@@ -570,6 +599,7 @@ ngx_http_privacy_create_srv_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     pscf->keys = NULL;
+     *     pscf->csp_report_uri = { 0, NULL };
      */
 
     return pscf;
@@ -624,6 +654,8 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
      *     plcf->gpc_file = NULL;
      *     plcf->gpc_last_update = { 0, NULL };
      *     plcf->conf_file = NULL;
+     *     plcf->csp_policy = NULL;
+     *     plcf->csp_report = NULL;
      */
 
     plcf->enable = NGX_CONF_UNSET;
@@ -638,6 +670,8 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
     plcf->banner_position = NGX_CONF_UNSET_UINT;
     plcf->gpc_names = NGX_CONF_UNSET_PTR;
     plcf->consent_mode = NGX_CONF_UNSET_PTR;
+    plcf->csp = NGX_CONF_UNSET_UINT;
+    plcf->csp_allow = NGX_CONF_UNSET_PTR;
 
     plcf->conf_file = cf->conf_file->file.name.data;
     plcf->conf_line = cf->conf_file->line;
@@ -712,6 +746,7 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     if (ngx_http_privacy_script_merge(cf, prev, conf) != NGX_CONF_OK
+        || ngx_http_privacy_csp_merge(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_privacy_gpc_merge(cf, prev, conf) != NGX_CONF_OK
         || ngx_http_privacy_consent_mode_merge(cf, prev, conf) != NGX_CONF_OK)
     {
