@@ -11,9 +11,9 @@
  *
  * Bound: NGX_HTTP_PRIVACY_HEADS entries (a slot per hash of the URI) of
  * at most NGX_HTTP_PRIVACY_HEAD bytes, 256 KB per worker and table,
- * allocated as
- * they are used.  Invalidation: none; an entry is used only for the same
- * bytes, and the next page of its slot that is scanned replaces it.
+ * allocated as they are used, freed when the worker exits.  Invalidation:
+ * none; an entry is used only for the same bytes, and the next page of
+ * its slot that is scanned replaces it.
  */
 
 
@@ -95,4 +95,21 @@ ngx_http_privacy_banner_head_keep(ngx_http_privacy_banner_head_t *h,
 
     ngx_memcpy(h->data, data, len);
     h->len = len;
+}
+
+
+void
+ngx_http_privacy_banner_heads_free(void)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_HEADS; i++) {
+        ngx_free(ngx_http_privacy_banner_heads[i].data);
+        ngx_free(ngx_http_privacy_consent_mode_heads[i].data);
+
+        ngx_http_privacy_banner_heads[i].data = NULL;
+        ngx_http_privacy_banner_heads[i].len = 0;
+        ngx_http_privacy_consent_mode_heads[i].data = NULL;
+        ngx_http_privacy_consent_mode_heads[i].len = 0;
+    }
 }

@@ -24,5 +24,8 @@ size_t ngx_http_privacy_banner_head_match(ngx_http_privacy_banner_head_t *h,
 void ngx_http_privacy_banner_head_keep(ngx_http_privacy_banner_head_t *h,
     u_char *data, size_t len, ngx_log_t *log);
 
+/* at a worker's exit */
+void ngx_http_privacy_banner_heads_free(void);
+
 
 #endif /* _NGX_HTTP_PRIVACY_BANNER_HEAD_H_INCLUDED_ */

@@ -44,6 +44,7 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_banner.h"
+#include "ngx_http_privacy_banner_head.h"
 #include "ngx_http_privacy_banner_types.h"
 #include "ngx_http_privacy_category.h"
 #include "ngx_http_privacy_consent.h"
@@ -72,6 +73,7 @@ static ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
 
 static ngx_int_t ngx_http_privacy_init(ngx_conf_t *cf);
+static void ngx_http_privacy_exit_process(ngx_cycle_t *cycle);
 static void *ngx_http_privacy_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_privacy_create_srv_conf(ngx_conf_t *cf);
 static char *ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent,
@@ -333,7 +335,7 @@ ngx_module_t  ngx_http_privacy_module = {
     ngx_http_privacy_redis_init_process,   /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    ngx_http_privacy_redis_exit_process,   /* exit process */
+    ngx_http_privacy_exit_process,         /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -558,6 +560,14 @@ ngx_http_privacy_add_variables(ngx_conf_t *cf)
     }
 
     return NGX_OK;
+}
+
+
+static void
+ngx_http_privacy_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_privacy_redis_exit_process(cycle);
+    ngx_http_privacy_banner_heads_free();
 }
 
 
