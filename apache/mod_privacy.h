@@ -47,6 +47,16 @@
 #define MOD_PRIVACY_NAME_CONSENT    (-3)
 
 #define MOD_PRIVACY_TK_HANDLER      "privacy-tracking-status"
+#define MOD_PRIVACY_STATUS_HANDLER  "privacy-status"
+
+/* mod_privacy_redis_run() */
+#define MOD_PRIVACY_REDIS_OK        0
+#define MOD_PRIVACY_REDIS_ERROR     1
+#define MOD_PRIVACY_REDIS_TIMEOUT   2
+
+/* mod_privacy_metric_blocked()'s direction */
+#define MOD_PRIVACY_DIR_REQUEST     0
+#define MOD_PRIVACY_DIR_RESPONSE    1
 
 
 /* one PrivacyCategory directive */
@@ -101,6 +111,9 @@ typedef struct {
     apr_array_header_t             *cookie_domains;   /* const char * */
     int                             expire_blocked;
 
+    /* the consent endpoint (mod_privacy_consent.c) */
+    int                             consent_endpoint;
+
     /* where "Privacy On" was, for the configuration check's messages */
     const char                     *enable_file;
     unsigned                        enable_line;
@@ -144,6 +157,14 @@ typedef struct {
     unsigned                        shared:1;    /* the same answer for
                                                     every visitor */
 } mod_privacy_ctx_t;
+
+
+/* one Redis command, its arguments by pointer and length */
+typedef struct {
+    int                             argc;
+    const char                    **argv;
+    size_t                         *argvlen;
+} mod_privacy_redis_cmd_t;
 
 
 extern module AP_MODULE_DECLARE_DATA  privacy_module;
@@ -195,6 +216,39 @@ const char *mod_privacy_tracking_status(cmd_parms *cmd, void *conf,
 char mod_privacy_tracking_value(request_rec *r, mod_privacy_dir_conf_t *dcf,
     mod_privacy_ctx_t *ctx);
 int mod_privacy_tk_handler(request_rec *r);
+
+/* mod_privacy_consent.c */
+void mod_privacy_consent_pre_config(apr_pool_t *pconf);
+const char *mod_privacy_consent_endpoint(cmd_parms *cmd, void *conf);
+int mod_privacy_consent_check(server_rec *s);
+int mod_privacy_consent_handler(request_rec *r);
+
+/* mod_privacy_redis.c */
+void mod_privacy_redis_pre_config(void);
+const char *mod_privacy_redis_directive(cmd_parms *cmd, void *conf, int argc,
+    char *const argv[]);
+void mod_privacy_redis_child_init(apr_pool_t *p, server_rec *s);
+int mod_privacy_redis_configured(void);
+const char *mod_privacy_redis_prefix(void);
+const char *mod_privacy_redis_edge(void);
+apr_time_t mod_privacy_redis_retention(void);
+int mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds,
+    int n, const char **why);
+
+/* mod_privacy_metrics.c */
+void mod_privacy_metrics_pre_config(apr_pool_t *pconf);
+void mod_privacy_metrics_name(const char *name);
+int mod_privacy_metrics_init(apr_pool_t *pconf, server_rec *s);
+int mod_privacy_status_handler(request_rec *r);
+void mod_privacy_metric_banner(void);
+/* category: the index in dcf's list, -1 when none names it */
+void mod_privacy_metric_blocked(mod_privacy_dir_conf_t *dcf, int category,
+    int direction);
+void mod_privacy_metric_expired(int n);
+void mod_privacy_metric_consent(int action);
+void mod_privacy_metric_token_rejected(int reason);
+void mod_privacy_metric_redis_error(void);
+void mod_privacy_metric_redis_rtt(apr_interval_time_t usec);
 
 
 #endif /* MOD_PRIVACY_H_INCLUDED_ */

@@ -52,7 +52,7 @@ for group in "$@"; do
         faults)   packages+=("${test[@]}" python3) ;;
         failover) packages+=("${test[@]}" python3 redis-sentinel) ;;
         bench)    packages+=("${test[@]}" wrk valgrind python3); lua=1 ;;
-        apache)   packages+=("${test[@]}" apache2 apache2-dev
+        apache)   packages+=("${test[@]}" apache2 apache2-dev libhiredis-dev
                              libapache2-mod-perl2) ;;
         *)
             echo "deps: unknown group '$group'" >&2
