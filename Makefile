@@ -225,4 +225,4 @@ $(APACHE_MODULE): $(APACHE_SRCS) tools/build-apache.sh | apache-deps-check
 
 test-apache: deps-apache apache
 	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint
-	tools/test-apache.sh $(APACHE_MODULE) $(PROVE_ARGS)
+	tools/with-redis.sh tools/test-apache.sh $(APACHE_MODULE) $(PROVE_ARGS)

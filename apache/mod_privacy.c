@@ -188,7 +188,7 @@ static const command_rec  mod_privacy_commands[] = {
 
     AP_INIT_TAKE_ARGV("PrivacyRedis", mod_privacy_redis_directive, NULL,
                       RSRC_CONF,
-                      "the Redis that records consent: ADDRESS[:PORT] "
+                      "the Redis that records consent, per server: ADDRESS[:PORT] "
                       "[db=N] [user=NAME] [password_file=FILE] "
                       "[prefix=STRING] [edge=NAME] [connect_timeout=TIME] "
                       "[timeout=TIME] [retention=TIME] [pool=N]"),
@@ -483,7 +483,7 @@ mod_privacy_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     apr_pool_t *ptemp)
 {
     mod_privacy_consent_pre_config(pconf);
-    mod_privacy_redis_pre_config();
+    mod_privacy_redis_pre_config(pconf);
     mod_privacy_metrics_pre_config(pconf);
 
     return OK;

@@ -224,14 +224,14 @@ int mod_privacy_consent_check(server_rec *s);
 int mod_privacy_consent_handler(request_rec *r);
 
 /* mod_privacy_redis.c */
-void mod_privacy_redis_pre_config(void);
+void mod_privacy_redis_pre_config(apr_pool_t *pconf);
 const char *mod_privacy_redis_directive(cmd_parms *cmd, void *conf, int argc,
     char *const argv[]);
 void mod_privacy_redis_child_init(apr_pool_t *p, server_rec *s);
-int mod_privacy_redis_configured(void);
-const char *mod_privacy_redis_prefix(void);
-const char *mod_privacy_redis_edge(void);
-apr_time_t mod_privacy_redis_retention(void);
+int mod_privacy_redis_configured(server_rec *s);
+const char *mod_privacy_redis_prefix(request_rec *r);
+const char *mod_privacy_redis_edge(request_rec *r);
+apr_time_t mod_privacy_redis_retention(request_rec *r);
 int mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds,
     int n, const char **why);
 

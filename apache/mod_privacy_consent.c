@@ -194,18 +194,19 @@ mod_privacy_consent_check(server_rec *s)
         return OK;
     }
 
-    if (!mod_privacy_redis_configured()) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     "mod_privacy: \"PrivacyConsentEndpoint\" in %s:%u "
-                     "requires \"PrivacyRedis\": the decisions are recorded "
-                     "there", mod_privacy_endpoint_file,
-                     mod_privacy_endpoint_line);
-        return !OK;
-    }
-
     srv = (server_rec **) mod_privacy_endpoint_servers->elts;
 
     for (i = 0; i < mod_privacy_endpoint_servers->nelts; i++) {
+
+        if (!mod_privacy_redis_configured(srv[i])) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         "mod_privacy: \"PrivacyConsentEndpoint\" in %s:%u "
+                         "requires \"PrivacyRedis\": the decisions are "
+                         "recorded there", mod_privacy_endpoint_file,
+                         mod_privacy_endpoint_line);
+            return !OK;
+        }
+
         scf = ap_get_module_config(srv[i]->module_config, &privacy_module);
 
         if (scf->keys == NULL) {
@@ -709,8 +710,7 @@ mod_privacy_record_create(request_rec *r, mod_privacy_consent_t *cs,
         f[MOD_PRIVACY_RECORD_REPLACES].value = "";
     }
 
-    f[MOD_PRIVACY_RECORD_EDGE].value = mod_privacy_redis_configured()
-                                       ? mod_privacy_redis_edge() : "";
+    f[MOD_PRIVACY_RECORD_EDGE].value = mod_privacy_redis_edge(r);
 
     /*
      * a decision made while the browser sent Sec-GPC: 1 overrides it;
@@ -768,10 +768,8 @@ mod_privacy_record_commands(request_rec *r, mod_privacy_record_t *rec)
                      MOD_PRIVACY_RECORD_CMDS * sizeof(mod_privacy_redis_cmd_t));
 
     f = rec->field;
-    prefix = mod_privacy_redis_configured() ? mod_privacy_redis_prefix()
-                                            : "privacy:";
-    retention_ms = mod_privacy_redis_configured()
-                   ? (apr_uint64_t) mod_privacy_redis_retention() * 1000 : 0;
+    prefix = mod_privacy_redis_prefix(r);
+    retention_ms = (apr_uint64_t) mod_privacy_redis_retention(r) * 1000;
 
     key = apr_pstrcat(r->pool, prefix, "consent:",
                       f[MOD_PRIVACY_RECORD_ID].value, NULL);

@@ -36,6 +36,7 @@
 
 
 typedef struct {
+    server_rec                     *server;
     const char                     *host;
     int                             port;
     int                             db;
@@ -68,42 +69,72 @@ static void mod_privacy_redis_set_timeout(redisContext *c,
 static apr_status_t mod_privacy_redis_child_exit(void *data);
 
 
-/* the configuration's, or NULL; reset for each configuration read */
-static mod_privacy_redis_t  *mod_privacy_redis;
+/*
+ * The configuration's PrivacyRedis, one per server that names one; a
+ * virtual host without its own uses the main server's.  Reset for each
+ * configuration read.
+ */
+static apr_array_header_t  *mod_privacy_redis_conf;   /* redis_t * */
 
 
 void
-mod_privacy_redis_pre_config(void)
+mod_privacy_redis_pre_config(apr_pool_t *pconf)
 {
-    mod_privacy_redis = NULL;
+    mod_privacy_redis_conf = apr_array_make(pconf, 2,
+                                            sizeof(mod_privacy_redis_t *));
+}
+
+
+static mod_privacy_redis_t *
+mod_privacy_redis_find(server_rec *s)
+{
+    int                    i;
+    mod_privacy_redis_t  **rd, *main;
+
+    rd = (mod_privacy_redis_t **) mod_privacy_redis_conf->elts;
+    main = NULL;
+
+    for (i = 0; i < mod_privacy_redis_conf->nelts; i++) {
+        if (rd[i]->server == s) {
+            return rd[i];
+        }
+
+        if (!rd[i]->server->is_virtual) {
+            main = rd[i];
+        }
+    }
+
+    return main;
 }
 
 
 int
-mod_privacy_redis_configured(void)
+mod_privacy_redis_configured(server_rec *s)
 {
-    return mod_privacy_redis != NULL;
+    return mod_privacy_redis_find(s) != NULL;
+}
+
+
+/* the key prefix, the edge name and the retention (seconds) of r's Redis */
+
+const char *
+mod_privacy_redis_prefix(request_rec *r)
+{
+    return mod_privacy_redis_find(r->server)->prefix;
 }
 
 
 const char *
-mod_privacy_redis_prefix(void)
+mod_privacy_redis_edge(request_rec *r)
 {
-    return mod_privacy_redis->prefix;
-}
-
-
-const char *
-mod_privacy_redis_edge(void)
-{
-    return mod_privacy_redis->edge;
+    return mod_privacy_redis_find(r->server)->edge;
 }
 
 
 apr_time_t
-mod_privacy_redis_retention(void)
+mod_privacy_redis_retention(request_rec *r)
 {
-    return mod_privacy_redis->retention;
+    return mod_privacy_redis_find(r->server)->retention;
 }
 
 
@@ -159,12 +190,14 @@ mod_privacy_redis_directive(cmd_parms *cmd, void *conf, int argc,
     mod_privacy_redis_t  *rd;
     unsigned char         addr[16];
 
-    err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
     if (err) {
         return err;
     }
 
-    if (mod_privacy_redis) {
+    rd = mod_privacy_redis_find(cmd->server);
+
+    if (rd && rd->server == cmd->server) {
         return mod_privacy_conf_error(cmd, "is duplicate");
     }
 
@@ -174,6 +207,7 @@ mod_privacy_redis_directive(cmd_parms *cmd, void *conf, int argc,
 
     rd = apr_pcalloc(cmd->pool, sizeof(mod_privacy_redis_t));
 
+    rd->server = cmd->server;
     rd->port = 6379;
     rd->prefix = "privacy:";
     rd->connect_timeout = apr_time_from_sec(1);
@@ -324,42 +358,43 @@ mod_privacy_redis_directive(cmd_parms *cmd, void *conf, int argc,
         rd->edge = apr_pstrndup(cmd->pool, host, 64);
     }
 
-    mod_privacy_redis = rd;
+    *(mod_privacy_redis_t **) apr_array_push(mod_privacy_redis_conf) = rd;
 
     return NULL;
 }
 
 
-/* the pool of this child: made empty, connections open on demand */
+/* the pools of this child: made empty, connections open on demand */
 
 void
 mod_privacy_redis_child_init(apr_pool_t *p, server_rec *s)
 {
-    mod_privacy_redis_t  *rd;
+    int                    i;
+    mod_privacy_redis_t  **conf, *rd;
 
-    rd = mod_privacy_redis;
+    conf = (mod_privacy_redis_t **) mod_privacy_redis_conf->elts;
 
-    if (rd == NULL) {
-        return;
+    for (i = 0; i < mod_privacy_redis_conf->nelts; i++) {
+        rd = conf[i];
+
+        rd->idle = apr_pcalloc(p, rd->pool_size * sizeof(redisContext *));
+        rd->nidle = 0;
+        rd->open = 0;
+
+        if (apr_thread_mutex_create(&rd->mutex, APR_THREAD_MUTEX_DEFAULT, p)
+            != APR_SUCCESS
+            || apr_thread_cond_create(&rd->cond, p) != APR_SUCCESS)
+        {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         "mod_privacy: cannot create the Redis pool's lock; "
+                         "consent grants will be refused");
+            rd->mutex = NULL;
+            continue;
+        }
+
+        apr_pool_cleanup_register(p, rd, mod_privacy_redis_child_exit,
+                                  apr_pool_cleanup_null);
     }
-
-    rd->idle = apr_pcalloc(p, rd->pool_size * sizeof(redisContext *));
-    rd->nidle = 0;
-    rd->open = 0;
-
-    if (apr_thread_mutex_create(&rd->mutex, APR_THREAD_MUTEX_DEFAULT, p)
-        != APR_SUCCESS
-        || apr_thread_cond_create(&rd->cond, p) != APR_SUCCESS)
-    {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
-                     "mod_privacy: cannot create the Redis pool's lock; "
-                     "consent grants will be refused");
-        rd->mutex = NULL;
-        return;
-    }
-
-    apr_pool_cleanup_register(p, rd, mod_privacy_redis_child_exit,
-                              apr_pool_cleanup_null);
 }
 
 
@@ -393,7 +428,7 @@ mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds, int n,
     redisContext         *c;
     mod_privacy_redis_t  *rd;
 
-    rd = mod_privacy_redis;
+    rd = mod_privacy_redis_find(r->server);
 
     if (rd == NULL || rd->mutex == NULL) {
         *why = "no Redis";

@@ -10,7 +10,8 @@
 # nobody and the suites run as nobody; the test keys are copied there with
 # mode 600.  Apache listens on APACHE_TEST_PORT, or on a free port (and
 # the few after it, for the suites' virtual hosts) that
-# tools/free-port.pl finds; Apache::Test stops the server it started, by
+# tools/free-port.pl finds; the consent suites' Redis is
+# tools/with-redis.sh's (TEST_NGINX_REDIS_PORT, TEST_NGINX_DEAD_REDIS_PORT); Apache::Test stops the server it started, by
 # its pid file, when the suites end.
 set -euo pipefail
 
@@ -62,6 +63,9 @@ echo "test-apache: Apache on port $port, in $work"
 "${run[@]}" env PRIVACY_MODULE="$module" \
     PERL5LIB="$top/t/inc${PERL5LIB:+:$PERL5LIB}" \
     TEST_NGINX_PRIVACY_MINT="$mint" \
+    TEST_NGINX_REDIS_PORT="${TEST_NGINX_REDIS_PORT:?run under tools/with-redis.sh}" \
+    TEST_NGINX_DEAD_REDIS_PORT="${TEST_NGINX_DEAD_REDIS_PORT:?run under tools/with-redis.sh}" \
+    TEST_NGINX_REDIS_DIR="${TEST_NGINX_REDIS_DIR:-}" \
     TEST_NGINX_KEY_PRIMARY="$work/t/keys/primary.key" \
     TEST_NGINX_KEY_RETIRED="$work/t/keys/retired.key" \
     TEST_NGINX_KEY_UNKNOWN="$work/t/keys/unknown.key" \
