@@ -3,6 +3,7 @@
 # Debian's Apache httpd 2.4.
 #
 #   test-apache.sh MODULE [t/NNN-name.t ...]
+#   APACHE_MPM=prefork test-apache.sh ...    under another MPM
 #
 # The suites run from a copy of apache/t in build/apache/test/t, where
 # Apache::Test writes its httpd.conf and logs.  Apache::Test refuses to
@@ -59,7 +60,28 @@ args=("$@")
 # the suites' names relative to the copy
 args=("${args[@]#apache/}")
 
-echo "test-apache: Apache on port $port, in $work"
+# APACHE_MPM=event|worker|prefork: Debian's modules with that MPM instead
+# of the one Debian enables (Apache::Test inherits them from this file)
+mpm=()
+if [ -n "${APACHE_MPM:-}" ]; then
+    case $APACHE_MPM in
+        event|worker|prefork) ;;
+        *) echo "test-apache: APACHE_MPM must be event, worker or" \
+                "prefork" >&2; exit 2 ;;
+    esac
+    {
+        echo "ServerRoot /etc/apache2"
+        for load in /etc/apache2/mods-enabled/*.load; do
+            case $load in */mpm_*) continue ;; esac
+            echo "Include $load"
+        done
+        echo "LoadModule mpm_${APACHE_MPM}_module" \
+             "/usr/lib/apache2/modules/mod_mpm_${APACHE_MPM}.so"
+    } >"$work/t/inherit.conf"
+    mpm=(-httpd_conf "$work/t/inherit.conf")
+fi
+
+echo "test-apache: Apache ${APACHE_MPM:-} on port $port, in $work"
 "${run[@]}" env PRIVACY_MODULE="$module" \
     PERL5LIB="$top/t/inc${PERL5LIB:+:$PERL5LIB}" \
     TEST_NGINX_PRIVACY_MINT="$mint" \
@@ -71,4 +93,4 @@ echo "test-apache: Apache on port $port, in $work"
     TEST_NGINX_KEY_UNKNOWN="$work/t/keys/unknown.key" \
     TEST_NGINX_KEY_SHORT="$work/t/keys/short.key" \
     perl t/TEST -httpd /usr/sbin/apache2 -apxs /usr/bin/apxs \
-        -port "$port" "${args[@]}"
+        "${mpm[@]}" -port "$port" "${args[@]}"
