@@ -163,10 +163,6 @@ mod_privacy_consent_endpoint(cmd_parms *cmd, void *conf)
 {
     mod_privacy_dir_conf_t  *dcf = conf;
 
-    if (cmd->path == NULL) {
-        return mod_privacy_conf_error(cmd, "belongs in a <Location> section");
-    }
-
     dcf->consent_endpoint = 1;
 
     if (mod_privacy_endpoint_file == NULL) {
