@@ -60,28 +60,37 @@ args=("$@")
 # the suites' names relative to the copy
 args=("${args[@]#apache/}")
 
-# APACHE_MPM=event|worker|prefork: Debian's modules with that MPM instead
-# of the one Debian enables (Apache::Test inherits them from this file)
-mpm=()
-if [ -n "${APACHE_MPM:-}" ]; then
-    case $APACHE_MPM in
-        event|worker|prefork) ;;
-        *) echo "test-apache: APACHE_MPM must be event, worker or" \
-                "prefork" >&2; exit 2 ;;
-    esac
-    {
-        echo "ServerRoot /etc/apache2"
-        for load in /etc/apache2/mods-enabled/*.load; do
-            case $load in */mpm_*) continue ;; esac
-            echo "Include $load"
-        done
-        echo "LoadModule mpm_${APACHE_MPM}_module" \
-             "/usr/lib/apache2/modules/mod_mpm_${APACHE_MPM}.so"
-    } >"$work/t/inherit.conf"
-    mpm=(-httpd_conf "$work/t/inherit.conf")
-fi
+# Apache::Test inherits Debian's enabled modules from a file of our own:
+# with the MPM of APACHE_MPM=event|worker|prefork in place of the one
+# Debian enables, and without an installed mod_privacy (the package's
+# privacy.load), which would be loaded instead of the one under test
+mpm=${APACHE_MPM:-}
+case $mpm in
+    event|worker|prefork|'') ;;
+    *) echo "test-apache: APACHE_MPM must be event, worker or prefork" >&2
+       exit 2 ;;
+esac
+{
+    echo "ServerRoot /etc/apache2"
+    for load in /etc/apache2/mods-enabled/*.load; do
+        case $load in
+            */mpm_*.load)
+                [ -z "$mpm" ] || continue
+                mpm=$(basename "$load" .load)
+                mpm=${mpm#mpm_}
+                ;;
+            */privacy.load) continue ;;
+        esac
+        echo "Include $load"
+        [ ! -f "${load%.load}.conf" ] || echo "Include ${load%.load}.conf"
+    done
+    if [ -n "${APACHE_MPM:-}" ]; then
+        echo "LoadModule mpm_${mpm}_module" \
+             "/usr/lib/apache2/modules/mod_mpm_${mpm}.so"
+    fi
+} >"$work/t/inherit.conf"
 
-echo "test-apache: Apache ${APACHE_MPM:-} on port $port, in $work"
+echo "test-apache: Apache ($mpm MPM) on port $port, in $work"
 "${run[@]}" env PRIVACY_MODULE="$module" \
     PERL5LIB="$top/t/inc${PERL5LIB:+:$PERL5LIB}" \
     TEST_NGINX_PRIVACY_MINT="$mint" \
@@ -93,4 +102,4 @@ echo "test-apache: Apache ${APACHE_MPM:-} on port $port, in $work"
     TEST_NGINX_KEY_UNKNOWN="$work/t/keys/unknown.key" \
     TEST_NGINX_KEY_SHORT="$work/t/keys/short.key" \
     perl t/TEST -httpd /usr/sbin/apache2 -apxs /usr/bin/apxs \
-        "${mpm[@]}" -port "$port" "${args[@]}"
+        -httpd_conf "$work/t/inherit.conf" -port "$port" "${args[@]}"
