@@ -240,4 +240,4 @@ demo-apache: deps-apache apache
 
 test-apache: deps-apache apache
 	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint
-	tools/test-apache.sh $(APACHE_MODULE) $(PROVE_ARGS)
+	tools/with-redis.sh tools/test-apache.sh $(APACHE_MODULE) $(PROVE_ARGS)
