@@ -307,7 +307,10 @@ mod_privacy_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 static void *
 mod_privacy_create_srv_conf(apr_pool_t *p, server_rec *s)
 {
-    /* keys = NULL: no PrivacySecret */
+    /*
+     * keys = NULL: no PrivacySecret;
+     * consent_url = NULL: no PrivacyConsentEndpoint <Location>
+     */
     return apr_pcalloc(p, sizeof(mod_privacy_srv_conf_t));
 }
 
@@ -324,6 +327,8 @@ mod_privacy_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     conf = apr_palloc(p, sizeof(mod_privacy_srv_conf_t));
 
     conf->keys = add->keys ? add->keys : base->keys;
+    conf->consent_url = add->consent_url ? add->consent_url
+                                         : base->consent_url;
 
     return conf;
 }
@@ -337,14 +342,14 @@ mod_privacy_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
  */
 
 static const char *
-mod_privacy_check_dir(apr_pool_t *p, mod_privacy_dir_conf_t *server,
-    mod_privacy_dir_conf_t *dcf)
+mod_privacy_check_dir(apr_pool_t *p, server_rec *s,
+    mod_privacy_dir_conf_t *server, mod_privacy_dir_conf_t *dcf)
 {
     mod_privacy_dir_conf_t  *conf;
 
     conf = server ? mod_privacy_merge_dir_conf(p, server, dcf) : dcf;
 
-    mod_privacy_banner_prepare(conf);
+    mod_privacy_banner_prepare(s, conf);
 
     if (conf->enable != 1 || conf->policy_version != NULL) {
         return NULL;
@@ -379,7 +384,7 @@ mod_privacy_check_sections(apr_pool_t *p, server_rec *s,
             continue;
         }
 
-        err = mod_privacy_check_dir(p, server, dcf);
+        err = mod_privacy_check_dir(p, s, server, dcf);
         if (err) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "mod_privacy: %s",
                          err);
@@ -409,7 +414,7 @@ mod_privacy_check_config(apr_pool_t *pconf, apr_pool_t *plog,
 
         server = ap_get_module_config(s->lookup_defaults, &privacy_module);
 
-        err = mod_privacy_check_dir(ptemp, NULL, server);
+        err = mod_privacy_check_dir(ptemp, s, NULL, server);
         if (err) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "mod_privacy: %s",
                          err);

@@ -103,6 +103,8 @@ typedef struct {
 
 typedef struct {
     apr_array_header_t             *keys;        /* privacy_key_t */
+    const char                     *consent_url; /* the <Location> of the
+                                                    first endpoint */
 } mod_privacy_srv_conf_t;
 
 
@@ -231,7 +233,9 @@ const char *mod_privacy_banner_position(cmd_parms *cmd, void *conf,
 const char *mod_privacy_banner_types(cmd_parms *cmd, void *conf,
     const char *arg);
 void mod_privacy_banner_init(apr_pool_t *pconf);
-void mod_privacy_banner_prepare(mod_privacy_dir_conf_t *dcf);
+void mod_privacy_banner_prepare(server_rec *s, mod_privacy_dir_conf_t *dcf);
+const char *mod_privacy_banner_text(request_rec *r,
+    mod_privacy_dir_conf_t *dcf, const char *return_path, apr_size_t *len);
 void mod_privacy_banner_insert_filter(request_rec *r);
 apr_status_t mod_privacy_banner_filter(ap_filter_t *f,
     apr_bucket_brigade *bb);

@@ -163,7 +163,25 @@ mod_privacy_consent_endpoint(cmd_parms *cmd, void *conf)
 {
     mod_privacy_dir_conf_t  *dcf = conf;
 
+    const ap_directive_t    *section;
+    mod_privacy_srv_conf_t  *scf;
+
     dcf->consent_endpoint = 1;
+
+    /*
+     * the banner's form posts to the server's first endpoint of a plain
+     * <Location PATH> (not a pattern, nor a <Directory> or <Files>)
+     */
+    scf = ap_get_module_config(cmd->server->module_config, &privacy_module);
+    section = cmd->directive->parent;
+
+    if (scf->consent_url == NULL && section && cmd->path
+        && strcasecmp(section->directive, "<Location") == 0
+        && section->args && section->args[0] != '~'
+        && cmd->path[0] == '/')
+    {
+        scf->consent_url = cmd->path;
+    }
 
     if (mod_privacy_endpoint_file == NULL) {
         mod_privacy_endpoint_file = cmd->directive->filename;
@@ -595,7 +613,8 @@ mod_privacy_record_create(request_rec *r, mod_privacy_consent_t *cs,
     int                      i;
     char                    *names, *hex;
     uint32_t                 optional;
-    const char              *host, *ua, *gpc;
+    apr_size_t               len;
+    const char              *host, *ua, *gpc, *banner;
     apr_sockaddr_t          *sa;
     mod_privacy_str_t       *f;
     mod_privacy_dir_conf_t  *dcf;
@@ -641,12 +660,9 @@ mod_privacy_record_create(request_rec *r, mod_privacy_consent_t *cs,
                                                     "%" APR_UINT64_T_FMT,
                                                     rec->time_ms);
 
-    /*
-     * proof of what was shown: this module inserts no banner yet, so the
-     * record says so as nginx's does with "privacy_banner off": the hash
-     * of no text
-     */
-    SHA256((const unsigned char *) "", 0, hash);
+    /* proof of what was shown: the exact banner bytes for that page */
+    banner = mod_privacy_banner_text(r, dcf, cs->return_path, &len);
+    SHA256((const unsigned char *) banner, len, hash);
     hex = apr_palloc(r->pool, MOD_PRIVACY_SHA256_HEX + 1);
     privacy_hex((unsigned char *) hex, hash, sizeof(hash));
     hex[MOD_PRIVACY_SHA256_HEX] = '\0';
@@ -967,7 +983,7 @@ mod_privacy_consent_decided(request_rec *r, mod_privacy_consent_t *cs)
 
     for (i = 0; i < ctx->request_blocked; i++) {
         *(mod_privacy_blocked_t *) apr_array_push(names) =
-                                ((mod_privacy_blocked_t *) ctx->blocked->elts)[i];
+                         ((mod_privacy_blocked_t *) ctx->blocked->elts)[i];
     }
 
     granted = cs->granted | (dcf->categories ? dcf->categories->essential

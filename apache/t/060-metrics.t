@@ -7,12 +7,12 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(plan ok);
-use Apache::TestRequest qw(GET POST);
+use Apache::TestRequest qw(GET HEAD POST);
 use Apache::TestUtil qw(t_cmp);
 use PrivacyTest qw(mint redis);
 use ConsentTest qw(consent origin metrics req);
 
-plan tests => 21;
+plan tests => 25;
 
 my $r = GET('/privacy/metrics');
 ok t_cmp($r->code . ' ' . $r->header('Content-Type'),
@@ -105,6 +105,19 @@ for my $action (qw(accept_all reject_all withdraw)) {
 ok t_cmp(delta(sub { req('DELETE', '/privacy/consent', @h) },
                'privacy_consents_total{action="withdraw"}'),
          '1', 'DELETE withdraws');
+
+# a banner served counts once; none for a decided visitor, a HEAD (as
+# nginx counts), or a page the banner is off for
+ok t_cmp(delta(sub { GET('/builtin.html') }, 'privacy_banners_injected_total'),
+         '1', 'a banner served: counted');
+ok t_cmp(delta(sub { GET('/builtin.html', Cookie => "privacy_consent=$ok") },
+               'privacy_banners_injected_total'),
+         '0', '... not for a visitor who decided');
+ok t_cmp(delta(sub { HEAD('/builtin.html') }, 'privacy_banners_injected_total'),
+         '0', '... nor for a HEAD');
+ok t_cmp(delta(sub { GET('/banner/off/page.html') },
+               'privacy_banners_injected_total'),
+         '0', '... nor where PrivacyBanner is off');
 
 Apache::TestRequest::module('redisdown');
 @h = (Origin => origin(), Accept => 'application/json');
