@@ -162,7 +162,6 @@ const char *
 mod_privacy_consent_endpoint(cmd_parms *cmd, void *conf)
 {
     mod_privacy_dir_conf_t  *dcf = conf;
-
     const ap_directive_t    *section;
     mod_privacy_srv_conf_t  *scf;
 
