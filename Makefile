@@ -233,11 +233,13 @@ $(APACHE_MODULE): $(APACHE_SRCS) tools/build-apache.sh | apache-deps-check
 	tools/build-apache.sh $(BUILD)/apache
 
 # make demo-apache: the demo site through Apache httpd and mod_privacy on
-# 127.0.0.1:8090 (DEMO_APACHE_PORT), in the foreground (demo/run-apache.sh)
+# 127.0.0.1:8090 (DEMO_APACHE_PORT), with a Redis of its own on a free port
+# (DEMO_APACHE_REDIS_PORT), in the foreground (demo/run-apache.sh)
 .PHONY: demo-apache
 demo-apache: deps-apache apache
 	demo/run-apache.sh $(APACHE_MODULE)
 
+# make test-apache [APACHE_MPM=prefork|worker] [PROVE_ARGS=t/NNN-name.t]
 test-apache: deps-apache apache
 	$(MAKE) -s -C unit BUILD=$(BUILD)/unit mint
-	tools/test-apache.sh $(APACHE_MODULE) $(PROVE_ARGS)
+	tools/with-redis.sh tools/test-apache.sh $(APACHE_MODULE) $(PROVE_ARGS)

@@ -193,6 +193,20 @@ static const command_rec  mod_privacy_commands[] = {
                     RSRC_CONF|ACCESS_CONF,
                     "response types that get the banner besides text/html"),
 
+    /* the consent endpoint, its Redis (mod_privacy_consent.c, _redis.c) */
+
+    AP_INIT_NO_ARGS("PrivacyConsentEndpoint", mod_privacy_consent_endpoint,
+                    NULL, ACCESS_CONF,
+                    "this <Location> takes and answers consent decisions"),
+
+    AP_INIT_TAKE_ARGV("PrivacyRedis", mod_privacy_redis_directive, NULL,
+                      RSRC_CONF,
+                      "the Redis that records consent, per server: "
+                      "ADDRESS[:PORT] "
+                      "[db=N] [user=NAME] [password_file=FILE] "
+                      "[prefix=STRING] [edge=NAME] [connect_timeout=TIME] "
+                      "[timeout=TIME] [retention=TIME] [pool=N]"),
+
     { NULL }
 };
 
@@ -225,6 +239,7 @@ mod_privacy_create_dir_conf(apr_pool_t *p, char *dir)
     dcf->expire_blocked = MOD_PRIVACY_UNSET;
     dcf->banner = MOD_PRIVACY_UNSET;
     dcf->banner_position = MOD_PRIVACY_UNSET;
+    dcf->consent_endpoint = MOD_PRIVACY_UNSET;
 
     return dcf;
 }
@@ -263,6 +278,7 @@ mod_privacy_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     mod_privacy_merge_int(conf, base, tracking_status, MOD_PRIVACY_UNSET);
     mod_privacy_merge_int(conf, base, unknown_cookies, MOD_PRIVACY_UNSET);
     mod_privacy_merge_int(conf, base, expire_blocked, MOD_PRIVACY_UNSET);
+    mod_privacy_merge_int(conf, base, consent_endpoint, MOD_PRIVACY_UNSET);
     mod_privacy_merge_ptr(conf, base, policy_url);
     mod_privacy_merge_ptr(conf, base, policy_version);
     mod_privacy_merge_ptr(conf, base, categories);
@@ -291,7 +307,10 @@ mod_privacy_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 static void *
 mod_privacy_create_srv_conf(apr_pool_t *p, server_rec *s)
 {
-    /* keys = NULL: no PrivacySecret */
+    /*
+     * keys = NULL: no PrivacySecret;
+     * consent_url = NULL: no PrivacyConsentEndpoint <Location>
+     */
     return apr_pcalloc(p, sizeof(mod_privacy_srv_conf_t));
 }
 
@@ -308,6 +327,8 @@ mod_privacy_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
     conf = apr_palloc(p, sizeof(mod_privacy_srv_conf_t));
 
     conf->keys = add->keys ? add->keys : base->keys;
+    conf->consent_url = add->consent_url ? add->consent_url
+                                         : base->consent_url;
 
     return conf;
 }
@@ -321,14 +342,14 @@ mod_privacy_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
  */
 
 static const char *
-mod_privacy_check_dir(apr_pool_t *p, mod_privacy_dir_conf_t *server,
-    mod_privacy_dir_conf_t *dcf)
+mod_privacy_check_dir(apr_pool_t *p, server_rec *s,
+    mod_privacy_dir_conf_t *server, mod_privacy_dir_conf_t *dcf)
 {
     mod_privacy_dir_conf_t  *conf;
 
     conf = server ? mod_privacy_merge_dir_conf(p, server, dcf) : dcf;
 
-    mod_privacy_banner_prepare(conf);
+    mod_privacy_banner_prepare(s, conf);
 
     if (conf->enable != 1 || conf->policy_version != NULL) {
         return NULL;
@@ -363,7 +384,7 @@ mod_privacy_check_sections(apr_pool_t *p, server_rec *s,
             continue;
         }
 
-        err = mod_privacy_check_dir(p, server, dcf);
+        err = mod_privacy_check_dir(p, s, server, dcf);
         if (err) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "mod_privacy: %s",
                          err);
@@ -385,11 +406,15 @@ mod_privacy_check_config(apr_pool_t *pconf, apr_pool_t *plog,
 
     mod_privacy_banner_init(pconf);
 
+    if (mod_privacy_consent_check(s) != OK) {
+        return !OK;
+    }
+
     for ( /* void */ ; s; s = s->next) {
 
         server = ap_get_module_config(s->lookup_defaults, &privacy_module);
 
-        err = mod_privacy_check_dir(ptemp, NULL, server);
+        err = mod_privacy_check_dir(ptemp, s, NULL, server);
         if (err) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "mod_privacy: %s",
                          err);
@@ -488,9 +513,48 @@ mod_privacy_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 }
 
 
+/* the consent endpoint, Redis and the metrics: their per-configuration
+ * and per-child state */
+
+static int
+mod_privacy_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+    apr_pool_t *ptemp)
+{
+    mod_privacy_consent_pre_config(pconf);
+    mod_privacy_redis_pre_config(pconf);
+    mod_privacy_metrics_pre_config(pconf);
+
+    return OK;
+}
+
+
+static int
+mod_privacy_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+    apr_pool_t *ptemp, server_rec *s)
+{
+    return mod_privacy_metrics_init(pconf, s);
+}
+
+
+static void
+mod_privacy_child_init(apr_pool_t *p, server_rec *s)
+{
+    mod_privacy_redis_child_init(p, s);
+}
+
+
 static void
 mod_privacy_register_hooks(apr_pool_t *p)
 {
+    ap_hook_pre_config(mod_privacy_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(mod_privacy_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    ap_hook_child_init(mod_privacy_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mod_privacy_consent_handler, NULL, NULL,
+                    APR_HOOK_MIDDLE);
+    ap_hook_handler(mod_privacy_status_handler, NULL, NULL,
+                    APR_HOOK_MIDDLE);
+
     ap_hook_check_config(mod_privacy_check_config, NULL, NULL,
                          APR_HOOK_MIDDLE);
     ap_hook_header_parser(mod_privacy_header_parser, NULL, NULL,

@@ -10,7 +10,9 @@
  * the hooks; each feature file has its concern: cookies in both directions
  * (mod_privacy_cookie.c), the consent decision (mod_privacy_token.c), the
  * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c),
- * small helpers (mod_privacy_util.c).
+ * the consent endpoint (mod_privacy_consent.c), its Redis pool
+ * (mod_privacy_redis.c), the metrics (mod_privacy_metrics.c), small
+ * helpers (mod_privacy_util.c).
  */
 
 
@@ -48,6 +50,16 @@
 #define MOD_PRIVACY_NAME_CONSENT    (-3)
 
 #define MOD_PRIVACY_TK_HANDLER      "privacy-tracking-status"
+#define MOD_PRIVACY_STATUS_HANDLER  "privacy-status"
+
+/* mod_privacy_redis_run() */
+#define MOD_PRIVACY_REDIS_OK        0
+#define MOD_PRIVACY_REDIS_ERROR     1
+#define MOD_PRIVACY_REDIS_TIMEOUT   2
+
+/* mod_privacy_metric_blocked()'s direction */
+#define MOD_PRIVACY_DIR_REQUEST     0
+#define MOD_PRIVACY_DIR_RESPONSE    1
 
 #define MOD_PRIVACY_BANNER_OFF      0
 #define MOD_PRIVACY_BANNER_BUILTIN  1
@@ -91,6 +103,8 @@ typedef struct {
 
 typedef struct {
     apr_array_header_t             *keys;        /* privacy_key_t */
+    const char                     *consent_url; /* the <Location> of the
+                                                    first endpoint */
 } mod_privacy_srv_conf_t;
 
 
@@ -112,6 +126,9 @@ typedef struct {
     apr_size_t                      banner_len;
     int                             banner_position;
     apr_array_header_t             *banner_types;    /* const char * */
+
+    /* the consent endpoint (mod_privacy_consent.c) */
+    int                             consent_endpoint;
 
     /* where "Privacy On" was, for the configuration check's messages */
     const char                     *enable_file;
@@ -156,6 +173,14 @@ typedef struct {
     unsigned                        shared:1;    /* the same answer for
                                                     every visitor */
 } mod_privacy_ctx_t;
+
+
+/* one Redis command, its arguments by pointer and length */
+typedef struct {
+    int                             argc;
+    const char                    **argv;
+    size_t                         *argvlen;
+} mod_privacy_redis_cmd_t;
 
 
 extern module AP_MODULE_DECLARE_DATA  privacy_module;
@@ -208,7 +233,9 @@ const char *mod_privacy_banner_position(cmd_parms *cmd, void *conf,
 const char *mod_privacy_banner_types(cmd_parms *cmd, void *conf,
     const char *arg);
 void mod_privacy_banner_init(apr_pool_t *pconf);
-void mod_privacy_banner_prepare(mod_privacy_dir_conf_t *dcf);
+void mod_privacy_banner_prepare(server_rec *s, mod_privacy_dir_conf_t *dcf);
+const char *mod_privacy_banner_text(request_rec *r,
+    mod_privacy_dir_conf_t *dcf, const char *return_path, apr_size_t *len);
 void mod_privacy_banner_insert_filter(request_rec *r);
 apr_status_t mod_privacy_banner_filter(ap_filter_t *f,
     apr_bucket_brigade *bb);
@@ -219,6 +246,39 @@ const char *mod_privacy_tracking_status(cmd_parms *cmd, void *conf,
 char mod_privacy_tracking_value(request_rec *r, mod_privacy_dir_conf_t *dcf,
     mod_privacy_ctx_t *ctx);
 int mod_privacy_tk_handler(request_rec *r);
+
+/* mod_privacy_consent.c */
+void mod_privacy_consent_pre_config(apr_pool_t *pconf);
+const char *mod_privacy_consent_endpoint(cmd_parms *cmd, void *conf);
+int mod_privacy_consent_check(server_rec *s);
+int mod_privacy_consent_handler(request_rec *r);
+
+/* mod_privacy_redis.c */
+void mod_privacy_redis_pre_config(apr_pool_t *pconf);
+const char *mod_privacy_redis_directive(cmd_parms *cmd, void *conf, int argc,
+    char *const argv[]);
+void mod_privacy_redis_child_init(apr_pool_t *p, server_rec *s);
+int mod_privacy_redis_configured(server_rec *s);
+const char *mod_privacy_redis_prefix(request_rec *r);
+const char *mod_privacy_redis_edge(request_rec *r);
+apr_time_t mod_privacy_redis_retention(request_rec *r);
+int mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds,
+    int n, const char **why);
+
+/* mod_privacy_metrics.c */
+void mod_privacy_metrics_pre_config(apr_pool_t *pconf);
+void mod_privacy_metrics_name(const char *name);
+int mod_privacy_metrics_init(apr_pool_t *pconf, server_rec *s);
+int mod_privacy_status_handler(request_rec *r);
+void mod_privacy_metric_banner(void);
+/* category: the index in dcf's list, -1 when none names it */
+void mod_privacy_metric_blocked(mod_privacy_dir_conf_t *dcf, int category,
+    int direction);
+void mod_privacy_metric_expired(int n);
+void mod_privacy_metric_consent(int action);
+void mod_privacy_metric_token_rejected(int reason);
+void mod_privacy_metric_redis_error(void);
+void mod_privacy_metric_redis_rtt(apr_interval_time_t usec);
 
 
 #endif /* MOD_PRIVACY_H_INCLUDED_ */

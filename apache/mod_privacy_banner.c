@@ -52,15 +52,16 @@ typedef struct {
 } mod_privacy_banner_ctx_t;
 
 
-static const char *mod_privacy_banner_consent_url(
-    mod_privacy_dir_conf_t *dcf);
+static const char *mod_privacy_banner_consent_url(server_rec *s);
 static int mod_privacy_banner_type(request_rec *r,
     mod_privacy_dir_conf_t *dcf);
 static int mod_privacy_banner_start(ap_filter_t *f,
     mod_privacy_dir_conf_t *dcf);
 static mod_privacy_banner_t *mod_privacy_banner_find(apr_pool_t *p,
-    mod_privacy_dir_conf_t *dcf);
+    server_rec *s, mod_privacy_dir_conf_t *dcf);
 static mod_privacy_banner_t *mod_privacy_banner_compile(apr_pool_t *p,
+    server_rec *s, mod_privacy_dir_conf_t *dcf);
+static apr_size_t mod_privacy_banner_return_room(
     mod_privacy_dir_conf_t *dcf);
 static void mod_privacy_banner_return(request_rec *r,
     mod_privacy_dir_conf_t *dcf, mod_privacy_banner_ctx_t *bctx);
@@ -192,10 +193,10 @@ mod_privacy_banner_init(apr_pool_t *pconf)
 
 
 void
-mod_privacy_banner_prepare(mod_privacy_dir_conf_t *dcf)
+mod_privacy_banner_prepare(server_rec *s, mod_privacy_dir_conf_t *dcf)
 {
     if (dcf->enable == 1 && dcf->banner != MOD_PRIVACY_BANNER_OFF) {
-        (void) mod_privacy_banner_find(mod_privacy_banners->pool, dcf);
+        (void) mod_privacy_banner_find(mod_privacy_banners->pool, s, dcf);
     }
 }
 
@@ -345,6 +346,10 @@ mod_privacy_banner_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
         bctx->done = 1;
 
+        if (!r->header_only) {
+            mod_privacy_metric_banner();
+        }
+
         /* the banner goes before B: the rest of E, or what follows E */
         if (res.pass == 0) {
             b = e;
@@ -436,11 +441,11 @@ mod_privacy_banner_start(ap_filter_t *f, mod_privacy_dir_conf_t *dcf)
 
     bctx = apr_pcalloc(r->pool, sizeof(mod_privacy_banner_ctx_t));
 
-    bctx->banner = mod_privacy_banner_find(NULL, dcf);
+    bctx->banner = mod_privacy_banner_find(NULL, r->server, dcf);
 
     if (bctx->banner == NULL) {
         /* a combination of sections post_config did not see */
-        bctx->banner = mod_privacy_banner_compile(r->pool, dcf);
+        bctx->banner = mod_privacy_banner_compile(r->pool, r->server, dcf);
     }
 
     privacy_banner_init(&bctx->matcher,
@@ -524,14 +529,20 @@ mod_privacy_banner_type(request_rec *r, mod_privacy_dir_conf_t *dcf)
 
 /*
  * Where the banner's form posts, below which its stylesheet and script
- * are: the nginx module's privacy_consent_url default.  The consent
- * endpoint's own setting goes here once it is there.
+ * are: the <Location> of the server's first PrivacyConsentEndpoint (a
+ * virtual host without one has the main server's), else nginx's
+ * privacy_consent_url default.  Apache has no directive for it: the
+ * endpoint's own place says it.
  */
 
 static const char *
-mod_privacy_banner_consent_url(mod_privacy_dir_conf_t *dcf)
+mod_privacy_banner_consent_url(server_rec *s)
 {
-    return "/privacy/consent";
+    mod_privacy_srv_conf_t  *scf;
+
+    scf = ap_get_module_config(s->module_config, &privacy_module);
+
+    return scf->consent_url ? scf->consent_url : "/privacy/consent";
 }
 
 
@@ -541,7 +552,8 @@ mod_privacy_banner_consent_url(mod_privacy_dir_conf_t *dcf)
  */
 
 static mod_privacy_banner_t *
-mod_privacy_banner_find(apr_pool_t *p, mod_privacy_dir_conf_t *dcf)
+mod_privacy_banner_find(apr_pool_t *p, server_rec *s,
+    mod_privacy_dir_conf_t *dcf)
 {
     int                     i;
     const char             *template;
@@ -562,7 +574,7 @@ mod_privacy_banner_find(apr_pool_t *p, mod_privacy_dir_conf_t *dcf)
         if (b->template == template
             && b->categories == dcf->categories
             && b->policy_url == dcf->policy_url
-            && b->consent_url == mod_privacy_banner_consent_url(dcf))
+            && b->consent_url == mod_privacy_banner_consent_url(s))
         {
             return b;
         }
@@ -572,7 +584,7 @@ mod_privacy_banner_find(apr_pool_t *p, mod_privacy_dir_conf_t *dcf)
         return NULL;
     }
 
-    b = mod_privacy_banner_compile(p, dcf);
+    b = mod_privacy_banner_compile(p, s, dcf);
     if (b == NULL) {
         return NULL;
     }
@@ -728,7 +740,8 @@ mod_privacy_banner_inputs(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
  */
 
 static mod_privacy_banner_t *
-mod_privacy_banner_compile(apr_pool_t *p, mod_privacy_dir_conf_t *dcf)
+mod_privacy_banner_compile(apr_pool_t *p, server_rec *s,
+    mod_privacy_dir_conf_t *dcf)
 {
     int                       i;
     size_t                    len, ncuts, *cuts, start;
@@ -742,7 +755,7 @@ mod_privacy_banner_compile(apr_pool_t *p, mod_privacy_dir_conf_t *dcf)
 
     b = apr_pcalloc(p, sizeof(mod_privacy_banner_t));
 
-    consent_url = mod_privacy_banner_consent_url(dcf);
+    consent_url = mod_privacy_banner_consent_url(s);
 
     b->categories = dcf->categories;
     b->policy_url = dcf->policy_url;
@@ -844,12 +857,38 @@ static void
 mod_privacy_banner_return(request_rec *r, mod_privacy_dir_conf_t *dcf,
     mod_privacy_banner_ctx_t *bctx)
 {
+    size_t          len;
+    unsigned char  *p;
+    const char     *uri;
+    unsigned char   path[PRIVACY_RETURN_PATH_MAX];
+
+    uri = r->unparsed_uri ? r->unparsed_uri : "/";
+
+    len = privacy_banner_return_path(path, (const unsigned char *) uri,
+                                     strlen(uri),
+                                     mod_privacy_banner_return_room(dcf));
+
+    bctx->return_path.len = privacy_html_escape(NULL, path, len);
+
+    p = apr_palloc(r->pool, bctx->return_path.len + 1);
+
+    (void) privacy_html_escape(p, path, len);
+
+    bctx->return_path.data = p;
+}
+
+
+/*
+ * The room a return path has in a form body: what is left once the rest
+ * of the form takes what it may with every box ticked.
+ */
+
+static apr_size_t
+mod_privacy_banner_return_room(mod_privacy_dir_conf_t *dcf)
+{
     int                      i;
-    size_t                   len, rest;
-    unsigned char           *p;
-    const char              *uri;
+    apr_size_t               rest;
     mod_privacy_category_t  *cat;
-    unsigned char            path[PRIVACY_RETURN_PATH_MAX];
 
     rest = sizeof("action=accept_all&return=") - 1 + MOD_PRIVACY_FORM_OWN;
 
@@ -863,19 +902,64 @@ mod_privacy_banner_return(request_rec *r, mod_privacy_dir_conf_t *dcf,
         }
     }
 
-    uri = r->unparsed_uri ? r->unparsed_uri : "/";
+    return PRIVACY_FORM_BODY_MAX - rest;
+}
 
-    len = privacy_banner_return_path(path, (const unsigned char *) uri,
-                                     strlen(uri),
-                                     PRIVACY_FORM_BODY_MAX - rest);
 
-    bctx->return_path.len = privacy_html_escape(NULL, path, len);
+/*
+ * The exact bytes of the banner served with RETURN_PATH (as the form
+ * sends it back, not escaped; NULL: none) on a page of DCF's settings:
+ * what a consent record hashes as proof of what was shown, as the nginx
+ * module's ngx_http_privacy_banner_text() makes them.  With
+ * PrivacyBanner off the site shows its own: no text.
+ */
 
-    p = apr_palloc(r->pool, bctx->return_path.len + 1);
+const char *
+mod_privacy_banner_text(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    const char *return_path, apr_size_t *len)
+{
+    int                    i;
+    char                  *text, *p;
+    apr_size_t             plen, escaped;
+    mod_privacy_banner_t  *b;
 
-    (void) privacy_html_escape(p, path, len);
+    *len = 0;
 
-    bctx->return_path.data = p;
+    if (dcf->banner == MOD_PRIVACY_BANNER_OFF) {
+        return "";
+    }
+
+    b = mod_privacy_banner_find(NULL, r->server, dcf);
+
+    if (b == NULL) {
+        b = mod_privacy_banner_compile(r->pool, r->server, dcf);
+    }
+
+    if (return_path == NULL) {
+        return_path = "";
+    }
+
+    plen = strlen(return_path);
+    escaped = privacy_html_escape(NULL, (const unsigned char *) return_path,
+                                  plen);
+
+    text = apr_palloc(r->pool, b->len + escaped * (b->nparts - 1) + 1);
+    p = text;
+
+    for (i = 0; i < b->nparts; i++) {
+        if (i) {
+            p += privacy_html_escape((unsigned char *) p,
+                                     (const unsigned char *) return_path,
+                                     plen);
+        }
+
+        memcpy(p, b->parts[i].data, b->parts[i].len);
+        p += b->parts[i].len;
+    }
+
+    *len = p - text;
+
+    return text;
 }
 
 

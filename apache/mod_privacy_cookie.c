@@ -124,6 +124,8 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
 
     cat = apr_array_push(cats->categories);
     cat->name = argv[0];
+
+    mod_privacy_metrics_name(cat->name);
     cat->essential = (first == 2);
 
     for (i = first; i < argc; i++) {
@@ -557,6 +559,9 @@ mod_privacy_request_cookies(request_rec *r)
         mod_privacy_block(r, ctx, pairs[i].name, pairs[i].name_len,
                           categories[i]);
 
+        mod_privacy_metric_blocked(dcf, categories[i],
+                                   MOD_PRIVACY_DIR_REQUEST);
+
         if (report) {
             kept++;
         }
@@ -789,6 +794,8 @@ mod_privacy_filter_set_cookies(request_rec *r, mod_privacy_dir_conf_t *dcf,
             mod_privacy_block(r, ctx, name, len, category);
         }
 
+        mod_privacy_metric_blocked(dcf, category, MOD_PRIVACY_DIR_RESPONSE);
+
         if (dcf->mode == MOD_PRIVACY_MODE_REPORT) {
             *(const char **) apr_array_push(out) = v[i];
             continue;
@@ -856,6 +863,8 @@ mod_privacy_expire_cookies(request_rec *r, mod_privacy_dir_conf_t *dcf,
             apr_table_addn(r->err_headers_out, "Set-Cookie",
                            mod_privacy_expiry(r, ctx, &b[i], NULL));
         }
+
+        mod_privacy_metric_expired(1);
 
         for (d = 0; d < ndomains; d++) {
             apr_table_addn(r->err_headers_out, "Set-Cookie",

@@ -165,6 +165,8 @@ mod_privacy_decision_token(request_rec *r, mod_privacy_dir_conf_t *dcf,
 
     ctx->rejected = rc;
 
+    mod_privacy_metric_token_rejected(rc);
+
     return 0;
 }
 

@@ -1,29 +1,32 @@
 #!/usr/bin/env bash
-# make demo-apache: Apache httpd with mod_privacy, in the foreground,
-# serving the demo site on http://127.0.0.1:8090/.  Ctrl-C (or SIGTERM)
-# stops it.
+# make demo-apache: a Redis of its own and Apache httpd with mod_privacy,
+# in the foreground, serving the demo site on http://127.0.0.1:8090/; the
+# banner's buttons post to the consent endpoint, which records each
+# decision in that Redis.  Ctrl-C (or SIGTERM) stops both.
 #
 #   run-apache.sh MOD_PRIVACY_SO
 #
-# DEMO_APACHE_PORT moves it to another port and DEMO_APACHE_DIR to another
-# directory (default build/demo-apache).  The consent endpoint is not in
-# mod_privacy yet: the banner's buttons post to /privacy/consent, which
-# this demo does not serve (run make demo for the nginx module's).
+# DEMO_APACHE_PORT moves Apache to another port, DEMO_APACHE_REDIS_PORT
+# Redis (default: a free port, so it runs beside make demo's), and
+# DEMO_APACHE_DIR to another directory (default build/demo-apache).
 set -euo pipefail
 
 module=$(realpath "$1")
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=${DEMO_APACHE_DIR:-$top/build/demo-apache}
 port=${DEMO_APACHE_PORT:-8090}
+redis_port=${DEMO_APACHE_REDIS_PORT:-$("$top/tools/free-port.pl")}
 
 # never a server this demo did not start: a taken port is an error
-if ! "$top/tools/free-port.pl" "$port"; then
-    echo "demo-apache: port $port is in use; set DEMO_APACHE_PORT to a" \
-         "free port" >&2
-    exit 1
-fi
+for p in "DEMO_APACHE_PORT $port" "DEMO_APACHE_REDIS_PORT $redis_port"; do
+    set -- $p
+    if ! "$top/tools/free-port.pl" "$2"; then
+        echo "demo-apache: port $2 ($1) is in use; set $1 to a free port" >&2
+        exit 1
+    fi
+done
 
-mkdir -p "$dir/conf" "$dir/logs"
+mkdir -p "$dir/conf" "$dir/logs" "$dir/redis"
 dir=$(cd "$dir" && pwd)
 rm -rf "$dir/html" "$dir/app"
 cp -r "$top/demo/html" "$dir/html"
@@ -60,31 +63,63 @@ Group www-data"
 fi
 
 sed -e "s#@MODULE@#$module#g" -e "s#@PORT@#$port#g" -e "s#@DIR@#$dir#g" \
+    -e "s#@REDIS_PORT@#$redis_port#g" \
     -e "s#@MODULES@#/usr/lib/apache2/modules#g" \
     "$top/demo/apache.conf.in" | awk -v user="$user" \
     '$0 == "@USER@" { print user; next } { print }' >"$dir/conf/httpd.conf"
 
 apache2 -d "$dir" -f "$dir/conf/httpd.conf" -t
 
+rm -f "$dir/redis/redis.pid"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
+    --appendonly yes --save '' --daemonize yes \
+    --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log"
+
+# the pid of the server this demo started, and only while it is one
+redis_pid() {
+    local pid
+
+    pid=$(cat "$dir/redis/redis.pid" 2>/dev/null) || return 1
+    case $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) in
+        redis-server*:"$redis_port"*) echo "$pid" ;;
+        *) return 1 ;;
+    esac
+}
+
+for _ in $(seq 1 100); do
+    redis_pid >/dev/null && break
+    sleep 0.05
+done
+redis_pid >/dev/null || {
+    echo "demo-apache: Redis did not start on $redis_port;" \
+         "$dir/redis/redis.log:" >&2
+    tail -5 "$dir/redis/redis.log" >&2
+    exit 1
+}
+
+stop() {
+    trap - INT TERM EXIT
+    [ -n "${apache_pid:-}" ] && kill -TERM "$apache_pid" 2>/dev/null \
+        && wait "$apache_pid" 2>/dev/null
+    pid=$(redis_pid) && kill -TERM "$pid" 2>/dev/null
+    echo
+    echo "demo-apache: stopped Apache and Redis"
+}
+trap stop INT TERM EXIT
+
 cat <<MSG
 
   The demo site on Apache httpd: http://127.0.0.1:$port/
   What the application receives: http://127.0.0.1:$port/app/
+  The consent endpoint: http://127.0.0.1:$port/privacy/consent
+    (curl -H 'Accept: application/json' gets the decision as JSON)
   The same page under a strict CSP: http://127.0.0.1:$port/strict/
   The tracking status resource: http://127.0.0.1:$port/.well-known/dnt/
+  The records in Redis: redis-cli -p $redis_port XRANGE privacy:log - +
 
-  Ctrl-C stops Apache.
+  Ctrl-C stops Apache and Redis.
 
 MSG
-
-stop() {
-    trap - INT TERM
-    [ -n "${apache_pid:-}" ] && kill -TERM "$apache_pid" 2>/dev/null \
-        && wait "$apache_pid" 2>/dev/null
-    echo
-    echo "demo-apache: stopped Apache"
-}
-trap stop INT TERM
 
 apache2 -d "$dir" -f "$dir/conf/httpd.conf" -D FOREGROUND &
 apache_pid=$!

@@ -26,7 +26,7 @@ cd "$src"
     -Wc,-Wall -Wc,-Wextra -Wc,-Wno-unused-parameter \
     -Wc,-Wno-missing-field-initializers -Wc,-Werror \
     -Wc,-std=gnu99 \
-    ./*.c -lcrypto >build.log 2>&1 || { cat build.log >&2; exit 1; }
+    ./*.c -lhiredis -lcrypto >build.log 2>&1 || { cat build.log >&2; exit 1; }
 grep -i 'warning' build.log >&2 || true
 cp .libs/mod_privacy.so "$out/mod_privacy.so"
 echo "built $out/mod_privacy.so"

@@ -17,12 +17,14 @@ src=$out/src
 version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 arch=$(dpkg --print-architecture)
 deb=$out/libnginx-mod-http-privacy_${version}_$arch.deb
+apache_deb=$out/libapache2-mod-privacy_${version}_$arch.deb
 
 rm -rf "$out"
 mkdir -p "$src"
 
 # the module, its documentation, the example site and the packaging
 (cd "$top" && cp -a --parents config config.make tools/embed-assets.sh \
+    tools/build-apache.sh apache/*.[ch] \
     ngx_privacy_module docs examples README.md LICENSE \
     debian "$src/")
 
@@ -34,15 +36,16 @@ then
     exit 1
 fi
 
-if [ ! -f "$deb" ]; then
-    echo "deb: $deb was not built; $out holds:" >&2
+if [ ! -f "$deb" ] || [ ! -f "$apache_deb" ]; then
+    echo "deb: $deb or $apache_deb was not built; $out holds:" >&2
     ls "$out" >&2
     exit 1
 fi
 
 # lintian: errors fail, warnings and the rest are shown
 lintian_rc=0
-lintian --fail-on error --display-info "$deb" >"$out/lintian.log" 2>&1 \
+lintian --fail-on error --display-info "$deb" "$apache_deb" \
+    >"$out/lintian.log" 2>&1 \
     || lintian_rc=$?
 grep -v '^N: ' "$out/lintian.log" | grep -v 'running with root privileges' \
     || true
@@ -53,5 +56,6 @@ fi
 
 echo "deb: $(grep -c '^W: ' "$out/lintian.log" || true) lintian warning(s)," \
      "no error"
+dpkg-deb --field "$apache_deb" Package Version Depends
 dpkg-deb --field "$deb" Package Version Depends
 echo "$deb"

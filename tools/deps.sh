@@ -6,7 +6,8 @@
 #
 #   build     compiler and nginx-dev, hiredis, OpenSSL, PCRE2, zlib headers
 #   test      build, plus Redis and what the suites and the demo run
-#   deb       build, plus debhelper and lintian (make deb, make test-deb)
+#   deb       build, plus debhelper, lintian, apache2 and apache2-dev
+#             (make deb, make test-deb: the Apache package too)
 #   compat    test, plus deb-src entries for bookworm and trixie (sources)
 #   asan      compat, plus clang
 #   fuzz      clang and its libFuzzer runtime
@@ -44,7 +45,8 @@ for group in "$@"; do
     case $group in
         build)    packages+=("${build[@]}") ;;
         test)     packages+=("${test[@]}") ;;
-        deb)      packages+=("${build[@]}" debhelper lintian) ;;
+        deb)      packages+=("${build[@]}" debhelper lintian apache2
+                             apache2-dev) ;;
         compat)   packages+=("${test[@]}"); src_lists=1 ;;
         asan)     packages+=("${test[@]}" clang); src_lists=1 ;;
         fuzz)     packages+=(clang llvm libclang-rt-14-dev) ;;
@@ -52,7 +54,7 @@ for group in "$@"; do
         faults)   packages+=("${test[@]}" python3) ;;
         failover) packages+=("${test[@]}" python3 redis-sentinel) ;;
         bench)    packages+=("${test[@]}" wrk valgrind python3); lua=1 ;;
-        apache)   packages+=("${test[@]}" apache2 apache2-dev
+        apache)   packages+=("${test[@]}" apache2 apache2-dev libhiredis-dev
                              libapache2-mod-perl2) ;;
         *)
             echo "deps: unknown group '$group'" >&2

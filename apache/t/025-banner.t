@@ -15,6 +15,8 @@ use Apache::TestRequest qw(GET HEAD);
 use Apache::TestUtil qw(t_cmp t_start_error_log_watch
                         t_finish_error_log_watch);
 use PrivacyTest qw(mint);
+use File::Path qw(make_path);
+use File::Basename qw(dirname);
 
 my $Page = '<html><head><title>t</title></head><body class="x">'
          . '<p>content</p></body></html>';
@@ -35,6 +37,8 @@ my $MaxPad = 12;
 
 sub write_file {
     my ($name, $content) = @_;
+    # git keeps no empty directory: banner/split is made here
+    make_path(dirname("$docroot/$name"));
     open my $fh, '>', "$docroot/$name" or die "$docroot/$name: $!";
     print $fh $content;
     close $fh;
