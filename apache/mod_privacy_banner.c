@@ -651,6 +651,7 @@ mod_privacy_banner_table(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
     mod_privacy_text(&w.gpc, PRIVACY_WORDS_EN_GPC);
     mod_privacy_text(&w.cookies, PRIVACY_WORDS_EN_COOKIES);
     mod_privacy_text(&w.none, PRIVACY_WORDS_EN_NONE);
+    mod_privacy_text(&w.hosts, PRIVACY_WORDS_EN_HOSTS);
 
     cat = (mod_privacy_category_t *) dcf->categories->categories->elts;
     names = (privacy_match_name_t *) dcf->categories->exact->elts;

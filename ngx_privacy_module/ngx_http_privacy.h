@@ -134,6 +134,7 @@ typedef struct {
     ngx_str_t                       gpc_sent;    /* the request's signal */
     ngx_str_t                       saved;       /* after a decision */
     ngx_str_t                       back;        /* a link to the site */
+    ngx_str_t                       hosts;       /* "Third parties" */
 } ngx_http_privacy_strings_t;
 
 

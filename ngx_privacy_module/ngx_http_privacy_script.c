@@ -26,6 +26,8 @@ typedef struct {
 static ngx_http_privacy_scripts_t *ngx_http_privacy_script_resolve(
     ngx_conf_t *cf, ngx_http_privacy_scripts_t *scripts,
     ngx_http_privacy_categories_t *cats);
+static ngx_int_t ngx_http_privacy_script_hosts_join(ngx_conf_t *cf,
+    ngx_http_privacy_scripts_t *scripts);
 static ngx_int_t ngx_http_privacy_script_hosts_make(ngx_conf_t *cf,
     ngx_http_privacy_scripts_t *scripts);
 static int ngx_http_privacy_script_regex(void *regex, const unsigned char *s,
@@ -318,6 +320,7 @@ ngx_http_privacy_script_hosts_make(ngx_conf_t *cf,
     }
 
     ngx_memzero(scripts->first, sizeof(scripts->first));
+    ngx_memzero(scripts->shown, sizeof(scripts->shown));
     scripts->hosts = NULL;
 
     if (n == 0) {
@@ -383,7 +386,90 @@ ngx_http_privacy_script_hosts_make(ngx_conf_t *cf,
 
     scripts->first[PRIVACY_MAX_CATEGORIES] = n;
 
+    return ngx_http_privacy_script_hosts_join(cf, scripts);
+}
+
+
+/* each category's hosts, each once, for the banner's details */
+
+static ngx_int_t
+ngx_http_privacy_script_hosts_join(ngx_conf_t *cf,
+    ngx_http_privacy_scripts_t *scripts)
+{
+    u_char                          *s;
+    size_t                           len;
+    ngx_uint_t                       c, i, k;
+    ngx_str_t                       *shown;
+    ngx_http_privacy_script_host_t  *h;
+
+    h = scripts->hosts;
+
+    for (c = 0; c < PRIVACY_MAX_CATEGORIES; c++) {
+        shown = &scripts->shown[c];
+        ngx_str_null(shown);
+
+        len = 0;
+
+        for (i = scripts->first[c]; i < scripts->first[c + 1]; i++) {
+            len += h[i].host.len + 2;
+        }
+
+        if (len == 0) {
+            continue;
+        }
+
+        s = ngx_pnalloc(cf->pool, len);
+        if (s == NULL) {
+            return NGX_ERROR;
+        }
+
+        shown->data = s;
+
+        for (i = scripts->first[c]; i < scripts->first[c + 1]; i++) {
+
+            for (k = scripts->first[c]; k < i; k++) {
+                if (h[k].host.len == h[i].host.len
+                    && ngx_memcmp(h[k].host.data, h[i].host.data,
+                                  h[i].host.len)
+                       == 0)
+                {
+                    break;
+                }
+            }
+
+            if (k < i) {
+                continue;
+            }
+
+            if (s != shown->data) {
+                s = ngx_cpymem(s, ", ", 2);
+            }
+
+            s = ngx_cpymem(s, h[i].host.data, h[i].host.len);
+        }
+
+        shown->len = s - shown->data;
+    }
+
     return NGX_OK;
+}
+
+
+ngx_str_t *
+ngx_http_privacy_script_hosts_shown(ngx_http_privacy_loc_conf_t *plcf,
+    ngx_uint_t category)
+{
+    ngx_http_privacy_scripts_t  *scripts;
+
+    scripts = plcf->scripts;
+
+    if (scripts == NULL || category >= PRIVACY_MAX_CATEGORIES
+        || scripts->shown[category].len == 0)
+    {
+        return NULL;
+    }
+
+    return &scripts->shown[category];
 }
 
 

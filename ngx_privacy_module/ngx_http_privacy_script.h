@@ -54,6 +54,10 @@ struct ngx_http_privacy_scripts_s {
     ngx_http_privacy_script_host_t *hosts;       /* by category, then in
                                                     directive order */
     ngx_uint_t                      first[PRIVACY_MAX_CATEGORIES + 1];
+    ngx_str_t                       shown[PRIVACY_MAX_CATEGORIES];
+                                                 /* the hosts, each once,
+                                                    ", " between: what the
+                                                    banner's details say */
 };
 
 
@@ -70,6 +74,13 @@ char *ngx_http_privacy_script_merge(ngx_conf_t *cf,
  */
 ngx_uint_t ngx_http_privacy_script_hosts(ngx_http_privacy_loc_conf_t *plcf,
     ngx_uint_t category, ngx_http_privacy_script_host_t **hosts);
+
+/*
+ * The hosts of CATEGORY's trackers as the banner's details list them
+ * ("www.googletagmanager.com, facebook.net"), or NULL: none.
+ */
+ngx_str_t *ngx_http_privacy_script_hosts_shown(
+    ngx_http_privacy_loc_conf_t *plcf, ngx_uint_t category);
 
 
 #endif /* _NGX_HTTP_PRIVACY_SCRIPT_H_INCLUDED_ */

@@ -7,6 +7,7 @@
 
 
 #include "ngx_http_privacy.h"
+#include "ngx_http_privacy_script.h"
 #include "ngx_http_privacy_words.h"
 #include "privacy_template.h"
 
@@ -61,7 +62,8 @@ static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
                  "It is honoured: these stay refused unless you allow "
                  "them here:"),
       ngx_string(PRIVACY_WORDS_EN_SAVED),
-      ngx_string("Back to the site") },
+      ngx_string("Back to the site"),
+      ngx_string(PRIVACY_WORDS_EN_HOSTS) },
 
     { ngx_string("de"),
       ngx_string("Ihre Datenschutz-Einstellungen"),
@@ -94,7 +96,8 @@ static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
                  "Sie es hier nicht erlauben:"),
       ngx_string("Ihre Wahl ist gespeichert. Sie gilt ab jetzt, und Sie "
                  "können sie hier jederzeit ändern."),
-      ngx_string("Zurück zur Website") },
+      ngx_string("Zurück zur Website"),
+      ngx_string("Drittanbieter") },
 
     { ngx_string("fr"),
       ngx_string("Vos choix de confidentialité"),
@@ -128,7 +131,8 @@ static ngx_http_privacy_strings_t  ngx_http_privacy_builtin_strings[] = {
       ngx_string("Votre choix est enregistré. Il s'applique dès "
                  "maintenant, et vous pouvez le changer ici à tout "
                  "moment."),
-      ngx_string("Retour au site") }
+      ngx_string("Retour au site"),
+      ngx_string("Tiers") }
 };
 
 
@@ -435,7 +439,7 @@ ngx_http_privacy_category_table(u_char *buf,
     ngx_http_privacy_strings_t *s, uint32_t checked, ngx_uint_t flags)
 {
     size_t                         len;
-    ngx_str_t                      label, description;
+    ngx_str_t                      label, description, *hosts;
     ngx_uint_t                     i, essential;
     privacy_template_words_t       w;
     ngx_http_privacy_category_t   *cat;
@@ -454,6 +458,7 @@ ngx_http_privacy_category_table(u_char *buf,
     ngx_http_privacy_text(&w.gpc, &s->gpc);
     ngx_http_privacy_text(&w.cookies, &s->cookies);
     ngx_http_privacy_text(&w.none, &s->none);
+    ngx_http_privacy_text(&w.hosts, &s->hosts);
 
     for (i = 0; i < plcf->categories->categories.nelts; i++) {
 
@@ -471,6 +476,16 @@ ngx_http_privacy_category_table(u_char *buf,
         c.input = (flags & NGX_HTTP_PRIVACY_TABLE_INPUTS) ? 1 : 0;
         c.checked = (checked & (1u << i)) ? 1 : 0;
         c.gpc = (plcf->gpc & (1u << i)) ? 1 : 0;
+
+        hosts = ngx_http_privacy_script_hosts_shown(plcf, i);
+
+        if (hosts) {
+            ngx_http_privacy_text(&c.hosts, hosts);
+
+        } else {
+            c.hosts.data = NULL;
+            c.hosts.len = 0;
+        }
 
         len += privacy_template_category(buf ? buf + len : NULL, &c, &w,
                                          plcf->categories->exact.elts,

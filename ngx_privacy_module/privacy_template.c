@@ -141,12 +141,18 @@ privacy_template_category(unsigned char *dst,
         len = privacy_put_text(dst, len, &w->none);
     }
 
-    /*
-     * a hook: the third-party hosts of the category's trackers
-     * (privacy_script) go here as a <dt>/<dd> pair; none are listed yet
-     */
+    len = privacy_put_literal(dst, len, "</dd>");
 
-    return privacy_put_literal(dst, len, "</dd></dl></details></div>");
+    /* the third parties its trackers load from (privacy_script) */
+    if (c->hosts.len) {
+        len = privacy_put_literal(dst, len, "<dt>");
+        len = privacy_put_text(dst, len, &w->hosts);
+        len = privacy_put_literal(dst, len, "</dt><dd>");
+        len = privacy_put_text(dst, len, &c->hosts);
+        len = privacy_put_literal(dst, len, "</dd>");
+    }
+
+    return privacy_put_literal(dst, len, "</dl></details></div>");
 }
 
 

@@ -96,6 +96,7 @@ typedef struct {
 #define PRIVACY_WORDS_EN_NONE      "none"
 #define PRIVACY_WORDS_EN_DETAILS   "Details"
 #define PRIVACY_WORDS_EN_COOKIES   "Cookies"
+#define PRIVACY_WORDS_EN_HOSTS     "Third parties"
 #define PRIVACY_WORDS_EN_ESSENTIAL "Always on: the site needs these to work."
 #define PRIVACY_WORDS_EN_GPC                                                 \
     "Your browser's Global Privacy Control signal refuses this unless you "  \
@@ -124,6 +125,7 @@ typedef struct {
     privacy_text_t        gpc;
     privacy_text_t        cookies;
     privacy_text_t        none;
+    privacy_text_t        hosts;       /* "Third parties" */
 } privacy_template_words_t;
 
 
@@ -139,6 +141,8 @@ typedef struct {
     privacy_text_t        name;        /* letters, digits, '_', '-' */
     privacy_text_t        label;
     privacy_text_t        description; /* len 0: none */
+    privacy_text_t        hosts;       /* its trackers' hosts as shown,
+                                          len 0: none */
     int                   index;       /* the cookies of names[] with it */
     unsigned              essential:1;
     unsigned              input:1;     /* a checkbox, else a label */
@@ -152,7 +156,8 @@ typedef struct {
  * an essential one) or the label alone, and a <details> with its
  * description, "always on" for an essential one, the GPC note, and the
  * names of names[0 .. n) of its index (the exact cookie names), then its
- * patterns[0 .. npatterns) as written.  Labels, descriptions, words, names
+ * patterns[0 .. npatterns) as written, then the hosts of its trackers
+ * (c->hosts, when there are some).  Labels, descriptions, words, names
  * and patterns are HTML-escaped.  With dst NULL returns the length only.
  */
 size_t privacy_template_category(unsigned char *dst,

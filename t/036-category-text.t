@@ -320,3 +320,29 @@ Accept: text/html
 --- response_body_like eval
 [qr{<dd>session, ~\^sess_</dd>.*<dd>exact1, exact2, ~\*\^ad&lt;s&gt;&amp;, ~\^x&quot;y</dd>}s,
  qr{<dd>session, ~\^sess_</dd>.*<dd>exact1, exact2, ~\*\^ad&lt;s&gt;&amp;, ~\^x&quot;y</dd>}s]
+
+
+
+=== TEST 21: the third parties of a category's trackers (privacy_script's hosts, each once, in order; no regex), on the banner and the settings page, in the banner's language
+--- http_config eval: $::HttpConfig
+--- config eval
+q{
+    privacy on;
+    privacy_policy_version 2018-04;
+    privacy_secret $TEST_NGINX_KEY_PRIMARY;
+    privacy_category necessary essential session;
+    privacy_category analytics _ga;
+    privacy_category marketing _fbp;
+    privacy_script analytics www.googletagmanager.com .google-analytics.com;
+    privacy_script analytics https://www.googletagmanager.com/gtag/
+                             "~^https://stats\.example/";
+    privacy_script marketing "~^https://ads\.example/";
+} . $::Page
+--- request eval
+["GET /t", "GET /privacy/consent"]
+--- more_headers
+Accept: text/html
+Accept-Language: de
+--- response_body_like eval
+[qr{<dd>_ga</dd><dt>Drittanbieter</dt><dd>www\.googletagmanager\.com, google-analytics\.com</dd></dl>.*<dd>_fbp</dd></dl>}s,
+ qr{<dd>_ga</dd><dt>Drittanbieter</dt><dd>www\.googletagmanager\.com, google-analytics\.com</dd></dl>.*<dd>_fbp</dd></dl>}s]

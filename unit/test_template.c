@@ -87,7 +87,8 @@ test_category(void)
         { T("~^x"), 0 }
     };
     privacy_template_words_t      w = {
-        T("Details"), T("Always on"), T("GPC"), T("Cookies"), T("none")
+        T("Details"), T("Always on"), T("GPC"), T("Cookies"), T("none"),
+        T("Hosts")
     };
     privacy_template_category_t   c;
 
@@ -110,6 +111,14 @@ test_category(void)
               "<summary>Details<span class=\"privacy-banner__about\"> "
               "(A &amp; B)</span></summary><p>d&quot;</p><dl><dt>Cookies"
               "</dt><dd>_gid, a&lt;b, ~^_ga&amp;</dd></dl></details></div>");
+
+    /* the hosts of its trackers after its cookies, escaped */
+    c.hosts = (privacy_text_t) T("a.example, b<c");
+    len = privacy_template_category(out, &c, &w, names, 3, patterns, 2);
+    CHECK(len > 66
+          && memcmp(out + len - 66, "</dd><dt>Hosts</dt><dd>a.example, "
+                    "b&lt;c</dd></dl></details></div>", 66) == 0);
+    c.hosts.len = 0;
 
     /* a category with patterns only */
     c.index = 0;
