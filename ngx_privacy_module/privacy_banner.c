@@ -1794,18 +1794,47 @@ privacy_banner_finish(privacy_banner_t *m, const unsigned char **held)
 }
 
 
+static void
+privacy_banner_scan_any(void *m, const unsigned char *buf, size_t len,
+    privacy_banner_result_t *r)
+{
+    privacy_banner_scan(m, buf, len, r);
+}
+
+
+static size_t
+privacy_banner_finish_any(void *m, const unsigned char **held)
+{
+    return privacy_banner_finish(m, held);
+}
+
+
 size_t
 privacy_banner_insert(unsigned char *dst, const unsigned char *page,
     size_t len, int where, const unsigned char *banner, size_t banner_len,
     const size_t *cuts, size_t ncuts, int *found)
 {
-    size_t                    k, start, stop, n;
-    unsigned char            *d;
-    privacy_banner_t          m;
-    privacy_banner_result_t   r;
-    const unsigned char      *held, *buf;
+    privacy_banner_t  m;
 
     privacy_banner_init(&m, where);
+
+    return privacy_banner_insert_with(&m, privacy_banner_scan_any,
+                                      privacy_banner_finish_any, dst, page,
+                                      len, banner, banner_len, cuts, ncuts,
+                                      found);
+}
+
+
+size_t
+privacy_banner_insert_with(void *m, privacy_banner_scan_pt scan,
+    privacy_banner_finish_pt finish, unsigned char *dst,
+    const unsigned char *page, size_t len, const unsigned char *text,
+    size_t text_len, const size_t *cuts, size_t ncuts, int *found)
+{
+    size_t                    k, start, stop, n;
+    unsigned char            *d;
+    privacy_banner_result_t   r;
+    const unsigned char      *held, *buf;
 
     d = dst;
     start = 0;
@@ -1828,7 +1857,7 @@ privacy_banner_insert(unsigned char *dst, const unsigned char *page,
         buf = page + start;
         n = stop - start;
 
-        privacy_banner_scan(&m, buf, n, &r);
+        scan(m, buf, n, &r);
 
         memcpy(d, r.pre, r.pre_len);
         d += r.pre_len;
@@ -1839,9 +1868,9 @@ privacy_banner_insert(unsigned char *dst, const unsigned char *page,
         }
 
         if (r.found) {
-            if (banner_len) {
-                memcpy(d, banner, banner_len);
-                d += banner_len;
+            if (text_len) {
+                memcpy(d, text, text_len);
+                d += text_len;
             }
 
             memcpy(d, r.post, r.post_len);
@@ -1860,7 +1889,7 @@ privacy_banner_insert(unsigned char *dst, const unsigned char *page,
         start = stop;
     }
 
-    n = privacy_banner_finish(&m, &held);
+    n = finish(m, &held);
     memcpy(d, held, n);
     d += n;
 

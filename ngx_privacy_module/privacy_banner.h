@@ -208,6 +208,21 @@ size_t privacy_banner_insert(unsigned char *dst, const unsigned char *page,
     const size_t *cuts, size_t ncuts, int *found);
 
 /*
+ * The same driver for any matcher that keeps privacy_banner_scan()'s and
+ * privacy_banner_finish()'s contract (privacy_consent_mode.h's), given as
+ * callbacks on its state m.
+ */
+typedef void (*privacy_banner_scan_pt)(void *m, const unsigned char *buf,
+    size_t len, privacy_banner_result_t *r);
+typedef size_t (*privacy_banner_finish_pt)(void *m,
+    const unsigned char **held);
+
+size_t privacy_banner_insert_with(void *m, privacy_banner_scan_pt scan,
+    privacy_banner_finish_pt finish, unsigned char *dst,
+    const unsigned char *page, size_t len, const unsigned char *text,
+    size_t text_len, const size_t *cuts, size_t ncuts, int *found);
+
+/*
  * HTML-escapes & < > " ' (as &amp; &lt; &gt; &quot; &#39;) for text and
  * attribute values.  With dst NULL returns the length needed; otherwise
  * writes it and returns it.  Other bytes are copied as they are.

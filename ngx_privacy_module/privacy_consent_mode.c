@@ -219,75 +219,32 @@ privacy_consent_mode_finish(privacy_consent_mode_t *m,
 }
 
 
+static void
+privacy_consent_mode_scan_any(void *m, const unsigned char *buf, size_t len,
+    privacy_banner_result_t *r)
+{
+    privacy_consent_mode_scan(m, buf, len, r);
+}
+
+
+static size_t
+privacy_consent_mode_finish_any(void *m, const unsigned char **held)
+{
+    return privacy_consent_mode_finish(m, held);
+}
+
+
 size_t
 privacy_consent_mode_insert(unsigned char *dst, const unsigned char *page,
     size_t len, const unsigned char *tag, size_t tag_len, const size_t *cuts,
     size_t ncuts, int *found)
 {
-    size_t                    k, start, stop, n;
-    unsigned char            *d;
-    privacy_consent_mode_t    m;
-    privacy_banner_result_t   r;
-    const unsigned char      *held, *buf;
+    privacy_consent_mode_t  m;
 
     privacy_consent_mode_init(&m);
 
-    d = dst;
-    start = 0;
-
-    if (found) {
-        *found = 0;
-    }
-
-    for (k = 0; k <= ncuts; k++) {
-        stop = (k < ncuts) ? cuts[k] : len;
-
-        if (stop > len) {
-            stop = len;
-        }
-
-        if (stop < start) {
-            stop = start;
-        }
-
-        buf = page + start;
-        n = stop - start;
-
-        privacy_consent_mode_scan(&m, buf, n, &r);
-
-        memcpy(d, r.pre, r.pre_len);
-        d += r.pre_len;
-
-        if (r.pass) {
-            memcpy(d, buf, r.pass);
-            d += r.pass;
-        }
-
-        if (r.found) {
-            if (tag_len) {
-                memcpy(d, tag, tag_len);
-                d += tag_len;
-            }
-
-            memcpy(d, r.post, r.post_len);
-            d += r.post_len;
-
-            if (n - r.pass) {
-                memcpy(d, buf + r.pass, n - r.pass);
-                d += n - r.pass;
-            }
-
-            if (found) {
-                *found = 1;
-            }
-        }
-
-        start = stop;
-    }
-
-    n = privacy_consent_mode_finish(&m, &held);
-    memcpy(d, held, n);
-    d += n;
-
-    return (size_t) (d - dst);
+    return privacy_banner_insert_with(&m, privacy_consent_mode_scan_any,
+                                      privacy_consent_mode_finish_any, dst,
+                                      page, len, tag, tag_len, cuts, ncuts,
+                                      found);
 }
