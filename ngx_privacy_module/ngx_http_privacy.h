@@ -286,6 +286,8 @@ ngx_int_t ngx_http_privacy_conf_read_file(ngx_conf_t *cf, ngx_str_t *directive,
     ngx_str_t *name, size_t max, ngx_str_t *content, ngx_file_info_t *info);
 char *ngx_http_privacy_conf_set_enum(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+ngx_int_t ngx_http_privacy_conf_regex(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *value, ngx_regex_compile_t *rc);
 ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
 ngx_int_t ngx_http_privacy_remove_header(ngx_http_request_t *r,

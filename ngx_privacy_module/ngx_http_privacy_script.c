@@ -47,7 +47,6 @@ ngx_http_privacy_script(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_privacy_loc_conf_t *plcf = conf;
 
-    u_char                         errstr[NGX_MAX_CONF_ERRSTR];
     ngx_str_t                     *value;
     ngx_uint_t                     i;
     ngx_regex_compile_t            rc;
@@ -117,32 +116,7 @@ ngx_http_privacy_script(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
-        ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
-
-        rc.pattern.data = value[i].data + 1;
-        rc.pattern.len = value[i].len - 1;
-
-        if (rc.pattern.data[0] == '*') {
-            rc.pattern.data++;
-            rc.pattern.len--;
-            rc.options = NGX_REGEX_CASELESS;
-        }
-
-        if (rc.pattern.len == 0) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "empty regular expression \"%V\" in \"%V\"",
-                               &value[i], &cmd->name);
-            return NGX_CONF_ERROR;
-        }
-
-        rc.pool = cf->pool;
-        rc.err.len = NGX_MAX_CONF_ERRSTR;
-        rc.err.data = errstr;
-
-        if (ngx_regex_compile(&rc) != NGX_OK) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid regular expression \"%V\" in "
-                               "\"%V\": %V", &value[i], &cmd->name, &rc.err);
+        if (ngx_http_privacy_conf_regex(cf, cmd, &value[i], &rc) != NGX_OK) {
             return NGX_CONF_ERROR;
         }
 

@@ -510,3 +510,50 @@ ngx_http_privacy_conf_set_enum(ngx_conf_t *cf, ngx_command_t *cmd,
 
     return NGX_CONF_ERROR;
 }
+
+
+/*
+ * A directive's "~REGEX" or "~*REGEX" (caseless) argument VALUE compiled
+ * into *rc, as location does; an empty or invalid one is an error that
+ * names the directive.
+ */
+
+ngx_int_t
+ngx_http_privacy_conf_regex(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *value, ngx_regex_compile_t *rc)
+{
+    u_char  errstr[NGX_MAX_CONF_ERRSTR];
+
+    ngx_memzero(rc, sizeof(ngx_regex_compile_t));
+
+    rc->pattern.data = value->data + 1;
+    rc->pattern.len = value->len - 1;
+
+    if (rc->pattern.len && rc->pattern.data[0] == '*') {
+        rc->pattern.data++;
+        rc->pattern.len--;
+        rc->options = NGX_REGEX_CASELESS;
+    }
+
+    if (rc->pattern.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "empty regular expression \"%V\" in \"%V\"",
+                           value, &cmd->name);
+        return NGX_ERROR;
+    }
+
+    rc->pool = cf->pool;
+    rc->err.len = NGX_MAX_CONF_ERRSTR;
+    rc->err.data = errstr;
+
+    if (ngx_regex_compile(rc) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid regular expression \"%V\" in \"%V\": %V",
+                           value, &cmd->name, &rc->err);
+        return NGX_ERROR;
+    }
+
+    ngx_str_null(&rc->err);
+
+    return NGX_OK;
+}
