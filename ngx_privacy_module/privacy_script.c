@@ -314,6 +314,7 @@ privacy_script_decode(unsigned char *dst, const unsigned char *src,
     const privacy_script_ref_t  *ref;
 
     d = 0;
+    ref = NULL;   /* set before use; clang cannot tell */
 
     for (i = 0; i < len; i++) {
 
@@ -1229,6 +1230,8 @@ privacy_script_piece(privacy_script_rw_t *w, privacy_script_step_t *s)
     static const unsigned char  ins_script[] =
         " type=\"text/plain\" data-privacy-category=\"";
     static const unsigned char  ins_other[] = " data-privacy-category=\"";
+
+    pos = 0;   /* set before use; clang cannot tell */
 
     for ( ;; ) {
 

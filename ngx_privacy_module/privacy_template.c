@@ -185,10 +185,8 @@ privacy_template_fill(unsigned char *dst, const unsigned char *tpl,
         }
 
         for (i = 0; i < nfills; i++) {
-            f = &fills[i];
-
-            if ((size_t) (last - p) >= f->name.len
-                && memcmp(p, f->name.data, f->name.len) == 0)
+            if ((size_t) (last - p) >= fills[i].name.len
+                && memcmp(p, fills[i].name.data, fills[i].name.len) == 0)
             {
                 break;
             }
@@ -200,6 +198,7 @@ privacy_template_fill(unsigned char *dst, const unsigned char *tpl,
             continue;
         }
 
+        f = &fills[i];
         p += f->name.len;
 
         if (f->fill.data == NULL) {
