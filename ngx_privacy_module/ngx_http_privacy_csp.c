@@ -358,14 +358,18 @@ ngx_http_privacy_csp_header(ngx_http_request_t *r,
         p = ngx_cpymem(p, policy->base.data, policy->base.len);
 
         for (c = 0; c < PRIVACY_MAX_CATEGORIES && (granted >> c); c++) {
-            if (granted & ((uint32_t) 1 << c)) {
+            /* a category with no hosts has no data to copy */
+            if ((granted & ((uint32_t) 1 << c)) && policy->hosts[c].len) {
                 p = ngx_cpymem(p, policy->hosts[c].data,
                                policy->hosts[c].len);
             }
         }
     }
 
-    p = ngx_cpymem(p, policy->report.data, policy->report.len);
+    if (policy->report.len) {
+        p = ngx_cpymem(p, policy->report.data, policy->report.len);
+    }
+
     value.len = p - value.data;
 
     if (plcf->csp == NGX_HTTP_PRIVACY_CSP_ENFORCE
