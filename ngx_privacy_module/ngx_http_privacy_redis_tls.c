@@ -199,7 +199,8 @@ ngx_http_privacy_redis_tls_start(redisAsyncContext *ac,
     ngx_http_privacy_redis_conf_t *rcf, void **ssl)
 {
     SSL         *s;
-    const char  *name;
+    u_char       buf[NGX_HTTP_PRIVACY_REDIS_TLS_ERR_LEN];
+    const char  *name, *err;
 
     *ssl = NULL;
 
@@ -225,6 +226,23 @@ ngx_http_privacy_redis_tls_start(redisAsyncContext *ac,
     /* hiredis owns it from here, unless it fails */
 
     if (redisInitiateSSL(&ac->c, s) != REDIS_OK) {
+
+        /*
+         * On loopback the server's certificate can arrive within this
+         * first SSL_connect(): the same words as a handshake that fails
+         * later, not hiredis's "SSL_connect failed"
+         */
+
+        err = ngx_http_privacy_redis_tls_error(ac, s, buf);
+
+        if (err != ac->c.errstr) {
+            ngx_cpystrn((u_char *) ac->c.errstr, (u_char *) err,
+                        sizeof(ac->c.errstr));
+        }
+
+        ac->err = ac->c.err;
+        ac->errstr = ac->c.errstr;
+
         SSL_free(s);
         ERR_clear_error();
         return NGX_ERROR;
