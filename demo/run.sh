@@ -13,6 +13,8 @@ set -euo pipefail
 nginx=$1
 module=$(realpath "$2")
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=demo/redis.sh
+source "$top/demo/redis.sh"
 dir=${DEMO_DIR:-$top/build/demo}
 redis_port=${DEMO_REDIS_PORT:-16380}
 port=${DEMO_PORT:-8080}
@@ -44,38 +46,13 @@ sed -e "s#@MODULE@#$module#g" -e "s#@PORT@#$port#g" -e "s#@APP_PORT@#$app_port#g
     -e "s#@REDIS_PORT@#$redis_port#g" -e "s#@DIR@#$dir#g" \
     "$top/demo/nginx.conf.in" >"$dir/conf/nginx.conf"
 
-rm -f "$dir/redis/redis.pid"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
-    --appendonly yes --save '' --daemonize yes \
-    --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log"
-
-# the pid of the server this demo started, and only while it is one
-redis_pid() {
-    local pid
-
-    pid=$(cat "$dir/redis/redis.pid" 2>/dev/null) || return 1
-    case $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) in
-        redis-server*:"$redis_port"*) echo "$pid" ;;
-        *) return 1 ;;
-    esac
-}
-
-for _ in $(seq 1 100); do
-    redis_pid >/dev/null && break
-    sleep 0.05
-done
-redis_pid >/dev/null || {
-    echo "demo: Redis did not start on $redis_port;" \
-         "$dir/redis/redis.log:" >&2
-    tail -5 "$dir/redis/redis.log" >&2
-    exit 1
-}
+demo_redis_start demo "$dir" "$redis_port"
 
 stop() {
     trap - INT TERM EXIT
     [ -n "${nginx_pid:-}" ] && kill -QUIT "$nginx_pid" 2>/dev/null \
         && wait "$nginx_pid" 2>/dev/null
-    pid=$(redis_pid) && kill -TERM "$pid" 2>/dev/null
+    demo_redis_stop
     echo
     echo "demo: stopped nginx and Redis"
 }
