@@ -161,6 +161,8 @@ typedef struct {
     ngx_http_privacy_categories_t  *categories;
     ngx_http_privacy_scripts_t     *scripts;     /* privacy_script, shared
                                                     like categories */
+    ngx_flag_t                      script_marked; /* activate the
+                                                      site's marked tags */
     ngx_uint_t                      csp;          /* privacy_csp */
     ngx_array_t                    *csp_allow;    /* privacy_csp_allow,
                                                      ngx_str_t */

@@ -173,6 +173,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       0,
       NULL },
 
+    { ngx_string("privacy_script_marked"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, script_marked),
+      NULL },
+
     { ngx_string("privacy_csp"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_privacy_conf_set_enum,
@@ -676,6 +683,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
     plcf->cookie.secure = NGX_CONF_UNSET_UINT;
     plcf->cookie_domains = NGX_CONF_UNSET_PTR;
     plcf->expire_blocked = NGX_CONF_UNSET;
+    plcf->script_marked = NGX_CONF_UNSET;
     plcf->banner = NGX_CONF_UNSET_UINT;
     plcf->banner_position = NGX_CONF_UNSET_UINT;
     plcf->gpc_names = NGX_CONF_UNSET_PTR;
@@ -740,6 +748,7 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
     ngx_conf_merge_value(conf->expire_blocked, prev->expire_blocked, 1);
+    ngx_conf_merge_value(conf->script_marked, prev->script_marked, 1);
     ngx_conf_merge_str_value(conf->consent_url, prev->consent_url,
                              "/privacy/consent");
 

@@ -11,9 +11,11 @@
  * inserts from the configuration's.
  *
  * The rewriter is allocated (about 32 KB from the request's pool) only for
- * a response where some category privacy_script names is not granted: a
- * visitor who granted all of them pays nothing.  privacy_mode report runs
- * it to log what it would hold back, and passes the page as it is.
+ * a response where some category privacy_script names is not granted, or
+ * where the site's marked tags of a granted category are made live
+ * (privacy_script_marked): a visitor who granted all of them on a site
+ * that marks none pays nothing.  privacy_mode report runs it to log what
+ * it would hold back, and passes the page as it is.
  */
 
 
@@ -44,7 +46,9 @@ static ngx_chain_t **ngx_http_privacy_script_emit(ngx_http_request_t *r,
 /*
  * Whether the response's page goes through the rewriter: privacy_script
  * names a category the visitor did not grant (an undecided visitor
- * granted the essential ones only).
+ * granted the essential ones only), or, with privacy_script_marked on,
+ * the visitor granted an optional category, whose tags the site may have
+ * marked to be made live.
  */
 
 ngx_uint_t
@@ -62,7 +66,15 @@ ngx_http_privacy_script_wanted(ngx_http_privacy_loc_conf_t *plcf,
         return 0;
     }
 
-    return (scripts->named & ~ctx->granted) != 0;
+    if (scripts->named & ~ctx->granted) {
+        return 1;
+    }
+
+    /* report mode rewrites nothing, so makes nothing live either */
+
+    return plcf->script_marked
+           && plcf->mode == NGX_HTTP_PRIVACY_MODE_ENFORCE
+           && (ctx->granted & plcf->categories->optional) != 0;
 }
 
 
@@ -83,6 +95,11 @@ ngx_http_privacy_script_start(ngx_http_request_t *r,
     sctx->done = 0;
 
     privacy_script_init(&sctx->w, &plcf->scripts->set, ctx->granted);
+
+    if (!plcf->script_marked) {
+        /* the site's marked tags stay as it wrote them */
+        sctx->w.live = 0;
+    }
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "privacy script: rewriter for granted %xD", ctx->granted);

@@ -850,6 +850,7 @@ privacy_script_init(privacy_script_rw_t *w, const privacy_script_set_t *set,
 
     w->set = set;
     w->granted = granted;
+    w->live = granted;
     w->mode = PRIVACY_W_PASS;
     w->kind = PRIVACY_T_OTHER;
     w->category = PRIVACY_MATCH_NONE;
@@ -1052,7 +1053,7 @@ privacy_script_decide(privacy_script_rw_t *w, int kind)
                 }
             }
 
-            if (i < (int) w->set->nnames && privacy_script_granted(w, i)) {
+            if (i < (int) w->set->nnames && i < 32 && (w->live >> i) & 1) {
                 w->category = i;
                 marked = 2;
             }

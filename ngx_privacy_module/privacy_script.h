@@ -148,7 +148,8 @@ int privacy_script_text(const privacy_script_set_t *set,
  *   passes untouched (reported once, see overlong).
  *
  * A tag the page marked data-privacy-category="C" is left alone while C
- * is not granted; once it is, every data-privacy-src, -srcset, -href and
+ * is not in live (granted, unless the caller changed it after init); once
+ * it is, every data-privacy-src, -srcset, -href and
  * -type attribute name loses its "data-privacy-" and a script's
  * type="text/plain" is removed, so it runs (or loads).  Everything else is
  * copied byte for byte: other attributes, their order, quoting, case and
@@ -170,6 +171,10 @@ typedef struct {
     privacy_banner_t               html;
     const privacy_script_set_t    *set;
     uint32_t                       granted;
+    uint32_t                       live;       /* categories whose marked
+                                                  tags are made live: the
+                                                  granted ones, unless the
+                                                  caller clears it */
     int                            mode;
     int                            kind;       /* script, iframe, img, link */
     int                            category;   /* of the tag being emitted */

@@ -244,14 +244,49 @@ GET /plain.html
 
 
 
-=== TEST 12: a visitor who granted both categories: untouched, and not even chunked
+=== TEST 12: a visitor who granted both categories: every tag as written, the site's marked analytics script made live
 --- request
 GET /b7/p3.html
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'analytics,marketing')
+--- response_body eval
+my $p = ::page(3);
+$p =~ s{<script type="text/plain" data-privacy-category="analytics">ga}{<script  data-privacy-category="analytics">ga};
+$p
+--- response_headers
+! Content-Length
+--- no_error_log
+[error]
+
+
+
+=== TEST 12a: privacy_script_marked off: a visitor who granted both gets the page untouched, not even chunked
+--- config eval: $::Std . "privacy_script_marked off;"
+--- request
+GET /p3.html
 --- more_headers eval
 "Cookie: privacy_consent=" . ::mint(grant => 'analytics,marketing')
 --- response_body eval: ::page(3)
 --- response_headers eval
 "Content-Length: " . length(::page(3))
+--- no_error_log
+[error]
+
+
+
+=== TEST 12b: privacy_script_marked off: marked tags of a granted category stay as written where the rest is rewritten too
+--- config eval: $::Std . "privacy_script_marked off;"
+--- request
+GET /p0.html
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'analytics')
+--- response_body eval
+my $p = ::held(0);
+$p =~ s{<script type="text/plain" data-privacy-category="analytics" async data-privacy-src=}{<script async src=};
+$p =~ s{<link data-privacy-category="analytics" rel=preconnect data-privacy-href=}{<link rel=preconnect href=};
+$p =~ s{<script type="text/plain" data-privacy-category="analytics" data-privacy-src="https://stats}{<script src="https://stats};
+$p =~ s{<script type="text/plain" data-privacy-category="analytics" data-privacy-src='https://www.googletagmanager.com/after.js'}{<script src='https://www.googletagmanager.com/after.js'};
+$p
 --- no_error_log
 [error]
 
@@ -428,10 +463,21 @@ GET /p0.html
 
 
 
-=== TEST 25: a visitor who granted both: the conditions stay, a 304
---- config eval: $::Std . "if_modified_since before;"
+=== TEST 25: a visitor who granted both, privacy_script_marked off: the conditions stay, a 304
+--- config eval: $::Std . "if_modified_since before; privacy_script_marked off;"
 --- request
 GET /p0.html
 --- more_headers eval
 "Cookie: privacy_consent=" . ::mint(grant => 'analytics,marketing') . "\nIf-Modified-Since: Tue, 01 Jan 2999 00:00:00 GMT"
 --- error_code: 304
+
+
+
+=== TEST 25a: a visitor who granted both, marked tags made live: a copy cached before is not validated (the conditions go)
+--- config eval: $::Std . "if_modified_since before;"
+--- request
+GET /p0.html
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'analytics,marketing') . "\nIf-Modified-Since: Tue, 01 Jan 2999 00:00:00 GMT"
+--- error_code: 200
+--- response_body_like: <script  data-privacy-category="analytics">ga
