@@ -247,7 +247,8 @@ ngx_http_privacy_banner_start(ngx_http_request_t *r,
     bctx->length = -1;
 
     if (script) {
-        bctx->script = ngx_http_privacy_script_start(r, plcf, ctx);
+        bctx->script = ngx_http_privacy_script_start(r, plcf, ctx,
+                                                     banner);
         if (bctx->script == NULL) {
             return NGX_ERROR;
         }

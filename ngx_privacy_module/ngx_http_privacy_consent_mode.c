@@ -34,6 +34,7 @@
 #include "ngx_http_privacy_banner_head.h"
 #include "ngx_http_privacy_chain.h"
 #include "ngx_http_privacy_consent_mode.h"
+#include "ngx_http_privacy_script_filter.h"
 #include "privacy_consent_mode.h"
 
 
@@ -172,9 +173,13 @@ ngx_http_privacy_consent_mode_header(ngx_http_request_t *r,
                    "privacy consent mode: will insert \"%V\"", &cctx->tag);
 
     if (length < 0
-        || (!ctx->decided && plcf->banner != NGX_HTTP_PRIVACY_BANNER_OFF))
+        || (!ctx->decided && plcf->banner != NGX_HTTP_PRIVACY_BANNER_OFF)
+        || ngx_http_privacy_script_wanted(plcf, ctx))
     {
-        /* chunked: not known, or the banner may add to it as well */
+        /*
+         * chunked: not known, or the banner may add to it as well, or the
+         * rewriter (ngx_http_privacy_script_filter.c) change it
+         */
         return NGX_OK;
     }
 

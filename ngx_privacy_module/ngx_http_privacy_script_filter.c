@@ -20,6 +20,7 @@
 
 
 #include "ngx_http_privacy.h"
+#include "ngx_http_privacy_assets.h"
 #include "ngx_http_privacy_chain.h"
 #include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_script.h"
@@ -31,6 +32,10 @@ struct ngx_http_privacy_script_ctx_s {
     ngx_http_privacy_scripts_t     *scripts;
     ngx_uint_t                      report;       /* unsigned: 1 */
     ngx_uint_t                      done;         /* unsigned: 1 */
+    ngx_uint_t                      placeholder;  /* unsigned: 1; the
+                                                     banner's script goes
+                                                     before the first frame
+                                                     held back */
 };
 
 
@@ -41,6 +46,8 @@ static ngx_int_t ngx_http_privacy_script_run(ngx_http_request_t *r,
 static ngx_chain_t **ngx_http_privacy_script_emit(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, privacy_script_step_t *s);
+static ngx_chain_t **ngx_http_privacy_script_placeholder(
+    ngx_http_request_t *r, ngx_chain_t **free, ngx_chain_t **ll);
 
 
 /*
@@ -78,9 +85,15 @@ ngx_http_privacy_script_wanted(ngx_http_privacy_loc_conf_t *plcf,
 }
 
 
+/*
+ * BANNER: the page gets the banner, whose script makes the placeholders of
+ * the frames held back; without it the rewriter links that script itself.
+ */
+
 ngx_http_privacy_script_ctx_t *
 ngx_http_privacy_script_start(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_uint_t banner)
 {
     ngx_http_privacy_script_ctx_t  *sctx;
 
@@ -93,6 +106,7 @@ ngx_http_privacy_script_start(ngx_http_request_t *r,
     sctx->scripts = plcf->scripts;
     sctx->report = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
     sctx->done = 0;
+    sctx->placeholder = !banner;
 
     privacy_script_init(&sctx->w, &plcf->scripts->set, ctx->granted);
 
@@ -473,6 +487,19 @@ ngx_http_privacy_script_emit(ngx_http_request_t *r,
         return ll;
     }
 
+    /* the step's emit starts with the held frame's "<iframe" */
+
+    if (sctx->placeholder && s->held && s->held[0] == 'i'
+        && s->held[1] == 'f')
+    {
+        sctx->placeholder = 0;
+
+        ll = ngx_http_privacy_script_placeholder(r, free, ll);
+        if (ll == NULL) {
+            return NULL;
+        }
+    }
+
     w = (const u_char *) &sctx->w;
 
     if (s->emit >= w && s->emit < w + sizeof(privacy_script_rw_t)) {
@@ -482,4 +509,88 @@ ngx_http_privacy_script_emit(ngx_http_request_t *r,
 
     return ngx_http_privacy_chain_memory(r->pool, free, ll, s->emit,
                                          s->emit_len);
+}
+
+
+/*
+ * The banner's stylesheet and script for a page without the banner, so
+ * that a frame held back still says what it is and lets the visitor allow
+ * its category there: the script's URL tells it the endpoint, and
+ * data-privacy-granted what the visitor granted (names of the categories,
+ * space-separated), which such an allowance keeps.
+ */
+
+static ngx_chain_t **
+ngx_http_privacy_script_placeholder(ngx_http_request_t *r,
+    ngx_chain_t **free, ngx_chain_t **ll)
+{
+    u_char                       *p, *tag;
+    size_t                        len, url_len;
+    uint32_t                      granted;
+    ngx_str_t                    *css, *js, *base;
+    ngx_uint_t                    i, n;
+    ngx_http_privacy_ctx_t       *ctx;
+    ngx_http_privacy_category_t  *cat;
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    static u_char  link[] = "<link rel=\"stylesheet\" href=\"";
+    static u_char  script[] = "\"><script src=\"";
+    static u_char  attr[] = "\" data-privacy-granted=\"";
+    static u_char  end[] = "\" defer></script>";
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+    ctx = ngx_http_get_module_ctx(r, ngx_http_privacy_module);
+
+    base = &plcf->consent_url;
+    css = ngx_http_privacy_asset_path(NGX_HTTP_PRIVACY_ASSET_CSS);
+    js = ngx_http_privacy_asset_path(NGX_HTTP_PRIVACY_ASSET_JS);
+
+    granted = ctx->granted & plcf->categories->optional;
+    cat = plcf->categories->categories.elts;
+    n = plcf->categories->categories.nelts;
+
+    url_len = privacy_html_escape(NULL, base->data, base->len);
+
+    len = sizeof(link) - 1 + url_len + css->len + sizeof(script) - 1
+          + url_len + js->len + sizeof(attr) - 1 + sizeof(end) - 1;
+
+    for (i = 0; i < n; i++) {
+        if (granted & (1u << i)) {
+            len += privacy_html_escape(NULL, cat[i].name.data,
+                                       cat[i].name.len) + 1;
+        }
+    }
+
+    tag = ngx_pnalloc(r->pool, len);
+    if (tag == NULL) {
+        return NULL;
+    }
+
+    p = ngx_cpymem(tag, link, sizeof(link) - 1);
+    p += privacy_html_escape(p, base->data, base->len);
+    p = ngx_cpymem(p, css->data, css->len);
+    p = ngx_cpymem(p, script, sizeof(script) - 1);
+    p += privacy_html_escape(p, base->data, base->len);
+    p = ngx_cpymem(p, js->data, js->len);
+    p = ngx_cpymem(p, attr, sizeof(attr) - 1);
+
+    for (i = 0; i < n; i++) {
+        if (granted & (1u << i)) {
+            p += privacy_html_escape(p, cat[i].name.data, cat[i].name.len);
+
+            granted &= ~(1u << i);
+
+            if (granted) {
+                *p++ = ' ';
+            }
+        }
+    }
+
+    p = ngx_cpymem(p, end, sizeof(end) - 1);
+
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy script: the banner's script for a frame's "
+                   "placeholder");
+
+    return ngx_http_privacy_chain_memory(r->pool, free, ll, tag, p - tag);
 }

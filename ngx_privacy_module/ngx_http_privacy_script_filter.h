@@ -19,7 +19,7 @@ ngx_uint_t ngx_http_privacy_script_wanted(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
 ngx_http_privacy_script_ctx_t *ngx_http_privacy_script_start(
     ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_http_privacy_ctx_t *ctx);
+    ngx_http_privacy_ctx_t *ctx, ngx_uint_t banner);
 ngx_chain_t **ngx_http_privacy_script_buf(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, ngx_buf_t *b, ngx_uint_t keep);

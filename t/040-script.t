@@ -11,6 +11,15 @@
 use lib 't/inc';
 use PrivacyTest;
 use Test::Nginx::Socket 'no_plan';
+use Digest::SHA qw(sha256_hex);
+
+sub read_asset {
+    my ($name) = @_;
+    open my $fh, '<:raw', "ngx_privacy_module/assets/$name"
+        or die "ngx_privacy_module/assets/$name: $!\n";
+    local $/;
+    return <$fh>;
+}
 
 our $Std = privacy_std_config() . q{
     privacy_script analytics www.googletagmanager.com
@@ -63,7 +72,29 @@ our @Lines = (
 );
 
 sub page { ('.' x ($_[0] // 0)) . $Head . join("\n", map { $_->[0] } @Lines) . "\n" }
-sub held { ('.' x ($_[0] // 0)) . $Head . join("\n", map { $_->[1] } @Lines) . "\n" }
+# the page held back where the banner is on it (its script makes the
+# frames' placeholders)
+sub held_with_banner { ('.' x ($_[0] // 0)) . $Head . join("\n", map { $_->[1] } @Lines) . "\n" }
+
+# the banner's files, linked by the rewriter before the first frame it
+# holds back on a page without the banner, with what the visitor granted
+our $CssHash = substr(sha256_hex(read_asset('banner.css')), 0, 12);
+our $JsHash  = substr(sha256_hex(read_asset('banner.js')), 0, 12);
+
+sub placeholder {
+    my ($granted) = @_;
+    qq{<link rel="stylesheet" href="/privacy/consent/banner.$CssHash.css">}
+    . qq{<script src="/privacy/consent/banner.$JsHash.js" data-privacy-granted="}
+    . ($granted // '') . q{" defer></script>};
+}
+
+# the page held back, without the banner; GRANTED: the visitor's grants
+sub held {
+    my ($pad, $granted) = @_;
+    my $p = held_with_banner($pad);
+    $p =~ s{(?=<IFRAME data-privacy-category)}{placeholder($granted)}e;
+    $p;
+}
 
 # the Google Tag Manager snippet, as Google gives it
 our $Gtm = q{<script>(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':
@@ -202,7 +233,7 @@ GET /b1/p0.html
 --- request
 GET /banner/p3.html
 --- response_body eval
-my $p = ::held(3); $p =~ s{<body>}{<body>[B]}; $p
+my $p = ::held_with_banner(3); $p =~ s{<body>}{<body>[B]}; $p
 --- no_error_log
 [error]
 [alert]
@@ -281,7 +312,7 @@ GET /p0.html
 --- more_headers eval
 "Cookie: privacy_consent=" . ::mint(grant => 'analytics')
 --- response_body eval
-my $p = ::held(0);
+my $p = ::held(0, 'analytics');
 $p =~ s{<script type="text/plain" data-privacy-category="analytics" async data-privacy-src=}{<script async src=};
 $p =~ s{<link data-privacy-category="analytics" rel=preconnect data-privacy-href=}{<link rel=preconnect href=};
 $p =~ s{<script type="text/plain" data-privacy-category="analytics" data-privacy-src="https://stats}{<script src="https://stats};
@@ -298,7 +329,7 @@ GET /b7/p0.html
 --- more_headers eval
 "Cookie: privacy_consent=" . ::mint(grant => 'analytics')
 --- response_body eval
-my $p = ::held(0);
+my $p = ::held(0, 'analytics');
 $p =~ s{<script type="text/plain" data-privacy-category="analytics" async data-privacy-src=}{<script async src=};
 $p =~ s{<link data-privacy-category="analytics" rel=preconnect data-privacy-href=}{<link rel=preconnect href=};
 $p =~ s{<script type="text/plain" data-privacy-category="analytics" data-privacy-src="https://stats}{<script src="https://stats};
@@ -481,3 +512,48 @@ GET /p0.html
 "Cookie: privacy_consent=" . ::mint(grant => 'analytics,marketing') . "\nIf-Modified-Since: Tue, 01 Jan 2999 00:00:00 GMT"
 --- error_code: 200
 --- response_body_like: <script  data-privacy-category="analytics">ga
+
+
+
+=== TEST 26: two frames held back on a page without the banner: the banner's files linked once, before the first
+--- config eval: $::Std
+--- user_files
+>>> two.html
+<p><iframe src="https://www.youtube.com/embed/a"></iframe><iframe src="https://www.youtube.com/embed/b"></iframe></p>
+--- request
+GET /two.html
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'analytics')
+--- response_body eval
+"<p>" . ::placeholder('analytics')
+. q{<iframe data-privacy-category="marketing" data-privacy-src="https://www.youtube.com/embed/a"></iframe><iframe data-privacy-category="marketing" data-privacy-src="https://www.youtube.com/embed/b"></iframe></p>
+}
+
+
+
+=== TEST 27: the endpoint's URL HTML-escaped in the links
+--- config eval: $::Std . 'privacy_consent_url "/privacy/c&x";'
+--- user_files
+>>> one.html
+<iframe src="https://www.youtube.com/embed/a"></iframe>
+--- request
+GET /one.html
+--- response_body eval
+my $p = ::placeholder(''); $p =~ s{/privacy/consent/}{/privacy/c&amp;x/}g;
+$p . q{<iframe data-privacy-category="marketing" data-privacy-src="https://www.youtube.com/embed/a"></iframe>
+}
+
+
+
+=== TEST 28: with Consent Mode, a visitor who decided and refused marketing: the page whole (its length changes with the rewriting: chunked)
+--- config eval: $::Std . 'privacy_consent_mode analytics_storage=analytics ad_storage=marketing;'
+--- request
+GET /p0.html
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'analytics')
+--- response_headers
+! Content-Length
+--- response_body_like: </body></html>\n\z
+--- no_error_log
+[error]
+[alert]

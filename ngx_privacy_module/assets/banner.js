@@ -1,10 +1,21 @@
 (function () {
   'use strict';
+  /*
+   * On a page with the banner; or, linked by the module before a frame it
+   * held back on a page without the banner (a visitor who decided), for
+   * the frames' placeholders only: its own URL then says where the
+   * endpoint is, and data-privacy-granted what the visitor granted.
+   */
   var banner = document.getElementById('privacy-banner');
-  if (!banner || !window.fetch || !window.URLSearchParams) {
+  var me = document.currentScript;
+  var form = banner && banner.querySelector('form');
+  var endpoint = form ? form.getAttribute('action')
+      : me && me.src.replace(/\/[^\/]*$/, '');
+  if (!endpoint || !window.fetch || !window.URLSearchParams) {
     return;
   }
-  var form = banner.querySelector('form');
+  var granted = ((!banner && me.getAttribute('data-privacy-granted')) || '')
+      .split(' ').filter(function (name) { return name; });
   var HELD = '[data-privacy-category]';
 
   // Elements privacy_script held back start once their category is
@@ -64,31 +75,36 @@
    * and reached again with the keyboard from there).  The region is made
    * now, empty, so that its text is announced when it comes.
    */
-  var saved = banner.querySelector('.privacy-banner__saved');
+  var saved = banner && banner.querySelector('.privacy-banner__saved');
   var status = document.createElement('div');
   status.className = 'privacy-status';
   status.setAttribute('role', 'status');
   status.tabIndex = -1;
-  banner.parentNode.insertBefore(status, banner);
+  if (banner) {
+    banner.parentNode.insertBefore(status, banner);
+  }
   function done(answer) {
     var decision = answer && answer.decision;
-    var css = banner.querySelector('link[rel=stylesheet]');
-    if (css) {
-      status.appendChild(css);
-    }
-    if (banner.parentNode) {
-      banner.parentNode.removeChild(banner);
-    }
-    if (saved) {
-      while (saved.firstChild) {
-        status.appendChild(saved.firstChild);
+    granted = (decision && decision.granted) || [];
+    if (banner) {
+      var css = banner.querySelector('link[rel=stylesheet]');
+      if (css) {
+        status.appendChild(css);
       }
-    } else {
-      status.textContent = 'Your choice is saved.';
+      if (banner.parentNode) {
+        banner.parentNode.removeChild(banner);
+      }
+      if (saved) {
+        while (saved.firstChild) {
+          status.appendChild(saved.firstChild);
+        }
+      } else {
+        status.textContent = 'Your choice is saved.';
+      }
+      status.className = 'privacy-status privacy-status--shown';
+      status.focus();
     }
-    status.className = 'privacy-status privacy-status--shown';
-    status.focus();
-    activate((decision && decision.granted) || []);
+    activate(granted);
     /* Consent Mode's script (consent-mode.js) and the site may listen */
     try {
       document.dispatchEvent(new CustomEvent('privacy:decision', {
@@ -99,7 +115,7 @@
     }
   }
   function decide(body, fallback) {
-    fetch(form.getAttribute('action'), {
+    fetch(endpoint, {
       method: 'POST',
       body: body,
       credentials: 'same-origin',
@@ -113,7 +129,7 @@
       });
     }).then(done, fallback);
   }
-  form.addEventListener('submit', function (event) {
+  if (form) form.addEventListener('submit', function (event) {
     var button = event.submitter;
     if (!button || !button.value) {
       return;
@@ -132,7 +148,8 @@
   });
 
   // A held frame says what it is and lets the visitor allow its category
-  // there: a decision like the banner's, for that category.
+  // there: a decision like the banner's, that category added to those
+  // granted.
   var frames = document.querySelectorAll('iframe[data-privacy-src]');
   for (var i = 0; i < frames.length; i++) {
     var frame = frames[i];
@@ -152,9 +169,14 @@
     allow.setAttribute('data-privacy-allow', category);
     allow.addEventListener('click', function (event) {
       var body = new URLSearchParams();
+      var allowed = event.target.getAttribute('data-privacy-allow');
       body.set('action', 'save');
-      body.append('category',
-                  event.target.getAttribute('data-privacy-allow'));
+      granted.forEach(function (name) {
+        if (name !== allowed) {
+          body.append('category', name);
+        }
+      });
+      body.append('category', allowed);
       decide(body, function () {});
     });
     box.appendChild(text);
