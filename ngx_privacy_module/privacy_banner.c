@@ -120,6 +120,16 @@ enum {
         goto label;                                                          \
     } while (0)
 
+/*
+ * privacy_banner_run(): whether to stop after the '<' at p, one that
+ * enters PRIVACY_S_LT: the buffer ends there, or a letter follows whose
+ * bit (a is 0) is in first
+ */
+#define privacy_banner_stop(p, end, first)                                   \
+    ((p) + 1 == (end)                                                        \
+     || (privacy_banner_alpha((p)[1])                                        \
+         && ((first) >> (((p)[1] | 0x20) - 'a') & 1)))
+
 /* a span this short is searched inline, not with memchr() */
 #define PRIVACY_BANNER_INLINE  4
 
@@ -130,6 +140,9 @@ typedef struct {
 } privacy_banner_raw_t;
 
 
+static size_t privacy_banner_walk(privacy_banner_t *m,
+    const unsigned char *buf, size_t len, privacy_banner_result_t *r,
+    size_t old, int run, uint32_t first);
 static void privacy_banner_scan_fast(privacy_banner_t *m,
     const unsigned char *buf, size_t len, privacy_banner_result_t *r);
 static int privacy_banner_begin(privacy_banner_t *m, size_t len,
@@ -142,6 +155,8 @@ static void privacy_banner_hold(privacy_banner_t *m, const unsigned char *buf,
 static const unsigned char *privacy_banner_find(const unsigned char *p,
     const unsigned char *end, unsigned char c);
 #ifdef PRIVACY_BANNER_CHECK
+static size_t privacy_banner_run_bytes(privacy_banner_t *m,
+    const unsigned char *p, size_t len, uint32_t first);
 static void privacy_banner_scan_bytes(privacy_banner_t *m,
     const unsigned char *buf, size_t len, privacy_banner_result_t *r);
 static void privacy_banner_check(const privacy_banner_t *m,
@@ -684,7 +699,39 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
 
 
 size_t
-privacy_banner_run(privacy_banner_t *m, const unsigned char *p, size_t len)
+privacy_banner_run(privacy_banner_t *m, const unsigned char *p, size_t len,
+    uint32_t first)
+{
+#ifdef PRIVACY_BANNER_CHECK
+    size_t            n, ref_n;
+    privacy_banner_t  ref;
+
+    ref = *m;
+    ref_n = privacy_banner_run_bytes(&ref, p, len, first);
+    n = (len == 0) ? 0 : privacy_banner_walk(m, p, len, NULL, 0, 1, first);
+
+    if (n != ref_n || memcmp(m, &ref, sizeof(privacy_banner_t)) != 0) {
+        abort();
+    }
+
+    return n;
+#else
+    if (len == 0) {
+        return 0;
+    }
+
+    return privacy_banner_walk(m, p, len, NULL, 0, 1, first);
+#endif
+}
+
+
+#ifdef PRIVACY_BANNER_CHECK
+
+/* the reference privacy_banner_run() is checked against */
+
+static size_t
+privacy_banner_run_bytes(privacy_banner_t *m, const unsigned char *p,
+    size_t len, uint32_t first)
 {
     size_t  i;
 
@@ -720,13 +767,17 @@ privacy_banner_run(privacy_banner_t *m, const unsigned char *p, size_t len)
 
         privacy_banner_step(m, p[i]);
 
-        if (m->state == PRIVACY_S_LT) {
+        if (m->state == PRIVACY_S_LT
+            && privacy_banner_stop(p + i, p + len, first))
+        {
             return i + 1;
         }
     }
 
     return len;
 }
+
+#endif
 
 
 int
@@ -1079,14 +1130,32 @@ static void
 privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
     size_t len, privacy_banner_result_t *r)
 {
-    int                   in_held;
-    size_t                old, cand;
-    unsigned char         c;
-    const unsigned char  *p, *end;
+    size_t  old;
 
     if (!privacy_banner_begin(m, len, r, &old)) {
         return;
     }
+
+    (void) privacy_banner_walk(m, buf, len, r, old, 0, 0);
+}
+
+
+/*
+ * The fast scan itself.  With run (privacy_banner_run(), where is
+ * PRIVACY_BANNER_TOKENS, r is NULL) it returns as soon as a '<' that
+ * privacy_banner_stop() takes left the tokenizer in PRIVACY_S_LT: the
+ * bytes taken; len when none did.
+ */
+
+static size_t
+privacy_banner_walk(privacy_banner_t *m, const unsigned char *buf,
+    size_t len, privacy_banner_result_t *r, size_t old, int run,
+    uint32_t first)
+{
+    int                   in_held;
+    size_t                cand;
+    unsigned char         c;
+    const unsigned char  *p, *end;
 
     in_held = (old != 0);
     cand = len;
@@ -1115,6 +1184,12 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
 
         in_held = 0;
         cand = (size_t) (p - buf);
+
+        if (run && privacy_banner_stop(p, end, first)) {
+            m->state = PRIVACY_S_LT;
+            return cand + 1;
+        }
+
         privacy_banner_next(PRIVACY_S_LT, lt);
 
     case PRIVACY_S_LT:
@@ -1142,6 +1217,12 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
             /* "<<": the second '<' may open a tag */
             in_held = 0;
             cand = (size_t) (p - buf);
+
+            if (run && privacy_banner_stop(p, end, first)) {
+                m->state = PRIVACY_S_LT;
+                return cand + 1;
+            }
+
             privacy_banner_next(PRIVACY_S_LT, lt);
         }
 
@@ -1187,7 +1268,7 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
             && m->templates == 0 && privacy_banner_name_is(m, "body", 4))
         {
             privacy_banner_found_before(m, r, in_held, old, cand);
-            return;
+            return len;
         }
 
         if (c == '>') {
@@ -1517,7 +1598,7 @@ tag_end:
         m->done = 1;
         r->found = 1;
         r->pass = (size_t) (p - buf) + 1;
-        return;
+        return len;
     }
 
 resume:
@@ -1555,12 +1636,18 @@ resume:
 
 scanned:
 
+    if (run) {
+        return len;
+    }
+
     if (m->where != PRIVACY_BANNER_BODY_END || !privacy_banner_candidate(m)) {
         in_held = 0;
         cand = len;
     }
 
     privacy_banner_hold(m, buf, len, r, in_held, old, cand);
+
+    return len;
 }
 
 

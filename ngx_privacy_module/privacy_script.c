@@ -1399,6 +1399,10 @@ privacy_script_dull(const unsigned char *p, size_t n)
     }
 }
 
+/* the first letters of script, iframe, img and link */
+#define PRIVACY_SCRIPT_FIRST                                                 \
+    ((1u << ('s' - 'a')) | (1u << ('i' - 'a')) | (1u << ('l' - 'a')))
+
 /* the held tag (begun at start, in this buffer) goes on untouched */
 #define privacy_script_let_go(w)                                             \
     do {                                                                     \
@@ -1443,7 +1447,8 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
 
         case PRIVACY_W_PASS:
             /* the tokenizer alone up to a '<' that may open a tag */
-            i += privacy_banner_run(m, buf + i, len - i) - 1;
+            i += privacy_banner_run(m, buf + i, len - i,
+                                    PRIVACY_SCRIPT_FIRST) - 1;
             w->tag_state = privacy_banner_tag_state(m);
             c = buf[i];
 
