@@ -157,6 +157,10 @@ static const unsigned char *privacy_banner_find(const unsigned char *p,
 #ifdef PRIVACY_BANNER_CHECK
 static size_t privacy_banner_run_bytes(privacy_banner_t *m,
     const unsigned char *p, size_t len, uint32_t first);
+static size_t privacy_banner_attrs_bytes(privacy_banner_t *m,
+    const unsigned char *p, size_t len);
+static size_t privacy_banner_attrs_fast(privacy_banner_t *m,
+    const unsigned char *p, size_t len);
 static void privacy_banner_scan_bytes(privacy_banner_t *m,
     const unsigned char *buf, size_t len, privacy_banner_result_t *r);
 static void privacy_banner_check(const privacy_banner_t *m,
@@ -778,6 +782,125 @@ privacy_banner_run_bytes(privacy_banner_t *m, const unsigned char *p,
 }
 
 #endif
+
+
+/* the states of a tag after its name, privacy_banner_attrs()'s */
+#define privacy_banner_in_attrs(s)                                           \
+    (((s) >= PRIVACY_S_BEFORE_ATTR && (s) <= PRIVACY_S_AFTER_VALUE)          \
+     || (s) == PRIVACY_S_SLASH)
+
+
+size_t
+privacy_banner_attrs(privacy_banner_t *m, const unsigned char *p, size_t len)
+{
+#ifdef PRIVACY_BANNER_CHECK
+    size_t            n, ref_n;
+    privacy_banner_t  ref;
+
+    ref = *m;
+    ref_n = privacy_banner_attrs_bytes(&ref, p, len);
+    n = privacy_banner_attrs_fast(m, p, len);
+
+    if (n != ref_n || memcmp(m, &ref, sizeof(privacy_banner_t)) != 0) {
+        abort();
+    }
+
+    return n;
+}
+
+
+static size_t
+privacy_banner_attrs_bytes(privacy_banner_t *m, const unsigned char *p,
+    size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len && privacy_banner_in_attrs(m->state); i++) {
+        (void) privacy_banner_step(m, p[i]);
+
+        if (!privacy_banner_in_attrs(m->state)) {
+            return i + 1;
+        }
+    }
+
+    return i;
+}
+
+
+static size_t
+privacy_banner_attrs_fast(privacy_banner_t *m, const unsigned char *p,
+    size_t len)
+{
+#endif
+    unsigned char         c;
+    const unsigned char  *q, *end;
+
+    end = p + len;
+
+    /* the bytes that leave the state as it is skipped, the others stepped */
+
+    for (q = p; q < end && privacy_banner_in_attrs(m->state); /* void */ ) {
+        c = *q;
+
+        switch (m->state) {
+
+        case PRIVACY_S_BEFORE_ATTR:
+        case PRIVACY_S_AFTER_ATTR:
+        case PRIVACY_S_BEFORE_VALUE:
+            while (privacy_banner_class[c] & PRIVACY_B_WS) {
+                if (++q == end) {
+                    return len;
+                }
+
+                c = *q;
+            }
+            break;
+
+        case PRIVACY_S_ATTR_NAME:
+            while ((privacy_banner_class[c] & PRIVACY_B_ATTR_STOP) == 0) {
+                if (++q == end) {
+                    return len;
+                }
+
+                c = *q;
+            }
+            break;
+
+        case PRIVACY_S_VALUE_UNQ:
+            while ((privacy_banner_class[c] & PRIVACY_B_UNQ_STOP) == 0) {
+                if (++q == end) {
+                    return len;
+                }
+
+                c = *q;
+            }
+            break;
+
+        case PRIVACY_S_VALUE_DQ:
+        case PRIVACY_S_VALUE_SQ:
+            q = privacy_banner_find(q, end, (m->state == PRIVACY_S_VALUE_DQ)
+                                            ? '"' : '\'');
+            if (q == end) {
+                return len;
+            }
+
+            c = *q;
+            break;
+
+        default: /* PRIVACY_S_AFTER_VALUE, PRIVACY_S_SLASH */
+            break;
+        }
+
+        (void) privacy_banner_step(m, c);
+        q++;
+
+        if (!privacy_banner_in_attrs(m->state)) {
+            break;
+        }
+    }
+
+    return (size_t) (q - p);
+}
 
 
 int

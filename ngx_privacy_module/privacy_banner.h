@@ -178,6 +178,16 @@ size_t privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
 size_t privacy_banner_run(privacy_banner_t *m, const unsigned char *p,
     size_t len, uint32_t first);
 
+/*
+ * In a tag after its name (m made with PRIVACY_BANNER_TOKENS):
+ * privacy_banner_step() over the LEN bytes at P, the bytes that change
+ * nothing skipped, up to and with the one that ends the tag; returns how
+ * many it took (LEN when the tag goes on, 0 when m is not in a tag's
+ * attributes).
+ */
+size_t privacy_banner_attrs(privacy_banner_t *m, const unsigned char *p,
+    size_t len);
+
 /* buf may be NULL when len is 0: held bytes then stay held */
 void privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf,
     size_t len, privacy_banner_result_t *r);

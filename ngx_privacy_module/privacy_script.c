@@ -1486,6 +1486,32 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
                 return 1;
             }
 
+            if (prev == PRIVACY_BANNER_TAG_ATTRS) {
+                /* the attributes up to the tag's end: copied at once */
+                n = len - i;
+                room = PRIVACY_SCRIPT_TAG_MAX - w->held_len;
+
+                if (n > room) {
+                    n = room;
+                }
+
+                n = privacy_banner_attrs(m, buf + i, n);
+                memcpy(w->held + w->held_len, buf + i, n);
+                w->held_len += n;
+                i += n - 1;
+
+                ts = privacy_banner_tag_state(m);
+                w->tag_state = ts;
+
+                if (ts == PRIVACY_BANNER_TAG_ATTRS) {
+                    /* the buffer's end, or the most a tag may hold */
+                    continue;
+                }
+
+                c = buf[i];
+                goto tag_end;
+            }
+
             /* a quoted value up to its quote: copied at once */
             n = privacy_banner_skip(m, buf + i, len - i);
             room = PRIVACY_SCRIPT_TAG_MAX - w->held_len;
@@ -1553,6 +1579,8 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
             if (ts == PRIVACY_BANNER_TAG_ATTRS) {
                 continue;
             }
+
+        tag_end:
 
             if (prev == PRIVACY_BANNER_TAG_LT || c != '>' || m->end_tag
                 || w->name_end == 0 || m->foreign)
