@@ -77,6 +77,16 @@ enum {
 #define PRIVACY_BANNER_FOUND_AFTER   1    /* insert after this byte */
 #define PRIVACY_BANNER_FOUND_BEFORE  2    /* insert before the held '<' */
 
+/*
+ * the first letters of the names privacy_banner_start_tag() looks for
+ * outside svg and math (b, i, m, n, p, s, t, x; a name[0] is a lowercase
+ * letter)
+ */
+#define PRIVACY_BANNER_STARTS                                                \
+    ((1u << ('b' - 'a')) | (1u << ('i' - 'a')) | (1u << ('m' - 'a'))         \
+     | (1u << ('n' - 'a')) | (1u << ('p' - 'a')) | (1u << ('s' - 'a'))       \
+     | (1u << ('t' - 'a')) | (1u << ('x' - 'a')))
+
 /* a longer tag name is stored as PRIVACY_NAME_LONG bytes: matches none */
 #define PRIVACY_NAME_LONG  10
 
@@ -261,6 +271,13 @@ privacy_banner_tag_end(privacy_banner_t *m)
     m->self_closing = 0;
 
     if (!m->end_tag) {
+        if (m->foreign == 0
+            && ((PRIVACY_BANNER_STARTS >> (m->name[0] - 'a')) & 1) == 0)
+        {
+            /* most tags: nothing privacy_banner_start_tag() looks for */
+            return 0;
+        }
+
         return privacy_banner_start_tag(m, self_closing);
     }
 
@@ -1722,6 +1739,16 @@ tag_end:
         r->found = 1;
         r->pass = (size_t) (p - buf) + 1;
         return len;
+    }
+
+    if (m->state == PRIVACY_S_TEXT) {
+        /* most tags end in text */
+        if (++p == end) {
+            goto scanned;
+        }
+
+        c = *p;
+        goto text;
     }
 
 resume:
