@@ -77,6 +77,16 @@ enum {
 #define PRIVACY_BANNER_FOUND_AFTER   1    /* insert after this byte */
 #define PRIVACY_BANNER_FOUND_BEFORE  2    /* insert before the held '<' */
 
+/*
+ * the first letters of the names privacy_banner_start_tag() looks for
+ * outside svg and math (b, i, m, n, p, s, t, x; a name[0] is a lowercase
+ * letter)
+ */
+#define PRIVACY_BANNER_STARTS                                                \
+    ((1u << ('b' - 'a')) | (1u << ('i' - 'a')) | (1u << ('m' - 'a'))         \
+     | (1u << ('n' - 'a')) | (1u << ('p' - 'a')) | (1u << ('s' - 'a'))       \
+     | (1u << ('t' - 'a')) | (1u << ('x' - 'a')))
+
 /* a longer tag name is stored as PRIVACY_NAME_LONG bytes: matches none */
 #define PRIVACY_NAME_LONG  10
 
@@ -120,6 +130,16 @@ enum {
         goto label;                                                          \
     } while (0)
 
+/*
+ * privacy_banner_run(): whether to stop after the '<' at p, one that
+ * enters PRIVACY_S_LT: the buffer ends there, or a letter follows whose
+ * bit (a is 0) is in first
+ */
+#define privacy_banner_stop(p, end, first)                                   \
+    ((p) + 1 == (end)                                                        \
+     || (privacy_banner_alpha((p)[1])                                        \
+         && ((first) >> (((p)[1] | 0x20) - 'a') & 1)))
+
 /* a span this short is searched inline, not with memchr() */
 #define PRIVACY_BANNER_INLINE  4
 
@@ -130,6 +150,9 @@ typedef struct {
 } privacy_banner_raw_t;
 
 
+static size_t privacy_banner_walk(privacy_banner_t *m,
+    const unsigned char *buf, size_t len, privacy_banner_result_t *r,
+    size_t old, int run, uint32_t first);
 static void privacy_banner_scan_fast(privacy_banner_t *m,
     const unsigned char *buf, size_t len, privacy_banner_result_t *r);
 static int privacy_banner_begin(privacy_banner_t *m, size_t len,
@@ -142,6 +165,12 @@ static void privacy_banner_hold(privacy_banner_t *m, const unsigned char *buf,
 static const unsigned char *privacy_banner_find(const unsigned char *p,
     const unsigned char *end, unsigned char c);
 #ifdef PRIVACY_BANNER_CHECK
+static size_t privacy_banner_run_bytes(privacy_banner_t *m,
+    const unsigned char *p, size_t len, uint32_t first);
+static size_t privacy_banner_attrs_bytes(privacy_banner_t *m,
+    const unsigned char *p, size_t len);
+static size_t privacy_banner_attrs_fast(privacy_banner_t *m,
+    const unsigned char *p, size_t len);
 static void privacy_banner_scan_bytes(privacy_banner_t *m,
     const unsigned char *buf, size_t len, privacy_banner_result_t *r);
 static void privacy_banner_check(const privacy_banner_t *m,
@@ -242,6 +271,13 @@ privacy_banner_tag_end(privacy_banner_t *m)
     m->self_closing = 0;
 
     if (!m->end_tag) {
+        if (m->foreign == 0
+            && ((PRIVACY_BANNER_STARTS >> (m->name[0] - 'a')) & 1) == 0)
+        {
+            /* most tags: nothing privacy_banner_start_tag() looks for */
+            return 0;
+        }
+
         return privacy_banner_start_tag(m, self_closing);
     }
 
@@ -684,7 +720,39 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
 
 
 size_t
-privacy_banner_run(privacy_banner_t *m, const unsigned char *p, size_t len)
+privacy_banner_run(privacy_banner_t *m, const unsigned char *p, size_t len,
+    uint32_t first)
+{
+#ifdef PRIVACY_BANNER_CHECK
+    size_t            n, ref_n;
+    privacy_banner_t  ref;
+
+    ref = *m;
+    ref_n = privacy_banner_run_bytes(&ref, p, len, first);
+    n = (len == 0) ? 0 : privacy_banner_walk(m, p, len, NULL, 0, 1, first);
+
+    if (n != ref_n || memcmp(m, &ref, sizeof(privacy_banner_t)) != 0) {
+        abort();
+    }
+
+    return n;
+#else
+    if (len == 0) {
+        return 0;
+    }
+
+    return privacy_banner_walk(m, p, len, NULL, 0, 1, first);
+#endif
+}
+
+
+#ifdef PRIVACY_BANNER_CHECK
+
+/* the reference privacy_banner_run() is checked against */
+
+static size_t
+privacy_banner_run_bytes(privacy_banner_t *m, const unsigned char *p,
+    size_t len, uint32_t first)
 {
     size_t  i;
 
@@ -720,12 +788,135 @@ privacy_banner_run(privacy_banner_t *m, const unsigned char *p, size_t len)
 
         privacy_banner_step(m, p[i]);
 
-        if (m->state == PRIVACY_S_LT) {
+        if (m->state == PRIVACY_S_LT
+            && privacy_banner_stop(p + i, p + len, first))
+        {
             return i + 1;
         }
     }
 
     return len;
+}
+
+#endif
+
+
+/* the states of a tag after its name, privacy_banner_attrs()'s */
+#define privacy_banner_in_attrs(s)                                           \
+    (((s) >= PRIVACY_S_BEFORE_ATTR && (s) <= PRIVACY_S_AFTER_VALUE)          \
+     || (s) == PRIVACY_S_SLASH)
+
+
+size_t
+privacy_banner_attrs(privacy_banner_t *m, const unsigned char *p, size_t len)
+{
+#ifdef PRIVACY_BANNER_CHECK
+    size_t            n, ref_n;
+    privacy_banner_t  ref;
+
+    ref = *m;
+    ref_n = privacy_banner_attrs_bytes(&ref, p, len);
+    n = privacy_banner_attrs_fast(m, p, len);
+
+    if (n != ref_n || memcmp(m, &ref, sizeof(privacy_banner_t)) != 0) {
+        abort();
+    }
+
+    return n;
+}
+
+
+static size_t
+privacy_banner_attrs_bytes(privacy_banner_t *m, const unsigned char *p,
+    size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len && privacy_banner_in_attrs(m->state); i++) {
+        (void) privacy_banner_step(m, p[i]);
+
+        if (!privacy_banner_in_attrs(m->state)) {
+            return i + 1;
+        }
+    }
+
+    return i;
+}
+
+
+static size_t
+privacy_banner_attrs_fast(privacy_banner_t *m, const unsigned char *p,
+    size_t len)
+{
+#endif
+    unsigned char         c;
+    const unsigned char  *q, *end;
+
+    end = p + len;
+
+    /* the bytes that leave the state as it is skipped, the others stepped */
+
+    for (q = p; q < end && privacy_banner_in_attrs(m->state); /* void */ ) {
+        c = *q;
+
+        switch (m->state) {
+
+        case PRIVACY_S_BEFORE_ATTR:
+        case PRIVACY_S_AFTER_ATTR:
+        case PRIVACY_S_BEFORE_VALUE:
+            while (privacy_banner_class[c] & PRIVACY_B_WS) {
+                if (++q == end) {
+                    return len;
+                }
+
+                c = *q;
+            }
+            break;
+
+        case PRIVACY_S_ATTR_NAME:
+            while ((privacy_banner_class[c] & PRIVACY_B_ATTR_STOP) == 0) {
+                if (++q == end) {
+                    return len;
+                }
+
+                c = *q;
+            }
+            break;
+
+        case PRIVACY_S_VALUE_UNQ:
+            while ((privacy_banner_class[c] & PRIVACY_B_UNQ_STOP) == 0) {
+                if (++q == end) {
+                    return len;
+                }
+
+                c = *q;
+            }
+            break;
+
+        case PRIVACY_S_VALUE_DQ:
+        case PRIVACY_S_VALUE_SQ:
+            q = privacy_banner_find(q, end, (m->state == PRIVACY_S_VALUE_DQ)
+                                            ? '"' : '\'');
+            if (q == end) {
+                return len;
+            }
+
+            c = *q;
+            break;
+
+        default: /* PRIVACY_S_AFTER_VALUE, PRIVACY_S_SLASH */
+            break;
+        }
+
+        (void) privacy_banner_step(m, c);
+        q++;
+
+        if (!privacy_banner_in_attrs(m->state)) {
+            break;
+        }
+    }
+
+    return (size_t) (q - p);
 }
 
 
@@ -1079,14 +1270,32 @@ static void
 privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
     size_t len, privacy_banner_result_t *r)
 {
-    int                   in_held;
-    size_t                old, cand;
-    unsigned char         c;
-    const unsigned char  *p, *end;
+    size_t  old;
 
     if (!privacy_banner_begin(m, len, r, &old)) {
         return;
     }
+
+    (void) privacy_banner_walk(m, buf, len, r, old, 0, 0);
+}
+
+
+/*
+ * The fast scan itself.  With run (privacy_banner_run(), where is
+ * PRIVACY_BANNER_TOKENS, r is NULL) it returns as soon as a '<' that
+ * privacy_banner_stop() takes left the tokenizer in PRIVACY_S_LT: the
+ * bytes taken; len when none did.
+ */
+
+static size_t
+privacy_banner_walk(privacy_banner_t *m, const unsigned char *buf,
+    size_t len, privacy_banner_result_t *r, size_t old, int run,
+    uint32_t first)
+{
+    int                   in_held;
+    size_t                cand;
+    unsigned char         c;
+    const unsigned char  *p, *end;
 
     in_held = (old != 0);
     cand = len;
@@ -1115,6 +1324,12 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
 
         in_held = 0;
         cand = (size_t) (p - buf);
+
+        if (run && privacy_banner_stop(p, end, first)) {
+            m->state = PRIVACY_S_LT;
+            return cand + 1;
+        }
+
         privacy_banner_next(PRIVACY_S_LT, lt);
 
     case PRIVACY_S_LT:
@@ -1142,6 +1357,12 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
             /* "<<": the second '<' may open a tag */
             in_held = 0;
             cand = (size_t) (p - buf);
+
+            if (run && privacy_banner_stop(p, end, first)) {
+                m->state = PRIVACY_S_LT;
+                return cand + 1;
+            }
+
             privacy_banner_next(PRIVACY_S_LT, lt);
         }
 
@@ -1187,7 +1408,7 @@ privacy_banner_scan_fast(privacy_banner_t *m, const unsigned char *buf,
             && m->templates == 0 && privacy_banner_name_is(m, "body", 4))
         {
             privacy_banner_found_before(m, r, in_held, old, cand);
-            return;
+            return len;
         }
 
         if (c == '>') {
@@ -1517,7 +1738,17 @@ tag_end:
         m->done = 1;
         r->found = 1;
         r->pass = (size_t) (p - buf) + 1;
-        return;
+        return len;
+    }
+
+    if (m->state == PRIVACY_S_TEXT) {
+        /* most tags end in text */
+        if (++p == end) {
+            goto scanned;
+        }
+
+        c = *p;
+        goto text;
     }
 
 resume:
@@ -1555,12 +1786,18 @@ resume:
 
 scanned:
 
+    if (run) {
+        return len;
+    }
+
     if (m->where != PRIVACY_BANNER_BODY_END || !privacy_banner_candidate(m)) {
         in_held = 0;
         cand = len;
     }
 
     privacy_banner_hold(m, buf, len, r, in_held, old, cand);
+
+    return len;
 }
 
 

@@ -13,6 +13,7 @@
 
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "privacy_form.h"
 
@@ -166,11 +167,25 @@ size_t privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
     size_t len);
 
 /*
- * privacy_banner_step() over the LEN bytes at P, the bytes that change
- * nothing skipped, up to and with the first that leaves the tokenizer in
- * PRIVACY_BANNER_TAG_LT: returns how many it took (LEN when none did).
+ * privacy_banner_step() over the LEN bytes at P (m made with
+ * PRIVACY_BANNER_TOKENS), the bytes that change nothing skipped, up to
+ * and with the first '<' that leaves the tokenizer in
+ * PRIVACY_BANNER_TAG_LT and is the last of the bytes or is followed by a
+ * letter whose bit is in FIRST (1 << ('a' - 'a') to 1 << ('z' - 'a'),
+ * either case): returns how many it took (LEN when no '<' did).  A caller
+ * that looks for a few tag names thus stops only where one may start.
  */
 size_t privacy_banner_run(privacy_banner_t *m, const unsigned char *p,
+    size_t len, uint32_t first);
+
+/*
+ * In a tag after its name (m made with PRIVACY_BANNER_TOKENS):
+ * privacy_banner_step() over the LEN bytes at P, the bytes that change
+ * nothing skipped, up to and with the one that ends the tag; returns how
+ * many it took (LEN when the tag goes on, 0 when m is not in a tag's
+ * attributes).
+ */
+size_t privacy_banner_attrs(privacy_banner_t *m, const unsigned char *p,
     size_t len);
 
 /* buf may be NULL when len is 0: held bytes then stay held */

@@ -1400,6 +1400,10 @@ privacy_script_dull(const unsigned char *p, size_t n)
     }
 }
 
+/* the first letters of script, iframe, img and link */
+#define PRIVACY_SCRIPT_FIRST                                                 \
+    ((1u << ('s' - 'a')) | (1u << ('i' - 'a')) | (1u << ('l' - 'a')))
+
 /* the held tag (begun at start, in this buffer) goes on untouched */
 #define privacy_script_let_go(w)                                             \
     do {                                                                     \
@@ -1444,7 +1448,8 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
 
         case PRIVACY_W_PASS:
             /* the tokenizer alone up to a '<' that may open a tag */
-            i += privacy_banner_run(m, buf + i, len - i) - 1;
+            i += privacy_banner_run(m, buf + i, len - i,
+                                    PRIVACY_SCRIPT_FIRST) - 1;
             w->tag_state = privacy_banner_tag_state(m);
             c = buf[i];
 
@@ -1480,6 +1485,32 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
                 s->used = i;
                 privacy_script_piece(w, s);
                 return 1;
+            }
+
+            if (prev == PRIVACY_BANNER_TAG_ATTRS) {
+                /* the attributes up to the tag's end: copied at once */
+                n = len - i;
+                room = PRIVACY_SCRIPT_TAG_MAX - w->held_len;
+
+                if (n > room) {
+                    n = room;
+                }
+
+                n = privacy_banner_attrs(m, buf + i, n);
+                memcpy(w->held + w->held_len, buf + i, n);
+                w->held_len += n;
+                i += n - 1;
+
+                ts = privacy_banner_tag_state(m);
+                w->tag_state = ts;
+
+                if (ts == PRIVACY_BANNER_TAG_ATTRS) {
+                    /* the buffer's end, or the most a tag may hold */
+                    continue;
+                }
+
+                c = buf[i];
+                goto tag_end;
             }
 
             /* a quoted value up to its quote: copied at once */
@@ -1549,6 +1580,8 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
             if (ts == PRIVACY_BANNER_TAG_ATTRS) {
                 continue;
             }
+
+        tag_end:
 
             if (prev == PRIVACY_BANNER_TAG_LT || c != '>' || m->end_tag
                 || w->name_end == 0 || m->foreign)
