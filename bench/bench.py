@@ -254,6 +254,11 @@ def check_trackers(ctx, st, hd, body):
     assert b' src="https://www.youtube.com' not in body, "the frame loads"
 
 
+def check_trackers_consented(ctx, st, hd, body):
+    assert st == 200, st
+    assert body == ctx.trackers, "the page changed"
+
+
 def check_banner(position):
     def check(ctx, st, hd, body):
         assert st == 200, st
@@ -316,6 +321,8 @@ def variants(ctx):
     html_trackers = {"privacy_or_not": ctx.params["privacy"]
                      + "\n        privacy_banner_position body_start;"
                      + TRACKER_SCRIPTS}
+    html_trackers_off = {"privacy_or_not": html_trackers["privacy_or_not"]
+                         + "\n        privacy_script_marked off;"}
     html_proxy_end = {"privacy_or_not": ctx.params["privacy"]
                       + "\n        privacy_banner_position body_end;"}
     lua_proxy = {
@@ -398,6 +405,20 @@ def variants(ctx):
                 "held back", "html", 19621, "proxy.conf",
                 params=html_trackers, path=TRACKERS_PATH,
                 check=check_trackers, module=True,
+                baseline="html_trackers_proxy"),
+        Variant("html_trackers_all", "proxied HTML page with six tracker "
+                "tags, privacy on, a visitor who granted everything: the "
+                "page through the rewriter for tags the site marked "
+                "(privacy_script_marked on, the default)", "html", 19622,
+                "proxy.conf", params=html_trackers, path=TRACKERS_PATH,
+                headers=consent_hdr, check=check_trackers_consented,
+                module=True, baseline="html_trackers_proxy"),
+        Variant("html_trackers_all_off", "proxied HTML page with six "
+                "tracker tags, privacy on, a visitor who granted "
+                "everything, privacy_script_marked off: untouched", "html",
+                19623, "proxy.conf", params=html_trackers_off,
+                path=TRACKERS_PATH, headers=consent_hdr,
+                check=check_trackers_consented, module=True,
                 baseline="html_trackers_proxy"),
         Variant("consent", "consent POST, recorded in Redis",
                 "consent", CONSENT_PORT, "consent.conf", method="POST",
