@@ -255,6 +255,8 @@ typedef struct {
     ngx_uint_t                      rejected;     /* privacy_token_status_e */
     void                           *banner;       /* body filter state */
     void                           *consent_mode; /* body filter state */
+    ngx_http_privacy_loc_conf_t    *script_for;   /* script_marked_page for
+                                                     this location */
 
     unsigned                        decision_read:1;
     unsigned                        decided:1;    /* a valid token */
@@ -267,6 +269,8 @@ typedef struct {
     unsigned                        shared:1;     /* the same answer for
                                                      every visitor: no
                                                      cookie set or expired */
+    unsigned                        script_marked_page:1; /* may carry
+                                                     marked tags */
 } ngx_http_privacy_ctx_t;
 
 

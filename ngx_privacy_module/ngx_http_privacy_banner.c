@@ -147,7 +147,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     }
 
     /* privacy_script names a category not granted */
-    script = ngx_http_privacy_script_wanted(plcf, ctx);
+    script = ngx_http_privacy_script_wanted(r, plcf, ctx);
     banner = banner && !ctx->decided;
 
     if ((!banner && !script) || r->header_only) {
@@ -449,7 +449,7 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
             if (ll && bctx->script) {
                 /* the rewriter cannot follow the page further */
                 ll = ngx_http_privacy_script_end(r, bctx->script,
-                                                 &bctx->free, ll);
+                                                 &bctx->free, ll, 0);
             }
 
             if (ll == NULL) {
@@ -603,7 +603,7 @@ ngx_http_privacy_banner_insert(ngx_http_request_t *r,
 
         if (ll && bctx->script && (b->last_buf || b->last_in_chain)) {
             ll = ngx_http_privacy_script_end(r, bctx->script, &bctx->free,
-                                             ll);
+                                             ll, 1);
         }
 
         if (ll == NULL) {

@@ -171,7 +171,7 @@ ngx_http_privacy_banner_unconditional(ngx_http_request_t *r,
     }
 
     if ((ctx->decided || plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF)
-        && !ngx_http_privacy_script_wanted(plcf, ctx))
+        && !ngx_http_privacy_script_wanted(r, plcf, ctx))
     {
         return NGX_OK;
     }

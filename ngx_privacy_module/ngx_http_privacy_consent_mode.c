@@ -174,7 +174,7 @@ ngx_http_privacy_consent_mode_header(ngx_http_request_t *r,
 
     if (length < 0
         || (!ctx->decided && plcf->banner != NGX_HTTP_PRIVACY_BANNER_OFF)
-        || ngx_http_privacy_script_wanted(plcf, ctx))
+        || ngx_http_privacy_script_wanted(r, plcf, ctx))
     {
         /*
          * chunked: not known, or the banner may add to it as well, or the

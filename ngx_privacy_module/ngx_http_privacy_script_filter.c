@@ -27,9 +27,40 @@
 #include "ngx_http_privacy_script_filter.h"
 
 
+/*
+ * Whether a page carried a tag the site marked, as the last pass of the
+ * rewriter over it found, remembered per worker for a visitor who
+ * granted every category privacy_script names: the rewriter runs for him
+ * only to make marked tags live, which a page without them does not need.
+ * Of the trackers page of docs/performance.md, such a visitor's pass cost
+ * about 150,000 instructions, the lookup a hash of the URI.
+ *
+ * Bound: NGX_HTTP_PRIVACY_SCRIPT_PAGES slots, a slot per hash of the URI
+ * and arguments, 4 KB per worker.  Invalidation: an entry says "none" for
+ * NGX_HTTP_PRIVACY_SCRIPT_PAGE_TTL seconds, then the page goes through the
+ * rewriter again; any page of the slot that does replaces it.  A marked
+ * tag new to a page is inert that long for such a visitor, which errs
+ * toward privacy; a visitor who refused a category gets it at once.
+ */
+#define NGX_HTTP_PRIVACY_SCRIPT_PAGES     256
+#define NGX_HTTP_PRIVACY_SCRIPT_PAGE_TTL  60
+
+
+typedef struct {
+    ngx_uint_t                      key;          /* 0: none */
+    time_t                          seen;
+    ngx_uint_t                      marked;       /* unsigned: 1 */
+} ngx_http_privacy_script_page_t;
+
+
+static ngx_http_privacy_script_page_t
+    ngx_http_privacy_script_pages[NGX_HTTP_PRIVACY_SCRIPT_PAGES];
+
+
 struct ngx_http_privacy_script_ctx_s {
     privacy_script_rw_t             w;
     ngx_http_privacy_scripts_t     *scripts;
+    ngx_uint_t                      page;         /* the URI's key */
     ngx_uint_t                      report;       /* unsigned: 1 */
     ngx_uint_t                      done;         /* unsigned: 1 */
     ngx_uint_t                      placeholder;  /* unsigned: 1; the
@@ -48,6 +79,7 @@ static ngx_chain_t **ngx_http_privacy_script_emit(ngx_http_request_t *r,
     ngx_chain_t **ll, privacy_script_step_t *s);
 static ngx_chain_t **ngx_http_privacy_script_placeholder(
     ngx_http_request_t *r, ngx_chain_t **free, ngx_chain_t **ll);
+static ngx_uint_t ngx_http_privacy_script_page_key(ngx_http_request_t *r);
 
 
 /*
@@ -55,14 +87,18 @@ static ngx_chain_t **ngx_http_privacy_script_placeholder(
  * names a category the visitor did not grant (an undecided visitor
  * granted the essential ones only), or, with privacy_script_marked on,
  * the visitor granted an optional category, whose tags the site may have
- * marked to be made live.
+ * marked to be made live, and the page had such tags or was not seen
+ * lately.  The same answer for the request's location each time it is
+ * asked (the request phase and the header filters).
  */
 
 ngx_uint_t
-ngx_http_privacy_script_wanted(ngx_http_privacy_loc_conf_t *plcf,
-    ngx_http_privacy_ctx_t *ctx)
+ngx_http_privacy_script_wanted(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx)
 {
-    ngx_http_privacy_scripts_t  *scripts;
+    ngx_uint_t                       key;
+    ngx_http_privacy_scripts_t      *scripts;
+    ngx_http_privacy_script_page_t  *page;
 
     scripts = plcf->scripts;
 
@@ -79,9 +115,47 @@ ngx_http_privacy_script_wanted(ngx_http_privacy_loc_conf_t *plcf,
 
     /* report mode rewrites nothing, so makes nothing live either */
 
-    return plcf->script_marked
-           && plcf->mode == NGX_HTTP_PRIVACY_MODE_ENFORCE
-           && (ctx->granted & plcf->categories->optional) != 0;
+    if (!plcf->script_marked
+        || plcf->mode != NGX_HTTP_PRIVACY_MODE_ENFORCE
+        || (ctx->granted & plcf->categories->optional) == 0)
+    {
+        return 0;
+    }
+
+    if (ctx->script_for != plcf) {
+        key = ngx_http_privacy_script_page_key(r);
+        page = &ngx_http_privacy_script_pages[key
+                                          % NGX_HTTP_PRIVACY_SCRIPT_PAGES];
+
+        ctx->script_for = plcf;
+        ctx->script_marked_page = !(page->key == key && !page->marked
+                                    && ngx_time() - page->seen
+                                       < NGX_HTTP_PRIVACY_SCRIPT_PAGE_TTL);
+
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy script: marked tags %s",
+                       ctx->script_marked_page ? "possible"
+                                               : "none lately");
+    }
+
+    return ctx->script_marked_page;
+}
+
+
+/* the URI and arguments' key of the page table, never 0 */
+
+static ngx_uint_t
+ngx_http_privacy_script_page_key(ngx_http_request_t *r)
+{
+    ngx_uint_t  key;
+
+    key = ngx_hash_key(r->uri.data, r->uri.len);
+
+    if (r->args.len) {
+        key = key * 31 + ngx_hash_key(r->args.data, r->args.len);
+    }
+
+    return key ? key : 1;
 }
 
 
@@ -104,6 +178,7 @@ ngx_http_privacy_script_start(ngx_http_request_t *r,
     }
 
     sctx->scripts = plcf->scripts;
+    sctx->page = ngx_http_privacy_script_page_key(r);
     sctx->report = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
     sctx->done = 0;
     sctx->placeholder = !banner;
@@ -316,7 +391,7 @@ ngx_http_privacy_script_rest(ngx_http_request_t *r,
     }
 
     if (ll && (b->last_buf || b->last_in_chain)) {
-        ll = ngx_http_privacy_script_end(r, sctx, free, ll);
+        ll = ngx_http_privacy_script_end(r, sctx, free, ll, 1);
     }
 
     if (ll == NULL) {
@@ -384,20 +459,33 @@ ngx_http_privacy_script_bytes(ngx_http_request_t *r,
 }
 
 
-/* the end of the page: what the rewriter held goes as it is */
+/*
+ * The end of the page (WHOLE), or of what the rewriter could follow: what
+ * it held goes as it is; a whole page's marked tags are remembered.
+ */
 
 ngx_chain_t **
 ngx_http_privacy_script_end(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
-    ngx_chain_t **ll)
+    ngx_chain_t **ll, ngx_uint_t whole)
 {
-    size_t         len;
-    const u_char  *held;
+    size_t                           len;
+    const u_char                    *held;
+    ngx_http_privacy_script_page_t  *page;
 
     if (sctx->done) {
         return ll;
     }
 
+    if (whole && !sctx->report) {
+        page = &ngx_http_privacy_script_pages[sctx->page
+                                          % NGX_HTTP_PRIVACY_SCRIPT_PAGES];
+        page->key = sctx->page;
+        page->seen = ngx_time();
+        page->marked = sctx->w.marked_seen;
+    }
+
+    /* the rewriter is made new: nothing of it is read after this */
     len = privacy_script_finish(&sctx->w, &held);
     sctx->done = 1;
 

@@ -15,8 +15,8 @@
 typedef struct ngx_http_privacy_script_ctx_s  ngx_http_privacy_script_ctx_t;
 
 
-ngx_uint_t ngx_http_privacy_script_wanted(ngx_http_privacy_loc_conf_t *plcf,
-    ngx_http_privacy_ctx_t *ctx);
+ngx_uint_t ngx_http_privacy_script_wanted(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 ngx_http_privacy_script_ctx_t *ngx_http_privacy_script_start(
     ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx, ngx_uint_t banner);
@@ -31,7 +31,7 @@ ngx_chain_t **ngx_http_privacy_script_bytes(ngx_http_request_t *r,
     ngx_chain_t **ll, const u_char *data, size_t len);
 ngx_chain_t **ngx_http_privacy_script_end(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
-    ngx_chain_t **ll);
+    ngx_chain_t **ll, ngx_uint_t whole);
 ngx_uint_t ngx_http_privacy_script_held(ngx_http_privacy_script_ctx_t *sctx);
 
 

@@ -863,6 +863,7 @@ privacy_script_init(privacy_script_rw_t *w, const privacy_script_set_t *set,
     w->skip = 0;
     w->piece = 0;
     w->reported = 0;
+    w->marked_seen = 0;
     w->tag_state = PRIVACY_BANNER_TAG_NONE;
 }
 
@@ -1043,6 +1044,7 @@ privacy_script_decide(privacy_script_rw_t *w, int kind)
                                              "data-privacy-category"))
         {
             marked = 1;
+            w->marked_seen = 1;
 
             for (i = 0; i < (int) w->set->nnames; i++) {
                 if (w->set->names[i].len == a.value_len

@@ -187,6 +187,9 @@ typedef struct {
     size_t                         skip;       /* bytes to drop at cursor */
     int                            piece;
     int                            reported;
+    int                            marked_seen; /* a tag the site marked
+                                                   data-privacy-category,
+                                                   live or not */
     int                            tag_state;  /* after the last byte */
     size_t                         url;        /* the URL that matched, */
     size_t                         url_len;    /* in held */

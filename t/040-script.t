@@ -559,3 +559,38 @@ GET /p0.html
 --- no_error_log
 [error]
 [alert]
+
+
+
+=== TEST 29: a visitor who granted both: a page the rewriter found no marked tag in goes untouched the next time, with its length
+--- config eval: $::Std
+--- user_files
+>>> none.html
+<p>nothing marked</p><script src="/local.js"></script>
+--- request eval
+["GET /none.html", "GET /none.html", "GET /none.html?other=1"]
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'analytics,marketing')
+--- response_body eval
+[(qq{<p>nothing marked</p><script src="/local.js"></script>\n}) x 3]
+--- response_headers eval
+["! Content-Length",
+ "Content-Length: " . length(qq{<p>nothing marked</p><script src="/local.js"></script>\n}),
+ "! Content-Length"]
+--- no_error_log
+[error]
+
+
+
+=== TEST 30: a visitor who granted both: a page with a marked tag has it made live every time
+--- config eval: $::Std
+--- request eval
+["GET /p3.html", "GET /p3.html"]
+--- more_headers eval
+"Cookie: privacy_consent=" . ::mint(grant => 'analytics,marketing')
+--- response_body eval
+my $p = ::page(3);
+$p =~ s{<script type="text/plain" data-privacy-category="analytics">ga}{<script  data-privacy-category="analytics">ga};
+[$p, $p]
+--- no_error_log
+[error]
