@@ -39,7 +39,7 @@ mod_privacy_tracking_status(cmd_parms *cmd, void *conf, const char *arg)
 
 /* 1 for "DNT: 1", 0 for "DNT: 0", -1 when absent or anything else */
 
-static int
+int
 mod_privacy_dnt(request_rec *r)
 {
     const char  *v;
