@@ -199,10 +199,10 @@ static const command_rec  mod_privacy_commands[] = {
                   RSRC_CONF|ACCESS_CONF,
                   "a language and a file with the banner's HTML in it"),
 
-    AP_INIT_TAKE_ARGV("PrivacyCategoryText", mod_privacy_category_text, NULL,
-                      RSRC_CONF|ACCESS_CONF,
-                      "a category's words: CATEGORY LANGUAGE LABEL "
-                      "DESCRIPTION"),
+    AP_INIT_RAW_ARGS("PrivacyCategoryText", mod_privacy_category_text, NULL,
+                     RSRC_CONF|ACCESS_CONF,
+                     "a category's words: CATEGORY LANGUAGE LABEL "
+                     "DESCRIPTION"),
 
     /* the consent endpoint, its Redis (mod_privacy_consent.c, _redis.c) */
 

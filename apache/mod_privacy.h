@@ -285,8 +285,8 @@ void mod_privacy_env_response(request_rec *r, mod_privacy_ctx_t *ctx);
 /* mod_privacy_words.c */
 const char *mod_privacy_banner_language(cmd_parms *cmd, void *conf,
     const char *lang, const char *file);
-const char *mod_privacy_category_text(cmd_parms *cmd, void *conf, int argc,
-    char *const argv[]);
+const char *mod_privacy_category_text(cmd_parms *cmd, void *conf,
+    const char *args);
 const char *mod_privacy_category_texts_check(apr_pool_t *p,
     mod_privacy_dir_conf_t *dcf);
 privacy_text_t mod_privacy_words_table(apr_pool_t *p,

@@ -11,6 +11,8 @@
 
 #include "mod_privacy.h"
 
+#include <apr_lib.h>
+
 #include "privacy_template.h"
 #include "privacy_words.h"
 
@@ -68,19 +70,31 @@ mod_privacy_banner_language(cmd_parms *cmd, void *conf, const char *lang,
  */
 
 const char *
-mod_privacy_category_text(cmd_parms *cmd, void *conf, int argc,
-    char *const argv[])
+mod_privacy_category_text(cmd_parms *cmd, void *conf, const char *args)
 {
     mod_privacy_dir_conf_t  *dcf = conf;
 
     int                       i;
-    char                     *lang;
+    char                     *lang, *argv[4];
     privacy_category_text_t  *t;
 
-    if (argc != 4) {
-        return mod_privacy_conf_error(cmd, "takes a category, a language, a "
-                                      "label and a description (\"\" for "
-                                      "none)");
+    /* four words, the description "" for none: Apache's TAKE_ARGV would
+     * end the list at an empty one */
+    for (i = 0; i < 5; i++) {
+
+        while (apr_isspace(*args)) {
+            args++;
+        }
+
+        if ((i < 4) != (*args != '\0')) {
+            return mod_privacy_conf_error(cmd, "takes a category, a "
+                                          "language, a label and a "
+                                          "description (\"\" for none)");
+        }
+
+        if (i < 4) {
+            argv[i] = ap_getword_conf(cmd->pool, &args);
+        }
     }
 
     lang = apr_pstrdup(cmd->pool, argv[1]);
