@@ -226,6 +226,7 @@ const char *mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mod_privacy_add_own_cookie(request_rec *r, mod_privacy_ctx_t *ctx,
     apr_table_t *t, const char *value);
+int mod_privacy_resource_start(request_rec *r, const char *handler);
 
 /* mod_privacy_cookie.c */
 const mod_privacy_cookie_conf_t *mod_privacy_cookie_conf(
