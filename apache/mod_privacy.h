@@ -9,10 +9,12 @@
  * holds the directives, the configurations and their merge, and registers
  * the hooks; each feature file has its concern: cookies in both directions
  * (mod_privacy_cookie.c), the consent decision (mod_privacy_token.c), the
- * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c),
- * the consent endpoint (mod_privacy_consent.c), its Redis pool
- * (mod_privacy_redis.c), the metrics (mod_privacy_metrics.c), small
- * helpers (mod_privacy_util.c).
+ * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c)
+ * and its words (mod_privacy_words.c), Global Privacy Control
+ * (mod_privacy_gpc.c), the consent endpoint (mod_privacy_consent.c), its
+ * Redis pool (mod_privacy_redis.c), the metrics (mod_privacy_metrics.c),
+ * the environment variables (mod_privacy_env.c), small helpers
+ * (mod_privacy_util.c).
  */
 
 
