@@ -193,6 +193,17 @@ static const command_rec  mod_privacy_commands[] = {
                     RSRC_CONF|ACCESS_CONF,
                     "response types that get the banner besides text/html"),
 
+    /* its words (mod_privacy_words.c) */
+
+    AP_INIT_TAKE2("PrivacyBannerLanguage", mod_privacy_banner_language, NULL,
+                  RSRC_CONF|ACCESS_CONF,
+                  "a language and a file with the banner's HTML in it"),
+
+    AP_INIT_RAW_ARGS("PrivacyCategoryText", mod_privacy_category_text, NULL,
+                     RSRC_CONF|ACCESS_CONF,
+                     "a category's words: CATEGORY LANGUAGE LABEL "
+                     "DESCRIPTION"),
+
     /* the consent endpoint, its Redis (mod_privacy_consent.c, _redis.c) */
 
     AP_INIT_NO_ARGS("PrivacyConsentEndpoint", mod_privacy_consent_endpoint,
@@ -206,6 +217,16 @@ static const command_rec  mod_privacy_commands[] = {
                       "[db=N] [user=NAME] [password_file=FILE] "
                       "[prefix=STRING] [edge=NAME] [connect_timeout=TIME] "
                       "[timeout=TIME] [retention=TIME] [pool=N]"),
+
+    /* Global Privacy Control (mod_privacy_gpc.c) */
+
+    AP_INIT_TAKE_ARGV("PrivacyGPC", mod_privacy_gpc, NULL,
+                      RSRC_CONF|ACCESS_CONF,
+                      "off, or the categories Sec-GPC: 1 refuses"),
+
+    AP_INIT_TAKE1("PrivacyGPCLastUpdate", mod_privacy_gpc_last_update, NULL,
+                  RSRC_CONF|ACCESS_CONF,
+                  "the lastUpdate of /.well-known/gpc.json, YYYY-MM-DD"),
 
     { NULL }
 };
@@ -294,6 +315,16 @@ mod_privacy_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 
     mod_privacy_merge_int(conf, base, banner_position, MOD_PRIVACY_UNSET);
     mod_privacy_merge_ptr(conf, base, banner_types);
+    mod_privacy_merge_ptr(conf, base, banner_languages);
+    mod_privacy_merge_ptr(conf, base, category_texts);
+
+    if (add->gpc_names == NULL) {
+        conf->gpc_names = base->gpc_names;
+        conf->gpc_file = base->gpc_file;
+        conf->gpc_line = base->gpc_line;
+    }
+
+    mod_privacy_merge_ptr(conf, base, gpc_last_update);
 
     if (add->enable == MOD_PRIVACY_UNSET) {
         conf->enable_file = base->enable_file;
@@ -345,11 +376,21 @@ static const char *
 mod_privacy_check_dir(apr_pool_t *p, server_rec *s,
     mod_privacy_dir_conf_t *server, mod_privacy_dir_conf_t *dcf)
 {
+    const char              *err;
     mod_privacy_dir_conf_t  *conf;
 
     conf = server ? mod_privacy_merge_dir_conf(p, server, dcf) : dcf;
 
     mod_privacy_banner_prepare(s, conf);
+
+    err = mod_privacy_gpc_check(p, conf);
+    if (err == NULL) {
+        err = mod_privacy_category_texts_check(p, conf);
+    }
+
+    if (err) {
+        return err;
+    }
 
     if (conf->enable != 1 || conf->policy_version != NULL) {
         return NULL;
@@ -439,6 +480,7 @@ mod_privacy_check_config(apr_pool_t *pconf, apr_pool_t *plog,
 static int
 mod_privacy_header_parser(request_rec *r)
 {
+    mod_privacy_ctx_t       *ctx;
     mod_privacy_dir_conf_t  *dcf;
 
     dcf = mod_privacy_dir_conf(r);
@@ -450,6 +492,11 @@ mod_privacy_header_parser(request_rec *r)
     if (mod_privacy_request_cookies(r) != OK) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    ctx = mod_privacy_get_ctx(r);
+
+    mod_privacy_banner_unconditional(r, dcf, ctx);
+    mod_privacy_env_request(r, ctx);
 
     return DECLINED;
 }
@@ -500,6 +547,8 @@ mod_privacy_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         return APR_EGENERAL;
     }
 
+    mod_privacy_env_response(r, ctx);
+
     tk[0] = mod_privacy_tracking_value(r, dcf, ctx);
     tk[1] = '\0';
 
@@ -523,6 +572,7 @@ mod_privacy_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     mod_privacy_consent_pre_config(pconf);
     mod_privacy_redis_pre_config(pconf);
     mod_privacy_metrics_pre_config(pconf);
+    mod_privacy_gpc_pre_config(pconf);
 
     return OK;
 }
@@ -560,6 +610,7 @@ mod_privacy_register_hooks(apr_pool_t *p)
     ap_hook_header_parser(mod_privacy_header_parser, NULL, NULL,
                           APR_HOOK_FIRST);
     ap_hook_handler(mod_privacy_tk_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mod_privacy_gpc_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(mod_privacy_insert_filter, NULL, NULL,
                           APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(mod_privacy_insert_filter, NULL, NULL,

@@ -9,10 +9,12 @@
  * holds the directives, the configurations and their merge, and registers
  * the hooks; each feature file has its concern: cookies in both directions
  * (mod_privacy_cookie.c), the consent decision (mod_privacy_token.c), the
- * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c),
- * the consent endpoint (mod_privacy_consent.c), its Redis pool
- * (mod_privacy_redis.c), the metrics (mod_privacy_metrics.c), small
- * helpers (mod_privacy_util.c).
+ * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c)
+ * and its words (mod_privacy_words.c), Global Privacy Control
+ * (mod_privacy_gpc.c), the consent endpoint (mod_privacy_consent.c), its
+ * Redis pool (mod_privacy_redis.c), the metrics (mod_privacy_metrics.c),
+ * the environment variables (mod_privacy_env.c), small helpers
+ * (mod_privacy_util.c).
  */
 
 
@@ -34,6 +36,8 @@
 #include "privacy_match.h"
 #include "privacy_token.h"
 #include "privacy_banner.h"
+#include "privacy_template.h"
+#include "privacy_words.h"
 
 
 #define MOD_PRIVACY_UNSET           (-1)
@@ -51,6 +55,7 @@
 
 #define MOD_PRIVACY_TK_HANDLER      "privacy-tracking-status"
 #define MOD_PRIVACY_STATUS_HANDLER  "privacy-status"
+#define MOD_PRIVACY_GPC_HANDLER     "privacy-gpc"
 
 /* mod_privacy_redis_run() */
 #define MOD_PRIVACY_REDIS_OK        0
@@ -83,12 +88,22 @@ typedef struct {
     apr_array_header_t             *categories;  /* mod_privacy_category_t */
     apr_array_header_t             *exact;       /* privacy_match_name_t */
     apr_array_header_t             *regex;       /* privacy_match_regex_t */
+    apr_array_header_t             *patterns;    /* privacy_template_pattern_t:
+                                                    the banner lists them */
     privacy_category_desc_t        *desc;
     privacy_matcher_t               matcher;
     uint64_t                        fingerprint;
     uint32_t                        essential;   /* mask of essential ones */
     uint32_t                        optional;    /* mask of the others */
 } mod_privacy_categories_t;
+
+
+/* one PrivacyBannerLanguage directive */
+typedef struct {
+    const char                     *lang;        /* lowercased */
+    const char                     *text;        /* the file's contents */
+    apr_size_t                      len;
+} mod_privacy_banner_file_t;
 
 
 typedef struct {
@@ -126,9 +141,20 @@ typedef struct {
     apr_size_t                      banner_len;
     int                             banner_position;
     apr_array_header_t             *banner_types;    /* const char * */
+    apr_array_header_t             *banner_languages; /* mod_privacy_banner_
+                                                          file_t */
+    apr_array_header_t             *category_texts;  /* privacy_category_
+                                                        text_t */
 
     /* the consent endpoint (mod_privacy_consent.c) */
     int                             consent_endpoint;
+
+    /* Global Privacy Control (mod_privacy_gpc.c) */
+    apr_array_header_t             *gpc_names;   /* const char *; empty:
+                                                    off, NULL: unset */
+    const char                     *gpc_file;    /* where PrivacyGPC is */
+    unsigned                        gpc_line;
+    const char                     *gpc_last_update; /* gpc.json's date */
 
     /* where "Privacy On" was, for the configuration check's messages */
     const char                     *enable_file;
@@ -157,6 +183,9 @@ typedef struct {
     const char                     *decided_policy;
     privacy_token_t                 token;
     uint32_t                        granted;     /* with essentials added */
+    uint32_t                        gpc_refused; /* by Sec-GPC: 1, unless
+                                                    the decision came
+                                                    with it */
     apr_array_header_t             *blocked;     /* mod_privacy_blocked_t */
     int                             request_blocked;  /* the first ones */
     mod_privacy_dir_conf_t         *filtered_by;
@@ -199,6 +228,7 @@ const char *mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mod_privacy_add_own_cookie(request_rec *r, mod_privacy_ctx_t *ctx,
     apr_table_t *t, const char *value);
+int mod_privacy_resource_start(request_rec *r, const char *handler);
 
 /* mod_privacy_cookie.c */
 const mod_privacy_cookie_conf_t *mod_privacy_cookie_conf(
@@ -236,6 +266,8 @@ void mod_privacy_banner_init(apr_pool_t *pconf);
 void mod_privacy_banner_prepare(server_rec *s, mod_privacy_dir_conf_t *dcf);
 const char *mod_privacy_banner_text(request_rec *r,
     mod_privacy_dir_conf_t *dcf, const char *return_path, apr_size_t *len);
+void mod_privacy_banner_unconditional(request_rec *r,
+    mod_privacy_dir_conf_t *dcf, mod_privacy_ctx_t *ctx);
 void mod_privacy_banner_insert_filter(request_rec *r);
 apr_status_t mod_privacy_banner_filter(ap_filter_t *f,
     apr_bucket_brigade *bb);
@@ -243,9 +275,44 @@ apr_status_t mod_privacy_banner_filter(ap_filter_t *f,
 /* mod_privacy_tk.c */
 const char *mod_privacy_tracking_status(cmd_parms *cmd, void *conf,
     const char *arg);
+int mod_privacy_dnt(request_rec *r);
 char mod_privacy_tracking_value(request_rec *r, mod_privacy_dir_conf_t *dcf,
     mod_privacy_ctx_t *ctx);
 int mod_privacy_tk_handler(request_rec *r);
+
+/* mod_privacy_env.c */
+const char *mod_privacy_remote_net(request_rec *r);
+void mod_privacy_env_request(request_rec *r, mod_privacy_ctx_t *ctx);
+void mod_privacy_env_response(request_rec *r, mod_privacy_ctx_t *ctx);
+
+/* mod_privacy_words.c */
+const char *mod_privacy_banner_language(cmd_parms *cmd, void *conf,
+    const char *lang, const char *file);
+const char *mod_privacy_category_text(cmd_parms *cmd, void *conf,
+    const char *args);
+const char *mod_privacy_category_texts_check(apr_pool_t *p,
+    mod_privacy_dir_conf_t *dcf);
+privacy_text_t mod_privacy_words_table(apr_pool_t *p,
+    mod_privacy_dir_conf_t *dcf, const privacy_text_t *lang,
+    const privacy_words_t *words, int essential, uint32_t gpc);
+privacy_text_t mod_privacy_words_gpc_note(apr_pool_t *p,
+    mod_privacy_dir_conf_t *dcf, const privacy_text_t *lang,
+    const privacy_words_t *words, uint32_t gpc);
+int mod_privacy_words_pick(request_rec *r, const char *const *langs, int n,
+    int dflt);
+
+/* mod_privacy_gpc.c */
+const char *mod_privacy_gpc(cmd_parms *cmd, void *conf, int argc,
+    char *const argv[]);
+const char *mod_privacy_gpc_last_update(cmd_parms *cmd, void *conf,
+    const char *arg);
+void mod_privacy_gpc_pre_config(apr_pool_t *pconf);
+uint32_t mod_privacy_gpc_mask(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
+    const char **err);
+const char *mod_privacy_gpc_check(apr_pool_t *p, mod_privacy_dir_conf_t *dcf);
+int mod_privacy_gpc_signal(request_rec *r);
+uint32_t mod_privacy_gpc_refused(request_rec *r, mod_privacy_dir_conf_t *dcf);
+int mod_privacy_gpc_handler(request_rec *r);
 
 /* mod_privacy_consent.c */
 void mod_privacy_consent_pre_config(apr_pool_t *pconf);

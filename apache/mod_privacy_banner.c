@@ -33,19 +33,39 @@
 
 /* a banner ready to serve: its parts are cut at {{return_path}} */
 typedef struct {
+    privacy_text_t                 *parts;
+    int                             nparts;
+    apr_size_t                      len;         /* of the parts */
+} mod_privacy_banner_parts_t;
+
+
+/* a banner in one language, and the same with its {{gpc_note}} said */
+typedef struct {
+    const char                     *lang;        /* NULL: the file banner */
+    mod_privacy_banner_parts_t     *text;
+    mod_privacy_banner_parts_t     *gpc;         /* for Sec-GPC: 1, or NULL */
+} mod_privacy_banner_lang_t;
+
+
+/* the banners of one combination of settings, per language */
+typedef struct {
     const char                     *template;    /* what it is made of */
     mod_privacy_categories_t       *categories;
     const char                     *policy_url;
     const char                     *consent_url;
-    privacy_text_t                 *parts;
-    int                             nparts;
-    apr_size_t                      len;         /* of the parts */
+    apr_array_header_t             *languages;
+    apr_array_header_t             *category_texts;
+    uint32_t                        gpc;
+    mod_privacy_banner_lang_t      *langs;
+    const char                    **lang_names;  /* for the pick */
+    int                             nlangs;
+    int                             dflt;
 } mod_privacy_banner_t;
 
 
 typedef struct {
     privacy_banner_t                matcher;
-    mod_privacy_banner_t           *banner;
+    mod_privacy_banner_parts_t     *banner;
     privacy_text_t                  return_path; /* HTML-escaped */
     unsigned                        decided:1;   /* whether to insert */
     unsigned                        done:1;
@@ -61,6 +81,15 @@ static mod_privacy_banner_t *mod_privacy_banner_find(apr_pool_t *p,
     server_rec *s, mod_privacy_dir_conf_t *dcf);
 static mod_privacy_banner_t *mod_privacy_banner_compile(apr_pool_t *p,
     server_rec *s, mod_privacy_dir_conf_t *dcf);
+static void mod_privacy_banner_add(apr_pool_t *p, server_rec *s,
+    mod_privacy_dir_conf_t *dcf, mod_privacy_banner_t *b, const char *lang,
+    const privacy_text_t *template, const privacy_words_t *words);
+static mod_privacy_banner_parts_t *mod_privacy_banner_fill(apr_pool_t *p,
+    server_rec *s, mod_privacy_dir_conf_t *dcf, const char *lang,
+    const privacy_text_t *template, const privacy_words_t *words,
+    const privacy_text_t *gpc_note);
+static mod_privacy_banner_parts_t *mod_privacy_banner_pick(request_rec *r,
+    mod_privacy_dir_conf_t *dcf);
 static apr_size_t mod_privacy_banner_return_room(
     mod_privacy_dir_conf_t *dcf);
 static void mod_privacy_banner_return(request_rec *r,
@@ -76,23 +105,6 @@ static apr_bucket *mod_privacy_banner_copy(apr_bucket_alloc_t *ba,
  * sections make another combination has its banner made on its pool.
  */
 static apr_array_header_t  *mod_privacy_banners;
-
-
-/* the builtin words of the common categories, English */
-static const struct {
-    const char                     *name;
-    const char                     *label;
-    const char                     *description;
-} mod_privacy_category_words[] = {
-    { "necessary", PRIVACY_WORDS_EN_NECESSARY,
-      PRIVACY_WORDS_EN_NECESSARY_TEXT },
-    { "preferences", PRIVACY_WORDS_EN_PREFERENCES,
-      PRIVACY_WORDS_EN_PREFERENCES_TEXT },
-    { "analytics", PRIVACY_WORDS_EN_ANALYTICS,
-      PRIVACY_WORDS_EN_ANALYTICS_TEXT },
-    { "marketing", PRIVACY_WORDS_EN_MARKETING,
-      PRIVACY_WORDS_EN_MARKETING_TEXT }
-};
 
 
 #define mod_privacy_text(t, s)                                               \
@@ -393,6 +405,30 @@ mod_privacy_banner_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
 
 /*
+ * An undecided visitor gets the banner: a copy the browser cached before
+ * (decided, an older policy version) must not be validated with a 304,
+ * by Apache or by the application, so the request goes without its
+ * conditions (pages with the banner carry no validators).  In
+ * header_parser, after the decision is read, before any handler.
+ */
+
+void
+mod_privacy_banner_unconditional(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    mod_privacy_ctx_t *ctx)
+{
+    if (r->main || dcf->banner == MOD_PRIVACY_BANNER_OFF
+        || dcf->mode == MOD_PRIVACY_MODE_REPORT
+        || dcf->consent_endpoint == 1 || ctx->decided)
+    {
+        return;
+    }
+
+    apr_table_unset(r->headers_in, "If-None-Match");
+    apr_table_unset(r->headers_in, "If-Modified-Since");
+}
+
+
+/*
  * Whether this response gets the banner, on its first brigade: status 200,
  * a banner type, no Content-Encoding, an undecided visitor.  Responses of
  * the banner types say "Vary: Cookie", so that no shared cache serves one
@@ -410,6 +446,14 @@ mod_privacy_banner_start(ap_filter_t *f, mod_privacy_dir_conf_t *dcf)
 
     r = f->r;
     ctx = mod_privacy_get_ctx(r);
+
+    if (r->status == HTTP_NOT_MODIFIED && !ctx->endpoint && !ctx->tk_resource
+        && mod_privacy_banner_type(r, dcf))
+    {
+        /* a 304 carries the Vary of the 200 it validates */
+        apr_table_mergen(r->headers_out, "Vary", "Cookie");
+        return 0;
+    }
 
     if (r->status != HTTP_OK || ctx->endpoint || ctx->tk_resource
         || !mod_privacy_banner_type(r, dcf))
@@ -441,12 +485,7 @@ mod_privacy_banner_start(ap_filter_t *f, mod_privacy_dir_conf_t *dcf)
 
     bctx = apr_pcalloc(r->pool, sizeof(mod_privacy_banner_ctx_t));
 
-    bctx->banner = mod_privacy_banner_find(NULL, r->server, dcf);
-
-    if (bctx->banner == NULL) {
-        /* a combination of sections post_config did not see */
-        bctx->banner = mod_privacy_banner_compile(r->pool, r->server, dcf);
-    }
+    bctx->banner = mod_privacy_banner_pick(r, dcf);
 
     privacy_banner_init(&bctx->matcher,
                         dcf->banner_position == PRIVACY_BANNER_BODY_END
@@ -556,6 +595,7 @@ mod_privacy_banner_find(apr_pool_t *p, server_rec *s,
     mod_privacy_dir_conf_t *dcf)
 {
     int                     i;
+    uint32_t                gpc;
     const char             *template;
     mod_privacy_banner_t   *b, **banners;
 
@@ -566,6 +606,7 @@ mod_privacy_banner_find(apr_pool_t *p, server_rec *s,
         return NULL;
     }
 
+    gpc = mod_privacy_gpc_mask(p, dcf, NULL);
     banners = (mod_privacy_banner_t **) mod_privacy_banners->elts;
 
     for (i = 0; i < mod_privacy_banners->nelts; i++) {
@@ -574,7 +615,10 @@ mod_privacy_banner_find(apr_pool_t *p, server_rec *s,
         if (b->template == template
             && b->categories == dcf->categories
             && b->policy_url == dcf->policy_url
-            && b->consent_url == mod_privacy_banner_consent_url(s))
+            && b->consent_url == mod_privacy_banner_consent_url(s)
+            && b->languages == dcf->banner_languages
+            && b->category_texts == dcf->category_texts
+            && b->gpc == gpc)
         {
             return b;
         }
@@ -620,89 +664,6 @@ mod_privacy_banner_escaped(apr_pool_t *p, privacy_template_fill_t *f,
 }
 
 
-/*
- * The category table of a banner, essential categories or the others:
- * the core's markup, in the builtin English words.
- */
-
-static void
-mod_privacy_banner_table(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
-    int essential, privacy_template_fill_t *f, const char *name)
-{
-    int                           i, k, n;
-    size_t                        len;
-    unsigned char                *buf;
-    privacy_match_name_t         *names;
-    mod_privacy_category_t       *cat;
-    privacy_template_words_t      w;
-    privacy_template_category_t   c[32];
-
-    mod_privacy_text(&f->name, name);
-
-    f->fill.data = (const unsigned char *) "";
-    f->fill.len = 0;
-
-    if (dcf->categories == NULL) {
-        return;
-    }
-
-    mod_privacy_text(&w.details, PRIVACY_WORDS_EN_DETAILS);
-    mod_privacy_text(&w.essential, PRIVACY_WORDS_EN_ESSENTIAL);
-    mod_privacy_text(&w.gpc, PRIVACY_WORDS_EN_GPC);
-    mod_privacy_text(&w.cookies, PRIVACY_WORDS_EN_COOKIES);
-    mod_privacy_text(&w.none, PRIVACY_WORDS_EN_NONE);
-    mod_privacy_text(&w.hosts, PRIVACY_WORDS_EN_HOSTS);
-
-    cat = (mod_privacy_category_t *) dcf->categories->categories->elts;
-    names = (privacy_match_name_t *) dcf->categories->exact->elts;
-    n = dcf->categories->categories->nelts;
-    len = 0;
-
-    for (i = 0; i < n && i < 32; i++) {
-
-        memset(&c[i], 0, sizeof(privacy_template_category_t));
-
-        mod_privacy_text(&c[i].name, cat[i].name);
-        c[i].label = c[i].name;
-        c[i].index = i;
-        c[i].essential = cat[i].essential ? 1 : 0;
-        c[i].input = 1;
-
-        for (k = 0; k < (int) (sizeof(mod_privacy_category_words)
-                               / sizeof(mod_privacy_category_words[0])); k++)
-        {
-            if (strcmp(mod_privacy_category_words[k].name, cat[i].name) == 0)
-            {
-                mod_privacy_text(&c[i].label,
-                                 mod_privacy_category_words[k].label);
-                mod_privacy_text(&c[i].description,
-                                 mod_privacy_category_words[k].description);
-                break;
-            }
-        }
-
-        if (c[i].essential == (essential ? 1 : 0)) {
-            len += privacy_template_category(NULL, &c[i], &w, names,
-                                             dcf->categories->exact->nelts,
-                                             NULL, 0);
-        }
-    }
-
-    buf = apr_palloc(p, len + 1);
-
-    f->fill.data = buf;
-    f->fill.len = len;
-
-    for (i = 0; i < n && i < 32; i++) {
-        if (c[i].essential == (essential ? 1 : 0)) {
-            buf += privacy_template_category(buf, &c[i], &w, names,
-                                             dcf->categories->exact->nelts,
-                                             NULL, 0);
-        }
-    }
-}
-
-
 /* {{category_inputs}}: an unticked checkbox per optional category */
 
 static void
@@ -735,60 +696,91 @@ mod_privacy_banner_inputs(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
 
 
 /*
- * A banner: the builtin one in English or the PrivacyBanner file, with the
- * placeholders known from the configuration filled, HTML-escaped, and cut
- * at each {{return_path}}.
+ * The banners of DCF's settings, as the nginx module makes them at merge:
+ * those of PrivacyBannerLanguage first (they replace builtin ones), then
+ * the PrivacyBanner file as the default, or else the builtin banner in
+ * each builtin language, English the default.  Each has its twin with the
+ * {{gpc_note}} said where PrivacyGPC refuses categories.
  */
 
 static mod_privacy_banner_t *
 mod_privacy_banner_compile(apr_pool_t *p, server_rec *s,
     mod_privacy_dir_conf_t *dcf)
 {
-    int                       i;
-    size_t                    len, ncuts, *cuts, start;
-    const char               *consent_url;
-    unsigned char            *buf;
-    privacy_text_t            template;
-    mod_privacy_banner_t     *b;
-    privacy_template_fill_t   f[10];
+    int                          i, n;
+    size_t                       len;
+    unsigned char               *buf;
+    privacy_text_t               template;
+    mod_privacy_banner_t        *b;
+    const privacy_words_t       *w;
+    privacy_template_fill_t      f[10];
+    mod_privacy_banner_file_t   *bf;
 
     static const char  builtin[] = PRIVACY_TEMPLATE_BUILTIN;
 
     b = apr_pcalloc(p, sizeof(mod_privacy_banner_t));
 
-    consent_url = mod_privacy_banner_consent_url(s);
-
     b->categories = dcf->categories;
     b->policy_url = dcf->policy_url;
-    b->consent_url = consent_url;
+    b->consent_url = mod_privacy_banner_consent_url(s);
+    b->languages = dcf->banner_languages;
+    b->category_texts = dcf->category_texts;
+    b->gpc = mod_privacy_gpc_mask(p, dcf, NULL);
+    b->template = (dcf->banner == MOD_PRIVACY_BANNER_FILE) ? dcf->banner_text
+                                                          : NULL;
+
+    n = (dcf->banner_languages ? dcf->banner_languages->nelts : 0) + 4;
+
+    b->langs = apr_pcalloc(p, n * sizeof(mod_privacy_banner_lang_t));
+    b->lang_names = apr_pcalloc(p, n * sizeof(const char *));
+
+    bf = dcf->banner_languages
+         ? (mod_privacy_banner_file_t *) dcf->banner_languages->elts : NULL;
+
+    for (i = 0; bf && i < dcf->banner_languages->nelts; i++) {
+        template.data = (const unsigned char *) bf[i].text;
+        template.len = bf[i].len;
+
+        mod_privacy_banner_add(p, s, dcf, b, bf[i].lang, &template,
+                               privacy_words_of((const unsigned char *)
+                                                bf[i].lang,
+                                                strlen(bf[i].lang)));
+    }
 
     if (dcf->banner == MOD_PRIVACY_BANNER_FILE) {
-        b->template = dcf->banner_text;
+        b->dflt = b->nlangs;
+
         template.data = (const unsigned char *) dcf->banner_text;
         template.len = dcf->banner_len;
 
-    } else {
-        /* the builtin banner in its English words */
+        mod_privacy_banner_add(p, s, dcf, b, NULL, &template,
+                               privacy_words_builtin(0));
+        return b;
+    }
+
+    for (i = 0; (w = privacy_words_builtin(i)); i++) {
+
+        /* the builtin banner in its words */
         mod_privacy_text(&f[0].name, "{{lang}}");
-        mod_privacy_text(&f[0].fill, "en");
+        f[0].fill = w->lang;
         mod_privacy_text(&f[1].name, "{{title}}");
-        mod_privacy_text(&f[1].fill, PRIVACY_WORDS_EN_TITLE);
+        f[1].fill = w->title;
         mod_privacy_text(&f[2].name, "{{text}}");
-        mod_privacy_text(&f[2].fill, PRIVACY_WORDS_EN_TEXT);
+        f[2].fill = w->text;
         mod_privacy_text(&f[3].name, "{{policy}}");
-        mod_privacy_text(&f[3].fill, PRIVACY_WORDS_EN_POLICY);
+        f[3].fill = w->policy;
         mod_privacy_text(&f[4].name, "{{settings}}");
-        mod_privacy_text(&f[4].fill, PRIVACY_WORDS_EN_SETTINGS);
+        f[4].fill = w->settings;
         mod_privacy_text(&f[5].name, "{{legend}}");
-        mod_privacy_text(&f[5].fill, PRIVACY_WORDS_EN_LEGEND);
+        f[5].fill = w->legend;
         mod_privacy_text(&f[6].name, "{{accept}}");
-        mod_privacy_text(&f[6].fill, PRIVACY_WORDS_EN_ACCEPT);
+        f[6].fill = w->accept;
         mod_privacy_text(&f[7].name, "{{reject}}");
-        mod_privacy_text(&f[7].fill, PRIVACY_WORDS_EN_REJECT);
+        f[7].fill = w->reject;
         mod_privacy_text(&f[8].name, "{{save}}");
-        mod_privacy_text(&f[8].fill, PRIVACY_WORDS_EN_SAVE);
+        f[8].fill = w->save;
         mod_privacy_text(&f[9].name, "{{saved}}");
-        mod_privacy_text(&f[9].fill, PRIVACY_WORDS_EN_SAVED);
+        f[9].fill = w->saved;
 
         len = privacy_template_fill(NULL, (const unsigned char *) builtin,
                                     sizeof(builtin) - 1, f, 10, NULL, NULL);
@@ -799,7 +791,92 @@ mod_privacy_banner_compile(apr_pool_t *p, server_rec *s,
                                              (const unsigned char *) builtin,
                                              sizeof(builtin) - 1, f, 10,
                                              NULL, NULL);
+
+        mod_privacy_banner_add(p, s, dcf, b,
+                               apr_pstrndup(p, (const char *) w->lang.data,
+                                            w->lang.len),
+                               &template, w);
     }
+
+    /* English, builtin or given by "PrivacyBannerLanguage en" */
+    for (i = 0; i < b->nlangs; i++) {
+        if (strcmp(b->lang_names[i], "en") == 0) {
+            b->dflt = i;
+            break;
+        }
+    }
+
+    return b;
+}
+
+
+/* a banner in a language; a language already there is kept (given first) */
+
+static void
+mod_privacy_banner_add(apr_pool_t *p, server_rec *s,
+    mod_privacy_dir_conf_t *dcf, mod_privacy_banner_t *b, const char *lang,
+    const privacy_text_t *template, const privacy_words_t *words)
+{
+    int                         i;
+    privacy_text_t              note, l;
+    mod_privacy_banner_lang_t  *bl;
+
+    for (i = 0; lang && i < b->nlangs; i++) {
+        if (b->lang_names[i] && strcmp(b->lang_names[i], lang) == 0) {
+            return;
+        }
+    }
+
+    bl = &b->langs[b->nlangs];
+    b->lang_names[b->nlangs] = lang;
+    b->nlangs++;
+
+    bl->lang = lang;
+    bl->text = mod_privacy_banner_fill(p, s, dcf, lang, template, words,
+                                       NULL);
+
+    if (b->gpc == 0) {
+        return;
+    }
+
+    l.data = (const unsigned char *) lang;
+    l.len = lang ? strlen(lang) : 0;
+
+    note = mod_privacy_words_gpc_note(p, dcf, lang ? &l : NULL, words,
+                                      b->gpc);
+
+    bl->gpc = mod_privacy_banner_fill(p, s, dcf, lang, template, words,
+                                      &note);
+}
+
+
+/*
+ * A banner of a template: the placeholders known from the configuration
+ * filled, HTML-escaped, and cut at each {{return_path}}.
+ */
+
+static mod_privacy_banner_parts_t *
+mod_privacy_banner_fill(apr_pool_t *p, server_rec *s,
+    mod_privacy_dir_conf_t *dcf, const char *lang,
+    const privacy_text_t *template, const privacy_words_t *words,
+    const privacy_text_t *gpc_note)
+{
+    int                          i;
+    size_t                       len, ncuts, *cuts, start;
+    uint32_t                     gpc;
+    const char                  *consent_url;
+    unsigned char               *buf;
+    privacy_text_t               l;
+    privacy_template_fill_t      f[9];
+    mod_privacy_banner_parts_t  *b;
+
+    b = apr_pcalloc(p, sizeof(mod_privacy_banner_parts_t));
+
+    consent_url = mod_privacy_banner_consent_url(s);
+    gpc = mod_privacy_gpc_mask(p, dcf, NULL);
+
+    l.data = (const unsigned char *) lang;
+    l.len = lang ? strlen(lang) : 0;
 
     /* the placeholders of any template, as the nginx module fills them */
     mod_privacy_banner_escaped(p, &f[0], "{{policy_url}}", dcf->policy_url);
@@ -814,21 +891,29 @@ mod_privacy_banner_compile(apr_pool_t *p, server_rec *s,
     mod_privacy_banner_escaped(p, &f[5], "{{banner_js_url}}",
                                apr_pstrcat(p, consent_url, "/banner.js",
                                            NULL));
-    mod_privacy_banner_table(p, dcf, 0, &f[6], "{{category_details}}");
-    mod_privacy_banner_table(p, dcf, 1, &f[7], "{{category_essential}}");
-
-    /* no Global Privacy Control here yet: the note is left out */
+    mod_privacy_text(&f[6].name, "{{category_details}}");
+    f[6].fill = mod_privacy_words_table(p, dcf, lang ? &l : NULL, words, 0,
+                                        gpc);
+    mod_privacy_text(&f[7].name, "{{category_essential}}");
+    f[7].fill = mod_privacy_words_table(p, dcf, lang ? &l : NULL, words, 1,
+                                        gpc);
     mod_privacy_text(&f[8].name, "{{gpc_note}}");
-    mod_privacy_text(&f[8].fill, "");
 
-    len = privacy_template_fill(NULL, template.data, template.len, f, 9,
+    if (gpc_note) {
+        f[8].fill = *gpc_note;
+
+    } else {
+        mod_privacy_text(&f[8].fill, "");
+    }
+
+    len = privacy_template_fill(NULL, template->data, template->len, f, 9,
                                 NULL, &ncuts);
 
     buf = apr_palloc(p, len + 1);
     cuts = apr_palloc(p, (ncuts + 1) * sizeof(size_t));
     b->parts = apr_palloc(p, (ncuts + 1) * sizeof(privacy_text_t));
 
-    (void) privacy_template_fill(buf, template.data, template.len, f, 9,
+    (void) privacy_template_fill(buf, template->data, template->len, f, 9,
                                  cuts, &ncuts);
 
     cuts[ncuts] = len;
@@ -844,6 +929,40 @@ mod_privacy_banner_compile(apr_pool_t *p, server_rec *s,
     b->len = len;
 
     return b;
+}
+
+
+/*
+ * The banner of a request: its settings' banners (made with the
+ * configuration, or for a combination of sections it did not see, on the
+ * request's pool), in the language its Accept-Language picks, with the
+ * GPC note when its signal refuses categories here.
+ */
+
+static mod_privacy_banner_parts_t *
+mod_privacy_banner_pick(request_rec *r, mod_privacy_dir_conf_t *dcf)
+{
+    int                         i;
+    mod_privacy_ctx_t          *ctx;
+    mod_privacy_banner_t       *b;
+    mod_privacy_banner_lang_t  *bl;
+
+    b = mod_privacy_banner_find(NULL, r->server, dcf);
+
+    if (b == NULL) {
+        b = mod_privacy_banner_compile(r->pool, r->server, dcf);
+    }
+
+    i = mod_privacy_words_pick(r, b->lang_names, b->nlangs, b->dflt);
+    bl = &b->langs[i];
+
+    ctx = mod_privacy_get_ctx(r);
+
+    if (bl->gpc && ctx->gpc_refused) {
+        return bl->gpc;
+    }
+
+    return bl->text;
 }
 
 
@@ -919,10 +1038,10 @@ const char *
 mod_privacy_banner_text(request_rec *r, mod_privacy_dir_conf_t *dcf,
     const char *return_path, apr_size_t *len)
 {
-    int                    i;
-    char                  *text, *p;
-    apr_size_t             plen, escaped;
-    mod_privacy_banner_t  *b;
+    int                          i;
+    char                        *text, *p;
+    apr_size_t                   plen, escaped;
+    mod_privacy_banner_parts_t  *b;
 
     *len = 0;
 
@@ -930,11 +1049,7 @@ mod_privacy_banner_text(request_rec *r, mod_privacy_dir_conf_t *dcf,
         return "";
     }
 
-    b = mod_privacy_banner_find(NULL, r->server, dcf);
-
-    if (b == NULL) {
-        b = mod_privacy_banner_compile(r->pool, r->server, dcf);
-    }
+    b = mod_privacy_banner_pick(r, dcf);
 
     if (return_path == NULL) {
         return_path = "";

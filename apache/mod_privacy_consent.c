@@ -18,7 +18,6 @@
 
 
 #include "mod_privacy.h"
-#include "privacy_addr.h"
 #include "privacy_form.h"
 #include "privacy_record.h"
 
@@ -613,8 +612,7 @@ mod_privacy_record_create(request_rec *r, mod_privacy_consent_t *cs,
     char                    *names, *hex;
     uint32_t                 optional;
     apr_size_t               len;
-    const char              *host, *ua, *gpc, *banner;
-    apr_sockaddr_t          *sa;
+    const char              *host, *ua, *banner;
     mod_privacy_str_t       *f;
     mod_privacy_dir_conf_t  *dcf;
     mod_privacy_record_t    *rec;
@@ -687,19 +685,7 @@ mod_privacy_record_create(request_rec *r, mod_privacy_consent_t *cs,
     }
 
     /* the network, not the address: /24, /48 */
-    names = apr_pcalloc(r->pool, PRIVACY_ADDR_ANON_MAX + 1);
-    sa = r->useragent_addr;
-
-    if (sa && (sa->family == APR_INET
-#if APR_HAVE_IPV6
-               || sa->family == APR_INET6
-#endif
-       ))
-    {
-        (void) privacy_addr_anonymize((unsigned char *) names,
-                                      PRIVACY_ADDR_ANON_MAX, sa->family,
-                                      sa->ipaddr_ptr);
-    }
+    names = (char *) mod_privacy_remote_net(r);
 
     f[MOD_PRIVACY_RECORD_ADDR].value = names;
 
@@ -723,27 +709,8 @@ mod_privacy_record_create(request_rec *r, mod_privacy_consent_t *cs,
 
     f[MOD_PRIVACY_RECORD_EDGE].value = mod_privacy_redis_edge(r);
 
-    /*
-     * a decision made while the browser sent Sec-GPC: 1 overrides it;
-     * Apache joins repeated headers with ", ", and any "1" is the signal
-     */
-    gpc = apr_table_get(r->headers_in, "Sec-GPC");
-    rec->gpc = 0;
-
-    while (gpc && *gpc) {
-        while (*gpc == ' ' || *gpc == ',') {
-            gpc++;
-        }
-
-        if (gpc[0] == '1' && (gpc[1] == '\0' || gpc[1] == ','
-                              || gpc[1] == ' '))
-        {
-            rec->gpc = 1;
-            break;
-        }
-
-        gpc = strchr(gpc, ',');
-    }
+    /* a decision made while the browser sent Sec-GPC: 1 overrides it */
+    rec->gpc = mod_privacy_gpc_signal(r);
 
     f[MOD_PRIVACY_RECORD_GPC].value = rec->gpc ? "1" : "0";
 

@@ -55,14 +55,15 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
 {
     mod_privacy_dir_conf_t  *dcf = conf;
 
-    int                        i, n, first, flags, rc;
-    char                       errbuf[256];
-    const char                *p, *pattern;
-    ap_regex_t                *re;
-    privacy_match_name_t      *exact;
-    privacy_match_regex_t     *regex;
-    mod_privacy_category_t    *cat;
-    mod_privacy_categories_t  *cats;
+    int                          i, n, first, flags, rc;
+    char                         errbuf[256];
+    const char                  *p, *pattern;
+    ap_regex_t                  *re;
+    privacy_match_name_t        *exact;
+    privacy_match_regex_t       *regex;
+    mod_privacy_category_t      *cat;
+    mod_privacy_categories_t    *cats;
+    privacy_template_pattern_t  *text;
 
     if (argc < 1) {
         return mod_privacy_conf_error(cmd,
@@ -92,6 +93,8 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
                                      sizeof(privacy_match_name_t));
         cats->regex = apr_array_make(cmd->pool, 4,
                                      sizeof(privacy_match_regex_t));
+        cats->patterns = apr_array_make(cmd->pool, 4,
+                                        sizeof(privacy_template_pattern_t));
         dcf->categories = cats;
     }
 
@@ -172,6 +175,12 @@ mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
         regex = apr_array_push(cats->regex);
         regex->regex = re;
         regex->category = n;
+
+        /* the banner's details list it as written, "~^_ga" */
+        text = apr_array_push(cats->patterns);
+        text->text.data = (const unsigned char *) argv[i];
+        text->text.len = strlen(argv[i]);
+        text->category = n;
     }
 
     return mod_privacy_categories_finalize(cmd, cats);

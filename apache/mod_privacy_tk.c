@@ -39,7 +39,7 @@ mod_privacy_tracking_status(cmd_parms *cmd, void *conf, const char *arg)
 
 /* 1 for "DNT: 1", 0 for "DNT: 0", -1 when absent or anything else */
 
-static int
+int
 mod_privacy_dnt(request_rec *r)
 {
     const char  *v;
@@ -78,25 +78,16 @@ mod_privacy_tracking_value(request_rec *r, mod_privacy_dir_conf_t *dcf,
 int
 mod_privacy_tk_handler(request_rec *r)
 {
+    int                      rc;
     char                     tk;
     size_t                   len;
     unsigned char           *json;
     mod_privacy_ctx_t       *ctx;
     mod_privacy_dir_conf_t  *dcf;
 
-    if (r->handler == NULL || strcmp(r->handler, MOD_PRIVACY_TK_HANDLER) != 0)
-    {
-        return DECLINED;
-    }
-
-    if (r->method_number != M_GET) {
-        /* M_GET covers HEAD */
-        r->allowed = AP_METHOD_BIT << M_GET;
-        return HTTP_METHOD_NOT_ALLOWED;
-    }
-
-    if (ap_discard_request_body(r) != OK) {
-        return HTTP_BAD_REQUEST;
+    rc = mod_privacy_resource_start(r, MOD_PRIVACY_TK_HANDLER);
+    if (rc != OK) {
+        return rc;
     }
 
     dcf = mod_privacy_dir_conf(r);

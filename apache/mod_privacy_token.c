@@ -80,24 +80,29 @@ mod_privacy_secret(cmd_parms *cmd, void *conf, const char *arg)
  * Cookie header (each consent cookie in order goes to
  * mod_privacy_decision_token() until it returns 1), 0 when it is known
  * already or cannot be read.  Inherited settings share their data: an
- * internal redirect to a section with the same policy and categories
- * reads nothing again.
+ * internal redirect to a section with the same policy, categories and
+ * PrivacyGPC reads nothing again.
  */
 
 int
 mod_privacy_decision_start(request_rec *r, mod_privacy_dir_conf_t *dcf,
     mod_privacy_ctx_t *ctx)
 {
+    uint32_t                 gpc;
     mod_privacy_srv_conf_t  *scf;
+
+    gpc = mod_privacy_gpc_refused(r, dcf);
 
     if (ctx->decision_read
         && ctx->decided_for == dcf->categories
-        && ctx->decided_policy == dcf->policy_version)
+        && ctx->decided_policy == dcf->policy_version
+        && ctx->gpc_refused == gpc)
     {
         return 0;
     }
 
     ctx->decision_read = 1;
+    ctx->gpc_refused = gpc;
     ctx->decided = 0;
     ctx->decided_for = dcf->categories;
     ctx->decided_policy = dcf->policy_version;
@@ -155,6 +160,13 @@ mod_privacy_decision_token(request_rec *r, mod_privacy_dir_conf_t *dcf,
         /* the first token that verifies wins: a browser may send two */
         ctx->decided = 1;
         ctx->rejected = PRIVACY_TOKEN_OK;
+
+        /* the signal refuses what a decision made without it granted;
+         * everything that reads the token sees the refusal */
+        if (!(ctx->token.flags & PRIVACY_TOKEN_FLAG_GPC)) {
+            ctx->token.granted &= ~ctx->gpc_refused;
+        }
+
         ctx->granted |= ctx->token.granted;
         return 1;
     }

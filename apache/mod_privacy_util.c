@@ -202,6 +202,34 @@ mod_privacy_parse_time(const char *s, apr_time_t *sec)
 
 
 /*
+ * The start of a resource's handler (SetHandler privacy-tracking-status,
+ * privacy-gpc): DECLINED when the request is not HANDLER's, 405 for a
+ * method other than GET and HEAD, 400 for a body that cannot be read,
+ * else OK.
+ */
+
+int
+mod_privacy_resource_start(request_rec *r, const char *handler)
+{
+    if (r->handler == NULL || strcmp(r->handler, handler) != 0) {
+        return DECLINED;
+    }
+
+    if (r->method_number != M_GET) {
+        /* M_GET covers HEAD */
+        r->allowed = AP_METHOD_BIT << M_GET;
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+
+    if (ap_discard_request_body(r) != OK) {
+        return HTTP_BAD_REQUEST;
+    }
+
+    return OK;
+}
+
+
+/*
  * A Set-Cookie of the module's own (the consent cookie, a deletion): the
  * response side knows it by its value's address and lets it pass.
  */

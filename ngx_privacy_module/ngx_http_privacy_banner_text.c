@@ -10,6 +10,7 @@
 #include "ngx_http_privacy_banner_text.h"
 #include "privacy_banner.h"
 #include "privacy_form.h"
+#include "privacy_words.h"
 
 
 /*
@@ -22,7 +23,6 @@
 
 static ngx_http_privacy_banner_lang_t *ngx_http_privacy_banner_lang(
     ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf);
-static ngx_int_t ngx_http_privacy_qvalue(u_char *p, u_char *last);
 
 
 /*
@@ -52,17 +52,19 @@ ngx_http_privacy_banner_pick(ngx_http_request_t *r,
 
 /*
  * The banner in the visitor's language: the Accept-Language entry with the
- * highest q whose primary subtag has a banner, otherwise the default.
+ * highest q whose primary subtag has a banner (the core reads the header),
+ * otherwise the default.
  */
 
 static ngx_http_privacy_banner_lang_t *
 ngx_http_privacy_banner_lang(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf)
 {
-    u_char                          *p, *last, *tag, *tag_end;
-    ngx_int_t                        q, best_q;
+    size_t                           tag_len;
+    unsigned                         q, best_q;
     ngx_uint_t                       i;
     ngx_table_elt_t                 *h;
+    const unsigned char             *p, *last, *tag;
     ngx_http_privacy_banner_lang_t  *bl, *best;
 
     bl = plcf->banners->elts;
@@ -78,44 +80,16 @@ ngx_http_privacy_banner_lang(ngx_http_request_t *r,
     p = h->value.data;
     last = p + h->value.len;
 
-    while (p < last) {
+    while (privacy_words_accept_next(&p, last, &tag, &tag_len, &q)) {
 
-        while (p < last && (*p == ' ' || *p == ',')) {
-            p++;
-        }
-
-        tag = p;
-
-        while (p < last && *p != '-' && *p != ';' && *p != ','
-               && *p != ' ')
-        {
-            p++;
-        }
-
-        tag_end = p;
-
-        /* the rest of the tag, then ";q=0.8" */
-        while (p < last && *p != ';' && *p != ',') {
-            p++;
-        }
-
-        q = 1000;
-
-        if (p < last && *p == ';') {
-            q = ngx_http_privacy_qvalue(p + 1, last);
-
-            while (p < last && *p != ',') {
-                p++;
-            }
-        }
-
-        if (q <= best_q || tag_end == tag) {
+        if (q <= best_q || tag_len == 0) {
             continue;
         }
 
         for (i = 0; i < plcf->banners->nelts; i++) {
-            if (bl[i].lang.len == (size_t) (tag_end - tag)
-                && ngx_strncasecmp(bl[i].lang.data, tag, tag_end - tag) == 0)
+            if (bl[i].lang.len == tag_len
+                && ngx_strncasecmp(bl[i].lang.data, (u_char *) tag, tag_len)
+                   == 0)
             {
                 best = &bl[i];
                 best_q = q;
@@ -125,40 +99,6 @@ ngx_http_privacy_banner_lang(ngx_http_request_t *r,
     }
 
     return best;
-}
-
-
-/* the weight of ";q=0.8" in thousandths; a weight that does not parse is 0 */
-
-static ngx_int_t
-ngx_http_privacy_qvalue(u_char *p, u_char *last)
-{
-    ngx_int_t   q, scale;
-
-    while (p < last && *p == ' ') {
-        p++;
-    }
-
-    if (last - p < 3 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '='
-        || (p[2] != '0' && p[2] != '1'))
-    {
-        return 0;
-    }
-
-    q = (p[2] - '0') * 1000;
-    p += 3;
-
-    if (p < last && *p == '.') {
-        p++;
-
-        for (scale = 100; scale && p < last && *p >= '0' && *p <= '9';
-             scale /= 10)
-        {
-            q += (*p++ - '0') * scale;
-        }
-    }
-
-    return ngx_min(q, 1000);
 }
 
 

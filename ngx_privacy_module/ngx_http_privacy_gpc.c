@@ -14,6 +14,7 @@
 
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_gpc.h"
+#include "privacy_gpc.h"
 
 
 static ngx_int_t ngx_http_privacy_gpc_handler(ngx_http_request_t *r);
@@ -151,9 +152,10 @@ ngx_http_privacy_gpc_merge(ngx_conf_t *cf, ngx_http_privacy_loc_conf_t *prev,
 
 
 /*
- * Any Sec-GPC header of value "1" is the signal: a second header, or one
- * of another value beside it, does not take it back (a refusal is never
- * the doubtful reading).
+ * Any Sec-GPC header that is the signal (privacy_gpc_signal(): "1", or a
+ * "1" in a list a proxy joined): a second header, or one of another value
+ * beside it, does not take it back (a refusal is never the doubtful
+ * reading).
  */
 
 ngx_uint_t
@@ -179,11 +181,10 @@ ngx_http_privacy_gpc_signal(ngx_http_request_t *r)
         }
 
         if (h[i].key.len == sizeof("Sec-GPC") - 1
-            && h[i].value.len == 1
-            && h[i].value.data[0] == '1'
             && ngx_strncasecmp(h[i].key.data, (u_char *) "Sec-GPC",
                                sizeof("Sec-GPC") - 1)
-               == 0)
+               == 0
+            && privacy_gpc_signal(h[i].value.data, h[i].value.len))
         {
             return 1;
         }
@@ -220,28 +221,13 @@ ngx_http_privacy_gpc_resource(ngx_conf_t *cf, ngx_command_t *cmd,
     u_char                    *p;
     ngx_tm_t                   tm;
     ngx_str_t                 *value;
-    ngx_uint_t                 i;
     ngx_http_core_loc_conf_t  *clcf;
 
     value = cf->args->elts;
 
     if (cf->args->nelts == 2) {
-        p = value[1].data;
 
-        for (i = 0; i < value[1].len; i++) {
-            if ((i == 4 || i == 7) ? p[i] != '-'
-                                   : (p[i] < '0' || p[i] > '9'))
-            {
-                break;
-            }
-        }
-
-        if (value[1].len != 10 || i != 10
-            || (p[5] - '0') * 10 + p[6] - '0' < 1
-            || (p[5] - '0') * 10 + p[6] - '0' > 12
-            || (p[8] - '0') * 10 + p[9] - '0' < 1
-            || (p[8] - '0') * 10 + p[9] - '0' > 31)
-        {
+        if (!privacy_gpc_date_valid(value[1].data, value[1].len)) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "invalid date \"%V\" in \"%V\", use "
                                "YYYY-MM-DD", &value[1], &cmd->name);
@@ -281,7 +267,6 @@ ngx_http_privacy_gpc_resource(ngx_conf_t *cf, ngx_command_t *cmd,
 static ngx_int_t
 ngx_http_privacy_gpc_handler(ngx_http_request_t *r)
 {
-    u_char                       *p;
     ngx_int_t                     rc;
     ngx_str_t                     body;
     ngx_http_privacy_ctx_t       *ctx;
@@ -309,18 +294,18 @@ ngx_http_privacy_gpc_handler(ngx_http_request_t *r)
     /* as /.well-known/dnt/: the header filter drops every cookie */
     ctx->tk_resource = 1;
 
-    body.len = sizeof("{\"gpc\": false, \"lastUpdate\": \"\"}\n") - 1
-               + plcf->gpc_last_update.len;
+    body.len = privacy_gpc_resource(NULL, plcf->gpc != 0,
+                                    plcf->gpc_last_update.data,
+                                    plcf->gpc_last_update.len);
 
     body.data = ngx_pnalloc(r->pool, body.len);
     if (body.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_sprintf(body.data, "{\"gpc\": %s, \"lastUpdate\": \"%V\"}\n",
-                    plcf->gpc ? "true" : "false", &plcf->gpc_last_update);
-
-    body.len = p - body.data;
+    (void) privacy_gpc_resource(body.data, plcf->gpc != 0,
+                                plcf->gpc_last_update.data,
+                                plcf->gpc_last_update.len);
 
     if (ngx_http_privacy_add_header(r, &ngx_http_privacy_cache_control,
                                     &cache)

@@ -13,6 +13,7 @@
 #include "ngx_http_privacy_template.h"
 #include "ngx_http_privacy_words.h"
 #include "privacy_form.h"
+#include "privacy_words.h"
 
 
 typedef struct {
@@ -89,23 +90,18 @@ ngx_http_privacy_banner_language(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_privacy_loc_conf_t *plcf = conf;
 
-    u_char                          *p;
     ngx_str_t                       *value;
     ngx_uint_t                       i;
     ngx_http_privacy_banner_file_t  *bf;
 
     value = cf->args->elts;
 
-    if (value[1].len == 0 || value[1].len > 8) {
-        goto invalid;
-    }
-
-    for (p = value[1].data; p < value[1].data + value[1].len; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
-            goto invalid;
-        }
-
-        *p = ngx_tolower(*p);
+    if (privacy_words_language(value[1].data, value[1].len) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid language \"%V\" in \"%V\", use a "
+                           "language tag's primary subtag such as \"de\"",
+                           &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
     }
 
     if (plcf->banner_languages == NULL) {
@@ -146,15 +142,6 @@ ngx_http_privacy_banner_language(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     return NGX_CONF_OK;
-
-invalid:
-
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                       "invalid language \"%V\" in \"%V\", use a language "
-                       "tag's primary subtag such as \"de\"", &value[1],
-                       &cmd->name);
-
-    return NGX_CONF_ERROR;
 }
 
 

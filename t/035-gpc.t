@@ -300,6 +300,30 @@ consent=[analytics] gpc=[1]
 
 
 
+=== TEST 12a: one header of a list a proxy joined: a "1" in it is the signal
+--- http_config eval: $::HttpConfig
+--- config eval: $::Gpc
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_ALL\r\nSec-GPC: 0, 1"
+--- response_body
+consent=[analytics] gpc=[1]
+
+
+
+=== TEST 12b: nor a list without an element "1"
+--- http_config eval: $::HttpConfig
+--- config eval: $::Gpc
+--- request
+GET /t
+--- more_headers eval
+"Cookie: privacy_consent=$::T_ALL\r\nSec-GPC: 0, 11, 1 x, ,"
+--- response_body
+consent=[analytics,marketing] gpc=[]
+
+
+
 === TEST 13: gpc.json with privacy_gpc: true, cacheable, no cookie
 --- http_config eval: $::HttpConfig
 --- config eval

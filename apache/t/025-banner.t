@@ -57,7 +57,7 @@ write_file('banner/split/end/endbo.html', join "\x10", split //,
 write_file('banner/split/end/endbody.html', join "\x10", split //,
            '<body><p>x</p></body');
 
-plan tests => 54 + 4 * ($MaxPad + 1);
+plan tests => 62 + 4 * ($MaxPad + 1);
 
 my $all = mint(grant => 'analytics,marketing');
 my $none = mint(grant => 'none');
@@ -189,7 +189,7 @@ ok t_cmp(index($b, '<div class="privacy-banner__category">'
     . '<details class="privacy-banner__details"><summary>Details'
     . '<span class="privacy-banner__about"> (Analytics)</span></summary>'
     . '<p>Measure how the site is used, such as the pages visited, to '
-    . 'improve it.</p><dl><dt>Cookies</dt><dd>_gid</dd></dl></details></div>'
+    . 'improve it.</p><dl><dt>Cookies</dt><dd>_gid, ~^_ga</dd></dl></details></div>'
     . '<div class="privacy-banner__category">'
     . '<label class="privacy-banner__choice"><input type="checkbox" '
     . 'name="category" value="marketing"> Marketing</label>'
@@ -249,3 +249,41 @@ ok t_cmp(body('/banner/cgi/end/slow.cgi'), '200 <html><head><title>t</title>'
 $r = HEAD '/banner/split/b03.html';
 ok t_cmp($r->code . ' [' . $r->content . ']', '200 []',
          'HEAD of a page in many brigades: no body');
+
+# 304 Not Modified (t/024-banner.t TESTs 33 .. 33a): a decided visitor's
+# revalidation is answered with the Vary of the 200; an undecided one's
+# conditions go, and the banner comes
+# the Last-Modified a decided visitor gets: the date to revalidate with
+sub lm {
+    my $r = GET $_[0], Cookie => "privacy_consent=$none";
+    return $r->header('Last-Modified') // 'none';
+}
+my $ims = lm('/banner/page.html');
+$r = GET '/banner/page.html', Cookie => "privacy_consent=$none",
+                              'If-Modified-Since' => $ims;
+ok t_cmp($r->code . ' [' . $r->content . ']', '304 []',
+         'a decided visitor\'s 304: no banner, no body');
+ok t_cmp($r->header('Vary') // '', qr/\bCookie\b/, '... the Vary of the 200');
+$r = GET '/banner/page.html', 'If-Modified-Since' => $ims,
+                              'If-None-Match' => '*';
+ok t_cmp($r->code . ' ' . $r->content, "200 $Start",
+         'an undecided visitor revalidating a copy without the banner gets '
+         . 'the banner, not a 304');
+$ims = lm('/banner/plain.txt');
+$r = GET '/banner/plain.txt', Cookie => "privacy_consent=$none",
+                              'If-Modified-Since' => $ims;
+ok t_cmp($r->code . ' ' . ($r->header('Vary') // '-'), '304 -',
+         'text/plain: a 304 without Vary');
+$r = GET '/banner/plain.txt', 'If-Modified-Since' => $ims;
+ok t_cmp($r->code, 200, 'an undecided visitor\'s conditions go whatever '
+         . 'the type, which is known after the handler only, as with nginx');
+$r = GET '/banner/off/page.html',
+         'If-Modified-Since' => lm('/banner/off/page.html');
+ok t_cmp($r->code . ' ' . ($r->header('Vary') // '-'), '304 -',
+         'PrivacyBanner off: the conditions stay, no Vary');
+$r = GET '/banner/report/page.html',
+         'If-Modified-Since' => lm('/banner/report/page.html');
+ok t_cmp($r->code, 304, 'report mode: the conditions stay');
+$r = GET '/privacy/consent', 'If-Modified-Since' => $ims,
+                             Accept => 'application/json';
+ok t_cmp($r->code, 200, 'the consent endpoint answers as it does');

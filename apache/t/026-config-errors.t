@@ -9,7 +9,7 @@ use Apache::TestUtil qw(t_cmp);
 use Apache::TestConfig ();
 use File::Temp qw(tempdir);
 
-plan tests => 11;
+plan tests => 31;
 
 my $cfg = Apache::Test::config();
 my $httpd = $cfg->{vars}{httpd};
@@ -83,3 +83,97 @@ ok t_cmp(configtest("PrivacySecret $keys/short.key"),
 ok t_cmp(configtest("PrivacySecret $dir/missing.key"),
          qr/^fail: .*PrivacySecret: cannot read ".*missing\.key": No such file/s,
          'a missing key file');
+
+# Global Privacy Control (t/035-gpc.t TESTs 16 .. 18c)
+my $cats = "PrivacyCategory necessary essential session\n"
+         . "PrivacyCategory marketing _fbp\n";
+
+ok t_cmp(configtest($cats . "PrivacyGPC marketing\n"
+                    . "PrivacyGPCLastUpdate 2026-11-30\n"
+                    . "<Location /a>\nPrivacyGPC off\n</Location>"),
+         qr/^ok: Syntax OK/, 'PrivacyGPC, off in a section, a date');
+
+ok t_cmp(configtest($cats . "PrivacyGPC marketing advertising"),
+         qr/^fail: .*unknown category "advertising" in "PrivacyGPC" in \Q$dir\E\/httpd\.conf:11/s,
+         'PrivacyGPC: an unknown category, named with where');
+
+ok t_cmp(configtest($cats . "PrivacyGPC necessary"),
+         qr/^fail: .*category "necessary" in "PrivacyGPC" in \Q$dir\E\/httpd\.conf:11 is essential: the signal refuses optional categories only/s,
+         'PrivacyGPC: an essential category cannot be refused');
+
+ok t_cmp(configtest($cats . "PrivacyGPC marketing\n<Location /a>\n"
+                    . "PrivacyCategory other x\n</Location>"),
+         qr/^fail: .*unknown category "marketing" in "PrivacyGPC" in \Q$dir\E\/httpd\.conf:11/s,
+         'PrivacyGPC: a section\'s own categories without the inherited one');
+
+ok t_cmp(configtest($cats . "PrivacyGPC marketing marketing"),
+         qr/^fail: .*line 11 .*\nPrivacyGPC: duplicate category "marketing"/s,
+         'PrivacyGPC: a category twice');
+
+ok t_cmp(configtest($cats . "PrivacyGPC marketing\nPrivacyGPC off"),
+         qr/^fail: .*line 12 .*\nPrivacyGPC: is duplicate in this section/s,
+         'PrivacyGPC twice');
+
+ok t_cmp(configtest($cats . "PrivacyGPC off marketing"),
+         qr/^fail: .*PrivacyGPC: "off" goes alone, not with categories/s,
+         'PrivacyGPC: off with categories');
+
+ok t_cmp(configtest($cats . "PrivacyGPC"),
+         qr/^fail: .*PrivacyGPC: takes "off" or one or more categories/s,
+         'PrivacyGPC without a value');
+
+ok t_cmp(configtest("PrivacyGPCLastUpdate 2026-13-01"),
+         qr/^fail: .*PrivacyGPCLastUpdate: invalid date "2026-13-01", use YYYY-MM-DD/s,
+         'a date gpc.json cannot carry');
+
+ok t_cmp(configtest("PrivacyGPCLastUpdate 2026-11-1"),
+         qr/^fail: .*PrivacyGPCLastUpdate: invalid date "2026-11-1"/s,
+         'a date of 9 bytes');
+
+# the banner's words (t/036-category-text.t TESTs 13 .. 19)
+ok t_cmp(configtest($cats . qq{PrivacyCategoryText marketing de "Werbung" ""\n}
+                    . qq{PrivacyCategoryText marketing en "} . ('<' x 64)
+                    . qq{" "} . ('d' x 512) . qq{"\n}
+                    . "PrivacyBannerLanguage DE $dir/httpd.conf"),
+         qr/^ok: Syntax OK/,
+         'category texts of the longest label and description, a language');
+
+ok t_cmp(configtest($cats . qq{PrivacyCategoryText advertising en "Ads" "Ads."}),
+         qr/^fail: .*unknown category "advertising" in "PrivacyCategoryText" in \Q$dir\E\/httpd\.conf:11/s,
+         'PrivacyCategoryText: an unknown category, named with where');
+
+ok t_cmp(configtest($cats . qq{PrivacyCategoryText marketing en-GB "A" "a"}),
+         qr/^fail: .*PrivacyCategoryText: invalid language "en-GB", use a language tag's primary subtag such as "de"/s,
+         'PrivacyCategoryText: a language that is no language tag');
+
+ok t_cmp(configtest($cats . qq{PrivacyCategoryText marketing en "" "a"}),
+         qr/^fail: .*PrivacyCategoryText: the label must be 1 to 64 bytes long/s,
+         'PrivacyCategoryText: an empty label');
+
+ok t_cmp(configtest($cats . qq{PrivacyCategoryText marketing en "}
+                    . ('x' x 65) . qq{" "a"}),
+         qr/^fail: .*PrivacyCategoryText: the label must be 1 to 64 bytes long/s,
+         'PrivacyCategoryText: a label of 65 bytes');
+
+ok t_cmp(configtest($cats . qq{PrivacyCategoryText marketing en "A" "}
+                    . ('d' x 513) . qq{"}),
+         qr/^fail: .*PrivacyCategoryText: the description must be at most 512 bytes long/s,
+         'PrivacyCategoryText: a description of 513 bytes');
+
+ok t_cmp(configtest($cats . qq{PrivacyCategoryText marketing en "A" "a"\n}
+                    . qq{PrivacyCategoryText marketing EN "B" "b"}),
+         qr/^fail: .*line 12 .*PrivacyCategoryText: duplicate "en" for "marketing"/s,
+         'PrivacyCategoryText: the same language twice for a category');
+
+ok t_cmp(configtest($cats . qq{PrivacyCategoryText marketing en "A"}),
+         qr/^fail: .*PrivacyCategoryText: takes a category, a language, a label and a description/s,
+         'PrivacyCategoryText without a description');
+
+ok t_cmp(configtest("PrivacyBannerLanguage e1 $dir/httpd.conf\n"),
+         qr/^fail: .*PrivacyBannerLanguage: invalid language "e1", use a language tag's primary subtag/s,
+         'PrivacyBannerLanguage: a language that is no language tag');
+
+ok t_cmp(configtest("PrivacyBannerLanguage de $dir/httpd.conf\n"
+                    . "PrivacyBannerLanguage DE $dir/httpd.conf\n"),
+         qr/^fail: .*line 10 .*PrivacyBannerLanguage: duplicate language "de"/s,
+         'PrivacyBannerLanguage: a language twice');
