@@ -11,7 +11,8 @@
  * (mod_privacy_cookie.c), the consent decision (mod_privacy_token.c), the
  * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c),
  * the consent endpoint (mod_privacy_consent.c), its Redis pool
- * (mod_privacy_redis.c), the metrics (mod_privacy_metrics.c), small
+ * (mod_privacy_redis.c), the banner's files it serves
+ * (mod_privacy_assets.c), the metrics (mod_privacy_metrics.c), small
  * helpers (mod_privacy_util.c).
  */
 
@@ -34,6 +35,7 @@
 #include "privacy_match.h"
 #include "privacy_token.h"
 #include "privacy_banner.h"
+#include "privacy_template.h"
 
 
 #define MOD_PRIVACY_UNSET           (-1)
@@ -64,6 +66,14 @@
 #define MOD_PRIVACY_BANNER_OFF      0
 #define MOD_PRIVACY_BANNER_BUILTIN  1
 #define MOD_PRIVACY_BANNER_FILE     2
+
+/* mod_privacy_asset_path() */
+#define MOD_PRIVACY_ASSET_CSS       0
+#define MOD_PRIVACY_ASSET_JS        1
+
+/* mod_privacy_category_table()'s flags */
+#define MOD_PRIVACY_TABLE_INPUTS    1
+#define MOD_PRIVACY_TABLE_ESSENTIAL 2
 
 
 /* one PrivacyCategory directive */
@@ -129,11 +139,24 @@ typedef struct {
 
     /* the consent endpoint (mod_privacy_consent.c) */
     int                             consent_endpoint;
+    const char                     *consent_path;    /* its <Location> */
 
     /* where "Privacy On" was, for the configuration check's messages */
     const char                     *enable_file;
     unsigned                        enable_line;
 } mod_privacy_dir_conf_t;
+
+
+/* a banner ready to serve: its parts are cut at {{return_path}} */
+typedef struct {
+    const char                     *template;    /* what it is made of */
+    mod_privacy_categories_t       *categories;
+    const char                     *policy_url;
+    const char                     *consent_url;
+    privacy_text_t                 *parts;
+    int                             nparts;
+    apr_size_t                      len;         /* of the parts */
+} mod_privacy_banner_t;
 
 
 /* a cookie name blocked in a request or a response */
@@ -163,6 +186,7 @@ typedef struct {
     int                             rejected;    /* privacy_token_status_e */
     apr_array_header_t             *own;         /* the module's Set-Cookie
                                                     values (const char *) */
+    apr_time_t                      redis_deadline;  /* 0: not asked yet */
 
     unsigned                        decision_read:1;
     unsigned                        decided:1;   /* a valid token */
@@ -199,6 +223,7 @@ const char *mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mod_privacy_add_own_cookie(request_rec *r, mod_privacy_ctx_t *ctx,
     apr_table_t *t, const char *value);
+const char *mod_privacy_arg(request_rec *r, const char *name);
 
 /* mod_privacy_cookie.c */
 const mod_privacy_cookie_conf_t *mod_privacy_cookie_conf(
@@ -232,13 +257,22 @@ const char *mod_privacy_banner_position(cmd_parms *cmd, void *conf,
     const char *arg);
 const char *mod_privacy_banner_types(cmd_parms *cmd, void *conf,
     const char *arg);
-void mod_privacy_banner_init(apr_pool_t *pconf);
-void mod_privacy_banner_prepare(server_rec *s, mod_privacy_dir_conf_t *dcf);
-const char *mod_privacy_banner_text(request_rec *r,
-    mod_privacy_dir_conf_t *dcf, const char *return_path, apr_size_t *len);
 void mod_privacy_banner_insert_filter(request_rec *r);
 apr_status_t mod_privacy_banner_filter(ap_filter_t *f,
     apr_bucket_brigade *bb);
+
+/* mod_privacy_banner_text.c */
+void mod_privacy_banner_init(apr_pool_t *pconf);
+void mod_privacy_banner_prepare(server_rec *s, mod_privacy_dir_conf_t *dcf);
+const char *mod_privacy_consent_url(server_rec *s);
+mod_privacy_banner_t *mod_privacy_banner_get(request_rec *r,
+    mod_privacy_dir_conf_t *dcf);
+const char *mod_privacy_banner_text(request_rec *r,
+    mod_privacy_dir_conf_t *dcf, const char *return_path, apr_size_t *len);
+size_t mod_privacy_category_table(unsigned char *buf,
+    mod_privacy_dir_conf_t *dcf, uint32_t checked, int flags);
+size_t mod_privacy_category_labels(unsigned char *buf,
+    mod_privacy_dir_conf_t *dcf, uint32_t mask);
 
 /* mod_privacy_tk.c */
 const char *mod_privacy_tracking_status(cmd_parms *cmd, void *conf,
@@ -253,6 +287,15 @@ const char *mod_privacy_consent_endpoint(cmd_parms *cmd, void *conf);
 int mod_privacy_consent_check(server_rec *s);
 int mod_privacy_consent_handler(request_rec *r);
 
+/* mod_privacy_assets.c */
+void mod_privacy_assets_init(void);
+const char *mod_privacy_asset_path(int asset);
+int mod_privacy_asset_handler(request_rec *r, const char *name);
+
+/* mod_privacy_settings.c */
+const char *mod_privacy_settings_page(request_rec *r,
+    mod_privacy_dir_conf_t *dcf, mod_privacy_ctx_t *ctx, const char *url);
+
 /* mod_privacy_redis.c */
 void mod_privacy_redis_pre_config(apr_pool_t *pconf);
 const char *mod_privacy_redis_directive(cmd_parms *cmd, void *conf, int argc,
@@ -263,7 +306,7 @@ const char *mod_privacy_redis_prefix(request_rec *r);
 const char *mod_privacy_redis_edge(request_rec *r);
 apr_time_t mod_privacy_redis_retention(request_rec *r);
 int mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds,
-    int n, const char **why);
+    int n, void **replies, const char **why);
 
 /* mod_privacy_metrics.c */
 void mod_privacy_metrics_pre_config(apr_pool_t *pconf);

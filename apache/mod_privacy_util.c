@@ -237,3 +237,35 @@ mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
 
     return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", msg, NULL);
 }
+
+
+/*
+ * The value of the query argument NAME (ASCII case-insensitive) as it is
+ * in the query, not decoded; NULL without one.  nginx's ngx_http_arg().
+ */
+
+const char *
+mod_privacy_arg(request_rec *r, const char *name)
+{
+    size_t       len;
+    const char  *p, *end;
+
+    len = strlen(name);
+
+    for (p = r->args; p && *p; p = end + (*end == '&')) {
+        end = strchr(p, '&');
+
+        if (end == NULL) {
+            end = p + strlen(p);
+        }
+
+        if ((size_t) (end - p) > len && p[len] == '='
+            && strncasecmp(p, name, len) == 0)
+        {
+            return apr_pstrmemdup(r->pool, p + len + 1, end - p - len - 1);
+        }
+    }
+
+    return NULL;
+}
+
