@@ -224,10 +224,10 @@ const char *mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
 void mod_privacy_add_own_cookie(request_rec *r, mod_privacy_ctx_t *ctx,
     apr_table_t *t, const char *value);
 const char *mod_privacy_arg(request_rec *r, const char *name);
-
-/* mod_privacy_cookie.c */
 const mod_privacy_cookie_conf_t *mod_privacy_cookie_conf(
     mod_privacy_dir_conf_t *dcf);
+
+/* mod_privacy_cookie.c */
 const char *mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
     char *const argv[]);
 const char *mod_privacy_cookie(cmd_parms *cmd, void *conf, int argc,

@@ -269,3 +269,20 @@ mod_privacy_arg(request_rec *r, const char *name)
     return NULL;
 }
 
+
+/*
+ * The consent cookie's settings: PrivacyCookie, or privacy_cookie's
+ * defaults where none is (the cookie filter, the decision and the
+ * endpoint read them)
+ */
+
+static const mod_privacy_cookie_conf_t  mod_privacy_cookie_default = {
+    "privacy_consent", 180 * 86400, "/", NULL, "Lax", MOD_PRIVACY_SECURE_AUTO
+};
+
+
+const mod_privacy_cookie_conf_t *
+mod_privacy_cookie_conf(mod_privacy_dir_conf_t *dcf)
+{
+    return dcf->cookie ? dcf->cookie : &mod_privacy_cookie_default;
+}
