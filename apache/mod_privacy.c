@@ -542,6 +542,7 @@ static void
 mod_privacy_child_init(apr_pool_t *p, server_rec *s)
 {
     mod_privacy_redis_child_init(p, s);
+    mod_privacy_token_child_init(p, s);
 }
 
 

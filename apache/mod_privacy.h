@@ -244,6 +244,7 @@ int mod_privacy_response_cookies(request_rec *r, mod_privacy_dir_conf_t *dcf,
 
 /* mod_privacy_token.c */
 const char *mod_privacy_secret(cmd_parms *cmd, void *conf, const char *arg);
+void mod_privacy_token_child_init(apr_pool_t *p, server_rec *s);
 int mod_privacy_decision_start(request_rec *r, mod_privacy_dir_conf_t *dcf,
     mod_privacy_ctx_t *ctx);
 int mod_privacy_decision_token(request_rec *r, mod_privacy_dir_conf_t *dcf,
