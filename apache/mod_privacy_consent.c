@@ -1291,12 +1291,13 @@ mod_privacy_history(request_rec *r, mod_privacy_dir_conf_t *dcf,
     privacy_token_t *token)
 {
     int                       n, rc;
-    char                     *obj, *p;
-    size_t                    i, len;
+    char                     *obj;
+    size_t                    i, nf;
     void                     *reply;
     const char               *argv[2], *why, *history, *next;
     size_t                    argvlen[2];
     redisReply               *rr, *k, *v;
+    privacy_record_field_t   *f;
     mod_privacy_redis_cmd_t   cmd;
     char                      id[MOD_PRIVACY_ID_HEX_LEN + 1];
 
@@ -1342,26 +1343,9 @@ mod_privacy_history(request_rec *r, mod_privacy_dir_conf_t *dcf,
             break;
         }
 
-        len = sizeof("{}");
-
-        for (i = 0; i + 1 < rr->elements; i += 2) {
-            k = rr->element[i];
-            v = rr->element[i + 1];
-
-            if (k->type == REDIS_REPLY_STRING
-                && v->type == REDIS_REPLY_STRING)
-            {
-                len += sizeof("\"\":\"\",") - 1
-                       + privacy_json_escape(NULL, (unsigned char *) k->str,
-                                             k->len)
-                       + privacy_json_escape(NULL, (unsigned char *) v->str,
-                                             v->len);
-            }
-        }
-
-        obj = apr_palloc(r->pool, len);
-        p = obj;
-        *p++ = '{';
+        f = apr_palloc(r->pool, rr->elements / 2
+                                * sizeof(privacy_record_field_t));
+        nf = 0;
 
         for (i = 0; i + 1 < rr->elements; i += 2) {
             k = rr->element[i];
@@ -1373,17 +1357,11 @@ mod_privacy_history(request_rec *r, mod_privacy_dir_conf_t *dcf,
                 continue;
             }
 
-            if (p != obj + 1) {
-                *p++ = ',';
-            }
-
-            *p++ = '"';
-            p += privacy_json_escape((unsigned char *) p,
-                                     (unsigned char *) k->str, k->len);
-            *p++ = '"'; *p++ = ':'; *p++ = '"';
-            p += privacy_json_escape((unsigned char *) p,
-                                     (unsigned char *) v->str, v->len);
-            *p++ = '"';
+            f[nf].name = (const unsigned char *) k->str;
+            f[nf].name_len = k->len;
+            f[nf].value = (const unsigned char *) v->str;
+            f[nf].value_len = v->len;
+            nf++;
 
             if (k->len == 8 && memcmp(k->str, "replaces", 8) == 0
                 && v->len == MOD_PRIVACY_ID_HEX_LEN)
@@ -1392,8 +1370,8 @@ mod_privacy_history(request_rec *r, mod_privacy_dir_conf_t *dcf,
             }
         }
 
-        *p++ = '}';
-        *p = '\0';
+        obj = apr_palloc(r->pool, privacy_record_json(NULL, f, nf) + 1);
+        obj[privacy_record_json((unsigned char *) obj, f, nf)] = '\0';
 
         history = (n == 0) ? obj : apr_pstrcat(r->pool, history, ",", obj,
                                                NULL);
