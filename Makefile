@@ -218,7 +218,9 @@ test-failover: deps-failover build
 APACHE_MODULE := $(BUILD)/apache/mod_privacy.so
 APACHE_SRCS   := $(wildcard apache/*.c apache/*.h \
                             ngx_privacy_module/privacy_*.c \
-                            ngx_privacy_module/privacy_*.h)
+                            ngx_privacy_module/privacy_*.h \
+                            ngx_privacy_module/assets/banner.*) \
+                tools/embed-assets.sh
 
 .PHONY: apache test-apache apache-deps-check
 

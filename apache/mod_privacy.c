@@ -300,6 +300,7 @@ mod_privacy_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     mod_privacy_merge_int(conf, base, unknown_cookies, MOD_PRIVACY_UNSET);
     mod_privacy_merge_int(conf, base, expire_blocked, MOD_PRIVACY_UNSET);
     mod_privacy_merge_int(conf, base, consent_endpoint, MOD_PRIVACY_UNSET);
+    mod_privacy_merge_ptr(conf, base, consent_path);
     mod_privacy_merge_ptr(conf, base, policy_url);
     mod_privacy_merge_ptr(conf, base, policy_version);
     mod_privacy_merge_ptr(conf, base, categories);
@@ -569,6 +570,7 @@ static int
 mod_privacy_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     apr_pool_t *ptemp)
 {
+    mod_privacy_assets_init();
     mod_privacy_consent_pre_config(pconf);
     mod_privacy_redis_pre_config(pconf);
     mod_privacy_metrics_pre_config(pconf);
@@ -590,6 +592,7 @@ static void
 mod_privacy_child_init(apr_pool_t *p, server_rec *s)
 {
     mod_privacy_redis_child_init(p, s);
+    mod_privacy_token_child_init(p, s);
 }
 
 

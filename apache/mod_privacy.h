@@ -9,12 +9,14 @@
  * holds the directives, the configurations and their merge, and registers
  * the hooks; each feature file has its concern: cookies in both directions
  * (mod_privacy_cookie.c), the consent decision (mod_privacy_token.c), the
- * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c)
- * and its words (mod_privacy_words.c), Global Privacy Control
- * (mod_privacy_gpc.c), the consent endpoint (mod_privacy_consent.c), its
- * Redis pool (mod_privacy_redis.c), the metrics (mod_privacy_metrics.c),
- * the environment variables (mod_privacy_env.c), small helpers
- * (mod_privacy_util.c).
+ * tracking status (mod_privacy_tk.c), the banner (mod_privacy_banner.c,
+ * what it says in mod_privacy_banner_text.c) and its words
+ * (mod_privacy_words.c), Global Privacy Control (mod_privacy_gpc.c), the
+ * consent endpoint (mod_privacy_consent.c, its settings page in
+ * mod_privacy_settings.c), its Redis pool (mod_privacy_redis.c), the
+ * banner's files it serves (mod_privacy_assets.c), the metrics
+ * (mod_privacy_metrics.c), the environment variables (mod_privacy_env.c),
+ * small helpers (mod_privacy_util.c).
  */
 
 
@@ -69,6 +71,14 @@
 #define MOD_PRIVACY_BANNER_OFF      0
 #define MOD_PRIVACY_BANNER_BUILTIN  1
 #define MOD_PRIVACY_BANNER_FILE     2
+
+/* mod_privacy_asset_path() */
+#define MOD_PRIVACY_ASSET_CSS       0
+#define MOD_PRIVACY_ASSET_JS        1
+
+/* mod_privacy_category_table()'s flags */
+#define MOD_PRIVACY_TABLE_INPUTS    1
+#define MOD_PRIVACY_TABLE_ESSENTIAL 2
 
 
 /* one PrivacyCategory directive */
@@ -148,6 +158,7 @@ typedef struct {
 
     /* the consent endpoint (mod_privacy_consent.c) */
     int                             consent_endpoint;
+    const char                     *consent_path;    /* its <Location> */
 
     /* Global Privacy Control (mod_privacy_gpc.c) */
     apr_array_header_t             *gpc_names;   /* const char *; empty:
@@ -160,6 +171,17 @@ typedef struct {
     const char                     *enable_file;
     unsigned                        enable_line;
 } mod_privacy_dir_conf_t;
+
+
+/*
+ * A banner ready to serve, in one language (mod_privacy_banner_text.c):
+ * its parts are cut at {{return_path}}
+ */
+typedef struct {
+    privacy_text_t                 *parts;
+    int                             nparts;
+    apr_size_t                      len;         /* of the parts */
+} mod_privacy_banner_t;
 
 
 /* a cookie name blocked in a request or a response */
@@ -192,6 +214,7 @@ typedef struct {
     int                             rejected;    /* privacy_token_status_e */
     apr_array_header_t             *own;         /* the module's Set-Cookie
                                                     values (const char *) */
+    apr_time_t                      redis_deadline;  /* 0: not asked yet */
 
     unsigned                        decision_read:1;
     unsigned                        decided:1;   /* a valid token */
@@ -229,10 +252,11 @@ const char *mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
 void mod_privacy_add_own_cookie(request_rec *r, mod_privacy_ctx_t *ctx,
     apr_table_t *t, const char *value);
 int mod_privacy_resource_start(request_rec *r, const char *handler);
-
-/* mod_privacy_cookie.c */
+const char *mod_privacy_arg(request_rec *r, const char *name);
 const mod_privacy_cookie_conf_t *mod_privacy_cookie_conf(
     mod_privacy_dir_conf_t *dcf);
+
+/* mod_privacy_cookie.c */
 const char *mod_privacy_category(cmd_parms *cmd, void *conf, int argc,
     char *const argv[]);
 const char *mod_privacy_cookie(cmd_parms *cmd, void *conf, int argc,
@@ -249,6 +273,7 @@ int mod_privacy_response_cookies(request_rec *r, mod_privacy_dir_conf_t *dcf,
 
 /* mod_privacy_token.c */
 const char *mod_privacy_secret(cmd_parms *cmd, void *conf, const char *arg);
+void mod_privacy_token_child_init(apr_pool_t *p, server_rec *s);
 int mod_privacy_decision_start(request_rec *r, mod_privacy_dir_conf_t *dcf,
     mod_privacy_ctx_t *ctx);
 int mod_privacy_decision_token(request_rec *r, mod_privacy_dir_conf_t *dcf,
@@ -262,15 +287,24 @@ const char *mod_privacy_banner_position(cmd_parms *cmd, void *conf,
     const char *arg);
 const char *mod_privacy_banner_types(cmd_parms *cmd, void *conf,
     const char *arg);
-void mod_privacy_banner_init(apr_pool_t *pconf);
-void mod_privacy_banner_prepare(server_rec *s, mod_privacy_dir_conf_t *dcf);
-const char *mod_privacy_banner_text(request_rec *r,
-    mod_privacy_dir_conf_t *dcf, const char *return_path, apr_size_t *len);
 void mod_privacy_banner_unconditional(request_rec *r,
     mod_privacy_dir_conf_t *dcf, mod_privacy_ctx_t *ctx);
 void mod_privacy_banner_insert_filter(request_rec *r);
 apr_status_t mod_privacy_banner_filter(ap_filter_t *f,
     apr_bucket_brigade *bb);
+
+/* mod_privacy_banner_text.c */
+void mod_privacy_banner_init(apr_pool_t *pconf);
+void mod_privacy_banner_prepare(server_rec *s, mod_privacy_dir_conf_t *dcf);
+const char *mod_privacy_consent_url(server_rec *s);
+mod_privacy_banner_t *mod_privacy_banner_get(request_rec *r,
+    mod_privacy_dir_conf_t *dcf);
+const char *mod_privacy_banner_text(request_rec *r,
+    mod_privacy_dir_conf_t *dcf, const char *return_path, apr_size_t *len);
+size_t mod_privacy_category_table(unsigned char *buf,
+    mod_privacy_dir_conf_t *dcf, uint32_t checked, int flags);
+size_t mod_privacy_category_labels(unsigned char *buf,
+    mod_privacy_dir_conf_t *dcf, uint32_t mask);
 
 /* mod_privacy_tk.c */
 const char *mod_privacy_tracking_status(cmd_parms *cmd, void *conf,
@@ -320,6 +354,15 @@ const char *mod_privacy_consent_endpoint(cmd_parms *cmd, void *conf);
 int mod_privacy_consent_check(server_rec *s);
 int mod_privacy_consent_handler(request_rec *r);
 
+/* mod_privacy_assets.c */
+void mod_privacy_assets_init(void);
+const char *mod_privacy_asset_path(int asset);
+int mod_privacy_asset_handler(request_rec *r, const char *name);
+
+/* mod_privacy_settings.c */
+const char *mod_privacy_settings_page(request_rec *r,
+    mod_privacy_dir_conf_t *dcf, mod_privacy_ctx_t *ctx, const char *url);
+
 /* mod_privacy_redis.c */
 void mod_privacy_redis_pre_config(apr_pool_t *pconf);
 const char *mod_privacy_redis_directive(cmd_parms *cmd, void *conf, int argc,
@@ -330,7 +373,7 @@ const char *mod_privacy_redis_prefix(request_rec *r);
 const char *mod_privacy_redis_edge(request_rec *r);
 apr_time_t mod_privacy_redis_retention(request_rec *r);
 int mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds,
-    int n, const char **why);
+    int n, void **replies, const char **why);
 
 /* mod_privacy_metrics.c */
 void mod_privacy_metrics_pre_config(apr_pool_t *pconf);

@@ -22,6 +22,7 @@
 #include "privacy_record.h"
 
 #include <apr_lib.h>
+#include <hiredis/hiredis.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -30,6 +31,7 @@
 #define MOD_PRIVACY_SHA256_HEX      64
 #define MOD_PRIVACY_RECORD_UA_MAX   256
 #define MOD_PRIVACY_RETRY_AFTER     "5"
+#define MOD_PRIVACY_HISTORY_MAX     20
 
 /* the record's fields, in the order of XADD and HSET (docs/redis.md) */
 #define MOD_PRIVACY_RECORD_ID       0
@@ -110,7 +112,12 @@ static int mod_privacy_answer(request_rec *r, int status, const char *type,
 static int mod_privacy_answer_error(request_rec *r, int status,
     const char *reason);
 static int mod_privacy_answer_decision(request_rec *r,
-    mod_privacy_dir_conf_t *dcf, privacy_token_t *token, int unrecorded);
+    mod_privacy_dir_conf_t *dcf, privacy_token_t *token, const char *history,
+    int unrecorded);
+static int mod_privacy_consent_get(request_rec *r,
+    mod_privacy_dir_conf_t *dcf, mod_privacy_ctx_t *ctx, const char *url);
+static int mod_privacy_history(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    privacy_token_t *token);
 
 
 static const char  *mod_privacy_record_fields[] = {
@@ -173,12 +180,17 @@ mod_privacy_consent_endpoint(cmd_parms *cmd, void *conf)
     scf = ap_get_module_config(cmd->server->module_config, &privacy_module);
     section = cmd->directive->parent;
 
-    if (scf->consent_url == NULL && section && cmd->path
+    if (section && cmd->path
         && strcasecmp(section->directive, "<Location") == 0
         && section->args && section->args[0] != '~'
         && cmd->path[0] == '/')
     {
-        scf->consent_url = cmd->path;
+        /* the banner's files are below it */
+        dcf->consent_path = cmd->path;
+
+        if (scf->consent_url == NULL) {
+            scf->consent_url = cmd->path;
+        }
     }
 
     if (mod_privacy_endpoint_file == NULL) {
@@ -239,7 +251,8 @@ int
 mod_privacy_consent_handler(request_rec *r)
 {
     int                      rc;
-    const char              *error;
+    size_t                   len;
+    const char              *error, *base;
     mod_privacy_ctx_t       *ctx;
     mod_privacy_consent_t   *cs;
     mod_privacy_dir_conf_t  *dcf;
@@ -255,7 +268,17 @@ mod_privacy_consent_handler(request_rec *r)
     /* Tk: U and no banner, on every answer, errors included */
     ctx->endpoint = 1;
 
+    /* on every answer but a hashed file's, errors included */
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+
+    /* the banner's files, below the endpoint's <Location> */
+    base = dcf->consent_path ? dcf->consent_path
+                             : mod_privacy_consent_url(r->server);
+    len = strlen(base);
+
+    if (strncmp(r->uri, base, len) == 0 && r->uri[len] != '\0') {
+        return mod_privacy_asset_handler(r, r->uri + len);
+    }
 
     if (dcf->policy_version == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -279,9 +302,7 @@ mod_privacy_consent_handler(request_rec *r)
             return HTTP_BAD_REQUEST;
         }
 
-        return mod_privacy_answer_decision(r, dcf,
-                                           ctx->decided ? &ctx->token : NULL,
-                                           0);
+        return mod_privacy_consent_get(r, dcf, ctx, base);
 
     case M_POST:
     case M_DELETE:
@@ -563,7 +584,7 @@ mod_privacy_consent_record(request_rec *r, mod_privacy_consent_t *cs)
 
     cmds = mod_privacy_record_commands(r, cs->record);
 
-    rc = mod_privacy_redis_run(r, cmds, MOD_PRIVACY_RECORD_CMDS, &why);
+    rc = mod_privacy_redis_run(r, cmds, MOD_PRIVACY_RECORD_CMDS, NULL, &why);
 
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "mod_privacy: consent %s: recording %s, refusal: %d, "
@@ -1005,7 +1026,7 @@ mod_privacy_consent_decided(request_rec *r, mod_privacy_consent_t *cs)
 
     /* JSON for a script, a DELETE and a form without a return path */
     if (cs->json) {
-        return mod_privacy_answer_decision(r, dcf, &cs->token,
+        return mod_privacy_answer_decision(r, dcf, &cs->token, NULL,
                                            cs->unrecorded);
     }
 
@@ -1140,12 +1161,12 @@ mod_privacy_answer_error(request_rec *r, int status, const char *reason)
 
 /*
  * {"decision":{"id":"..","granted":[..],"refused":[..],"time":N,
- *  "policy":".."},"recorded":false} or {"decision":null}
+ *  "policy":".."},"history":[..],"recorded":false} or {"decision":null}
  */
 
 static int
 mod_privacy_answer_decision(request_rec *r, mod_privacy_dir_conf_t *dcf,
-    privacy_token_t *token, int unrecorded)
+    privacy_token_t *token, const char *history, int unrecorded)
 {
     char      *granted, *refused, id[MOD_PRIVACY_ID_HEX_LEN + 1];
     uint32_t   optional;
@@ -1180,11 +1201,148 @@ mod_privacy_answer_decision(request_rec *r, mod_privacy_dir_conf_t *dcf,
                                            "\"granted\":[%s],"
                                            "\"refused\":[%s],"
                                            "\"time\":%" APR_UINT64_T_FMT ","
-                                           "\"policy\":\"%.*s\"}%s}\n",
+                                           "\"policy\":\"%.*s\"}%s%s%s%s}\n",
                                            id, granted, refused,
                                            (apr_uint64_t) token->issued,
                                            (int) token->policy_len,
                                            (const char *) token->policy,
+                                           history ? ",\"history\":[" : "",
+                                           history ? history : "",
+                                           history ? "]" : "",
                                            unrecorded ? ",\"recorded\":false"
                                                       : ""));
+}
+
+
+/*
+ * GET: the current decision as JSON, with ?history=1 its records in
+ * Redis; a browser gets the settings page
+ */
+
+static int
+mod_privacy_consent_get(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    mod_privacy_ctx_t *ctx, const char *url)
+{
+    const char  *v, *page;
+
+    v = mod_privacy_arg(r, "history");
+
+    if (ctx->decided && v && strcmp(v, "1") == 0) {
+        return mod_privacy_history(r, dcf, &ctx->token);
+    }
+
+    if (!mod_privacy_accepts(r, "application/json")
+        && mod_privacy_accepts(r, "text/html"))
+    {
+        page = mod_privacy_settings_page(r, dcf, ctx, url);
+
+        return mod_privacy_answer(r, HTTP_OK, "text/html; charset=utf-8",
+                                  page);
+    }
+
+    return mod_privacy_answer_decision(r, dcf,
+                                       ctx->decided ? &ctx->token : NULL,
+                                       NULL, 0);
+}
+
+
+/*
+ * A decision's history: the records Redis holds of the visitor's decision
+ * and of those it replaced, newest first, read one HGETALL at a time
+ * along their "replaces" fields, at most MOD_PRIVACY_HISTORY_MAX of them,
+ * each as a JSON object of its fields, as the nginx module answers.
+ */
+
+static int
+mod_privacy_history(request_rec *r, mod_privacy_dir_conf_t *dcf,
+    privacy_token_t *token)
+{
+    int                       n, rc;
+    char                     *obj;
+    size_t                    i, nf;
+    void                     *reply;
+    const char               *argv[2], *why, *history, *next;
+    size_t                    argvlen[2];
+    redisReply               *rr, *k, *v;
+    privacy_record_field_t   *f;
+    mod_privacy_redis_cmd_t   cmd;
+    char                      id[MOD_PRIVACY_ID_HEX_LEN + 1];
+
+    if (!mod_privacy_redis_configured(r->server)) {
+        return mod_privacy_answer_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                        "no record store");
+    }
+
+    privacy_hex((unsigned char *) id, token->consent_id,
+                PRIVACY_CONSENT_ID_LEN);
+    id[MOD_PRIVACY_ID_HEX_LEN] = '\0';
+
+    history = "";
+    next = id;
+
+    for (n = 0; next && n < MOD_PRIVACY_HISTORY_MAX; n++) {
+
+        argv[0] = "HGETALL";
+        argvlen[0] = 7;
+        argv[1] = apr_pstrcat(r->pool, mod_privacy_redis_prefix(r),
+                              "consent:", next, NULL);
+        argvlen[1] = strlen(argv[1]);
+
+        cmd.argc = 2;
+        cmd.argv = argv;
+        cmd.argvlen = argvlen;
+
+        rc = mod_privacy_redis_run(r, &cmd, 1, &reply, &why);
+        rr = reply;
+
+        if (rc != MOD_PRIVACY_REDIS_OK || rr == NULL
+            || rr->type != REDIS_REPLY_ARRAY)
+        {
+            mod_privacy_metric_redis_error();
+            return mod_privacy_answer_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                            "the records could not be read");
+        }
+
+        next = NULL;
+
+        if (rr->elements == 0) {
+            /* gone with its retention: the history ends there */
+            break;
+        }
+
+        f = apr_palloc(r->pool, rr->elements / 2
+                                * sizeof(privacy_record_field_t));
+        nf = 0;
+
+        for (i = 0; i + 1 < rr->elements; i += 2) {
+            k = rr->element[i];
+            v = rr->element[i + 1];
+
+            if (k->type != REDIS_REPLY_STRING
+                || v->type != REDIS_REPLY_STRING)
+            {
+                continue;
+            }
+
+            f[nf].name = (const unsigned char *) k->str;
+            f[nf].name_len = k->len;
+            f[nf].value = (const unsigned char *) v->str;
+            f[nf].value_len = v->len;
+            nf++;
+
+            if (k->len == 8 && memcmp(k->str, "replaces", 8) == 0
+                && v->len == MOD_PRIVACY_ID_HEX_LEN)
+            {
+                next = apr_pstrmemdup(r->pool, v->str, v->len);
+            }
+        }
+
+        obj = apr_palloc(r->pool, privacy_record_json(NULL, f, nf) + 1);
+        obj[privacy_record_json((unsigned char *) obj, f, nf)] = '\0';
+
+        history = (n == 0) ? obj : apr_pstrcat(r->pool, history, ",", obj,
+                                               NULL);
+    }
+
+    return mod_privacy_answer_decision(r, dcf, token, history, 0);
 }

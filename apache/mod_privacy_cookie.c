@@ -34,19 +34,6 @@ static const char *mod_privacy_expiry(request_rec *r, mod_privacy_ctx_t *ctx,
     mod_privacy_blocked_t *b, const char *domain);
 
 
-/* privacy_cookie's defaults, where no PrivacyCookie is */
-static const mod_privacy_cookie_conf_t  mod_privacy_cookie_default = {
-    "privacy_consent", 180 * 86400, "/", NULL, "Lax", MOD_PRIVACY_SECURE_AUTO
-};
-
-
-const mod_privacy_cookie_conf_t *
-mod_privacy_cookie_conf(mod_privacy_dir_conf_t *dcf)
-{
-    return dcf->cookie ? dcf->cookie : &mod_privacy_cookie_default;
-}
-
-
 /* PrivacyCategory NAME [essential] PATTERN ... */
 
 const char *
@@ -301,7 +288,7 @@ mod_privacy_cookie(cmd_parms *cmd, void *conf, int argc, char *const argv[])
     }
 
     cc = apr_palloc(cmd->pool, sizeof(mod_privacy_cookie_conf_t));
-    *cc = mod_privacy_cookie_default;
+    *cc = *mod_privacy_cookie_conf(dcf);     /* the defaults */
     cc->name = NULL;
 
     for (i = 0; i < argc; i++) {

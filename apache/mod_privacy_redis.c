@@ -64,6 +64,7 @@ static int mod_privacy_redis_alive(redisContext *c);
 static void mod_privacy_redis_release(mod_privacy_redis_t *rd,
     redisContext *c, int reuse);
 static int mod_privacy_redis_reply_ok(redisReply *reply, const char **why);
+static apr_status_t mod_privacy_redis_free(void *reply);
 static void mod_privacy_redis_set_timeout(redisContext *c,
     apr_time_t deadline);
 static apr_status_t mod_privacy_redis_child_exit(void *data);
@@ -415,17 +416,23 @@ mod_privacy_redis_child_exit(void *data)
  * Runs n commands in one round trip.  Returns MOD_PRIVACY_REDIS_OK when
  * every reply (and each of EXEC's) is not an error, MOD_PRIVACY_REDIS_TIMEOUT
  * when the deadline passed first, MOD_PRIVACY_REDIS_ERROR otherwise, with
- * *why saying what for the log.
+ * *why saying what for the log.  With replies, each reply is kept there
+ * until the request's pool goes (NULL for those not read).
+ *
+ * The deadline is the request's: timeout= after its first exchange with
+ * Redis, so that a request that asks several times (a history) never
+ * waits longer in all.
  */
 
 int
 mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds, int n,
-    const char **why)
+    void **replies, const char **why)
 {
     int                   i, rc, timedout, reused;
     void                 *reply;
     apr_time_t            start, deadline;
     redisContext         *c;
+    mod_privacy_ctx_t    *ctx;
     mod_privacy_redis_t  *rd;
 
     rd = mod_privacy_redis_find(r->server);
@@ -435,8 +442,18 @@ mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds, int n,
         return MOD_PRIVACY_REDIS_ERROR;
     }
 
+    for (i = 0; replies && i < n; i++) {
+        replies[i] = NULL;
+    }
+
     start = apr_time_now();
-    deadline = start + rd->timeout;
+    ctx = mod_privacy_get_ctx(r);
+
+    if (ctx->redis_deadline == 0) {
+        ctx->redis_deadline = start + rd->timeout;
+    }
+
+    deadline = ctx->redis_deadline;
 
     timedout = 0;
     reused = 0;
@@ -540,6 +557,13 @@ mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds, int n,
             rc = MOD_PRIVACY_REDIS_ERROR;
         }
 
+        if (replies) {
+            replies[i] = reply;
+            apr_pool_cleanup_register(r->pool, reply, mod_privacy_redis_free,
+                                      apr_pool_cleanup_null);
+            continue;
+        }
+
         freeReplyObject(reply);
     }
 
@@ -549,6 +573,15 @@ mod_privacy_redis_run(request_rec *r, mod_privacy_redis_cmd_t *cmds, int n,
     mod_privacy_redis_release(rd, c, 1);
 
     return rc;
+}
+
+
+static apr_status_t
+mod_privacy_redis_free(void *reply)
+{
+    freeReplyObject(reply);
+
+    return APR_SUCCESS;
 }
 
 

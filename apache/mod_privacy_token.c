@@ -9,6 +9,72 @@
 #include "mod_privacy.h"
 
 #include <apr_time.h>
+#include <apr_thread_mutex.h>
+#include <ap_mpm.h>
+#include <openssl/crypto.h>
+
+
+/*
+ * The tokens a child process verified lately.  A returning visitor's token
+ * is checked by a constant-time compare with the one verified before
+ * instead of a new HMAC (some 24,000 instructions): the signature is a
+ * property of the bytes and the keys.  Expiry, policy and categories are
+ * still checked on every request.  The nginx module's cache of verified
+ * tokens (ngx_http_privacy_token.c).
+ *
+ * One table per child, shared by its threads under a mutex (none under
+ * prefork): a visitor's requests go to any thread of the child, and the
+ * lock is held for a compare and a copy.
+ *
+ * Bound: MOD_PRIVACY_VERIFIED tokens per child (22 KB), the last one
+ * verified in each slot.  Invalidation: a token is used only with the
+ * keys that verified it (the same PrivacySecret list of the same
+ * configuration); keys never change in a child, which a new configuration
+ * replaces.  (apache/t/023-token.t: a token verified by one server's keys
+ * is not taken by another's.)
+ */
+
+#define MOD_PRIVACY_VERIFIED  64
+
+typedef struct {
+    const apr_array_header_t       *keys;        /* NULL: an empty slot */
+    size_t                          len;
+    unsigned char                   value[PRIVACY_TOKEN_ENCODED_MAX];
+    privacy_token_t                 token;
+} mod_privacy_verified_t;
+
+
+static privacy_token_status_e mod_privacy_verify(
+    const apr_array_header_t *keys, const unsigned char *value, size_t len,
+    privacy_token_t *token);
+
+
+static mod_privacy_verified_t  *mod_privacy_verified;
+static apr_thread_mutex_t      *mod_privacy_verified_mutex;
+
+
+void
+mod_privacy_token_child_init(apr_pool_t *p, server_rec *s)
+{
+    int  threaded;
+
+    mod_privacy_verified = apr_pcalloc(p, MOD_PRIVACY_VERIFIED
+                                          * sizeof(mod_privacy_verified_t));
+
+    mod_privacy_verified_mutex = NULL;
+
+    if (ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded) == APR_SUCCESS
+        && threaded != AP_MPMQ_NOT_SUPPORTED
+        && apr_thread_mutex_create(&mod_privacy_verified_mutex,
+                                   APR_THREAD_MUTEX_DEFAULT, p)
+           != APR_SUCCESS)
+    {
+        /* no mutex: no cache, every token is verified */
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     "mod_privacy: cannot create the verified tokens' mutex");
+        mod_privacy_verified = NULL;
+    }
+}
 
 
 /*
@@ -128,9 +194,7 @@ mod_privacy_decision_token(request_rec *r, mod_privacy_dir_conf_t *dcf,
 
     scf = ap_get_module_config(r->server->module_config, &privacy_module);
 
-    rc = privacy_token_decode(&ctx->token, c->value, c->value_len,
-                              (privacy_key_t *) scf->keys->elts,
-                              scf->keys->nelts);
+    rc = mod_privacy_verify(scf->keys, c->value, c->value_len, &ctx->token);
 
     now = (uint64_t) apr_time_sec(apr_time_now());
 
@@ -217,4 +281,68 @@ mod_privacy_read_decision(request_rec *r, mod_privacy_dir_conf_t *dcf,
             return;
         }
     }
+}
+
+
+/* the token of VALUE signed by one of KEYS, from the cache when it is there */
+
+static privacy_token_status_e
+mod_privacy_verify(const apr_array_header_t *keys, const unsigned char *value,
+    size_t len, privacy_token_t *token)
+{
+    int                      hit;
+    unsigned                 i;
+    privacy_token_status_e   rc;
+    mod_privacy_verified_t  *v;
+
+    v = NULL;
+
+    if (mod_privacy_verified && len >= 4 && len <= PRIVACY_TOKEN_ENCODED_MAX)
+    {
+        /* the last characters encode the signature: well spread */
+        i = value[len - 1] + 31 * (value[len - 2] + 31 * value[len - 3]);
+        v = &mod_privacy_verified[i % MOD_PRIVACY_VERIFIED];
+    }
+
+    if (v) {
+        if (mod_privacy_verified_mutex) {
+            apr_thread_mutex_lock(mod_privacy_verified_mutex);
+        }
+
+        hit = (v->keys == keys && v->len == len
+               && CRYPTO_memcmp(v->value, value, len) == 0);
+
+        if (hit) {
+            *token = v->token;
+        }
+
+        if (mod_privacy_verified_mutex) {
+            apr_thread_mutex_unlock(mod_privacy_verified_mutex);
+        }
+
+        if (hit) {
+            return PRIVACY_TOKEN_OK;
+        }
+    }
+
+    rc = privacy_token_decode(token, value, len,
+                              (const privacy_key_t *) keys->elts,
+                              keys->nelts);
+
+    if (rc == PRIVACY_TOKEN_OK && v) {
+        if (mod_privacy_verified_mutex) {
+            apr_thread_mutex_lock(mod_privacy_verified_mutex);
+        }
+
+        v->keys = keys;
+        v->len = len;
+        memcpy(v->value, value, len);
+        v->token = *token;
+
+        if (mod_privacy_verified_mutex) {
+            apr_thread_mutex_unlock(mod_privacy_verified_mutex);
+        }
+    }
+
+    return rc;
 }

@@ -265,3 +265,52 @@ mod_privacy_conf_error(cmd_parms *cmd, const char *fmt, ...)
 
     return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", msg, NULL);
 }
+
+
+/*
+ * The value of the query argument NAME (ASCII case-insensitive) as it is
+ * in the query, not decoded; NULL without one.  nginx's ngx_http_arg().
+ */
+
+const char *
+mod_privacy_arg(request_rec *r, const char *name)
+{
+    size_t       len;
+    const char  *p, *end;
+
+    len = strlen(name);
+
+    for (p = r->args; p && *p; p = end + (*end == '&')) {
+        end = strchr(p, '&');
+
+        if (end == NULL) {
+            end = p + strlen(p);
+        }
+
+        if ((size_t) (end - p) > len && p[len] == '='
+            && strncasecmp(p, name, len) == 0)
+        {
+            return apr_pstrmemdup(r->pool, p + len + 1, end - p - len - 1);
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * The consent cookie's settings: PrivacyCookie, or privacy_cookie's
+ * defaults where none is (the cookie filter, the decision and the
+ * endpoint read them)
+ */
+
+static const mod_privacy_cookie_conf_t  mod_privacy_cookie_default = {
+    "privacy_consent", 180 * 86400, "/", NULL, "Lax", MOD_PRIVACY_SECURE_AUTO
+};
+
+
+const mod_privacy_cookie_conf_t *
+mod_privacy_cookie_conf(mod_privacy_dir_conf_t *dcf)
+{
+    return dcf->cookie ? dcf->cookie : &mod_privacy_cookie_default;
+}

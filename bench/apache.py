@@ -3,6 +3,7 @@
 mod_substitute doing the same insertion.
 
     python3 bench/apache.py [--quick] [--only-report]
+    python3 bench/apache.py --callgrind-only consented,plain_cookie
 
 Serves bench/page.py's page (the nginx rows' page) from Apache httpd 2.4
 (Debian's, event MPM, one process of 32 threads for wrk; apache2 -X under
@@ -12,7 +13,11 @@ rounds) and instructions per request with callgrind (N keep-alive
 requests, minus an idle start-up and shutdown of the same
 configuration).  Writes build/bench/apache.json and the "Apache httpd"
 section of docs/performance.md (report.py keeps it when make bench
-rewrites the rest).  Only the Python standard library.
+rewrites the rest).  --callgrind-only NAMES measures those rows'
+instructions alone and prints them, writing nothing: how a cache is
+measured with and without it (bench/caches.json).  BENCH_PORT_OFFSET=N
+moves every port by N, as for bench/bench.py.  Only the Python standard
+library.
 """
 
 import argparse
@@ -40,6 +45,9 @@ APACHE = "/usr/sbin/apache2"
 MODULES = "/usr/lib/apache2/modules"
 MODULE = os.path.join(TOP, "build", "apache", "mod_privacy.so")
 MINT = os.path.join(TOP, "build", "unit", "privacy-mint")
+
+# BENCH_PORT_OFFSET=N moves every port by N: two benches on one machine
+PORT_OFFSET = int(os.environ.get("BENCH_PORT_OFFSET", "0"))
 
 PROFILES = {
     "full": dict(rounds=6, seconds=5, warmup=2, callgrind=2000),
@@ -159,7 +167,7 @@ class Variant:
 
     def __init__(self, name, label, port, body, modules="", headers=None,
                  check=None, baseline="plain"):
-        self.name, self.label, self.port = name, label, port
+        self.name, self.label, self.port = name, label, port + PORT_OFFSET
         self.body, self.modules = body, modules
         self.headers = headers or {}
         self.check = check
@@ -296,7 +304,7 @@ def machine():
             "loadavg_start": load}
 
 
-def measure_all(prof):
+def measure_all(prof, only=None):
     for f in (MODULE, MINT, APACHE):
         if not os.path.exists(f):
             sys.exit("bench-apache: %s is missing (make apache unit "
@@ -324,6 +332,8 @@ def measure_all(prof):
                "date": datetime.datetime.now().astimezone()
                        .strftime("%Y-%m-%d %H:%M %Z")}
     vs = variants(ctx)
+    if only:
+        vs = [v for v in vs if v.name in only]
     running = []
     try:
         for v in vs:
@@ -348,11 +358,14 @@ def measure_all(prof):
             if v.name == "banner_start":
                 ctx["with_banner"] = body
 
-        log("warm-up")
-        for v in vs:
-            run_wrk_once(v, prof["warmup"])
         runs = {v.name: [] for v in vs}
-        for rnd in range(1, prof["rounds"] + 1):
+        # --callgrind-only: no wrk rounds
+        rounds = 0 if only else prof["rounds"]
+        if rounds:
+            log("warm-up")
+            for v in vs:
+                run_wrk_once(v, prof["warmup"])
+        for rnd in range(1, rounds + 1):
             for v in vs:
                 res = run_wrk_once(v, prof["seconds"])
                 runs[v.name].append(res)
@@ -464,7 +477,17 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only-report", action="store_true",
                     help="rewrite the section from build/bench/apache.json")
+    ap.add_argument("--callgrind-only", metavar="NAMES",
+                    help="instructions of these rows (comma-separated) only,"
+                         " printed, nothing written")
     args = ap.parse_args()
+    if args.callgrind_only:
+        only = args.callgrind_only.split(",")
+        results = measure_all(PROFILES["full"], only)
+        for name in only:
+            print("%s %.0f" % (name,
+                               results["callgrind"][name]["per_request"]))
+        return
     if args.only_report:
         with open(RESULTS) as f:
             results = json.load(f)

@@ -15,6 +15,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "privacy_record.h"
+
 
 #define NGX_HTTP_PRIVACY_HISTORY_MAX   20
 
@@ -148,13 +150,12 @@ ngx_http_privacy_history_reply(void *data, ngx_int_t rc, void *reply)
 {
     ngx_http_privacy_history_t *h = data;
 
-    u_char              *p;
-    size_t               len;
-    ngx_str_t           *rec, next;
-    ngx_uint_t           i;
-    redisReply          *rr, *k, *v;
-    ngx_connection_t    *c;
-    ngx_http_request_t  *r;
+    ngx_str_t               *rec, next;
+    ngx_uint_t               i, n;
+    redisReply              *rr, *k, *v;
+    ngx_connection_t        *c;
+    ngx_http_request_t      *r;
+    privacy_record_field_t  *f;
 
     h->redis = NULL;
 
@@ -172,7 +173,14 @@ ngx_http_privacy_history_reply(void *data, ngx_int_t rc, void *reply)
     ngx_str_null(&next);
 
     if (rr->elements) {
-        len = sizeof("{}") - 1;
+        f = ngx_palloc(r->pool, rr->elements / 2
+                                * sizeof(privacy_record_field_t));
+        if (f == NULL) {
+            rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            goto done;
+        }
+
+        n = 0;
 
         for (i = 0; i + 1 < rr->elements; i += 2) {
             k = rr->element[i];
@@ -184,45 +192,11 @@ ngx_http_privacy_history_reply(void *data, ngx_int_t rc, void *reply)
                 continue;
             }
 
-            len += sizeof("\"\":\"\",") - 1
-                   + privacy_json_escape(NULL, (u_char *) k->str, k->len)
-                   + privacy_json_escape(NULL, (u_char *) v->str, v->len);
-        }
-
-        rec = ngx_array_push(&h->records);
-        if (rec == NULL) {
-            rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            goto done;
-        }
-
-        p = ngx_pnalloc(r->pool, len);
-        if (p == NULL) {
-            rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-            goto done;
-        }
-
-        rec->data = p;
-        *p++ = '{';
-
-        for (i = 0; i + 1 < rr->elements; i += 2) {
-            k = rr->element[i];
-            v = rr->element[i + 1];
-
-            if (k->type != REDIS_REPLY_STRING
-                || v->type != REDIS_REPLY_STRING)
-            {
-                continue;
-            }
-
-            if (p != rec->data + 1) {
-                *p++ = ',';
-            }
-
-            *p++ = '"';
-            p += privacy_json_escape(p, (u_char *) k->str, k->len);
-            *p++ = '"'; *p++ = ':'; *p++ = '"';
-            p += privacy_json_escape(p, (u_char *) v->str, v->len);
-            *p++ = '"';
+            f[n].name = (u_char *) k->str;
+            f[n].name_len = k->len;
+            f[n].value = (u_char *) v->str;
+            f[n].value_len = v->len;
+            n++;
 
             if (k->len == 8 && ngx_strncmp(k->str, "replaces", 8) == 0
                 && v->len == NGX_HTTP_PRIVACY_ID_HEX_LEN)
@@ -238,8 +212,19 @@ ngx_http_privacy_history_reply(void *data, ngx_int_t rc, void *reply)
             }
         }
 
-        *p++ = '}';
-        rec->len = p - rec->data;
+        rec = ngx_array_push(&h->records);
+        if (rec == NULL) {
+            rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            goto done;
+        }
+
+        rec->data = ngx_pnalloc(r->pool, privacy_record_json(NULL, f, n));
+        if (rec->data == NULL) {
+            rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            goto done;
+        }
+
+        rec->len = privacy_record_json(rec->data, f, n);
     }
 
     /* the hiredis reply is freed when this returns: nothing points in it */

@@ -1,10 +1,13 @@
 
 /*
  * The consent record's fields that come from the request: the Host check
- * and the quoting for the error log.
+ * and the quoting for the error log; a record from Redis as JSON.
  */
 
 
+#include <string.h>
+
+#include "privacy_banner.h"
 #include "privacy_record.h"
 
 
@@ -163,6 +166,56 @@ privacy_record_quote(unsigned char *dst, const unsigned char *src, size_t n)
 
     if (dst) {
         dst[len] = '"';
+    }
+
+    return len + 1;
+}
+
+
+size_t
+privacy_record_json(unsigned char *dst, const privacy_record_field_t *fields,
+    size_t n)
+{
+    size_t  i, len;
+
+    len = 0;
+
+    if (dst) {
+        dst[len] = '{';
+    }
+
+    len++;
+
+    for (i = 0; i < n; i++) {
+        if (dst) {
+            if (i) {
+                dst[len] = ',';
+            }
+
+            dst[len + (i != 0)] = '"';
+        }
+
+        len += (i != 0) + 1;
+        len += privacy_json_escape(dst ? dst + len : NULL, fields[i].name,
+                                   fields[i].name_len);
+
+        if (dst) {
+            memcpy(dst + len, "\":\"", 3);
+        }
+
+        len += 3;
+        len += privacy_json_escape(dst ? dst + len : NULL, fields[i].value,
+                                   fields[i].value_len);
+
+        if (dst) {
+            dst[len] = '"';
+        }
+
+        len++;
+    }
+
+    if (dst) {
+        dst[len] = '}';
     }
 
     return len + 1;

@@ -1,9 +1,10 @@
 
 /*
  * The consent record's fields that come from the request, for
- * ngx_privacy_module: the Host check that bounds the record's size, and
- * the quoting that writes a record into the error log so that redis-cli
- * can read it back.
+ * ngx_privacy_module and mod_privacy: the Host check that bounds the
+ * record's size, the quoting that writes a record into the error log so
+ * that redis-cli can read it back, and a record read back from Redis as
+ * JSON (the consent endpoint's ?history=1).
  *
  * Server-agnostic core: plain C99, pointers and lengths, never allocates.
  */
@@ -41,6 +42,23 @@ int privacy_record_host_ok(const unsigned char *host, size_t len);
  */
 size_t privacy_record_quote(unsigned char *dst, const unsigned char *src,
     size_t n);
+
+
+/* one field of a record as Redis's HGETALL gives it back */
+typedef struct {
+    const unsigned char  *name;
+    size_t                name_len;
+    const unsigned char  *value;
+    size_t                value_len;
+} privacy_record_field_t;
+
+/*
+ * fields[0 .. n) as one JSON object, {"name":"value",...} in their order,
+ * names and values escaped by privacy_json_escape() (at most 6 bytes a
+ * byte).  With dst NULL only the length is returned.
+ */
+size_t privacy_record_json(unsigned char *dst,
+    const privacy_record_field_t *fields, size_t n);
 
 
 #endif /* PRIVACY_RECORD_H_INCLUDED_ */

@@ -102,6 +102,18 @@ typedef struct {
     "Your browser's Global Privacy Control signal refuses this unless you "  \
     "allow it here."
 
+/* the settings page's own English words */
+#define PRIVACY_WORDS_EN_WITHDRAW  "Withdraw my consent"
+#define PRIVACY_WORDS_EN_CURRENT   "Your current choice"
+#define PRIVACY_WORDS_EN_UNDECIDED "You have not made a choice yet."
+#define PRIVACY_WORDS_EN_GRANTED   "Allowed"
+#define PRIVACY_WORDS_EN_REFUSED   "Refused"
+#define PRIVACY_WORDS_EN_MADE_ON   "Made on"
+#define PRIVACY_WORDS_EN_GPC_SENT                                            \
+    "Your browser sends the Global Privacy Control signal. It is honoured: " \
+    "these stay refused unless you allow them here:"
+#define PRIVACY_WORDS_EN_BACK      "Back to the site"
+
 /* the English words of the common categories: label, description */
 #define PRIVACY_WORDS_EN_NECESSARY          "Necessary"
 #define PRIVACY_WORDS_EN_NECESSARY_TEXT                                      \

@@ -18,6 +18,12 @@ rm -rf "$src"
 mkdir -p "$src"
 cp "$top"/apache/*.[ch] "$top"/ngx_privacy_module/privacy_*.[ch] "$src"/
 
+# the banner's stylesheet and script, built in as the nginx build does
+# (config.make): the same files, the same generator
+sh "$top"/tools/embed-assets.sh -p mod_privacy_ "$src"/mod_privacy_assets_data.h \
+    "$top"/ngx_privacy_module/assets/banner.css \
+    "$top"/ngx_privacy_module/assets/banner.js
+
 cd "$src"
 # the module's own warnings are errors (Apache's initializers of module
 # and command_rec leave fields out); the core is held to -Wextra by

@@ -20,6 +20,7 @@ static size_t unquote(unsigned char *dst, const unsigned char *src,
 static void quote(const void *src, size_t n, const char *want, int line);
 static void test_quote_fixed(void);
 static void test_quote_round_trip(void);
+static void test_json(void);
 
 
 #define OK(h)     host(h, 1, __LINE__)
@@ -312,6 +313,45 @@ test_quote_round_trip(void)
 }
 
 
+
+/* a record from Redis as JSON: every field in order, escaped, sized */
+
+static void
+test_json(void)
+{
+    size_t                  len;
+    unsigned char           out[256];
+    privacy_record_field_t  f[3];
+
+    static const char  want[] =
+        "{\"id\":\"ab\",\"ua\":\"a \\\"b\\\\ \\u000a\\u003c\","
+        "\"\":\"\"}";
+
+    f[0].name = (const unsigned char *) "id";
+    f[0].name_len = 2;
+    f[0].value = (const unsigned char *) "ab";
+    f[0].value_len = 2;
+    f[1].name = (const unsigned char *) "ua";
+    f[1].name_len = 2;
+    f[1].value = (const unsigned char *) "a \"b\\ \n<";
+    f[1].value_len = 8;
+    f[2].name = (const unsigned char *) "";
+    f[2].name_len = 0;
+    f[2].value = (const unsigned char *) "";
+    f[2].value_len = 0;
+
+    memset(out, 'x', sizeof(out));
+    len = privacy_record_json(out, f, 3);
+
+    CHECK(len == privacy_record_json(NULL, f, 3));
+    CHECK(len == sizeof(want) - 1 && memcmp(out, want, len) == 0);
+    CHECK(out[len] == 'x');
+
+    /* no field: an empty object */
+    CHECK(privacy_record_json(out, f, 0) == 2 && memcmp(out, "{}", 2) == 0);
+}
+
+
 int
 main(void)
 {
@@ -320,6 +360,7 @@ main(void)
     test_host_length();
     test_quote_fixed();
     test_quote_round_trip();
+    test_json();
 
     return unit_done();
 }

@@ -12,7 +12,7 @@ use Apache::TestUtil qw(t_cmp t_start_error_log_watch
                         t_finish_error_log_watch);
 use PrivacyTest qw(mint);
 
-plan tests => 23;
+plan tests => 27;
 
 sub tk {
     my ($path, $cookie, @h) = @_;
@@ -113,3 +113,29 @@ ok t_cmp(tk('/index.html', 'privacy_consent='
                            . mint(grant => 'analytics', key => 'retired')),
          '200 N', 'a token signed by a key not configured here is no '
                   . 'decision');
+
+# a child keeps the tokens it verified with the keys that verified them:
+# a token the main server's key verified (and the child kept) is no
+# decision in a server whose only key is another, however often both see
+# it, in whichever child and thread
+my ($here, $there) = ('', '');
+for (1 .. 10) {
+    Apache::TestRequest::module('default');
+    $here .= tk('/index.html', "privacy_consent=$all") =~ /C$/ ? 'C' : '-';
+    Apache::TestRequest::module('otherkey');
+    $there .= tk('/index.html', "privacy_consent=$all") =~ /C$/ ? 'C' : '-';
+}
+Apache::TestRequest::module('default');
+ok t_cmp($here, 'C' x 10, 'a token verified again and again: C');
+ok t_cmp($there, '-' x 10,
+         '... and never taken by a server with another key');
+my $other = 'privacy_consent=' . mint(grant => 'analytics', key => 'unknown');
+($here, $there) = ('', '');
+for (1 .. 10) {
+    Apache::TestRequest::module('otherkey');
+    $there .= tk('/index.html', $other) =~ /C$/ ? 'C' : '-';
+    Apache::TestRequest::module('default');
+    $here .= tk('/index.html', $other) =~ /C$/ ? 'C' : '-';
+}
+ok t_cmp($there, 'C' x 10, 'the other server takes a token of its own key');
+ok t_cmp($here, '-' x 10, '... which the main server never does');

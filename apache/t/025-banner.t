@@ -179,8 +179,9 @@ ok t_cmp(body('/banner/return/page.html?a=%00') =~ /value="([^"]*)"/ ? $1 : '',
 my $b = body('/builtin.html');
 ok t_cmp($b, qr{^200 <!DOCTYPE html><html><head><title>t</title></head><body><div id="privacy-banner" class="privacy-banner" lang="en" role="dialog" aria-modal="false" aria-labelledby="privacy-banner-title" aria-describedby="privacy-banner-text">.*</form><p class="privacy-banner__saved" hidden>Your choice is saved\. [^<]*<a href="/privacy/consent">Privacy settings</a></p></div>x</body></html>$}s,
          'the builtin banner: a labelled dialog after <body>, its note for after a decision hidden');
-ok t_cmp($b, qr{<link rel="stylesheet" href="/privacy/consent/banner\.css"><script src="/privacy/consent/banner\.js" defer></script><form class="privacy-banner__form" method="post" action="/privacy/consent">},
-         '... its stylesheet and script below the consent URL, its form');
+ok t_cmp($b, qr{<link rel="stylesheet" href="/privacy/consent/banner\.[0-9a-f]{12}\.css"><script src="/privacy/consent/banner\.[0-9a-f]{12}\.js" defer></script><form class="privacy-banner__form" method="post" action="/privacy/consent">},
+         '... its stylesheet and script below the consent URL by their '
+         . 'hashed names (034-banner-assets.t), its form');
 ok t_cmp($b, qr{<input type="hidden" name="return" value="/builtin\.html">},
          '... the return path');
 ok t_cmp(index($b, '<div class="privacy-banner__category">'

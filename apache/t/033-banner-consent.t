@@ -103,7 +103,8 @@ my $moved = banner_of('/builtin.html');
 ok t_cmp(($moved =~ m{<form [^>]*action="([^"]*)"})[0], '/elsewhere/consent',
          'a server with its endpoint elsewhere: the form posts there');
 ok t_cmp(($moved =~ m{<link [^>]*href="([^"]*)"})[0] // '',
-         qr{^/elsewhere/consent/banner\.css}, '... its stylesheet below it');
+         qr{^/elsewhere/consent/banner\.[0-9a-f]{12}\.css$},
+         '... its stylesheet below it, by its hashed name');
 ($r, $rec) = decide($moved, 'accept_all');
 ok t_cmp($r->code . ' ' . $r->header('Location'), '303 /builtin.html',
          '... and the decision is taken there');
