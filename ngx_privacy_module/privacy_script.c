@@ -99,6 +99,8 @@ static int privacy_script_edit(privacy_script_rw_t *w,
     const privacy_script_attr_t *a);
 static void privacy_script_emit(privacy_script_rw_t *w, int action,
     int category);
+static void privacy_script_segment(privacy_script_rw_t *w,
+    privacy_script_step_t *s);
 static void privacy_script_piece(privacy_script_rw_t *w,
     privacy_script_step_t *s);
 
@@ -862,6 +864,7 @@ privacy_script_init(privacy_script_rw_t *w, const privacy_script_set_t *set,
     w->attr = 0;
     w->skip = 0;
     w->piece = 0;
+    w->pending_len = 0;
     w->reported = 0;
     w->tag_state = PRIVACY_BANNER_TAG_NONE;
 }
@@ -1218,10 +1221,52 @@ privacy_script_edit(privacy_script_rw_t *w, const privacy_script_attr_t *a)
 }
 
 
-/* one piece of the held bytes, edited, into s; the mode PASS at the end */
+/*
+ * The pieces of a held tag, edited, gathered in w->work as far as they fit
+ * (one buffer for the caller instead of one per piece); a piece that does
+ * not fit after others goes out by itself from the next call.  The mode
+ * PASS at the end of the tag.
+ */
 
 static void
 privacy_script_piece(privacy_script_rw_t *w, privacy_script_step_t *s)
+{
+    size_t  n;
+
+    n = 0;
+
+    while (w->mode == PRIVACY_W_EMIT) {
+        privacy_script_segment(w, s);
+
+        if (s->emit_len <= sizeof(w->work) - n) {
+            if (s->emit_len) {
+                memcpy(w->work + n, s->emit, s->emit_len);
+                n += s->emit_len;
+            }
+
+            continue;
+        }
+
+        if (n == 0) {
+            /* a long one as it is */
+            return;
+        }
+
+        w->pending = s->emit;
+        w->pending_len = s->emit_len;
+
+        break;
+    }
+
+    s->emit = w->work;
+    s->emit_len = n;
+}
+
+
+/* one piece of the held bytes, edited, into s; the mode PASS at the end */
+
+static void
+privacy_script_segment(privacy_script_rw_t *w, privacy_script_step_t *s)
 {
     int                          edit;
     size_t                       pos;
@@ -1432,6 +1477,13 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
     s->held = NULL;
 
     m = &w->html;
+
+    if (w->pending_len) {
+        s->emit = w->pending;
+        s->emit_len = w->pending_len;
+        w->pending_len = 0;
+        return 1;
+    }
 
     if (w->mode == PRIVACY_W_EMIT) {
         privacy_script_piece(w, s);
@@ -1720,7 +1772,7 @@ privacy_script_finish(privacy_script_rw_t *w, const unsigned char **held)
 {
     size_t  n;
 
-    n = (w->mode == PRIVACY_W_EMIT) ? 0 : w->held_len;
+    n = (w->mode == PRIVACY_W_EMIT || w->pending_len) ? 0 : w->held_len;
     *held = w->held;
 
     privacy_script_init(w, w->set, w->granted);
