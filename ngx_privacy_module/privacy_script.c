@@ -47,6 +47,8 @@ enum {
 #define privacy_script_alnum(c)                                              \
     (((c) >= '0' && (c) <= '9')                                              \
      || (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z'))
+#define privacy_script_alpha(c)                                              \
+    (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z')
 #define privacy_script_hex(c)                                                \
     (((c) >= '0' && (c) <= '9')                                              \
      || (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'f'))
@@ -76,6 +78,7 @@ typedef struct {
 static int privacy_script_host_ok(const unsigned char *h, size_t len);
 static size_t privacy_script_authority(const unsigned char *u, size_t len,
     int scheme, unsigned char *host, size_t size, size_t *rest);
+static int privacy_script_relative(const unsigned char *u, size_t len);
 static int privacy_script_url_norm(const privacy_script_set_t *set,
     unsigned char *u, size_t len);
 static int privacy_script_match(const privacy_script_pattern_t *p,
@@ -534,6 +537,36 @@ privacy_script_match(const privacy_script_pattern_t *p, int scheme,
 }
 
 
+/*
+ * Whether u (decoded, trimmed) is a relative URL without a host as the
+ * normalization below finds one: no scheme (which starts with a letter)
+ * and not two leading slashes (tabs and newlines between them dropped,
+ * '\\' taken as '/').
+ */
+
+static int
+privacy_script_relative(const unsigned char *u, size_t len)
+{
+    size_t  i;
+
+    if (len == 0) {
+        return 1;
+    }
+
+    if (u[0] != '/' && u[0] != '\\') {
+        return !privacy_script_alpha(u[0]);
+    }
+
+    for (i = 1; i < len; i++) {
+        if (u[i] != '\t' && u[i] != '\n' && u[i] != '\r') {
+            return u[i] != '/' && u[i] != '\\';
+        }
+    }
+
+    return 1;
+}
+
+
 /* u[0 .. len) decoded, writable: normalized in place, then matched */
 
 static int
@@ -552,6 +585,19 @@ privacy_script_url_norm(const privacy_script_set_t *set, unsigned char *u,
 
     while (len && u[len - 1] <= 0x20) {
         len--;
+    }
+
+    if (privacy_script_relative(u, len)) {
+        /* no host: only an expression may match it */
+        for (i = 0; i < set->npatterns; i++) {
+            if (set->patterns[i].type == PRIVACY_SCRIPT_REGEX) {
+                break;
+            }
+        }
+
+        if (i == set->npatterns) {
+            return PRIVACY_MATCH_NONE;
+        }
     }
 
     n = 0;
@@ -736,21 +782,70 @@ int
 privacy_script_text(const privacy_script_set_t *set,
     const unsigned char *text, size_t len)
 {
-    size_t                           i, k;
-    unsigned char                    first;
+    size_t                           i, k, n;
+    uint32_t                         first[256], want, bits;
+    unsigned char                    c;
     const privacy_script_pattern_t  *p;
 
-    for (i = 0; i < set->npatterns; i++) {
+    /*
+     * The first 32 patterns in one pass over the text: the patterns that
+     * may start at a byte, as bits by the byte; the first pattern in
+     * configuration order that matches anywhere wins, so once one did only
+     * those before it are looked for.
+     */
+
+    n = (set->npatterns < 32) ? set->npatterns : 32;
+    want = 0;
+
+    memset(first, 0, sizeof(first));
+
+    for (i = 0; i < n; i++) {
         p = &set->patterns[i];
 
         if (p->type == PRIVACY_SCRIPT_REGEX || p->host_len == 0) {
             continue;
         }
 
-        first = p->host[0];
+        c = p->host[0];
+        first[c] |= (uint32_t) 1 << i;
+
+        if (c >= 'a' && c <= 'z') {
+            first[c - 0x20] |= (uint32_t) 1 << i;
+        }
+
+        want |= (uint32_t) 1 << i;
+    }
+
+    for (k = 0; k < len && want; k++) {
+        bits = first[text[k]] & want;
+
+        for (i = 0; bits; i++, bits >>= 1) {
+            if ((bits & 1)
+                && privacy_script_text_at(&set->patterns[i], text, len, k))
+            {
+                /* only those before it from now on */
+                want = ((uint32_t) 1 << i) - 1;
+                n = i;
+                break;
+            }
+        }
+    }
+
+    if (n < 32 && n < set->npatterns) {
+        return set->patterns[n].category;
+    }
+
+    /* the patterns after the first 32, one pass each */
+
+    for (i = 32; i < set->npatterns; i++) {
+        p = &set->patterns[i];
+
+        if (p->type == PRIVACY_SCRIPT_REGEX || p->host_len == 0) {
+            continue;
+        }
 
         for (k = 0; k + p->host_len <= len; k++) {
-            if (privacy_script_lc(text[k]) == first
+            if (privacy_script_lc(text[k]) == p->host[0]
                 && privacy_script_text_at(p, text, len, k))
             {
                 return p->category;
@@ -772,8 +867,9 @@ static int
 privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
     privacy_script_attr_t *a)
 {
-    size_t         i;
-    unsigned char  q;
+    size_t                i;
+    unsigned char         q;
+    const unsigned char  *v;
 
     i = *pos;
 
@@ -819,10 +915,8 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
     if (i < n && (t[i] == '"' || t[i] == '\'')) {
         q = t[i];
         a->value = ++i;
-
-        while (i < n && t[i] != q) {
-            i++;
-        }
+        v = memchr(t + i, q, n - i);
+        i = v ? (size_t) (v - t) : n;
 
         a->value_len = i - a->value;
         a->end = (i < n) ? i + 1 : n;
