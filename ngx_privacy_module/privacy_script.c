@@ -6,6 +6,12 @@
 
 
 #include <string.h>
+#if (defined(__SSE2__) && defined(__GNUC__))
+#include <emmintrin.h>
+#define PRIVACY_SCRIPT_SSE2  1
+#else
+#define PRIVACY_SCRIPT_SSE2  0
+#endif
 
 #include "privacy_script.h"
 
@@ -36,6 +42,9 @@ enum {
 
 #define PRIVACY_DP      "data-privacy-"
 #define PRIVACY_DP_LEN  (sizeof(PRIVACY_DP) - 1)
+
+/* the most distinct first bytes of patterns compared 16 at a time */
+#define PRIVACY_SCRIPT_FIRST_MAX  8
 
 /* "</script" and the byte that ended it */
 #define PRIVACY_SCRIPT_END_LEN  9
@@ -782,10 +791,16 @@ int
 privacy_script_text(const privacy_script_set_t *set,
     const unsigned char *text, size_t len)
 {
-    size_t                           i, k, n;
+    size_t                           i, k, n, nb;
     uint32_t                         first[256], want, bits;
-    unsigned char                    c;
+    unsigned char                    c, bytes[PRIVACY_SCRIPT_FIRST_MAX];
     const privacy_script_pattern_t  *p;
+#if (PRIVACY_SCRIPT_SSE2)
+    size_t                           j, at;
+    unsigned                         mask;
+    __m128i                          firsts[PRIVACY_SCRIPT_FIRST_MAX],
+                                     chunk, hits;
+#endif
 
     /*
      * The first 32 patterns in one pass over the text: the patterns that
@@ -796,6 +811,7 @@ privacy_script_text(const privacy_script_set_t *set,
 
     n = (set->npatterns < 32) ? set->npatterns : 32;
     want = 0;
+    nb = 0;
 
     memset(first, 0, sizeof(first));
 
@@ -807,16 +823,75 @@ privacy_script_text(const privacy_script_set_t *set,
         }
 
         c = p->host[0];
+
+        if (first[c] == 0 && nb++ < PRIVACY_SCRIPT_FIRST_MAX) {
+            bytes[nb - 1] = c;
+        }
+
         first[c] |= (uint32_t) 1 << i;
 
         if (c >= 'a' && c <= 'z') {
-            first[c - 0x20] |= (uint32_t) 1 << i;
+            c -= 0x20;
+
+            if (first[c] == 0 && nb++ < PRIVACY_SCRIPT_FIRST_MAX) {
+                bytes[nb - 1] = c;
+            }
+
+            first[c] |= (uint32_t) 1 << i;
         }
 
         want |= (uint32_t) 1 << i;
     }
 
-    for (k = 0; k < len && want; k++) {
+    k = 0;
+
+#if (PRIVACY_SCRIPT_SSE2)
+
+    /*
+     * With a few distinct first bytes, 16 bytes of the text at a time are
+     * compared with all of them; only where one is the table is asked.
+     */
+
+    if (nb <= PRIVACY_SCRIPT_FIRST_MAX) {
+
+        for (j = 0; j < nb; j++) {
+            firsts[j] = _mm_set1_epi8((char) bytes[j]);
+        }
+
+        for ( /* void */ ; k + 16 <= len && want; k += 16) {
+            chunk = _mm_loadu_si128((const __m128i *) (const void *)
+                                    (text + k));
+            hits = _mm_setzero_si128();
+
+            for (j = 0; j < nb; j++) {
+                hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, firsts[j]));
+            }
+
+            mask = (unsigned) _mm_movemask_epi8(hits);
+
+            for ( /* void */ ; mask && want; mask &= mask - 1) {
+                at = k + (size_t) __builtin_ctz(mask);
+                bits = first[text[at]] & want;
+
+                for (i = 0; bits; i++, bits >>= 1) {
+                    if ((bits & 1)
+                        && privacy_script_text_at(&set->patterns[i], text,
+                                                  len, at))
+                    {
+                        want = ((uint32_t) 1 << i) - 1;
+                        n = i;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+#else
+    (void) bytes;
+#endif
+
+    for ( /* void */ ; k < len && want; k++) {
         bits = first[text[k]] & want;
 
         for (i = 0; bits; i++, bits >>= 1) {
