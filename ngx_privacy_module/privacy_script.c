@@ -67,6 +67,28 @@ enum {
     (privacy_script_alnum(c) || (c) == '-')
 
 
+/* byte classes for privacy_script_attr() */
+#define PRIVACY_SC_WS         0x01    /* HTML whitespace */
+#define PRIVACY_SC_GAP        0x02    /* between attributes: ws and '/' */
+#define PRIVACY_SC_NAME_STOP  0x04    /* ends an attribute name */
+#define PRIVACY_SC_UNQ_STOP   0x08    /* ends an unquoted value */
+
+#define PRIVACY_SC_SPACE                                                     \
+    (PRIVACY_SC_WS | PRIVACY_SC_GAP | PRIVACY_SC_NAME_STOP                   \
+     | PRIVACY_SC_UNQ_STOP)
+
+static const unsigned char  privacy_script_class[256] = {
+    ['\t'] = PRIVACY_SC_SPACE,
+    ['\n'] = PRIVACY_SC_SPACE,
+    ['\f'] = PRIVACY_SC_SPACE,
+    ['\r'] = PRIVACY_SC_SPACE,
+    [' ']  = PRIVACY_SC_SPACE,
+    ['/']  = PRIVACY_SC_GAP | PRIVACY_SC_NAME_STOP,
+    ['=']  = PRIVACY_SC_NAME_STOP,
+    ['>']  = PRIVACY_SC_NAME_STOP | PRIVACY_SC_UNQ_STOP
+};
+
+
 typedef struct {
     size_t  name;             /* offsets in the tag */
     size_t  name_len;
@@ -948,7 +970,7 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
 
     i = *pos;
 
-    while (i < n && (privacy_script_ws(t[i]) || t[i] == '/')) {
+    while (i < n && (privacy_script_class[t[i]] & PRIVACY_SC_GAP)) {
         i++;
     }
 
@@ -961,9 +983,7 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
 
     /* the first byte is a name byte even when it is '=' */
     for (i++; i < n; i++) {
-        if (privacy_script_ws(t[i]) || t[i] == '/' || t[i] == '>'
-            || t[i] == '=')
-        {
+        if (privacy_script_class[t[i]] & PRIVACY_SC_NAME_STOP) {
             break;
         }
     }
@@ -974,7 +994,7 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
     a->value_len = 0;
     a->end = i;
 
-    while (i < n && privacy_script_ws(t[i])) {
+    while (i < n && (privacy_script_class[t[i]] & PRIVACY_SC_WS)) {
         i++;
     }
 
@@ -983,7 +1003,9 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
         return 1;
     }
 
-    for (i++; i < n && privacy_script_ws(t[i]); i++) { /* void */ }
+    for (i++; i < n && (privacy_script_class[t[i]] & PRIVACY_SC_WS); i++) {
+        /* void */
+    }
 
     a->has_value = 1;
 
@@ -999,7 +1021,7 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
     } else {
         a->value = i;
 
-        while (i < n && !privacy_script_ws(t[i]) && t[i] != '>') {
+        while (i < n && !(privacy_script_class[t[i]] & PRIVACY_SC_UNQ_STOP)) {
             i++;
         }
 
