@@ -606,7 +606,7 @@ privacy_script_url_norm(const privacy_script_set_t *set, unsigned char *u,
 {
     int                              scheme, rc, rel;
     size_t                           i, n, s, host_len, rest;
-    unsigned char                    host[262];
+    unsigned char                    host[262], *q;
     const privacy_script_pattern_t  *p;
 
     while (len && u[0] <= 0x20) {
@@ -631,9 +631,18 @@ privacy_script_url_norm(const privacy_script_set_t *set, unsigned char *u,
         }
     }
 
-    n = 0;
+    /* tabs and newlines dropped: most URLs have none, looked for first */
 
-    for (i = 0; i < len; i++) {
+    n = len;
+
+    for (i = 0; i < 3; i++) {
+        q = memchr(u, "\t\n\r"[i], n);
+        if (q) {
+            n = (size_t) (q - u);
+        }
+    }
+
+    for (i = n; i < len; i++) {
         if (u[i] != '\t' && u[i] != '\n' && u[i] != '\r') {
             u[n++] = u[i];
         }
@@ -673,7 +682,9 @@ privacy_script_url_norm(const privacy_script_set_t *set, unsigned char *u,
     rest = 0;
 
     if (scheme || rel) {
-        for (i = 0; i < len; i++) {
+        q = memchr(u, '\\', len);
+
+        for (i = q ? (size_t) (q - u) : len; i < len; i++) {
             if (u[i] == '\\') {
                 u[i] = '/';
             }
