@@ -851,6 +851,52 @@ privacy_banner_run_bytes(privacy_banner_t *m, const unsigned char *p,
 #endif
 
 
+/*
+ * privacy_banner_step() in a tag's attributes for a byte other than '>'
+ * (which may end the tag) and a state other than SLASH (which takes the
+ * byte again): the next state alone, nothing else changes there
+ */
+
+static inline unsigned char
+privacy_banner_attr_next(unsigned char state, unsigned char c)
+{
+    int  ws;
+
+    ws = (privacy_banner_class[c] & PRIVACY_B_WS) != 0;
+
+    switch (state) {
+
+    case PRIVACY_S_BEFORE_ATTR:
+        return (c == '/') ? PRIVACY_S_SLASH
+               : ws ? PRIVACY_S_BEFORE_ATTR : PRIVACY_S_ATTR_NAME;
+
+    case PRIVACY_S_ATTR_NAME:
+    case PRIVACY_S_AFTER_ATTR:
+        return (c == '=') ? PRIVACY_S_BEFORE_VALUE
+               : (c == '/') ? PRIVACY_S_SLASH
+               : ws ? PRIVACY_S_AFTER_ATTR : PRIVACY_S_ATTR_NAME;
+
+    case PRIVACY_S_BEFORE_VALUE:
+        return (c == '"') ? PRIVACY_S_VALUE_DQ
+               : (c == '\'') ? PRIVACY_S_VALUE_SQ
+               : ws ? PRIVACY_S_BEFORE_VALUE : PRIVACY_S_VALUE_UNQ;
+
+    case PRIVACY_S_VALUE_DQ:
+        return (c == '"') ? PRIVACY_S_AFTER_VALUE : PRIVACY_S_VALUE_DQ;
+
+    case PRIVACY_S_VALUE_SQ:
+        return (c == '\'') ? PRIVACY_S_AFTER_VALUE : PRIVACY_S_VALUE_SQ;
+
+    case PRIVACY_S_VALUE_UNQ:
+        return ws ? PRIVACY_S_BEFORE_ATTR : PRIVACY_S_VALUE_UNQ;
+
+    default: /* PRIVACY_S_AFTER_VALUE */
+        return ws ? PRIVACY_S_BEFORE_ATTR
+               : (c == '/') ? PRIVACY_S_SLASH : PRIVACY_S_ATTR_NAME;
+    }
+}
+
+
 /* the states of a tag after its name, privacy_banner_attrs()'s */
 #define privacy_banner_in_attrs(s)                                           \
     (((s) >= PRIVACY_S_BEFORE_ATTR && (s) <= PRIVACY_S_AFTER_VALUE)          \
@@ -958,7 +1004,13 @@ privacy_banner_attrs_fast(privacy_banner_t *m, const unsigned char *p,
             break;
         }
 
-        (void) privacy_banner_step(m, c);
+        if (c == '>' || m->state == PRIVACY_S_SLASH) {
+            (void) privacy_banner_step(m, c);
+
+        } else {
+            m->state = privacy_banner_attr_next(m->state, c);
+        }
+
         q++;
 
         if (!privacy_banner_in_attrs(m->state)) {
