@@ -8,6 +8,9 @@
 
 
 #include <string.h>
+#if (defined(__SSE2__) && defined(__GNUC__))
+#include <emmintrin.h>
+#endif
 #ifdef PRIVACY_BANNER_CHECK
 #include <stdlib.h>
 #endif
@@ -141,7 +144,13 @@ enum {
          && ((first) >> (((p)[1] | 0x20) - 'a') & 1)))
 
 /* a span this short is searched inline, not with memchr() */
-#define PRIVACY_BANNER_INLINE  4
+#define PRIVACY_BANNER_INLINE  128
+
+#if (defined(__SSE2__) && defined(__GNUC__))
+#define PRIVACY_BANNER_SSE2  1
+#else
+#define PRIVACY_BANNER_SSE2  0
+#endif
 
 
 typedef struct {
@@ -162,7 +171,8 @@ static void privacy_banner_found_before(privacy_banner_t *m,
 static void privacy_banner_hold(privacy_banner_t *m, const unsigned char *buf,
     size_t len, privacy_banner_result_t *r, int in_held, size_t old,
     size_t cand);
-static const unsigned char *privacy_banner_find(const unsigned char *p,
+static inline const unsigned char *privacy_banner_find(
+    const unsigned char *p,
     const unsigned char *end, unsigned char c);
 #ifdef PRIVACY_BANNER_CHECK
 static size_t privacy_banner_run_bytes(privacy_banner_t *m,
@@ -420,19 +430,59 @@ privacy_banner_breakout(const privacy_banner_t *m)
 
 
 /*
- * The first c from p on, or end.  Many attribute values and comments are
- * short, where a call to memchr() costs more than the search: the first
- * bytes are looked at here.
+ * The first c from p on, or end.  Most spans the tokenizer skips (text
+ * between tags, attribute values, comments) are short, where a call to
+ * memchr() costs more than the search: they are looked at here 16 bytes at
+ * a time (SSE2, which every x86-64 has; a byte at a time elsewhere), and
+ * only a span longer than PRIVACY_BANNER_INLINE goes on with memchr().
  */
 
-static const unsigned char *
+static inline const unsigned char *
 privacy_banner_find(const unsigned char *p, const unsigned char *end,
     unsigned char c)
 {
     const unsigned char  *stop, *q;
+#if (PRIVACY_BANNER_SSE2)
+    int                   bits;
+    size_t                n;
+    __m128i               want;
 
+    n = (size_t) (end - p);
     stop = (end - p > PRIVACY_BANNER_INLINE) ? p + PRIVACY_BANNER_INLINE
                                              : end;
+
+    want = _mm_set1_epi8((char) c);
+
+    while (stop - p >= 16) {
+        bits = _mm_movemask_epi8(_mm_cmpeq_epi8(
+                   _mm_loadu_si128((const __m128i *) (const void *) p),
+                   want));
+
+        if (bits) {
+            return p + __builtin_ctz((unsigned) bits);
+        }
+
+        p += 16;
+    }
+
+    if (stop != end) {
+        q = memchr(p, c, (size_t) (end - p));
+        return q ? q : end;
+    }
+
+    if (p < end && n >= 16) {
+        /* the last bytes with the 16 that end there, all looked at */
+        bits = _mm_movemask_epi8(_mm_cmpeq_epi8(
+                   _mm_loadu_si128((const __m128i *) (const void *)
+                                   (end - 16)),
+                   want))
+               >> (16 - (end - p));
+
+        return bits ? p + __builtin_ctz((unsigned) bits) : end;
+    }
+#else
+    stop = (end - p > 16) ? p + 16 : end;
+#endif
 
     for ( /* void */ ; p < stop; p++) {
         if (*p == c) {
@@ -801,6 +851,52 @@ privacy_banner_run_bytes(privacy_banner_t *m, const unsigned char *p,
 #endif
 
 
+/*
+ * privacy_banner_step() in a tag's attributes for a byte other than '>'
+ * (which may end the tag) and a state other than SLASH (which takes the
+ * byte again): the next state alone, nothing else changes there
+ */
+
+static inline unsigned char
+privacy_banner_attr_next(unsigned char state, unsigned char c)
+{
+    int  ws;
+
+    ws = (privacy_banner_class[c] & PRIVACY_B_WS) != 0;
+
+    switch (state) {
+
+    case PRIVACY_S_BEFORE_ATTR:
+        return (c == '/') ? PRIVACY_S_SLASH
+               : ws ? PRIVACY_S_BEFORE_ATTR : PRIVACY_S_ATTR_NAME;
+
+    case PRIVACY_S_ATTR_NAME:
+    case PRIVACY_S_AFTER_ATTR:
+        return (c == '=') ? PRIVACY_S_BEFORE_VALUE
+               : (c == '/') ? PRIVACY_S_SLASH
+               : ws ? PRIVACY_S_AFTER_ATTR : PRIVACY_S_ATTR_NAME;
+
+    case PRIVACY_S_BEFORE_VALUE:
+        return (c == '"') ? PRIVACY_S_VALUE_DQ
+               : (c == '\'') ? PRIVACY_S_VALUE_SQ
+               : ws ? PRIVACY_S_BEFORE_VALUE : PRIVACY_S_VALUE_UNQ;
+
+    case PRIVACY_S_VALUE_DQ:
+        return (c == '"') ? PRIVACY_S_AFTER_VALUE : PRIVACY_S_VALUE_DQ;
+
+    case PRIVACY_S_VALUE_SQ:
+        return (c == '\'') ? PRIVACY_S_AFTER_VALUE : PRIVACY_S_VALUE_SQ;
+
+    case PRIVACY_S_VALUE_UNQ:
+        return ws ? PRIVACY_S_BEFORE_ATTR : PRIVACY_S_VALUE_UNQ;
+
+    default: /* PRIVACY_S_AFTER_VALUE */
+        return ws ? PRIVACY_S_BEFORE_ATTR
+               : (c == '/') ? PRIVACY_S_SLASH : PRIVACY_S_ATTR_NAME;
+    }
+}
+
+
 /* the states of a tag after its name, privacy_banner_attrs()'s */
 #define privacy_banner_in_attrs(s)                                           \
     (((s) >= PRIVACY_S_BEFORE_ATTR && (s) <= PRIVACY_S_AFTER_VALUE)          \
@@ -908,7 +1004,13 @@ privacy_banner_attrs_fast(privacy_banner_t *m, const unsigned char *p,
             break;
         }
 
-        (void) privacy_banner_step(m, c);
+        if (c == '>' || m->state == PRIVACY_S_SLASH) {
+            (void) privacy_banner_step(m, c);
+
+        } else {
+            m->state = privacy_banner_attr_next(m->state, c);
+        }
+
         q++;
 
         if (!privacy_banner_in_attrs(m->state)) {
@@ -1315,8 +1417,8 @@ privacy_banner_walk(privacy_banner_t *m, const unsigned char *buf,
     text:
         /* between tags there is often a newline or nothing: look first */
         if (c != '<' && (end - p < 2 || *++p != '<')) {
-            p = memchr(p, '<', (size_t) (end - p));
-            if (p == NULL) {
+            p = privacy_banner_find(p, end, '<');
+            if (p == end) {
                 m->state = PRIVACY_S_TEXT;
                 goto scanned;
             }
@@ -1646,8 +1748,8 @@ privacy_banner_walk(privacy_banner_t *m, const unsigned char *buf,
 
     case PRIVACY_S_RAW:
     raw:
-        p = memchr(p, '<', (size_t) (end - p));
-        if (p == NULL) {
+        p = privacy_banner_find(p, end, '<');
+        if (p == end) {
             m->state = PRIVACY_S_RAW;
             goto scanned;
         }
@@ -2001,9 +2103,9 @@ privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
         return 0;
     }
 
-    q = memchr(p, c, len);
+    q = privacy_banner_find(p, p + len, c);
 
-    return q ? (size_t) (q - p) : len;
+    return (size_t) (q - p);
 }
 
 

@@ -6,6 +6,12 @@
 
 
 #include <string.h>
+#if (defined(__SSE2__) && defined(__GNUC__))
+#include <emmintrin.h>
+#define PRIVACY_SCRIPT_SSE2  1
+#else
+#define PRIVACY_SCRIPT_SSE2  0
+#endif
 
 #include "privacy_script.h"
 
@@ -37,6 +43,9 @@ enum {
 #define PRIVACY_DP      "data-privacy-"
 #define PRIVACY_DP_LEN  (sizeof(PRIVACY_DP) - 1)
 
+/* the most distinct first bytes of patterns compared 16 at a time */
+#define PRIVACY_SCRIPT_FIRST_MAX  8
+
 /* "</script" and the byte that ended it */
 #define PRIVACY_SCRIPT_END_LEN  9
 
@@ -47,6 +56,8 @@ enum {
 #define privacy_script_alnum(c)                                              \
     (((c) >= '0' && (c) <= '9')                                              \
      || (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z'))
+#define privacy_script_alpha(c)                                              \
+    (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z')
 #define privacy_script_hex(c)                                                \
     (((c) >= '0' && (c) <= '9')                                              \
      || (((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'f'))
@@ -54,6 +65,28 @@ enum {
     (unsigned char) (((c) <= '9') ? (c) - '0' : ((c) | 0x20) - 'a' + 10)
 #define privacy_script_hostc(c)                                              \
     (privacy_script_alnum(c) || (c) == '-')
+
+
+/* byte classes for privacy_script_attr() */
+#define PRIVACY_SC_WS         0x01    /* HTML whitespace */
+#define PRIVACY_SC_GAP        0x02    /* between attributes: ws and '/' */
+#define PRIVACY_SC_NAME_STOP  0x04    /* ends an attribute name */
+#define PRIVACY_SC_UNQ_STOP   0x08    /* ends an unquoted value */
+
+#define PRIVACY_SC_SPACE                                                     \
+    (PRIVACY_SC_WS | PRIVACY_SC_GAP | PRIVACY_SC_NAME_STOP                   \
+     | PRIVACY_SC_UNQ_STOP)
+
+static const unsigned char  privacy_script_class[256] = {
+    ['\t'] = PRIVACY_SC_SPACE,
+    ['\n'] = PRIVACY_SC_SPACE,
+    ['\f'] = PRIVACY_SC_SPACE,
+    ['\r'] = PRIVACY_SC_SPACE,
+    [' ']  = PRIVACY_SC_SPACE,
+    ['/']  = PRIVACY_SC_GAP | PRIVACY_SC_NAME_STOP,
+    ['=']  = PRIVACY_SC_NAME_STOP,
+    ['>']  = PRIVACY_SC_NAME_STOP | PRIVACY_SC_UNQ_STOP
+};
 
 
 typedef struct {
@@ -76,6 +109,7 @@ typedef struct {
 static int privacy_script_host_ok(const unsigned char *h, size_t len);
 static size_t privacy_script_authority(const unsigned char *u, size_t len,
     int scheme, unsigned char *host, size_t size, size_t *rest);
+static int privacy_script_relative(const unsigned char *u, size_t len);
 static int privacy_script_url_norm(const privacy_script_set_t *set,
     unsigned char *u, size_t len);
 static int privacy_script_match(const privacy_script_pattern_t *p,
@@ -99,6 +133,8 @@ static int privacy_script_edit(privacy_script_rw_t *w,
     const privacy_script_attr_t *a);
 static void privacy_script_emit(privacy_script_rw_t *w, int action,
     int category);
+static void privacy_script_segment(privacy_script_rw_t *w,
+    privacy_script_step_t *s);
 static void privacy_script_piece(privacy_script_rw_t *w,
     privacy_script_step_t *s);
 
@@ -532,6 +568,36 @@ privacy_script_match(const privacy_script_pattern_t *p, int scheme,
 }
 
 
+/*
+ * Whether u (decoded, trimmed) is a relative URL without a host as the
+ * normalization below finds one: no scheme (which starts with a letter)
+ * and not two leading slashes (tabs and newlines between them dropped,
+ * '\\' taken as '/').
+ */
+
+static int
+privacy_script_relative(const unsigned char *u, size_t len)
+{
+    size_t  i;
+
+    if (len == 0) {
+        return 1;
+    }
+
+    if (u[0] != '/' && u[0] != '\\') {
+        return !privacy_script_alpha(u[0]);
+    }
+
+    for (i = 1; i < len; i++) {
+        if (u[i] != '\t' && u[i] != '\n' && u[i] != '\r') {
+            return u[i] != '/' && u[i] != '\\';
+        }
+    }
+
+    return 1;
+}
+
+
 /* u[0 .. len) decoded, writable: normalized in place, then matched */
 
 static int
@@ -540,7 +606,7 @@ privacy_script_url_norm(const privacy_script_set_t *set, unsigned char *u,
 {
     int                              scheme, rc, rel;
     size_t                           i, n, s, host_len, rest;
-    unsigned char                    host[262];
+    unsigned char                    host[262], *q;
     const privacy_script_pattern_t  *p;
 
     while (len && u[0] <= 0x20) {
@@ -552,9 +618,31 @@ privacy_script_url_norm(const privacy_script_set_t *set, unsigned char *u,
         len--;
     }
 
-    n = 0;
+    if (privacy_script_relative(u, len)) {
+        /* no host: only an expression may match it */
+        for (i = 0; i < set->npatterns; i++) {
+            if (set->patterns[i].type == PRIVACY_SCRIPT_REGEX) {
+                break;
+            }
+        }
 
-    for (i = 0; i < len; i++) {
+        if (i == set->npatterns) {
+            return PRIVACY_MATCH_NONE;
+        }
+    }
+
+    /* tabs and newlines dropped: most URLs have none, looked for first */
+
+    n = len;
+
+    for (i = 0; i < 3; i++) {
+        q = memchr(u, "\t\n\r"[i], n);
+        if (q) {
+            n = (size_t) (q - u);
+        }
+    }
+
+    for (i = n; i < len; i++) {
         if (u[i] != '\t' && u[i] != '\n' && u[i] != '\r') {
             u[n++] = u[i];
         }
@@ -594,7 +682,9 @@ privacy_script_url_norm(const privacy_script_set_t *set, unsigned char *u,
     rest = 0;
 
     if (scheme || rel) {
-        for (i = 0; i < len; i++) {
+        q = memchr(u, '\\', len);
+
+        for (i = q ? (size_t) (q - u) : len; i < len; i++) {
             if (u[i] == '\\') {
                 u[i] = '/';
             }
@@ -734,21 +824,136 @@ int
 privacy_script_text(const privacy_script_set_t *set,
     const unsigned char *text, size_t len)
 {
-    size_t                           i, k;
-    unsigned char                    first;
+    size_t                           i, k, n, nb;
+    uint32_t                         first[256], want, bits;
+    unsigned char                    c, bytes[PRIVACY_SCRIPT_FIRST_MAX];
     const privacy_script_pattern_t  *p;
+#if (PRIVACY_SCRIPT_SSE2)
+    size_t                           j, at;
+    unsigned                         mask;
+    __m128i                          firsts[PRIVACY_SCRIPT_FIRST_MAX],
+                                     chunk, hits;
+#endif
 
-    for (i = 0; i < set->npatterns; i++) {
+    /*
+     * The first 32 patterns in one pass over the text: the patterns that
+     * may start at a byte, as bits by the byte; the first pattern in
+     * configuration order that matches anywhere wins, so once one did only
+     * those before it are looked for.
+     */
+
+    n = (set->npatterns < 32) ? set->npatterns : 32;
+    want = 0;
+    nb = 0;
+
+    memset(first, 0, sizeof(first));
+
+    for (i = 0; i < n; i++) {
         p = &set->patterns[i];
 
         if (p->type == PRIVACY_SCRIPT_REGEX || p->host_len == 0) {
             continue;
         }
 
-        first = p->host[0];
+        c = p->host[0];
+
+        if (first[c] == 0 && nb++ < PRIVACY_SCRIPT_FIRST_MAX) {
+            bytes[nb - 1] = c;
+        }
+
+        first[c] |= (uint32_t) 1 << i;
+
+        if (c >= 'a' && c <= 'z') {
+            c -= 0x20;
+
+            if (first[c] == 0 && nb++ < PRIVACY_SCRIPT_FIRST_MAX) {
+                bytes[nb - 1] = c;
+            }
+
+            first[c] |= (uint32_t) 1 << i;
+        }
+
+        want |= (uint32_t) 1 << i;
+    }
+
+    k = 0;
+
+#if (PRIVACY_SCRIPT_SSE2)
+
+    /*
+     * With a few distinct first bytes, 16 bytes of the text at a time are
+     * compared with all of them; only where one is the table is asked.
+     */
+
+    if (nb <= PRIVACY_SCRIPT_FIRST_MAX) {
+
+        for (j = 0; j < nb; j++) {
+            firsts[j] = _mm_set1_epi8((char) bytes[j]);
+        }
+
+        for ( /* void */ ; k + 16 <= len && want; k += 16) {
+            chunk = _mm_loadu_si128((const __m128i *) (const void *)
+                                    (text + k));
+            hits = _mm_setzero_si128();
+
+            for (j = 0; j < nb; j++) {
+                hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, firsts[j]));
+            }
+
+            mask = (unsigned) _mm_movemask_epi8(hits);
+
+            for ( /* void */ ; mask && want; mask &= mask - 1) {
+                at = k + (size_t) __builtin_ctz(mask);
+                bits = first[text[at]] & want;
+
+                for (i = 0; bits; i++, bits >>= 1) {
+                    if ((bits & 1)
+                        && privacy_script_text_at(&set->patterns[i], text,
+                                                  len, at))
+                    {
+                        want = ((uint32_t) 1 << i) - 1;
+                        n = i;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+#else
+    (void) bytes;
+#endif
+
+    for ( /* void */ ; k < len && want; k++) {
+        bits = first[text[k]] & want;
+
+        for (i = 0; bits; i++, bits >>= 1) {
+            if ((bits & 1)
+                && privacy_script_text_at(&set->patterns[i], text, len, k))
+            {
+                /* only those before it from now on */
+                want = ((uint32_t) 1 << i) - 1;
+                n = i;
+                break;
+            }
+        }
+    }
+
+    if (n < 32 && n < set->npatterns) {
+        return set->patterns[n].category;
+    }
+
+    /* the patterns after the first 32, one pass each */
+
+    for (i = 32; i < set->npatterns; i++) {
+        p = &set->patterns[i];
+
+        if (p->type == PRIVACY_SCRIPT_REGEX || p->host_len == 0) {
+            continue;
+        }
 
         for (k = 0; k + p->host_len <= len; k++) {
-            if (privacy_script_lc(text[k]) == first
+            if (privacy_script_lc(text[k]) == p->host[0]
                 && privacy_script_text_at(p, text, len, k))
             {
                 return p->category;
@@ -770,12 +975,13 @@ static int
 privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
     privacy_script_attr_t *a)
 {
-    size_t         i;
-    unsigned char  q;
+    size_t                i;
+    unsigned char         q;
+    const unsigned char  *v;
 
     i = *pos;
 
-    while (i < n && (privacy_script_ws(t[i]) || t[i] == '/')) {
+    while (i < n && (privacy_script_class[t[i]] & PRIVACY_SC_GAP)) {
         i++;
     }
 
@@ -788,9 +994,7 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
 
     /* the first byte is a name byte even when it is '=' */
     for (i++; i < n; i++) {
-        if (privacy_script_ws(t[i]) || t[i] == '/' || t[i] == '>'
-            || t[i] == '=')
-        {
+        if (privacy_script_class[t[i]] & PRIVACY_SC_NAME_STOP) {
             break;
         }
     }
@@ -801,7 +1005,7 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
     a->value_len = 0;
     a->end = i;
 
-    while (i < n && privacy_script_ws(t[i])) {
+    while (i < n && (privacy_script_class[t[i]] & PRIVACY_SC_WS)) {
         i++;
     }
 
@@ -810,17 +1014,17 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
         return 1;
     }
 
-    for (i++; i < n && privacy_script_ws(t[i]); i++) { /* void */ }
+    for (i++; i < n && (privacy_script_class[t[i]] & PRIVACY_SC_WS); i++) {
+        /* void */
+    }
 
     a->has_value = 1;
 
     if (i < n && (t[i] == '"' || t[i] == '\'')) {
         q = t[i];
         a->value = ++i;
-
-        while (i < n && t[i] != q) {
-            i++;
-        }
+        v = memchr(t + i, q, n - i);
+        i = v ? (size_t) (v - t) : n;
 
         a->value_len = i - a->value;
         a->end = (i < n) ? i + 1 : n;
@@ -828,7 +1032,7 @@ privacy_script_attr(const unsigned char *t, size_t n, size_t *pos,
     } else {
         a->value = i;
 
-        while (i < n && !privacy_script_ws(t[i]) && t[i] != '>') {
+        while (i < n && !(privacy_script_class[t[i]] & PRIVACY_SC_UNQ_STOP)) {
             i++;
         }
 
@@ -862,6 +1066,7 @@ privacy_script_init(privacy_script_rw_t *w, const privacy_script_set_t *set,
     w->attr = 0;
     w->skip = 0;
     w->piece = 0;
+    w->pending_len = 0;
     w->reported = 0;
     w->marked_seen = 0;
     w->tag_state = PRIVACY_BANNER_TAG_NONE;
@@ -1220,10 +1425,52 @@ privacy_script_edit(privacy_script_rw_t *w, const privacy_script_attr_t *a)
 }
 
 
-/* one piece of the held bytes, edited, into s; the mode PASS at the end */
+/*
+ * The pieces of a held tag, edited, gathered in w->work as far as they fit
+ * (one buffer for the caller instead of one per piece); a piece that does
+ * not fit after others goes out by itself from the next call.  The mode
+ * PASS at the end of the tag.
+ */
 
 static void
 privacy_script_piece(privacy_script_rw_t *w, privacy_script_step_t *s)
+{
+    size_t  n;
+
+    n = 0;
+
+    while (w->mode == PRIVACY_W_EMIT) {
+        privacy_script_segment(w, s);
+
+        if (s->emit_len <= sizeof(w->work) - n) {
+            if (s->emit_len) {
+                memcpy(w->work + n, s->emit, s->emit_len);
+                n += s->emit_len;
+            }
+
+            continue;
+        }
+
+        if (n == 0) {
+            /* a long one as it is */
+            return;
+        }
+
+        w->pending = s->emit;
+        w->pending_len = s->emit_len;
+
+        break;
+    }
+
+    s->emit = w->work;
+    s->emit_len = n;
+}
+
+
+/* one piece of the held bytes, edited, into s; the mode PASS at the end */
+
+static void
+privacy_script_segment(privacy_script_rw_t *w, privacy_script_step_t *s)
 {
     int                          edit;
     size_t                       pos;
@@ -1434,6 +1681,13 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
     s->held = NULL;
 
     m = &w->html;
+
+    if (w->pending_len) {
+        s->emit = w->pending;
+        s->emit_len = w->pending_len;
+        w->pending_len = 0;
+        return 1;
+    }
 
     if (w->mode == PRIVACY_W_EMIT) {
         privacy_script_piece(w, s);
@@ -1722,7 +1976,7 @@ privacy_script_finish(privacy_script_rw_t *w, const unsigned char **held)
 {
     size_t  n;
 
-    n = (w->mode == PRIVACY_W_EMIT) ? 0 : w->held_len;
+    n = (w->mode == PRIVACY_W_EMIT || w->pending_len) ? 0 : w->held_len;
     *held = w->held;
 
     privacy_script_init(w, w->set, w->granted);

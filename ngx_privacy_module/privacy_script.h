@@ -193,6 +193,8 @@ typedef struct {
     int                            tag_state;  /* after the last byte */
     size_t                         url;        /* the URL that matched, */
     size_t                         url_len;    /* in held */
+    const unsigned char           *pending;    /* a piece for the next */
+    size_t                         pending_len;  /* call (piece()) */
     unsigned char                  held[PRIVACY_SCRIPT_HELD_MAX];
     unsigned char                  work[PRIVACY_SCRIPT_TAG_MAX];
 } privacy_script_rw_t;
