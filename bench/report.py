@@ -148,6 +148,22 @@ def _targets(rows, results):
     add(what, "throughput >= 0.97x", "%.3fx" % r["rps_ratio"],
         r["rps_ratio"] >= 0.97, "CPU %.2fx; Lua %.2fx" % (
             r["cpu_ratio"], rows["proxy_lua"]["rps_ratio"]))
+    r = rows.get("html_trackers")
+    if r:
+        what = "Undecided visitor, proxied page with six tracker tags"
+        add(what, "instructions <= 2.0x the plain proxy, banner and "
+            "rewriting together", "%.2fx" % r["instr_ratio"],
+            r["instr_ratio"] <= 2.0, "%+d" % r["instr_delta"])
+    r = rows.get("html_trackers_all")
+    off = rows.get("html_trackers_all_off")
+    if r and off:
+        what = ("A visitor who granted everything, proxied page with six "
+                "tracker tags")
+        add(what, "instructions as the page untouched (within 2%)",
+            "%.3fx" % (float(r["instr"]) / off["instr"]),
+            r["instr"] <= off["instr"] * 1.02,
+            "%s with privacy_script_marked on, %s off" % (
+                _fmt_int(r["instr"]), _fmt_int(off["instr"])))
     r = rows["consent"]
     what = "Consent POSTs, 64 clients"
     for k in ("redis", "redis_tx"):
