@@ -44,6 +44,7 @@ static int mod_privacy_banner_type(request_rec *r,
     mod_privacy_dir_conf_t *dcf);
 static int mod_privacy_banner_start(ap_filter_t *f,
     mod_privacy_dir_conf_t *dcf);
+static const char *mod_privacy_banner_vary(mod_privacy_dir_conf_t *dcf);
 static apr_size_t mod_privacy_banner_return_room(
     mod_privacy_dir_conf_t *dcf);
 static void mod_privacy_banner_return(request_rec *r,
@@ -345,6 +346,35 @@ mod_privacy_banner_unconditional(request_rec *r, mod_privacy_dir_conf_t *dcf,
 
 
 /*
+ * What a page of a banner type varies with: the consent cookie, the
+ * language where the banner has several (the builtin one has), and
+ * Sec-GPC where PrivacyGPC honours it; as the nginx module's
+ * ngx_http_privacy_add_vary().
+ */
+
+static const char *
+mod_privacy_banner_vary(mod_privacy_dir_conf_t *dcf)
+{
+    int  n;
+
+    static const char  *vary[] = {
+        "Cookie", "Cookie, Accept-Language", "Cookie, Sec-GPC",
+        "Cookie, Accept-Language, Sec-GPC"
+    };
+
+    n = (dcf->banner != MOD_PRIVACY_BANNER_FILE
+         || (dcf->banner_languages && dcf->banner_languages->nelts))
+        ? 1 : 0;
+
+    if (dcf->gpc_names && dcf->gpc_names->nelts) {
+        n += 2;
+    }
+
+    return vary[n];
+}
+
+
+/*
  * Whether this response gets the banner, on its first brigade: status 200,
  * a banner type, no Content-Encoding, an undecided visitor.  Responses of
  * the banner types say "Vary: Cookie", so that no shared cache serves one
@@ -367,7 +397,7 @@ mod_privacy_banner_start(ap_filter_t *f, mod_privacy_dir_conf_t *dcf)
         && mod_privacy_banner_type(r, dcf))
     {
         /* a 304 carries the Vary of the 200 it validates */
-        apr_table_mergen(r->headers_out, "Vary", "Cookie");
+        apr_table_mergen(r->headers_out, "Vary", mod_privacy_banner_vary(dcf));
         return 0;
     }
 
@@ -377,7 +407,7 @@ mod_privacy_banner_start(ap_filter_t *f, mod_privacy_dir_conf_t *dcf)
         return 0;
     }
 
-    apr_table_mergen(r->headers_out, "Vary", "Cookie");
+    apr_table_mergen(r->headers_out, "Vary", mod_privacy_banner_vary(dcf));
 
     mod_privacy_read_decision(r, dcf, ctx);
 

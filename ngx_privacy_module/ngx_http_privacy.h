@@ -298,6 +298,8 @@ ngx_int_t ngx_http_privacy_grants_optional(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx);
 ngx_int_t ngx_http_privacy_remove_header(ngx_http_request_t *r,
     ngx_table_elt_t *h);
+ngx_int_t ngx_http_privacy_add_vary(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_uint_t languages);
 
 extern ngx_str_t  ngx_http_privacy_cache_control;
 extern ngx_str_t  ngx_http_privacy_no_store;

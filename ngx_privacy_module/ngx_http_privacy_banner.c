@@ -73,15 +73,11 @@ static size_t ngx_http_privacy_banner_length(
 
 
 
-static ngx_str_t  ngx_http_privacy_vary = ngx_string("Vary");
-static ngx_str_t  ngx_http_privacy_cookie_token = ngx_string("Cookie");
-
-
 /*
  * Header filter part: decides whether this response gets the banner.
  * A response that differs with the consent cookie says so with
- * "Vary: Cookie", so that no shared cache serves one visitor's page to
- * another; see docs/deployment.md.
+ * "Vary: Cookie" (ngx_http_privacy_add_vary()), so that no shared cache
+ * serves one visitor's page to another; see docs/deployment.md.
  */
 
 ngx_int_t
@@ -128,8 +124,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
             return NGX_OK;
         }
 
-        return ngx_http_privacy_add_header(r, &ngx_http_privacy_vary,
-                                           &ngx_http_privacy_cookie_token);
+        return ngx_http_privacy_add_vary(r, plcf, banner);
     }
 
     if (r->headers_out.status != NGX_HTTP_OK
@@ -139,9 +134,7 @@ ngx_http_privacy_banner_header(ngx_http_request_t *r,
     }
 
     if (varies
-        && ngx_http_privacy_add_header(r, &ngx_http_privacy_vary,
-                                       &ngx_http_privacy_cookie_token)
-           != NGX_OK)
+        && ngx_http_privacy_add_vary(r, plcf, banner) != NGX_OK)
     {
         return NGX_ERROR;
     }

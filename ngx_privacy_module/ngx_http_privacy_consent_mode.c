@@ -84,8 +84,6 @@ static ngx_chain_t **ngx_http_privacy_consent_mode_own(ngx_chain_t **ll,
 /* this filter's buffers, told from the banner's that pass through it */
 static ngx_uint_t  ngx_http_privacy_consent_mode_buf_tag;
 
-static ngx_str_t  ngx_http_privacy_consent_mode_vary = ngx_string("Vary");
-static ngx_str_t  ngx_http_privacy_consent_mode_cookie = ngx_string("Cookie");
 
 
 /*
@@ -116,9 +114,7 @@ ngx_http_privacy_consent_mode_header(ngx_http_request_t *r,
     }
 
     if (plcf->banner == NGX_HTTP_PRIVACY_BANNER_OFF
-        && ngx_http_privacy_add_header(r, &ngx_http_privacy_consent_mode_vary,
-                                       &ngx_http_privacy_consent_mode_cookie)
-           != NGX_OK)
+        && ngx_http_privacy_add_vary(r, plcf, 0) != NGX_OK)
     {
         return NGX_ERROR;
     }

@@ -557,3 +557,34 @@ ngx_http_privacy_conf_regex(ngx_conf_t *cf, ngx_command_t *cmd,
 
     return NGX_OK;
 }
+
+
+/*
+ * "Vary" for a page that differs with the visitor's decision: the consent
+ * cookie, and Accept-Language where the banner (LANGUAGES) is in more
+ * than one, and Sec-GPC where privacy_gpc honours it, so that a shared
+ * cache serves no visitor another's banner or choice.
+ */
+
+ngx_int_t
+ngx_http_privacy_add_vary(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_uint_t languages)
+{
+    ngx_uint_t  n;
+
+    static ngx_str_t  vary = ngx_string("Vary");
+    static ngx_str_t  tokens[] = {
+        ngx_string("Cookie"),
+        ngx_string("Cookie, Accept-Language"),
+        ngx_string("Cookie, Sec-GPC"),
+        ngx_string("Cookie, Accept-Language, Sec-GPC")
+    };
+
+    n = (languages && plcf->banners && plcf->banners->nelts > 1) ? 1 : 0;
+
+    if (plcf->gpc) {
+        n += 2;
+    }
+
+    return ngx_http_privacy_add_header(r, &vary, &tokens[n]);
+}

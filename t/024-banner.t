@@ -81,7 +81,7 @@ GET /p/page.html
 --- response_body_like eval
 qr{^<html><head><title>t</title></head><body class="x"><div id="privacy-banner" [^>]*role="dialog"[^>]*>.*</form><p class="privacy-banner__saved" hidden>Your choice is saved\. [^<]*<a href="/privacy/consent">Privacy settings</a></p></div><p>content</p></body></html>$}s
 --- response_headers
-Vary: Cookie
+Vary: Cookie, Accept-Language
 ! Transfer-Encoding
 ! Accept-Ranges
 Tk: N

@@ -560,3 +560,46 @@ GET /page
 Sec-GPC: 1
 --- response_body_unlike
 privacy-banner__gpc-sent
+
+
+
+=== TEST 24: where privacy_gpc honours the signal, a page varies with it too
+--- http_config eval: $::HttpConfig
+--- config eval
+$::Gpc . q{
+    location = /page { default_type text/html; return 200 "<body>x"; }
+}
+--- request
+GET /page
+--- response_headers
+Vary: Cookie, Accept-Language, Sec-GPC
+
+
+
+=== TEST 25: a banner in one language (a file): the page varies with the cookie and the signal only
+--- http_config eval: $::HttpConfig
+--- config eval
+$::Gpc . q{
+    privacy_banner $TEST_NGINX_SERVER_ROOT/html/own.html;
+    location = /page { default_type text/html; return 200 "<body>x"; }
+}
+--- user_files
+>>> own.html
+<div id="privacy-banner">{{gpc_note}}</div>
+--- request
+GET /page
+--- response_headers
+Vary: Cookie, Sec-GPC
+
+
+
+=== TEST 26: privacy_gpc off: Vary names no signal
+--- http_config eval: $::HttpConfig
+--- config eval
+$::Std . $::Vars . q{
+    location = /page { default_type text/html; return 200 "<body>x"; }
+}
+--- request
+GET /page
+--- response_headers
+Vary: Cookie, Accept-Language

@@ -144,7 +144,7 @@ GET /b/head.html
 '^' . quotemeta(substr(::with_tag($::HeadPage, $::Denied), 0, 160))
 . '.*<div id="privacy-banner"'
 --- response_headers
-Vary: Cookie
+Vary: Cookie, Accept-Language
 ! Content-Length
 --- no_error_log
 [error]
@@ -159,7 +159,7 @@ GET /b/head.html
 --- response_body eval: ::with_tag($::HeadPage, ::tag('granted', 'denied'))
 --- response_headers eval
 "Content-Length: " . length(::with_tag($::HeadPage, ::tag('granted', 'denied'))) . "
-Vary: Cookie
+Vary: Cookie, Accept-Language
 ! ETag
 ! Last-Modified
 ! Accept-Ranges"
@@ -306,7 +306,7 @@ HEAD /b/head.html
 "Cookie: privacy_consent=$::T_ALL"
 --- response_headers
 ! Content-Length
-Vary: Cookie
+Vary: Cookie, Accept-Language
 --- response_body
 
 

@@ -228,7 +228,7 @@ Content-Security-Policy: script-src 'self' https://cdn.example.com; connect-src 
 
 
 
-=== TEST 11: with the banner, one Vary: Cookie
+=== TEST 11: with the banner, one Vary: Cookie, Accept-Language (the builtin banner speaks three)
 --- config eval
 $::Base . q{
     privacy_script analytics www.googletagmanager.com;
@@ -241,7 +241,7 @@ $::Base . q{
 --- request
 GET /page
 --- raw_response_headers_like eval
-qr/\r\nVary: Cookie\r\n/
+qr/\r\nVary: Cookie, Accept-Language\r\n/
 --- raw_response_headers_unlike eval
 qr/Vary:(?:.*\r\n)+Vary:/
 --- response_headers

@@ -15,7 +15,7 @@ use Apache::TestUtil qw(t_cmp);
 use PrivacyTest qw(mint);
 use ConsentTest qw(consent origin cookie_of record_of raw req);
 
-plan tests => 41;
+plan tests => 44;
 
 # decisions made without the signal, and with it
 my $all = mint(grant => 'analytics,marketing');
@@ -191,3 +191,14 @@ for my $gpc (1, 0) {
 }
 
 sub GET_content { my $r = GET @_; $r->content }
+
+# 42 .. 44: what a page varies with
+# (Apache joins the tokens of Vary with "," alone)
+ok t_cmp(GET('/gpc/page.html')->header('Vary'),
+         qr/^Cookie,\s*Accept-Language,\s*Sec-GPC$/,
+         'where PrivacyGPC honours the signal, a page varies with it');
+ok t_cmp(GET('/builtin.html')->header('Vary'),
+         qr/^Cookie,\s*Accept-Language$/,
+         'without PrivacyGPC: with the cookie and the language');
+ok t_cmp(GET('/banner/page.html')->header('Vary'), 'Cookie',
+         'a file banner, one language: with the cookie only');
