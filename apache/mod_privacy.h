@@ -303,8 +303,6 @@ const char *mod_privacy_banner_text(request_rec *r,
     mod_privacy_dir_conf_t *dcf, const char *return_path, apr_size_t *len);
 size_t mod_privacy_category_table(unsigned char *buf,
     mod_privacy_dir_conf_t *dcf, uint32_t checked, int flags);
-size_t mod_privacy_category_labels(unsigned char *buf,
-    mod_privacy_dir_conf_t *dcf, uint32_t mask);
 
 /* mod_privacy_tk.c */
 const char *mod_privacy_tracking_status(cmd_parms *cmd, void *conf,
@@ -329,6 +327,11 @@ const char *mod_privacy_category_texts_check(apr_pool_t *p,
 privacy_text_t mod_privacy_words_table(apr_pool_t *p,
     mod_privacy_dir_conf_t *dcf, const privacy_text_t *lang,
     const privacy_words_t *words, int essential, uint32_t gpc);
+void mod_privacy_words_category(mod_privacy_dir_conf_t *dcf, int i,
+    const privacy_text_t *lang, privacy_text_t *label,
+    privacy_text_t *description);
+size_t mod_privacy_words_labels(unsigned char *buf,
+    mod_privacy_dir_conf_t *dcf, const privacy_text_t *lang, uint32_t mask);
 privacy_text_t mod_privacy_words_gpc_note(apr_pool_t *p,
     mod_privacy_dir_conf_t *dcf, const privacy_text_t *lang,
     const privacy_words_t *words, uint32_t gpc);

@@ -226,30 +226,11 @@ mod_privacy_banner_escaped(apr_pool_t *p, privacy_template_fill_t *f,
 
 
 /*
- * A category's label and description in English: PrivacyCategoryText's,
- * or the builtin words (privacy_words.c)
- */
-
-static void
-mod_privacy_category_words_of(mod_privacy_dir_conf_t *dcf, const char *name,
-    privacy_text_t *label, privacy_text_t *description)
-{
-    privacy_words_category(dcf->category_texts
-                           ? (privacy_category_text_t *)
-                                 dcf->category_texts->elts
-                           : NULL,
-                           dcf->category_texts
-                           ? (size_t) dcf->category_texts->nelts : 0,
-                           (const unsigned char *) name, strlen(name),
-                           NULL, 0, label, description);
-}
-
-
-/*
  * The category table of the banner and the settings page, the essential
  * categories (MOD_PRIVACY_TABLE_ESSENTIAL) or the others with a checkbox
  * (MOD_PRIVACY_TABLE_INPUTS), ticked for those in CHECKED: the core's
- * markup, in the builtin English words.  With buf NULL only the length.
+ * markup, in English words (PrivacyCategoryText's or the builtin ones).
+ * With buf NULL only the length.
  */
 
 size_t
@@ -286,8 +267,7 @@ mod_privacy_category_table(unsigned char *buf, mod_privacy_dir_conf_t *dcf,
         memset(&c, 0, sizeof(privacy_template_category_t));
 
         mod_privacy_text(&c.name, cat[i].name);
-        mod_privacy_category_words_of(dcf, cat[i].name, &c.label,
-                                      &c.description);
+        mod_privacy_words_category(dcf, i, NULL, &c.label, &c.description);
         c.index = i;
         c.essential = essential;
         c.input = (flags & MOD_PRIVACY_TABLE_INPUTS) ? 1 : 0;
@@ -298,50 +278,6 @@ mod_privacy_category_table(unsigned char *buf, mod_privacy_dir_conf_t *dcf,
                                          dcf->categories->exact->elts,
                                          dcf->categories->exact->nelts,
                                          NULL, 0);
-    }
-
-    return len;
-}
-
-
-/* the labels of the categories in MASK, ", " between, HTML-escaped */
-
-size_t
-mod_privacy_category_labels(unsigned char *buf, mod_privacy_dir_conf_t *dcf,
-    uint32_t mask)
-{
-    int                      i, n;
-    size_t                   len;
-    privacy_text_t           label, description;
-    mod_privacy_category_t  *cat;
-
-    if (dcf->categories == NULL) {
-        return 0;
-    }
-
-    cat = (mod_privacy_category_t *) dcf->categories->categories->elts;
-    len = 0;
-    n = 0;
-
-    for (i = 0; i < dcf->categories->categories->nelts; i++) {
-
-        if (!(mask & (1u << i))) {
-            continue;
-        }
-
-        mod_privacy_category_words_of(dcf, cat[i].name, &label,
-                                      &description);
-
-        if (n++) {
-            if (buf) {
-                memcpy(buf + len, ", ", 2);
-            }
-
-            len += 2;
-        }
-
-        len += privacy_html_escape(buf ? buf + len : NULL, label.data,
-                                   label.len);
     }
 
     return len;

@@ -139,14 +139,14 @@ mod_privacy_settings_labels(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
     size_t          n;
     unsigned char  *buf;
 
-    n = mod_privacy_category_labels(NULL, dcf, mask);
+    n = mod_privacy_words_labels(NULL, dcf, NULL, mask);
 
     if (n == 0) {
         return PRIVACY_WORDS_EN_NONE;
     }
 
     buf = apr_palloc(p, n + 1);
-    buf[mod_privacy_category_labels(buf, dcf, mask)] = '\0';
+    buf[mod_privacy_words_labels(buf, dcf, NULL, mask)] = '\0';
 
     return (const char *) buf;
 }

@@ -193,8 +193,13 @@ mod_privacy_category_texts_check(apr_pool_t *p, mod_privacy_dir_conf_t *dcf)
 }
 
 
-static void
-mod_privacy_category_words(mod_privacy_dir_conf_t *dcf, int i,
+/*
+ * Category I's label and description in a language (lang NULL: English):
+ * PrivacyCategoryText's, or the builtin words (privacy_words.c)
+ */
+
+void
+mod_privacy_words_category(mod_privacy_dir_conf_t *dcf, int i,
     const privacy_text_t *lang, privacy_text_t *label,
     privacy_text_t *description)
 {
@@ -282,7 +287,7 @@ mod_privacy_words_table(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
             c.input = 1;
             c.gpc = (gpc & (1u << i)) ? 1 : 0;
 
-            mod_privacy_category_words(dcf, i, lang, &c.label,
+            mod_privacy_words_category(dcf, i, lang, &c.label,
                                        &c.description);
 
             len += privacy_template_category(buf ? buf + len : NULL, &c, &w,
@@ -298,6 +303,47 @@ mod_privacy_words_table(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
 
 
 /*
+ * The labels of the categories in MASK in a language (lang NULL:
+ * English), ", " between, HTML-escaped; with buf NULL only the length.
+ */
+
+size_t
+mod_privacy_words_labels(unsigned char *buf, mod_privacy_dir_conf_t *dcf,
+    const privacy_text_t *lang, uint32_t mask)
+{
+    int             i, n;
+    size_t          len;
+    privacy_text_t  label, description;
+
+    len = 0;
+    n = 0;
+
+    for (i = 0; dcf->categories && i < dcf->categories->categories->nelts;
+         i++)
+    {
+        if (!(mask & (1u << i))) {
+            continue;
+        }
+
+        mod_privacy_words_category(dcf, i, lang, &label, &description);
+
+        if (n++) {
+            if (buf) {
+                memcpy(buf + len, ", ", 2);
+            }
+
+            len += 2;
+        }
+
+        len += privacy_html_escape(buf ? buf + len : NULL, label.data,
+                                   label.len);
+    }
+
+    return len;
+}
+
+
+/*
  * What {{gpc_note}} says to a visitor whose browser sends Sec-GPC: 1: the
  * builtin sentence and the labels of the categories in gpc, HTML-escaped,
  * as the nginx module writes it.
@@ -307,10 +353,10 @@ privacy_text_t
 mod_privacy_words_gpc_note(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
     const privacy_text_t *lang, const privacy_words_t *words, uint32_t gpc)
 {
-    int              i, n, pass;
+    int              pass;
     size_t           len;
     unsigned char   *buf;
-    privacy_text_t   out, label, description;
+    privacy_text_t   out;
 
     static const char  open[] = "<p class=\"privacy-banner__gpc-sent\">";
     static const char  close[] = "</p>";
@@ -333,28 +379,8 @@ mod_privacy_words_gpc_note(apr_pool_t *p, mod_privacy_dir_conf_t *dcf,
         }
 
         len += sizeof(open) - 1 + words->gpc_sent.len + 1;
-        n = 0;
-
-        for (i = 0; dcf->categories
-                    && i < dcf->categories->categories->nelts; i++)
-        {
-            if (!(gpc & (1u << i))) {
-                continue;
-            }
-
-            mod_privacy_category_words(dcf, i, lang, &label, &description);
-
-            if (n++) {
-                if (buf) {
-                    memcpy(buf + len, ", ", 2);
-                }
-
-                len += 2;
-            }
-
-            len += privacy_html_escape(buf ? buf + len : NULL, label.data,
-                                       label.len);
-        }
+        len += mod_privacy_words_labels(buf ? buf + len : NULL, dcf, lang,
+                                        gpc);
 
         if (buf) {
             memcpy(buf + len, close, sizeof(close) - 1);
