@@ -170,13 +170,17 @@ size_t privacy_banner_skip(const privacy_banner_t *m, const unsigned char *p,
  * privacy_banner_step() over the LEN bytes at P (m made with
  * PRIVACY_BANNER_TOKENS), the bytes that change nothing skipped, up to
  * and with the first '<' that leaves the tokenizer in
- * PRIVACY_BANNER_TAG_LT and is the last of the bytes or is followed by a
- * letter whose bit is in FIRST (1 << ('a' - 'a') to 1 << ('z' - 'a'),
- * either case): returns how many it took (LEN when no '<' did).  A caller
- * that looks for a few tag names thus stops only where one may start.
+ * PRIVACY_BANNER_TAG_LT and either is the last of the bytes or opens a
+ * start tag whose name the caller may want: LENS, by the name's first
+ * letter (lens[0] for 'a' or 'A' to lens[25] for 'z'), has bit K set for
+ * names of K bytes (bit 15 for 15 and more), the name being the bytes up
+ * to whitespace, '/' or '>'; a name that runs to the end of the bytes is
+ * wanted when its letter's lens is not 0.  Returns how many bytes it took
+ * (LEN when no '<' did).  A caller that looks for a few tag names thus
+ * stops only where one may start.
  */
 size_t privacy_banner_run(privacy_banner_t *m, const unsigned char *p,
-    size_t len, uint32_t first);
+    size_t len, const uint16_t *lens);
 
 /*
  * In a tag after its name (m made with PRIVACY_BANNER_TOKENS):

@@ -116,7 +116,7 @@ static int privacy_script_match(const privacy_script_pattern_t *p,
     int scheme, const unsigned char *host, size_t host_len,
     const unsigned char *rest, size_t rest_len);
 static size_t privacy_script_utf8(unsigned char *dst, unsigned cp);
-static int privacy_script_caseeq(const unsigned char *a, size_t alen,
+static inline int privacy_script_caseeq(const unsigned char *a, size_t alen,
     const char *b);
 static int privacy_script_text_at(const privacy_script_pattern_t *p,
     const unsigned char *t, size_t len, size_t k);
@@ -738,13 +738,26 @@ privacy_script_url(const privacy_script_set_t *set,
 {
     size_t  n;
 
+    /*
+     * "/path": first-party, for a regex only; unless what follows the
+     * '/' may make it "//host" once decoded and stripped
+     */
+
+    if (set->match == NULL && len > 0 && value[0] == '/'
+        && (len == 1
+            || !(value[1] == '/' || value[1] == '\\' || value[1] == '&'
+                 || value[1] == '\t' || value[1] == '\n' || value[1] == '\r')))
+    {
+        return PRIVACY_MATCH_NONE;
+    }
+
     n = privacy_script_decode(work, value, len);
 
     return privacy_script_url_norm(set, work, n);
 }
 
 
-static int
+static inline int
 privacy_script_caseeq(const unsigned char *a, size_t alen, const char *b)
 {
     size_t  i;
@@ -820,19 +833,70 @@ privacy_script_text_at(const privacy_script_pattern_t *p,
 }
 
 
+#if (PRIVACY_SCRIPT_SSE2)
+
+/* 16 bytes lowercased ASCII-wise (signed: bytes from 0x80 are below 'A') */
+
+static inline __m128i
+privacy_script_lower(__m128i x)
+{
+    __m128i  upper;
+
+    upper = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
+                          _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+
+    return _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+
+
+/*
+ * The patterns in want that may start at the bytes text[k + bit] of mask
+ * (by first), tried there; the first that matches leaves in want only
+ * those before it, and its index in *n
+ */
+
+static inline void
+privacy_script_text_hits(const privacy_script_set_t *set,
+    const uint32_t *first, const unsigned char *text, size_t len, size_t k,
+    unsigned mask, uint32_t *want, size_t *n)
+{
+    size_t    i, at;
+    uint32_t  bits;
+
+    for ( /* void */ ; mask && *want; mask &= mask - 1) {
+        at = k + (size_t) __builtin_ctz(mask);
+        bits = first[text[at]] & *want;
+
+        for (i = 0; bits; i++, bits >>= 1) {
+            if ((bits & 1)
+                && privacy_script_text_at(&set->patterns[i], text, len, at))
+            {
+                *want = ((uint32_t) 1 << i) - 1;
+                *n = i;
+                break;
+            }
+        }
+    }
+}
+
+#endif
+
+
 int
 privacy_script_text(const privacy_script_set_t *set,
     const unsigned char *text, size_t len)
 {
-    size_t                           i, k, n, nb;
+    size_t                           i, k, n, nb, np;
     uint32_t                         first[256], want, bits;
-    unsigned char                    c, bytes[PRIVACY_SCRIPT_FIRST_MAX];
+    unsigned char                    c, bytes[PRIVACY_SCRIPT_FIRST_MAX],
+                                     pairs[PRIVACY_SCRIPT_FIRST_MAX][2];
     const privacy_script_pattern_t  *p;
 #if (PRIVACY_SCRIPT_SSE2)
-    size_t                           j, at;
+    size_t                           j;
     unsigned                         mask;
     __m128i                          firsts[PRIVACY_SCRIPT_FIRST_MAX],
-                                     chunk, hits;
+                                     seconds[PRIVACY_SCRIPT_FIRST_MAX],
+                                     chunk, next, hits, eq;
 #endif
 
     /*
@@ -845,6 +909,7 @@ privacy_script_text(const privacy_script_set_t *set,
     n = (set->npatterns < 32) ? set->npatterns : 32;
     want = 0;
     nb = 0;
+    np = 0;
 
     memset(first, 0, sizeof(first));
 
@@ -853,6 +918,21 @@ privacy_script_text(const privacy_script_set_t *set,
 
         if (p->type == PRIVACY_SCRIPT_REGEX || p->host_len == 0) {
             continue;
+        }
+
+        /* the host's first two bytes (lowercase; 0: it has one) */
+
+        for (k = 0; k < np && k < PRIVACY_SCRIPT_FIRST_MAX; k++) {
+            if (pairs[k][0] == p->host[0]
+                && pairs[k][1] == (p->host_len > 1 ? p->host[1] : 0))
+            {
+                break;
+            }
+        }
+
+        if (k == np && np++ < PRIVACY_SCRIPT_FIRST_MAX) {
+            pairs[k][0] = p->host[0];
+            pairs[k][1] = (p->host_len > 1) ? p->host[1] : 0;
         }
 
         c = p->host[0];
@@ -881,11 +961,42 @@ privacy_script_text(const privacy_script_set_t *set,
 #if (PRIVACY_SCRIPT_SSE2)
 
     /*
-     * With a few distinct first bytes, 16 bytes of the text at a time are
-     * compared with all of them; only where one is the table is asked.
+     * With a few distinct pairs of first bytes, 16 bytes of the text at a
+     * time (lowercased) and the 16 after the first are compared with all
+     * of them; only where one is the table is asked.
      */
 
-    if (nb <= PRIVACY_SCRIPT_FIRST_MAX) {
+    if (np <= PRIVACY_SCRIPT_FIRST_MAX) {
+
+        for (j = 0; j < np; j++) {
+            firsts[j] = _mm_set1_epi8((char) pairs[j][0]);
+            seconds[j] = _mm_set1_epi8((char) pairs[j][1]);
+        }
+
+        for ( /* void */ ; k + 17 <= len && want; k += 16) {
+            chunk = privacy_script_lower(_mm_loadu_si128(
+                        (const __m128i *) (const void *) (text + k)));
+            next = privacy_script_lower(_mm_loadu_si128(
+                       (const __m128i *) (const void *) (text + k + 1)));
+            hits = _mm_setzero_si128();
+
+            for (j = 0; j < np; j++) {
+                eq = _mm_cmpeq_epi8(chunk, firsts[j]);
+
+                if (pairs[j][1]) {
+                    eq = _mm_and_si128(eq, _mm_cmpeq_epi8(next, seconds[j]));
+                }
+
+                hits = _mm_or_si128(hits, eq);
+            }
+
+            mask = (unsigned) _mm_movemask_epi8(hits);
+
+            privacy_script_text_hits(set, first, text, len, k, mask, &want,
+                                     &n);
+        }
+
+    } else if (nb <= PRIVACY_SCRIPT_FIRST_MAX) {
 
         for (j = 0; j < nb; j++) {
             firsts[j] = _mm_set1_epi8((char) bytes[j]);
@@ -902,26 +1013,14 @@ privacy_script_text(const privacy_script_set_t *set,
 
             mask = (unsigned) _mm_movemask_epi8(hits);
 
-            for ( /* void */ ; mask && want; mask &= mask - 1) {
-                at = k + (size_t) __builtin_ctz(mask);
-                bits = first[text[at]] & want;
-
-                for (i = 0; bits; i++, bits >>= 1) {
-                    if ((bits & 1)
-                        && privacy_script_text_at(&set->patterns[i], text,
-                                                  len, at))
-                    {
-                        want = ((uint32_t) 1 << i) - 1;
-                        n = i;
-                        break;
-                    }
-                }
-            }
+            privacy_script_text_hits(set, first, text, len, k, mask, &want,
+                                     &n);
         }
     }
 
 #else
     (void) bytes;
+    (void) pairs;
 #endif
 
     for ( /* void */ ; k < len && want; k++) {
@@ -1649,9 +1748,12 @@ privacy_script_dull(const unsigned char *p, size_t n)
     }
 }
 
-/* the first letters of script, iframe, img and link */
-#define PRIVACY_SCRIPT_FIRST                                                 \
-    ((1u << ('s' - 'a')) | (1u << ('i' - 'a')) | (1u << ('l' - 'a')))
+/* script, iframe, img and link, by first letter and length */
+static const uint16_t  privacy_script_names[26] = {
+    ['i' - 'a'] = (1 << 3) | (1 << 6),
+    ['l' - 'a'] = 1 << 4,
+    ['s' - 'a'] = 1 << 6
+};
 
 /* the held tag (begun at start, in this buffer) goes on untouched */
 #define privacy_script_let_go(w)                                             \
@@ -1705,7 +1807,7 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
         case PRIVACY_W_PASS:
             /* the tokenizer alone up to a '<' that may open a tag */
             i += privacy_banner_run(m, buf + i, len - i,
-                                    PRIVACY_SCRIPT_FIRST) - 1;
+                                    privacy_script_names) - 1;
             w->tag_state = privacy_banner_tag_state(m);
             c = buf[i];
 

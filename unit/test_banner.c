@@ -26,6 +26,8 @@ static void test_start(void);
 static void test_end(void);
 static void test_html_rules(void);
 static void test_contract(void);
+static void test_run(void);
+static size_t run(const char *page, const uint16_t *lens);
 static void test_random(void);
 static void test_escape(void);
 static size_t return_path(unsigned char *out, const unsigned char *uri,
@@ -472,6 +474,54 @@ test_contract(void)
  * and the matcher never holds more than PRIVACY_BANNER_HELD_MAX bytes.
  */
 
+/*
+ * privacy_banner_run() stops after the first '<' that opens a start tag
+ * whose name's first letter and length lens wants, or that ends the bytes
+ */
+
+static size_t
+run(const char *page, const uint16_t *lens)
+{
+    size_t            n;
+    privacy_banner_t  m;
+
+    privacy_banner_init(&m, PRIVACY_BANNER_TOKENS);
+    n = privacy_banner_run(&m, (const unsigned char *) page, strlen(page),
+                           lens);
+
+    if (n < strlen(page)) {
+        CHECK_INT(privacy_banner_tag_state(&m), PRIVACY_BANNER_TAG_LT);
+    }
+
+    return n;
+}
+
+
+static void
+test_run(void)
+{
+    static const uint16_t  link[26] = { ['l' - 'a'] = 1 << 4 };
+    static const uint16_t  longer[26] = { ['l' - 'a'] = 1 << 15 };
+    static const uint16_t  none[26] = { 0 };
+
+    /* <li> and <label> pass, <LINK> stops (long pages: the fast scan) */
+    CHECK_INT(run("<li><label for=x>y</label></li><LINK href=/a>", link),
+              32);
+    CHECK_INT(run("<li class=\"a\">x</li>\n<p>text text text</p>"
+                  "<link\trel=preload>", link), 43);
+    CHECK_INT(run("<li><link/>", link), 5);
+    CHECK_INT(run("<li><link>", link), 5);
+    CHECK_INT(run("<li><lin", link), 5);
+    CHECK_INT(run("<li><", link), 5);
+    CHECK_INT(run("<li></link><links><lnk>", link), 23);
+    CHECK_INT(run("<l123456789012345678>", longer), 1);
+    CHECK_INT(run("<l1234567890123>", longer), 16);
+    CHECK_INT(run("<!-- <link> --><p title='<link>'>", link), 33);
+    CHECK_INT(run("<style><link></style><textarea><link>", link), 37);
+    CHECK_INT(run("<link><li>", none), 10);
+}
+
+
 static void
 test_random(void)
 {
@@ -805,6 +855,7 @@ main(void)
     test_end();
     test_html_rules();
     test_contract();
+    test_run();
     test_random();
     test_escape();
     test_return_path();

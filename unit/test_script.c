@@ -281,6 +281,24 @@ test_url(void)
     /* an earlier pattern still wins */
     CHECK_INT(url("https://www.googletagmanager.com/"), ANALYTICS);
     patterns[3].regex = (void *) "https://px.example/";
+
+    /*
+     * without expressions a "/path" is answered before it is decoded:
+     * not when the byte after the '/' may make it "//host"
+     */
+    set.match = NULL;
+    CHECK_INT(url("/"), PRIVACY_MATCH_NONE);
+    CHECK_INT(url("/www.googletagmanager.com/gtm.js"), PRIVACY_MATCH_NONE);
+    CHECK_INT(url("/%2Fwww.googletagmanager.com/"), PRIVACY_MATCH_NONE);
+    CHECK_INT(url("//www.googletagmanager.com/gtm.js"), ANALYTICS);
+    CHECK_INT(url("/\\www.googletagmanager.com/gtm.js"), ANALYTICS);
+    CHECK_INT(url("/\t/www.googletagmanager.com/gtm.js"), ANALYTICS);
+    CHECK_INT(url("/\n/www.googletagmanager.com/gtm.js"), ANALYTICS);
+    CHECK_INT(url("/\r/www.googletagmanager.com/gtm.js"), ANALYTICS);
+    CHECK_INT(url("/&sol;www.googletagmanager.com/gtm.js"), ANALYTICS);
+    CHECK_INT(url("/&#47;www.googletagmanager.com/gtm.js"), ANALYTICS);
+    CHECK_INT(url("https://px.example/p.gif"), PRIVACY_MATCH_NONE);
+    set.match = fake_match;
 }
 
 
