@@ -518,6 +518,41 @@ def build_redis_tx():
     return exe
 
 
+HTML_CORE_MODES = ("floor", "start", "end", "rewrite")
+HTML_CORE_RUNS = 20
+
+
+def html_core(ctx):
+    """The HTML pass alone (bench/html_core.c on the trackers page):
+    instructions per page of each mode, callgrind's count of N runs minus
+    that of none, over N."""
+    core = os.path.join(TOP, "ngx_privacy_module")
+    exe = os.path.join(WORK, "html_core")
+    page = os.path.join(WORK, "html_core.html")
+    with open(page, "wb") as f:
+        f.write(ctx.trackers)
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-g", "-std=c99",
+                    "-Wall", "-Wextra", "-I" + core, "-o", exe,
+                    os.path.join(BENCH, "html_core.c")]
+                   + [os.path.join(core, "privacy_%s.c" % m)
+                      for m in ("banner", "script", "form")], check=True)
+    out = {"page_bytes": len(ctx.trackers),
+           "lt": ctx.trackers.count(b"<"), "runs": HTML_CORE_RUNS}
+    for mode in HTML_CORE_MODES:
+        counts = []
+        for n in (0, HTML_CORE_RUNS):
+            cg = os.path.join(WORK, "callgrind", "html_core-%s-%d.out"
+                              % (mode, n))
+            subprocess.run(["valgrind", "--tool=callgrind",
+                            "--callgrind-out-file=" + cg, exe, page, mode,
+                            str(n)], check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            counts.append(measure.callgrind_total(cg))
+        out[mode] = (counts[1] - counts[0]) // HTML_CORE_RUNS
+        log("html_core %-8s %9d instructions/page" % (mode, out[mode]))
+    return out
+
+
 # --- phases -------------------------------------------------------------------
 
 def log(msg):
@@ -797,6 +832,9 @@ def main():
                     help="comma-separated variants (with their baselines):"
                          " instructions/request only, for profiling work;"
                          " writes nothing to docs/")
+    ap.add_argument("--html-core", action="store_true",
+                    help="the HTML pass alone (bench/html_core.c):"
+                         " instructions per page only")
     ap.add_argument("--lines", action="store_true",
                     help="with --callgrind-only: keep instruction addresses"
                          " in the profiles (build/bench/callgrind/), for"
@@ -843,6 +881,10 @@ def main():
     ctx.prepare()
     vs = variants(ctx)
     VARIANTS.update((v.name, v) for v in vs)
+    if args.html_core:
+        os.makedirs(os.path.join(WORK, "callgrind"), exist_ok=True)
+        html_core(ctx)
+        return
     if args.callgrind_only:
         if args.lines:
             measure.CALLGRIND_LINES = "yes"
@@ -875,6 +917,7 @@ def main():
         results["callgrind"], results["objects"] = instructions(ctx, vs,
                                                                 prof)
         results["memory"] = memory(ctx, prof, redis)
+        results["html_core"] = html_core(ctx)
     finally:
         servers.stop_all()
 

@@ -200,6 +200,46 @@ def _targets(rows, results):
     return "\n".join(lines)
 
 
+def _html_core(rows, results):
+    """The trackers page's HTML pass without nginx (bench/html_core.c),
+    against the 2.0x target's budget."""
+    c = results.get("html_core")
+    r = rows.get("html_trackers")
+    base = rows.get("html_trackers_proxy")
+    if not c or not r or not base:
+        return ""
+    budget = base["instr"]
+    html = c["rewrite"] + c["start"]
+    return """### The trackers page: the HTML pass alone
+
+The limit of 2.0x leaves the module %(budget)s instructions over the plain
+proxy for everything an undecided visitor costs on this page (%(bytes)s
+bytes, %(lt)s '<'). `bench/bench.py --html-core` runs the core's HTML pass
+without nginx (bench/html_core.c, the page in 4,096-byte buffers, %(runs)d
+runs under callgrind), per page:
+
+| What | Instructions | Of the budget |
+|---|---|---|
+| finding every '<' 16 bytes at a time and reading the byte after it (no state, no tag told apart: what any exact tokenizer does at least) | %(floor)s | %(pfloor).0f%% |
+| the banner's matcher up to the `<body>` tag (body_start) | %(start)s | %(pstart).0f%% |
+| the script rewriter, the whole page | %(rewrite)s | %(prewrite).0f%% |
+| the banner's matcher over the whole page (body_end, for comparison) | %(end)s | %(pend).0f%% |
+| the module in nginx, the row above (%(ratio).2fx) | %(delta)s | %(pdelta).0f%% |
+
+The rest of the row (%(rest)s: cookies, the banner's text, the buffers
+nginx links and writes) is the module's outside the HTML pass.
+""" % dict(budget=_fmt_int(budget), bytes=_fmt_int(c["page_bytes"]),
+           lt=_fmt_int(c["lt"]), runs=c["runs"],
+           floor=_fmt_int(c["floor"]), pfloor=100.0 * c["floor"] / budget,
+           start=_fmt_int(c["start"]), pstart=100.0 * c["start"] / budget,
+           rewrite=_fmt_int(c["rewrite"]),
+           prewrite=100.0 * c["rewrite"] / budget,
+           end=_fmt_int(c["end"]), pend=100.0 * c["end"] / budget,
+           ratio=r["instr_ratio"], delta=_fmt_int(r["instr_delta"]),
+           pdelta=100.0 * r["instr_delta"] / budget,
+           rest=_fmt_int(r["instr_delta"] - html))
+
+
 def _caches():
     """The caches' figures, bench/caches.json: each measured on the row it
     serves with and without it (bench.py --callgrind-only and a patch that
@@ -372,6 +412,10 @@ throughput ratio of a saturated worker.
 
     out.append("## Targets\n")
     out.append(_targets(rows, results) + "\n")
+
+    core = _html_core(rows, results)
+    if core:
+        out.append(core)
 
     caches = _caches()
     if caches:

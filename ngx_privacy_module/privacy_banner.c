@@ -309,6 +309,21 @@ privacy_banner_wanted(const unsigned char *p, const unsigned char *end,
 }
 
 
+/* a byte of a tag's name: the first PRIVACY_NAME_LONG are kept */
+
+static inline void
+privacy_banner_name_add(privacy_banner_t *m, unsigned char c)
+{
+    if (m->name_len < PRIVACY_NAME_LONG) {
+        m->name[m->name_len] = privacy_banner_lc(c);
+    }
+
+    if (m->name_len <= PRIVACY_NAME_LONG) {
+        m->name_len++;
+    }
+}
+
+
 void
 privacy_banner_init(privacy_banner_t *m, int where)
 {
@@ -581,23 +596,6 @@ privacy_banner_name_stops(__m128i x)
 }
 
 
-/* a name of N bytes (at most PRIVACY_NAME_LONG), where the states go on */
-
-static void
-privacy_banner_name_set(privacy_banner_t *m, const unsigned char *name,
-    size_t n, unsigned end_tag)
-{
-    size_t  i;
-
-    for (i = 0; i < n; i++) {
-        m->name[i] = privacy_banner_lc(name[i]);
-    }
-
-    m->name_len = (unsigned char) n;
-    m->end_tag = (unsigned char) end_tag;
-}
-
-
 /*
  * A tag's attributes from p, where the tokenizer takes p[0] as in
  * PRIVACY_S_BEFORE_ATTR (the byte that ended the name, or the one after a
@@ -636,7 +634,10 @@ privacy_banner_tag_close(const unsigned char *p, const unsigned char *end)
 
         k = __builtin_ctz(qt);
 
-        for (e = k - 1; e > 0 && privacy_banner_ws(p[e]); e--) {
+        for (e = k - 1;
+             e > 0 && (privacy_banner_class[p[e]] & PRIVACY_B_WS);
+             e--)
+        {
             /* void */
         }
 
@@ -651,7 +652,10 @@ privacy_banner_tag_close(const unsigned char *p, const unsigned char *end)
             return NULL;
         }
 
-        for (d = e - 1; d >= 0 && privacy_banner_ws(p[d]); d--) {
+        for (d = e - 1;
+             d >= 0 && (privacy_banner_class[p[d]] & PRIVACY_B_WS);
+             d--)
+        {
             /* void */
         }
 
@@ -664,20 +668,99 @@ privacy_banner_tag_close(const unsigned char *p, const unsigned char *end)
         rest = ((p[k] == '"') ? dq : sq) >> (k + 1);
 
         if (rest) {
-            p += k + 2 + __builtin_ctz(rest);
-            continue;
+            close = p + k + 1 + __builtin_ctz(rest);
+
+        } else {
+            close = privacy_banner_find(p + 16, end, p[k]);
+
+            if (close == end) {
+                return NULL;
+            }
         }
 
-        close = privacy_banner_find(p + 16, end, p[k]);
-
-        if (close == end) {
-            return NULL;
+        /* most tags end with their last value */
+        if (close + 1 < end && close[1] == '>') {
+            return close + 1;
         }
 
         p = close + 1;
     }
 
     return NULL;
+}
+
+
+/*
+ * The walk in text outside svg and math, with the tags that change
+ * nothing but the state taken at once: a name no rule here acts on and
+ * LENS (privacy_banner_run()'s, or NULL) does not want, and attributes
+ * that privacy_banner_tag_close() sees to the end.  Their names are not
+ * kept: in text they are not read.  Returns the first '<' it did not
+ * take, for the states to take on, or end.
+ */
+
+static inline const unsigned char *
+privacy_banner_plain(const unsigned char *p, const unsigned char *end,
+    const uint16_t *lens)
+{
+    size_t                n;
+    unsigned              letter, end_tag, special;
+    const unsigned char  *q;
+
+    for ( ;; ) {
+        if (*p != '<') {
+            p = privacy_banner_find(p, end, '<');
+            if (p == end) {
+                return end;
+            }
+        }
+
+        if (end - p < 18) {
+            return p;
+        }
+
+        end_tag = (p[1] == '/');
+        q = p + 1 + end_tag;
+
+        /* a letter ('a' is 0), in either case */
+        letter = (unsigned) (*q | 0x20) - 'a';
+
+        if (letter >= 26) {
+            return p;
+        }
+
+        n = (size_t) __builtin_ctz(privacy_banner_name_stops(
+                _mm_loadu_si128((const __m128i *) (const void *) q))
+                | 0x10000);
+
+        if (n > PRIVACY_NAME_LONG || (q[n] <= ' ' && !privacy_banner_ws(q[n])))
+        {
+            return p;
+        }
+
+        special = end_tag ? privacy_banner_special_end[letter]
+                          : privacy_banner_special_start[letter]
+                            | (lens ? lens[letter] : 0);
+
+        if ((special >> n) & 1) {
+            return p;
+        }
+
+        q += n;
+
+        if (*q != '>') {
+            q = privacy_banner_tag_close(q, end);
+            if (q == NULL) {
+                return p;
+            }
+        }
+
+        p = q + 1;
+
+        if (p == end) {
+            return end;
+        }
+    }
 }
 
 #endif
@@ -797,14 +880,7 @@ privacy_banner_step(privacy_banner_t *m, unsigned char c)
             return 0;
         }
 
-        if (m->name_len < PRIVACY_NAME_LONG) {
-            m->name[m->name_len] = privacy_banner_lc(c);
-        }
-
-        if (m->name_len <= PRIVACY_NAME_LONG) {
-            m->name_len++;
-        }
-
+        privacy_banner_name_add(m, c);
         return 0;
 
     case PRIVACY_S_SLASH:
@@ -1231,6 +1307,35 @@ privacy_banner_attrs_fast(privacy_banner_t *m, const unsigned char *p,
 }
 
 
+size_t
+privacy_banner_name(privacy_banner_t *m, const unsigned char *p, size_t len,
+    size_t max)
+{
+    size_t  i;
+
+    i = 0;
+
+    if (m->state == PRIVACY_S_LT && len && max && privacy_banner_alpha(p[0])) {
+        (void) privacy_banner_step(m, p[0]);
+        i = 1;
+    }
+
+    if (m->state != PRIVACY_S_TAG_NAME) {
+        return i;
+    }
+
+    for ( /* void */ ; i < len && i < max; i++) {
+        if (privacy_banner_class[p[i]] & PRIVACY_B_NAME_STOP) {
+            break;
+        }
+
+        privacy_banner_name_add(m, p[i]);
+    }
+
+    return i;
+}
+
+
 int
 privacy_banner_tag_state(const privacy_banner_t *m)
 {
@@ -1607,12 +1712,6 @@ privacy_banner_walk(privacy_banner_t *m, const unsigned char *buf,
     size_t                cand;
     unsigned char         c;
     const unsigned char  *p, *end;
-#if (PRIVACY_BANNER_SSE2)
-    size_t                n;
-    unsigned              bits, letter, end_tag;
-    const unsigned char  *q;
-    __m128i               x;
-#endif
 
     in_held = (old != 0);
     cand = len;
@@ -1630,6 +1729,20 @@ privacy_banner_walk(privacy_banner_t *m, const unsigned char *buf,
 
     case PRIVACY_S_TEXT:
     text:
+#if (PRIVACY_BANNER_SSE2)
+        if (m->foreign == 0) {
+            /* most tags are taken there at once */
+            p = privacy_banner_plain(p, end, run ? lens : NULL);
+            if (p == end) {
+                m->state = PRIVACY_S_TEXT;
+                goto scanned;
+            }
+
+            c = *p;
+            goto text_lt;
+        }
+#endif
+
         /* between tags there is often a newline or nothing: look first */
         if (c != '<' && (end - p < 2 || *++p != '<')) {
             p = privacy_banner_find(p, end, '<');
@@ -1639,69 +1752,11 @@ privacy_banner_walk(privacy_banner_t *m, const unsigned char *buf,
             }
         }
 
+#if (PRIVACY_BANNER_SSE2)
+    text_lt:
+#endif
         in_held = 0;
         cand = (size_t) (p - buf);
-
-#if (PRIVACY_BANNER_SSE2)
-
-        /*
-         * Most tags change nothing but the state: outside svg and math, a
-         * name no rule here acts on, and attributes that
-         * privacy_banner_tag_close() sees to the end.  Such a tag is taken
-         * here at once, 16 bytes at a time, and its name is not kept (it
-         * is not read in text); any other, and any too close to the
-         * buffer's end, goes through the states below.
-         */
-
-        if (end - p >= 18 && m->foreign == 0) {
-            end_tag = (p[1] == '/');
-            q = p + 1 + end_tag;
-
-            x = _mm_loadu_si128((const __m128i *) (const void *) q);
-            n = (size_t) __builtin_ctz(privacy_banner_name_stops(x) | 0x10000);
-
-            if (privacy_banner_alpha(*q) && n <= PRIVACY_NAME_LONG
-                && (q[n] > ' ' || privacy_banner_ws(q[n])))
-            {
-                letter = (unsigned) (*q | 0x20) - 'a';
-
-                if (run && !end_tag && ((lens[letter] >> n) & 1)) {
-                    m->state = PRIVACY_S_LT;
-                    return cand + 1;
-                }
-
-                bits = end_tag ? privacy_banner_special_end[letter]
-                               : privacy_banner_special_start[letter];
-
-                if (((bits >> n) & 1) == 0) {
-                    p = q + n;
-                    c = *p;
-
-                    if (c != '>') {
-                        q = privacy_banner_tag_close(p, end);
-
-                        if (q == NULL) {
-                            /* the states go on with the tag: its name */
-                            privacy_banner_name_set(m, p - n, n, end_tag);
-                            goto name_end;
-                        }
-
-                        p = q;
-                    }
-
-                    m->state = PRIVACY_S_TEXT;
-
-                    if (++p == end) {
-                        goto scanned;
-                    }
-
-                    c = *p;
-                    goto text;
-                }
-            }
-        }
-
-#endif
 
         if (run && privacy_banner_wanted(p, end, lens)) {
             m->state = PRIVACY_S_LT;
@@ -1765,14 +1820,7 @@ privacy_banner_walk(privacy_banner_t *m, const unsigned char *buf,
     case PRIVACY_S_TAG_NAME:
     tag_name:
         while ((privacy_banner_class[c] & PRIVACY_B_NAME_STOP) == 0) {
-
-            if (m->name_len < PRIVACY_NAME_LONG) {
-                m->name[m->name_len] = privacy_banner_lc(c);
-            }
-
-            if (m->name_len <= PRIVACY_NAME_LONG) {
-                m->name_len++;
-            }
+            privacy_banner_name_add(m, c);
 
             if (++p == end) {
                 m->state = PRIVACY_S_TAG_NAME;
@@ -1782,9 +1830,6 @@ privacy_banner_walk(privacy_banner_t *m, const unsigned char *buf,
             c = *p;
         }
 
-#if (PRIVACY_BANNER_SSE2)
-    name_end:
-#endif
 
         if (m->end_tag && m->where == PRIVACY_BANNER_BODY_END
             && m->templates == 0 && privacy_banner_name_is(m, "body", 4))

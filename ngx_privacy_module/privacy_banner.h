@@ -192,6 +192,16 @@ size_t privacy_banner_run(privacy_banner_t *m, const unsigned char *p,
 size_t privacy_banner_attrs(privacy_banner_t *m, const unsigned char *p,
     size_t len);
 
+/*
+ * Just after a '<' that may open a tag (PRIVACY_BANNER_TAG_LT) or in a
+ * tag's name: privacy_banner_step() over the name's bytes among the LEN
+ * at P, at most MAX of them, up to and not with the byte that ends it
+ * (whitespace, '/', '>'; after the '<', any but a letter); returns how
+ * many it took.
+ */
+size_t privacy_banner_name(privacy_banner_t *m, const unsigned char *p,
+    size_t len, size_t max);
+
 /* buf may be NULL when len is 0: held bytes then stay held */
 void privacy_banner_scan(privacy_banner_t *m, const unsigned char *buf,
     size_t len, privacy_banner_result_t *r);

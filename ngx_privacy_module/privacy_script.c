@@ -66,6 +66,11 @@ enum {
 #define privacy_script_hostc(c)                                              \
     (privacy_script_alnum(c) || (c) == '-')
 
+/* the ALEN bytes at A are the lowercase literal LIT, in any case */
+#define privacy_script_caseeq(a, alen, lit)                                  \
+    ((alen) == sizeof(lit) - 1                                               \
+     && privacy_script_caseeq_n((a), (lit), sizeof(lit) - 1))
+
 
 /* byte classes for privacy_script_attr() */
 #define PRIVACY_SC_WS         0x01    /* HTML whitespace */
@@ -116,8 +121,8 @@ static int privacy_script_match(const privacy_script_pattern_t *p,
     int scheme, const unsigned char *host, size_t host_len,
     const unsigned char *rest, size_t rest_len);
 static size_t privacy_script_utf8(unsigned char *dst, unsigned cp);
-static inline int privacy_script_caseeq(const unsigned char *a, size_t alen,
-    const char *b);
+static inline int privacy_script_caseeq_n(const unsigned char *a,
+    const char *b, size_t n);
 static int privacy_script_text_at(const privacy_script_pattern_t *p,
     const unsigned char *t, size_t len, size_t k);
 static int privacy_script_attr(const unsigned char *t, size_t n,
@@ -347,12 +352,21 @@ privacy_script_decode(unsigned char *dst, const unsigned char *src,
     int                          hex;
     size_t                       i, j, k, d, n;
     unsigned                     cp, v;
+    const unsigned char         *amp;
     const privacy_script_ref_t  *ref;
 
-    d = 0;
     ref = NULL;   /* set before use; clang cannot tell */
 
-    for (i = 0; i < len; i++) {
+    /* most values have no reference: copied up to the first '&' at once */
+
+    amp = (len == 0) ? NULL : memchr(src, '&', len);
+    d = (amp == NULL) ? len : (size_t) (amp - src);
+
+    if (d) {
+        memcpy(dst, src, d);
+    }
+
+    for (i = d; i < len; i++) {
 
         if (src[i] != '&' || i + 1 == len) {
             dst[d++] = src[i];
@@ -758,15 +772,11 @@ privacy_script_url(const privacy_script_set_t *set,
 
 
 static inline int
-privacy_script_caseeq(const unsigned char *a, size_t alen, const char *b)
+privacy_script_caseeq_n(const unsigned char *a, const char *b, size_t n)
 {
     size_t  i;
 
-    if (alen != strlen(b)) {
-        return 0;
-    }
-
-    for (i = 0; i < alen; i++) {
+    for (i = 0; i < n; i++) {
         if (privacy_script_lc(a[i]) != (unsigned char) b[i]) {
             return 0;
         }
@@ -1843,6 +1853,29 @@ privacy_script_next(privacy_script_rw_t *w, const unsigned char *buf,
                 s->used = i;
                 privacy_script_piece(w, s);
                 return 1;
+            }
+
+            if (prev == PRIVACY_BANNER_TAG_LT
+                || prev == PRIVACY_BANNER_TAG_NAME)
+            {
+                /* the name's bytes at once, up to a name none of ours is */
+                n = (prev == PRIVACY_BANNER_TAG_LT) ? 6
+                    : (m->name_len < 6) ? 6 - (size_t) m->name_len : 0;
+                room = PRIVACY_SCRIPT_TAG_MAX - w->held_len;
+
+                n = privacy_banner_name(m, buf + i, len - i,
+                                        (n < room) ? n : room);
+
+                if (n) {
+                    memcpy(w->held + w->held_len, buf + i, n);
+                    w->held_len += n;
+                    i += n;
+                    w->tag_state = privacy_banner_tag_state(m);
+
+                    /* the byte after them as the loop takes it */
+                    i--;
+                    continue;
+                }
             }
 
             if (prev == PRIVACY_BANNER_TAG_ATTRS) {
