@@ -546,12 +546,13 @@ functions of stripped objects (Debian's nginx and libcrypto).
   cost 26,432 instructions (1.93x plain, over its 1.6x limit), 10,245 of
   them the scan of the page's 3.7 KB head. What stays is smaller and
   checks bytes, not files: each worker remembers the bytes of a page up
-  to its body_start insertion point (64 slots by URI, at most 4 KB each,
-  256 KB per worker; no invalidation, as only the same bytes use them),
-  and a page whose first buffer starts with those bytes has its banner
-  there after one `memcmp()`, since the same bytes give the same place:
-  it saves about 9,700 instructions, 37%% of the row (8,400 of the
-  proxied body_start row). body_end scans the whole page on every request, as
+  to its body_start insertion point (64 slots by URI, at most 8 KB each,
+  512 KB per worker; no invalidation, as only the same bytes use them),
+  and a page that starts with those bytes has its banner there after a
+  `memcmp()` of each buffer the head takes, since the same bytes give the
+  same place: it saves about 9,700 instructions, 37%% of the row (8,400 of
+  the proxied body_start row, 9,100 of the trackers row, whose 4.5 KB
+  head takes two of the proxy's 4 KB buffers). body_end scans the whole page on every request, as
   `sub_filter` does (remembering a whole page to compare would be a
   cache the size of the pages): about 82,000 instructions for the 31 KB
   page, above its 1.6x limit. The proxied HTML rows serve the same page

@@ -38,6 +38,7 @@
 typedef struct {
     privacy_banner_t                 matcher;
     ngx_http_privacy_banner_head_t  *head;         /* body_start's slot */
+    ngx_http_privacy_banner_follow_t follow;       /* the page against it */
     ngx_http_privacy_banner_lang_t  *banner;       /* the visitor's language */
     ngx_str_t                        return_path;  /* HTML-escaped */
     off_t                            length;       /* the page's, or -1 */
@@ -509,8 +510,8 @@ ngx_http_privacy_banner_splice(ngx_http_request_t *r,
 
 /*
  * The matcher over the bytes of B; a page's first ones are compared with
- * the head remembered in its slot first, and remembered when the banner
- * goes in them.
+ * the head remembered in its slot first, over as many buffers as the head
+ * takes, and remembered when the banner goes in them.
  */
 
 static void
@@ -518,37 +519,55 @@ ngx_http_privacy_banner_scan(ngx_http_request_t *r,
     ngx_http_privacy_banner_ctx_t *bctx, ngx_buf_t *b,
     privacy_banner_result_t *res)
 {
-    size_t                           len, pass;
-    ngx_uint_t                       first;
-    ngx_http_privacy_banner_head_t  *h;
+    size_t                             len, pass;
+    ngx_int_t                          rc;
+    privacy_banner_result_t            before;
+    ngx_http_privacy_banner_follow_t  *f;
 
     len = b->last - b->pos;
-    h = bctx->head;
+    f = &bctx->follow;
 
     /* the page's first bytes, seen by the matcher from its start */
-    first = (h && !bctx->scanned && bctx->seen == (off_t) len);
+    if (bctx->head && !bctx->scanned && bctx->seen == (off_t) len) {
+        ngx_http_privacy_banner_follow_start(f, bctx->head);
+    }
 
     bctx->scanned = 1;
 
-    pass = first ? ngx_http_privacy_banner_head_match(h, b->pos, len) : 0;
+    rc = ngx_http_privacy_banner_follow(f, b->pos, len, r->pool, &pass);
 
-    if (pass) {
-        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                       "privacy banner: remembered head of %uz", pass);
+    if (rc == NGX_OK || rc == NGX_AGAIN) {
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy banner: remembered head of %uz%s",
+                       (rc == NGX_OK) ? f->len + pass : f->len,
+                       (rc == NGX_OK) ? "" : " so far");
 
         ngx_memzero(res, sizeof(privacy_banner_result_t));
-        res->pass = pass;
-        res->found = 1;
+        res->pass = (rc == NGX_OK) ? pass : len;
+        res->found = (rc == NGX_OK);
 
         return;
     }
 
+    if (rc == NGX_DONE) {
+        /*
+         * the page differs from the head after its first buffers: the
+         * matcher reads them as kept (they held no place: BODY_START
+         * holds nothing back, so nothing of before is emitted)
+         */
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy banner: not the remembered head after %uz",
+                       f->len);
+
+        privacy_banner_scan(&bctx->matcher, f->rec, f->len, &before);
+    }
+
     privacy_banner_scan(&bctx->matcher, b->pos, len, res);
 
-    if (first && res->found) {
-        ngx_http_privacy_banner_head_keep(h, b->pos, res->pass,
-                                          r->connection->log);
-    }
+    ngx_http_privacy_banner_follow_scanned(f, b->pos,
+                                           res->found ? res->pass : len,
+                                           res->found, r->pool,
+                                           r->connection->log);
 }
 
 

@@ -1,19 +1,23 @@
 
 /*
  * ngx_http_privacy_module: where a body_start banner goes, remembered per
- * worker as the bytes of a page up to its insertion point.  A page whose
- * first buffer starts with exactly those bytes gets the banner after them
- * without a scan: the matcher reads a page from its start and stops at
- * the first body tag, so the same bytes give the same place.  Of the
- * body_start row of docs/performance.md the scan of the page's 3.7 KB
- * head was 10,000 of 26,000 instructions; the compare costs a few
- * hundred.
+ * worker as the bytes of a page up to its insertion point.  A page that
+ * starts with exactly those bytes gets the banner after them without a
+ * scan: the matcher reads a page from its start and stops at the first
+ * body tag, so the same bytes give the same place.  Of the body_start row
+ * of docs/performance.md the scan of the page's 3.7 KB head was 10,000 of
+ * 26,000 instructions; the compare costs a few hundred.  A head longer
+ * than the page's first buffer (a proxied page comes in buffers of 4 KB)
+ * is followed buffer by buffer, the page's bytes kept in the request's
+ * pool until the head ends: where they differ, the matcher reads the kept
+ * bytes and goes on from there.
  *
  * Bound: NGX_HTTP_PRIVACY_HEADS entries (a slot per hash of the URI) of
- * at most NGX_HTTP_PRIVACY_HEAD bytes, 256 KB per worker and table,
+ * at most NGX_HTTP_PRIVACY_HEAD bytes, 512 KB per worker and table,
  * allocated as they are used, freed when the worker exits.  Invalidation:
  * none; an entry is used only for the same bytes, and the next page of
- * its slot that is scanned replaces it.
+ * its slot that is scanned replaces it (a page followed while that
+ * happens is read by the matcher from its kept bytes).
  */
 
 
@@ -22,13 +26,19 @@
 
 
 #define NGX_HTTP_PRIVACY_HEADS  64
-#define NGX_HTTP_PRIVACY_HEAD   4096
+#define NGX_HTTP_PRIVACY_HEAD   8192
 
 
 struct ngx_http_privacy_banner_head_s {
     u_char                          *data;    /* NGX_HTTP_PRIVACY_HEAD bytes */
     size_t                           len;     /* 0: none */
+    ngx_uint_t                       stamp;   /* one more at each keep */
 };
+
+
+static ngx_int_t ngx_http_privacy_banner_follow_keep(
+    ngx_http_privacy_banner_follow_t *f, u_char *data, size_t len,
+    ngx_pool_t *pool);
 
 
 static ngx_http_privacy_banner_head_t
@@ -95,6 +105,123 @@ ngx_http_privacy_banner_head_keep(ngx_http_privacy_banner_head_t *h,
 
     ngx_memcpy(h->data, data, len);
     h->len = len;
+    h->stamp++;
+}
+
+
+void
+ngx_http_privacy_banner_follow_start(ngx_http_privacy_banner_follow_t *f,
+    ngx_http_privacy_banner_head_t *h)
+{
+    f->head = h;
+    f->stamp = h->stamp;
+    f->rec = NULL;
+    f->len = 0;
+    f->follow = (h->len != 0);
+    f->record = 1;
+}
+
+
+ngx_int_t
+ngx_http_privacy_banner_follow(ngx_http_privacy_banner_follow_t *f,
+    u_char *data, size_t len, ngx_pool_t *pool, size_t *pass)
+{
+    size_t                           rest;
+    ngx_http_privacy_banner_head_t  *h;
+
+    if (!f->follow) {
+        return NGX_DECLINED;
+    }
+
+    f->follow = 0;
+    h = f->head;
+
+    /* replaced since the page's first buffer: its first bytes were ours */
+    if (h->stamp != f->stamp || h->len <= f->len) {
+        return f->len ? NGX_DONE : NGX_DECLINED;
+    }
+
+    rest = h->len - f->len;
+
+    if (len >= rest) {
+        if (ngx_memcmp(h->data + f->len, data, rest) == 0) {
+            *pass = rest;
+            return NGX_OK;
+        }
+
+        return f->len ? NGX_DONE : NGX_DECLINED;
+    }
+
+    /* the head goes on: DATA is kept, for the matcher if the page differs */
+
+    if (ngx_memcmp(h->data + f->len, data, len) != 0
+        || ngx_http_privacy_banner_follow_keep(f, data, len, pool) != NGX_OK)
+    {
+        return f->len ? NGX_DONE : NGX_DECLINED;
+    }
+
+    f->follow = 1;
+
+    return NGX_AGAIN;
+}
+
+
+void
+ngx_http_privacy_banner_follow_scanned(ngx_http_privacy_banner_follow_t *f,
+    u_char *data, size_t len, ngx_uint_t found, ngx_pool_t *pool,
+    ngx_log_t *log)
+{
+    if (!f->record || f->head == NULL) {
+        return;
+    }
+
+    if (!found) {
+        (void) ngx_http_privacy_banner_follow_keep(f, data, len, pool);
+        return;
+    }
+
+    f->record = 0;
+
+    if (f->len == 0) {
+        ngx_http_privacy_banner_head_keep(f->head, data, len, log);
+        return;
+    }
+
+    if (f->len + len <= NGX_HTTP_PRIVACY_HEAD) {
+        ngx_memcpy(f->rec + f->len, data, len);
+        ngx_http_privacy_banner_head_keep(f->head, f->rec, f->len + len,
+                                          log);
+    }
+}
+
+
+/* LEN more bytes of the page kept, up to the bound; else none any more */
+
+static ngx_int_t
+ngx_http_privacy_banner_follow_keep(ngx_http_privacy_banner_follow_t *f,
+    u_char *data, size_t len, ngx_pool_t *pool)
+{
+    if (!f->record) {
+        return NGX_DECLINED;
+    }
+
+    if (len > NGX_HTTP_PRIVACY_HEAD - f->len) {
+        f->record = 0;
+        return NGX_DECLINED;
+    }
+
+    if (f->rec == NULL) {
+        f->rec = ngx_palloc(pool, NGX_HTTP_PRIVACY_HEAD);
+        if (f->rec == NULL) {
+            f->record = 0;
+            return NGX_ERROR;
+        }
+    }
+
+    ngx_memcpy(f->rec + f->len, data, len);
+    f->len += len;
+
+    return NGX_OK;
 }
 
 

@@ -930,3 +930,52 @@ $p . 'y'
 [error]
 [alert]
 [crit]
+
+
+
+=== TEST 44: a remembered head over several buffers, and a page that leaves it
+In 128-byte buffers (/ab/) the head of page 0 (the tag ends at byte 191)
+takes two: the next request follows it buffer by buffer.  Page 1 differs
+from it after the first buffer and has its tag at the same place, page 2
+after the first buffer with the tag further on: the matcher reads the kept
+first buffer and goes on, and the banner goes where each page has its tag.
+At /sf/ each page is one buffer, as before.
+--- config eval: $::Std . $::Aio
+--- init
+my $file = "$ENV{TEST_NGINX_SERVER_ROOT}/html/following.html";
+my $p0 = ::page(60);
+(my $p1 = $p0) =~ s/class="main"/class="MAIN"/;
+(my $p2 = $p0) =~ s/<!-- <body> -->/<!-- <body> --><i>x<\/i>/;
+my @pages = ($p0, $p1, $p2);
+for my $i (0, 0, 1, 1, 2, 2, 0) {
+    open my $fh, '>', $file or die "$file: $!";
+    print {$fh} $pages[$i];
+    close $fh;
+    for my $loc (qw(ab sf)) {
+        my (undef, undef, $body) = main::http_raw(
+            "GET /$loc/following.html HTTP/1.0\r\nHost: localhost\r\n\r\n");
+        my $want = $pages[$i];
+        my $tag = ($i == 1) ? do { (my $t = $::Tag) =~ s/main/MAIN/; $t }
+                            : $::Tag;
+        $want =~ s/\Q$tag\E/$tag\[B\]/;
+        Test::More::is($body, $want, "page $i at /$loc/");
+    }
+}
+open my $log, '<', "$ENV{TEST_NGINX_SERVER_ROOT}/logs/error.log" or die $!;
+my @log = <$log>;
+Test::More::ok((grep { /privacy banner: remembered head of \d+ so far/ } @log),
+               'a head followed over buffers');
+Test::More::ok((grep { /privacy banner: remembered head of 191$/ } @log),
+               'and found after them');
+Test::More::ok((grep { /privacy banner: not the remembered head after 128$/ }
+                @log), 'a page that leaves the head after a buffer');
+--- request
+GET /ab/following.html
+--- response_body eval
+my $p = ::page(60);
+$p =~ s/\Q$::Tag\E/$::Tag\[B\]/;
+$p
+--- no_error_log
+[error]
+[alert]
+[crit]
