@@ -209,7 +209,6 @@ def _html_core(rows, results):
     if not c or not r or not base:
         return ""
     budget = base["instr"]
-    html = c["rewrite"] + c["start"]
     return """### The trackers page: the HTML pass alone
 
 The limit of 2.0x leaves the module %(budget)s instructions over the plain
@@ -226,8 +225,11 @@ runs under callgrind), per page:
 | the banner's matcher over the whole page (body_end, for comparison) | %(end)s | %(pend).0f%% |
 | the module in nginx, the row above (%(ratio).2fx) | %(delta)s | %(pdelta).0f%% |
 
-The rest of the row (%(rest)s: cookies, the banner's text, the buffers
-nginx links and writes) is the module's outside the HTML pass.
+In nginx the banner's matcher reads the head only on a page's first
+request; later ones compare it with the head remembered (Caches). The
+rest of the row over the rewriter (%(rest)s: that compare, cookies, the
+banner's text, the buffers nginx links and writes) is the module's
+outside the HTML pass.
 """ % dict(budget=_fmt_int(budget), bytes=_fmt_int(c["page_bytes"]),
            lt=_fmt_int(c["lt"]), runs=c["runs"],
            floor=_fmt_int(c["floor"]), pfloor=100.0 * c["floor"] / budget,
@@ -237,7 +239,7 @@ nginx links and writes) is the module's outside the HTML pass.
            end=_fmt_int(c["end"]), pend=100.0 * c["end"] / budget,
            ratio=r["instr_ratio"], delta=_fmt_int(r["instr_delta"]),
            pdelta=100.0 * r["instr_delta"] / budget,
-           rest=_fmt_int(r["instr_delta"] - html))
+           rest=_fmt_int(r["instr_delta"] - c["rewrite"]))
 
 
 def _caches():
