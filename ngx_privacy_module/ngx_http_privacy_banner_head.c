@@ -136,33 +136,28 @@ ngx_http_privacy_banner_follow(ngx_http_privacy_banner_follow_t *f,
     f->follow = 0;
     h = f->head;
 
-    /* replaced since the page's first buffer: its first bytes were ours */
-    if (h->stamp != f->stamp || h->len <= f->len) {
-        return f->len ? NGX_DONE : NGX_DECLINED;
-    }
+    /* not replaced since the page's first buffer */
+    if (h->stamp == f->stamp && h->len > f->len) {
+        rest = h->len - f->len;
 
-    rest = h->len - f->len;
+        if (len >= rest) {
+            if (ngx_memcmp(h->data + f->len, data, rest) == 0) {
+                *pass = rest;
+                return NGX_OK;
+            }
 
-    if (len >= rest) {
-        if (ngx_memcmp(h->data + f->len, data, rest) == 0) {
-            *pass = rest;
-            return NGX_OK;
+        } else if (ngx_memcmp(h->data + f->len, data, len) == 0
+                   && ngx_http_privacy_banner_follow_keep(f, data, len, pool)
+                      == NGX_OK)
+        {
+            /* the head goes on: DATA kept, for the matcher if it differs */
+            f->follow = 1;
+            return NGX_AGAIN;
         }
-
-        return f->len ? NGX_DONE : NGX_DECLINED;
     }
 
-    /* the head goes on: DATA is kept, for the matcher if the page differs */
-
-    if (ngx_memcmp(h->data + f->len, data, len) != 0
-        || ngx_http_privacy_banner_follow_keep(f, data, len, pool) != NGX_OK)
-    {
-        return f->len ? NGX_DONE : NGX_DECLINED;
-    }
-
-    f->follow = 1;
-
-    return NGX_AGAIN;
+    /* the page is not the head: its bytes before DATA, if any, are kept */
+    return f->len ? NGX_DONE : NGX_DECLINED;
 }
 
 
@@ -180,18 +175,18 @@ ngx_http_privacy_banner_follow_scanned(ngx_http_privacy_banner_follow_t *f,
         return;
     }
 
-    f->record = 0;
+    /* the head ends in DATA: remembered from DATA or with the bytes kept */
 
     if (f->len == 0) {
         ngx_http_privacy_banner_head_keep(f->head, data, len, log);
-        return;
+
+    } else if (ngx_http_privacy_banner_follow_keep(f, data, len, pool)
+               == NGX_OK)
+    {
+        ngx_http_privacy_banner_head_keep(f->head, f->rec, f->len, log);
     }
 
-    if (f->len + len <= NGX_HTTP_PRIVACY_HEAD) {
-        ngx_memcpy(f->rec + f->len, data, len);
-        ngx_http_privacy_banner_head_keep(f->head, f->rec, f->len + len,
-                                          log);
-    }
+    f->record = 0;
 }
 
 
