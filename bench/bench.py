@@ -114,6 +114,8 @@ BASELINE = {"page": "plain", "proxy": "proxy", "html": "html_proxy",
 
 # the same page with six tracker tags (page.build_trackers())
 TRACKERS_PATH = "/html/trackers.html"
+# the same page with a nonce in its head, new on every request
+TRACKERS_DYN_PATH = "/dyn/trackers.html"
 
 # the patterns of those trackers, as docs/deployment.md configures them
 TRACKER_SCRIPTS = """
@@ -405,6 +407,13 @@ def variants(ctx):
                 "held back", "html", 19621, "proxy.conf",
                 params=html_trackers, path=TRACKERS_PATH,
                 check=check_trackers, module=True,
+                baseline="html_trackers_proxy"),
+        Variant("html_trackers_dyn", "proxied HTML page with six tracker "
+                "tags and a nonce in its head, new on every request (as a "
+                "CSRF token makes it), privacy on, undecided: never the "
+                "page remembered, the rewriter reads it each time", "html",
+                19624, "proxy.conf", params=html_trackers,
+                path=TRACKERS_DYN_PATH, check=check_trackers, module=True,
                 baseline="html_trackers_proxy"),
         Variant("html_trackers_all", "proxied HTML page with six tracker "
                 "tags, privacy on, a visitor who granted everything: the "

@@ -12,6 +12,14 @@
  * out is the page.  Also drives privacy_script_url(), _text(), _decode()
  * and _pattern() on the page's bytes.
  *
+ * The memo (privacy_script_memo.h) as the nginx glue keeps it: the page
+ * recorded in the cuts' buffers gives its rewrite again from the pieces,
+ * and a page that is the same up to a point (the same page, one byte
+ * changed, cut short or longer, by bit 7 of byte 0 and the page's
+ * length) in buffers of another size gets from the pieces due and the
+ * rewriter run again over the bytes that were the same, less the bytes
+ * the pieces gave, exactly its own one-buffer rewrite.
+ *
  * Input: byte 0: bits 0-2 the granted categories, bits 3-6 the number of
  * cuts; then two bytes per cut (big-endian offset modulo the page length
  * + 1); the rest is the page.
@@ -20,6 +28,7 @@
 
 #include "fuzz.h"
 #include "privacy_script.h"
+#include "privacy_script_memo.h"
 
 
 #define FUZZ_NCUTS         15
@@ -154,6 +163,234 @@ fuzz_stream(unsigned char *dst, size_t size, const unsigned char *page,
 }
 
 
+/* N bytes at SRC to O, less the first *SKIP of them */
+
+static unsigned char *
+fuzz_out(unsigned char *o, const unsigned char *src, size_t n, size_t *skip)
+{
+    size_t  d;
+
+    if (n == 0) {
+        return o;
+    }
+
+    d = (n < *skip) ? n : *skip;
+    *skip -= d;
+
+    return fuzz_cpy(o, src + d, n - d);
+}
+
+
+/*
+ * A buffer of N bytes at BUF, the page's from BASE, through the rewriter
+ * to O, as ngx_http_privacy_script_filter.c does: recorded in REC (when
+ * not NULL), each step due at its end, then sent less *SKIP
+ */
+
+static unsigned char *
+fuzz_feed(unsigned char *o, const unsigned char *buf, size_t n, size_t base,
+    privacy_memo_t *rec, size_t *skip)
+{
+    size_t                  due;
+    const unsigned char    *p;
+    privacy_script_step_t   s;
+
+    if (rec) {
+        privacy_memo_record_page(rec, buf, n);
+    }
+
+    p = buf;
+
+    while (privacy_script_next(&fuzz_rw, p, n - (size_t) (p - buf), &s)) {
+        due = base + (size_t) (p - buf) + s.used;
+
+        if (rec) {
+            if (s.held) {
+                privacy_memo_record_held(rec, due, s.held, s.held_category);
+            }
+
+            privacy_memo_record_text(rec, due, s.emit, s.emit_len);
+            privacy_memo_record_pass(rec, due, base + (size_t) (p - buf),
+                                     s.pass);
+        }
+
+        o = fuzz_out(o, s.emit, s.emit_len, skip);
+        o = fuzz_out(o, p, s.pass, skip);
+        p += s.used;
+    }
+
+    FUZZ_CHECK(p == buf + n || n == 0);
+
+    return o;
+}
+
+
+/* the page remembered so far: its pieces that are due */
+
+static unsigned char *
+fuzz_given(unsigned char *o, privacy_memo_replay_t *rp)
+{
+    int                   category;
+    size_t                n;
+    const unsigned char  *p;
+
+    while (privacy_memo_next_held(rp, &category)) {
+        FUZZ_CHECK(category >= 0 && category < 3);
+    }
+
+    while (privacy_memo_next(rp, &p, &n)) {
+        o = fuzz_cpy(o, p, n);
+    }
+
+    return o;
+}
+
+
+/*
+ * The page, not the one remembered after rp->seen bytes: the rewriter
+ * made new over them, what the pieces gave dropped
+ */
+
+static unsigned char *
+fuzz_miss(unsigned char *o, privacy_memo_replay_t *rp, uint32_t granted,
+    size_t *skip)
+{
+    *skip = rp->out;
+
+    privacy_script_init(&fuzz_rw, &fuzz_set, granted);
+
+    return fuzz_feed(o, rp->m->page, rp->seen, 0, NULL, skip);
+}
+
+
+static void
+fuzz_memo(const unsigned char *page, size_t len, uint32_t granted,
+    const size_t *cuts, size_t ncuts, const unsigned char *other,
+    size_t other_len, size_t unit)
+{
+    int                    replaying;
+    void                  *room, *block;
+    size_t                 i, j, from, to, n, skip, sorted[FUZZ_NCUTS + 1],
+                           size, ref_len;
+    unsigned char         *buf, *out, *o, *ref;
+    const unsigned char   *held, *p;
+    privacy_memo_t         rec, memo;
+    privacy_memo_replay_t  rp;
+
+    for (i = 0; i < ncuts; i++) {
+        for (j = i; j > 0 && sorted[j - 1] > cuts[i]; j--) {
+            sorted[j] = sorted[j - 1];
+        }
+        sorted[j] = cuts[i];
+    }
+    sorted[ncuts] = len;
+
+    /* recorded in the cuts' buffers */
+
+    room = fuzz_alloc(PRIVACY_MEMO_RECORD_SIZE);
+    privacy_memo_record_init(&rec, room);
+    privacy_script_init(&fuzz_rw, &fuzz_set, granted);
+
+    size = privacy_script_rewrite(&fuzz_rw, NULL, 0, page, len, &fuzz_set,
+                                  granted, NULL, 0, NULL);
+    n = privacy_script_rewrite(&fuzz_rw, NULL, 0, other, other_len,
+                               &fuzz_set, granted, NULL, 0, NULL);
+    size = (size > n ? size : n) + 1;
+
+    privacy_script_init(&fuzz_rw, &fuzz_set, granted);
+    out = fuzz_alloc(size);
+    o = out;
+    skip = 0;
+    from = 0;
+
+    for (i = 0; i <= ncuts; i++) {
+        to = sorted[i];
+        buf = fuzz_dup(page + from, to - from);
+        o = fuzz_feed(o, buf, to - from, from, &rec, &skip);
+        free(buf);
+        from = to;
+    }
+
+    n = privacy_script_finish(&fuzz_rw, &held);
+    privacy_memo_record_end(&rec, held, n);
+    o = fuzz_cpy(o, held, n);
+
+    if (rec.over) {
+        free(out);
+        free(room);
+        return;
+    }
+
+    /* the pieces, all due at the page's end, are its rewrite */
+
+    FUZZ_CHECK(rec.page_len == len && rec.out_len == (size_t) (o - out));
+
+    block = fuzz_alloc(privacy_memo_size(&rec) + 1);
+    privacy_memo_copy(&memo, block, &rec);
+    free(room);
+
+    privacy_memo_replay_init(&rp, &memo);
+    FUZZ_CHECK(privacy_memo_same(&rp, page, len) && privacy_memo_whole(&rp));
+
+    for (i = 0; privacy_memo_next(&rp, &p, &n); i += n) {
+        FUZZ_CHECK(i + n <= rec.out_len && memcmp(out + i, p, n) == 0);
+    }
+
+    FUZZ_CHECK(i == rec.out_len && rp.piece == memo.npieces);
+
+    /* the other page in buffers of UNIT bytes */
+
+    privacy_memo_replay_init(&rp, &memo);
+    replaying = 1;
+    o = out;
+    skip = 0;
+
+    for (from = 0; from < other_len; from += n) {
+        n = (other_len - from < unit) ? other_len - from : unit;
+        buf = fuzz_dup(other + from, n);
+
+        if (replaying) {
+            if (privacy_memo_same(&rp, buf, n)) {
+                o = fuzz_given(o, &rp);
+                free(buf);
+                continue;
+            }
+
+            replaying = 0;
+            o = fuzz_miss(o, &rp, granted, &skip);
+        }
+
+        o = fuzz_feed(o, buf, n, from, NULL, &skip);
+        free(buf);
+    }
+
+    if (replaying && privacy_memo_whole(&rp)) {
+        o = fuzz_given(o, &rp);
+
+    } else {
+        if (replaying) {
+            o = fuzz_miss(o, &rp, granted, &skip);
+        }
+
+        n = privacy_script_finish(&fuzz_rw, &held);
+        o = fuzz_out(o, held, n, &skip);
+    }
+
+    FUZZ_CHECK(skip == 0);
+
+    ref = fuzz_alloc(size);
+    ref_len = privacy_script_rewrite(&fuzz_rw, ref, size, other, other_len,
+                                     &fuzz_set, granted, NULL, 0, NULL);
+
+    FUZZ_CHECK((size_t) (o - out) == ref_len
+               && (ref_len == 0 || memcmp(out, ref, ref_len) == 0));
+
+    free(ref);
+    free(block);
+    free(out);
+}
+
+
 static int
 fuzz_has(const unsigned char *p, size_t len, const char *s)
 {
@@ -231,9 +468,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int             overlong;
-    size_t          ncuts, i, len, n, n1, n2, m, cuts[FUZZ_NCUTS], *every;
+    size_t          ncuts, i, len, n, n1, n2, m, cuts[FUZZ_NCUTS], *every,
+                    other_len;
     uint32_t        granted;
-    unsigned char  *page, *ref, *out;
+    unsigned char  *page, *ref, *out, *other;
     char            ins[64];
 
     if (size == 0) {
@@ -314,6 +552,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         m = fuzz_strip(ref, m, "data-privacy-");
         FUZZ_CHECK(m == len && (m == 0 || memcmp(ref, page, m) == 0));
     }
+
+    /* the other page: the same, a byte changed, cut short, longer */
+    m = ncuts ? cuts[0] : len / 2;
+    other = fuzz_alloc(2 * len + 1);
+    other_len = len;
+    memcpy(other, page, len);
+
+    switch ((data[0] >> 7) | (len & 1) << 1) {
+    case 1:
+        if (m < len) {
+            other[m] ^= (other[m] == '<') ? 1 : '<' ^ other[m];
+        }
+        break;
+    case 2:
+        other_len = m;
+        break;
+    case 3:
+        memcpy(other + len, page + m, len - m);
+        other_len = len + (len - m);
+        break;
+    }
+
+    fuzz_memo(page, len, granted, cuts, ncuts, other, other_len,
+              1 + len % 13);
+    free(other);
 
     fuzz_parts(page, len);
 

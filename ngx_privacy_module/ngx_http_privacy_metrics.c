@@ -32,7 +32,7 @@
 #define NGX_HTTP_PRIVACY_METRICS_BUCKETS  12
 
 /* the text without the category lines, with every value at its longest */
-#define NGX_HTTP_PRIVACY_METRICS_TEXT_LEN  4096
+#define NGX_HTTP_PRIVACY_METRICS_TEXT_LEN  5120
 
 
 /* the zone: counters only, the names are the configuration's */
@@ -54,6 +54,10 @@ typedef struct {
     /* third-party elements held back, per slot and element */
     ngx_atomic_t                     held[NGX_HTTP_PRIVACY_METRICS_NAMES]
                                          [NGX_HTTP_PRIVACY_ELEMENTS];
+
+    /* the rewriter's pages, by NGX_HTTP_PRIVACY_PAGE_*, and those kept */
+    ngx_atomic_t                     pages[NGX_HTTP_PRIVACY_PAGES];
+    ngx_atomic_t                     pages_kept;
 } ngx_http_privacy_metrics_sh_t;
 
 
@@ -593,6 +597,24 @@ ngx_http_privacy_metrics_text(ngx_http_request_t *r,
     }
 
     p = ngx_slprintf(p, last,
+                "# HELP privacy_script_pages_total Pages through the "
+                "rewriter of privacy_script: given again as the page of the "
+                "same bytes was (same), read by the rewriter after the "
+                "bytes found the same (differed), or whole (new).\n"
+                "# TYPE privacy_script_pages_total counter\n"
+                "privacy_script_pages_total{answer=\"same\"} %uA\n"
+                "privacy_script_pages_total{answer=\"differed\"} %uA\n"
+                "privacy_script_pages_total{answer=\"new\"} %uA\n"
+                "# HELP privacy_script_pages_kept_total Pages remembered "
+                "with their rewrite, per worker.\n"
+                "# TYPE privacy_script_pages_kept_total counter\n"
+                "privacy_script_pages_kept_total %uA\n",
+                sh->pages[NGX_HTTP_PRIVACY_PAGE_SAME],
+                sh->pages[NGX_HTTP_PRIVACY_PAGE_DIFFERED],
+                sh->pages[NGX_HTTP_PRIVACY_PAGE_NEW],
+                sh->pages_kept);
+
+    p = ngx_slprintf(p, last,
                 "# HELP privacy_cookies_expired_total Cookies the browser "
                 "held that were expired with a Set-Cookie.\n"
                 "# TYPE privacy_cookies_expired_total counter\n"
@@ -744,6 +766,32 @@ ngx_http_privacy_metric_expired(ngx_uint_t n)
 
     if (sh && n) {
         (void) ngx_atomic_fetch_add(&sh->expired, (ngx_atomic_int_t) n);
+    }
+}
+
+
+void
+ngx_http_privacy_metric_page(ngx_uint_t answer)
+{
+    ngx_http_privacy_metrics_sh_t  *sh;
+
+    sh = ngx_http_privacy_metrics_sh;
+
+    if (sh && answer < NGX_HTTP_PRIVACY_PAGES) {
+        (void) ngx_atomic_fetch_add(&sh->pages[answer], 1);
+    }
+}
+
+
+void
+ngx_http_privacy_metric_page_kept(void)
+{
+    ngx_http_privacy_metrics_sh_t  *sh;
+
+    sh = ngx_http_privacy_metrics_sh;
+
+    if (sh) {
+        (void) ngx_atomic_fetch_add(&sh->pages_kept, 1);
     }
 }
 

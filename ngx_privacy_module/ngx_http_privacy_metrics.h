@@ -27,6 +27,12 @@
 #define NGX_HTTP_PRIVACY_ELEMENT_LINK    3
 #define NGX_HTTP_PRIVACY_ELEMENTS        4
 
+/* privacy_script_pages_total{answer} */
+#define NGX_HTTP_PRIVACY_PAGE_SAME       0
+#define NGX_HTTP_PRIVACY_PAGE_DIFFERED   1
+#define NGX_HTTP_PRIVACY_PAGE_NEW        2
+#define NGX_HTTP_PRIVACY_PAGES           3
+
 /*
  * At most this many distinct category names, the union over every
  * category list of the configuration, are counted by name; the others
@@ -60,6 +66,9 @@ void ngx_http_privacy_metric_held(ngx_http_privacy_categories_t *cats,
 void ngx_http_privacy_metric_blocked(ngx_http_privacy_categories_t *cats,
     ngx_int_t category, ngx_uint_t direction);
 void ngx_http_privacy_metric_expired(ngx_uint_t n);
+/* a page the rewriter held elements back in: NGX_HTTP_PRIVACY_PAGE_* */
+void ngx_http_privacy_metric_page(ngx_uint_t answer);
+void ngx_http_privacy_metric_page_kept(void);
 /* 0 accept_all, 1 reject_all, 2 save, 3 withdraw */
 void ngx_http_privacy_metric_consent(ngx_uint_t action);
 /* a privacy_token_status_e other than PRIVACY_TOKEN_OK */

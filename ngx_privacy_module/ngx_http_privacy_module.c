@@ -12,6 +12,9 @@
  *   ngx_http_privacy_gpc.c       Global Privacy Control, gpc.json
  *   ngx_http_privacy_category.c  cookie categories and the names blocked
  *   ngx_http_privacy_script.c    privacy_script, third-party tags' patterns
+ *   ngx_http_privacy_script_filter.c the rewriter's part of the banner's
+ *                                body filter, and beside it:
+ *   ngx_http_privacy_script_memo.c   the pages rewritten before
  *   ngx_http_privacy_csp.c       privacy_csp, the visitor's CSP, and
  *   ngx_http_privacy_csp_report.c    the endpoint its reports go to
  *   ngx_http_privacy_cookie_in.c the Cookie headers the application gets
@@ -58,6 +61,7 @@
 #include "ngx_http_privacy_redis.h"
 #include "ngx_http_privacy_script.h"
 #include "ngx_http_privacy_script_filter.h"
+#include "ngx_http_privacy_script_memo.h"
 #include "ngx_http_privacy_template.h"
 #include "ngx_http_privacy_tk.h"
 #include "ngx_http_privacy_token.h"
@@ -391,6 +395,12 @@ ngx_http_privacy_init(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
+    /*
+     * pages remembered with the rewrite of a configuration that goes
+     * (a reload without a master process keeps its memory)
+     */
+    ngx_http_privacy_script_memos_free();
+
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
     /* cookies leave the request before access checks, content and proxy */
@@ -575,6 +585,7 @@ ngx_http_privacy_exit_process(ngx_cycle_t *cycle)
 {
     ngx_http_privacy_redis_exit_process(cycle);
     ngx_http_privacy_banner_heads_free();
+    ngx_http_privacy_script_memos_free();
 }
 
 

@@ -10,6 +10,11 @@
  * rewritten tags go out from the core's memory, copied, and what it
  * inserts from the configuration's.
  *
+ * A page a worker rewrote before, for a visitor of the same grants, is
+ * given that rewrite again while its bytes are found the same
+ * (ngx_http_privacy_script_memo.c); the rewriter reads it from where they
+ * differ.
+ *
  * The rewriter is allocated (about 32 KB from the request's pool) only for
  * a response where some category privacy_script names is not granted, or
  * where the site's marked tags of a granted category are made live
@@ -25,6 +30,7 @@
 #include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_script.h"
 #include "ngx_http_privacy_script_filter.h"
+#include "ngx_http_privacy_script_memo.h"
 
 
 /*
@@ -45,6 +51,13 @@
 #define NGX_HTTP_PRIVACY_SCRIPT_PAGES     256
 #define NGX_HTTP_PRIVACY_SCRIPT_PAGE_TTL  60
 
+/*
+ * ngx_http_privacy_script_out(): the rewriter's bytes, not the page's;
+ * those it held at the end, recorded as such by the caller
+ */
+#define NGX_HTTP_PRIVACY_SCRIPT_OWN       ((size_t) -1)
+#define NGX_HTTP_PRIVACY_SCRIPT_END       ((size_t) -2)
+
 
 typedef struct {
     ngx_uint_t                      key;          /* 0: none */
@@ -58,15 +71,27 @@ static ngx_http_privacy_script_page_t
 
 
 struct ngx_http_privacy_script_ctx_s {
-    privacy_script_rw_t             w;
-    ngx_http_privacy_scripts_t     *scripts;
-    ngx_uint_t                      page;         /* the URI's key */
-    ngx_uint_t                      report;       /* unsigned: 1 */
-    ngx_uint_t                      done;         /* unsigned: 1 */
-    ngx_uint_t                      placeholder;  /* unsigned: 1; the
-                                                     banner's script goes
-                                                     before the first frame
-                                                     held back */
+    privacy_script_rw_t                  w;
+    ngx_http_privacy_scripts_t          *scripts;
+    ngx_http_privacy_script_memo_key_t   key;     /* key.page: the URI's */
+
+    /* the page remembered that this one is so far, NULL: the rewriter's */
+    ngx_http_privacy_script_memo_t      *memo;
+    privacy_memo_replay_t                replay;
+
+    privacy_memo_t                      *rec;     /* NULL: not recorded */
+    size_t                               offset;  /* the page's bytes read */
+    size_t                               due;     /* of the step's output */
+    size_t                               skip;    /* output the memo sent */
+    size_t                               skip_held;
+
+    ngx_uint_t                           report;       /* unsigned: 1 */
+    ngx_uint_t                           done;         /* unsigned: 1 */
+    ngx_uint_t                           placeholder;  /* unsigned: 1; the
+                                                          banner's script
+                                                          goes before the
+                                                          first frame held
+                                                          back */
 };
 
 
@@ -78,7 +103,24 @@ static ngx_chain_t **ngx_http_privacy_script_emit(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, privacy_script_step_t *s);
 static ngx_chain_t **ngx_http_privacy_script_placeholder(
-    ngx_http_request_t *r, ngx_chain_t **free, ngx_chain_t **ll);
+    ngx_http_request_t *r, ngx_http_privacy_script_ctx_t *sctx,
+    ngx_chain_t **free, ngx_chain_t **ll);
+static ngx_chain_t **ngx_http_privacy_script_out(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, const u_char *data, size_t len, size_t from);
+static ngx_chain_t **ngx_http_privacy_script_replay(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll);
+static ngx_chain_t **ngx_http_privacy_script_miss(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll);
+static void ngx_http_privacy_script_record(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx);
+static void ngx_http_privacy_script_rewriter(
+    ngx_http_privacy_script_ctx_t *sctx);
+static ngx_uint_t ngx_http_privacy_script_element(const char *held);
+static void ngx_http_privacy_script_marked(
+    ngx_http_privacy_script_ctx_t *sctx, ngx_uint_t marked);
 static ngx_uint_t ngx_http_privacy_script_page_key(ngx_http_request_t *r);
 
 
@@ -178,20 +220,51 @@ ngx_http_privacy_script_start(ngx_http_request_t *r,
     }
 
     sctx->scripts = plcf->scripts;
-    sctx->page = ngx_http_privacy_script_page_key(r);
     sctx->report = (plcf->mode == NGX_HTTP_PRIVACY_MODE_REPORT);
     sctx->done = 0;
     sctx->placeholder = !banner;
+    sctx->memo = NULL;
+    sctx->rec = NULL;
+    sctx->offset = 0;
+    sctx->due = 0;
+    sctx->skip = 0;
+    sctx->skip_held = 0;
 
-    privacy_script_init(&sctx->w, &plcf->scripts->set, ctx->granted);
+    sctx->key.page = ngx_http_privacy_script_page_key(r);
+    sctx->key.set = &plcf->scripts->set;
+    sctx->key.granted = ctx->granted;
+    sctx->key.placeholder = sctx->placeholder;
+    sctx->key.consent_url = plcf->consent_url;
 
-    if (!plcf->script_marked) {
-        /* the site's marked tags stay as it wrote them */
-        sctx->w.live = 0;
-    }
+    /* unless on, the site's marked tags stay as it wrote them */
+    sctx->key.live = plcf->script_marked ? ctx->granted : 0;
+
+    ngx_http_privacy_script_rewriter(sctx);
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "privacy script: rewriter for granted %xD", ctx->granted);
+
+    if (sctx->report) {
+        /* rewrites nothing: nothing to remember */
+        return sctx;
+    }
+
+    sctx->memo = ngx_http_privacy_script_memo_find(r->pool, &sctx->key);
+
+    if (sctx->memo) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy script: the page remembered, if the same");
+
+        privacy_memo_replay_init(&sctx->replay, &sctx->memo->memo);
+
+        return sctx;
+    }
+
+    ngx_http_privacy_metric_page(NGX_HTTP_PRIVACY_PAGE_NEW);
+
+    if (r->headers_out.content_length_n <= PRIVACY_MEMO_PAGE_MAX) {
+        ngx_http_privacy_script_record(r, sctx);
+    }
 
     return sctx;
 }
@@ -212,12 +285,40 @@ ngx_http_privacy_script_buf(ngx_http_request_t *r,
     ngx_chain_t **ll, ngx_buf_t *b, ngx_uint_t keep)
 {
     u_char                 *p, *last, *start, *run;
-    size_t                  run_len;
+    size_t                  run_len, base, skip;
     ngx_chain_t            *cl;
     privacy_script_step_t   s;
 
     if (ngx_buf_size(b) == 0) {
         return ll;
+    }
+
+    if (sctx->memo && !sctx->done) {
+
+        if (ngx_buf_in_memory(b)
+            && privacy_memo_same(&sctx->replay, b->pos, b->last - b->pos))
+        {
+            /* the page remembered so far: its pieces, none on B */
+            if (!keep) {
+                if (b->in_file) {
+                    b->file_pos = b->file_last;
+                }
+
+                b->pos = b->last;
+            }
+
+            return ngx_http_privacy_script_replay(r, sctx, free, ll);
+        }
+
+        ll = ngx_http_privacy_script_miss(r, sctx, free, ll);
+        if (ll == NULL) {
+            return NULL;
+        }
+    }
+
+    if (sctx->rec && (sctx->done || !ngx_buf_in_memory(b))) {
+        /* bytes the rewriter does not read: the page is not remembered */
+        sctx->rec->over = 1;
     }
 
     if (sctx->done || !ngx_buf_in_memory(b) || (keep && sctx->report)) {
@@ -259,8 +360,16 @@ ngx_http_privacy_script_buf(ngx_http_request_t *r,
     run = NULL;
     run_len = 0;
     cl = NULL;
+    base = sctx->offset;
+    sctx->offset += last - start;
+
+    if (sctx->rec) {
+        privacy_memo_record_page(sctx->rec, start, last - start);
+    }
 
     while (privacy_script_next(&sctx->w, p, last - p, &s)) {
+
+        sctx->due = base + (p - start) + s.used;
 
         ngx_http_privacy_script_step(r, sctx, &s);
 
@@ -272,6 +381,20 @@ ngx_http_privacy_script_buf(ngx_http_request_t *r,
         ll = ngx_http_privacy_script_emit(r, sctx, free, ll, &s);
         if (ll == NULL) {
             return NULL;
+        }
+
+        if (sctx->rec) {
+            privacy_memo_record_pass(sctx->rec, sctx->due,
+                                     base + (p - start), s.pass);
+        }
+
+        if (sctx->skip && s.pass) {
+            /* sent from the memo */
+            skip = ngx_min(sctx->skip, s.pass);
+            sctx->skip -= skip;
+            p += skip;
+            s.pass -= skip;
+            s.used -= skip;
         }
 
         if (s.pass) {
@@ -413,6 +536,8 @@ ngx_http_privacy_script_bytes(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, const u_char *data, size_t len)
 {
+    size_t                 base;
+    const u_char          *start;
     privacy_script_step_t  s;
 
     if (len == 0) {
@@ -421,6 +546,22 @@ ngx_http_privacy_script_bytes(ngx_http_request_t *r,
 
     if (sctx == NULL) {
         return ngx_http_privacy_chain_copy(r->pool, free, ll, data, len);
+    }
+
+    if (sctx->memo && !sctx->done) {
+
+        if (privacy_memo_same(&sctx->replay, data, len)) {
+            return ngx_http_privacy_script_replay(r, sctx, free, ll);
+        }
+
+        ll = ngx_http_privacy_script_miss(r, sctx, free, ll);
+        if (ll == NULL) {
+            return NULL;
+        }
+    }
+
+    if (sctx->rec && sctx->done) {
+        sctx->rec->over = 1;
     }
 
     if (sctx->done || sctx->report) {
@@ -437,7 +578,17 @@ ngx_http_privacy_script_bytes(ngx_http_request_t *r,
         return ngx_http_privacy_chain_copy(r->pool, free, ll, data, len);
     }
 
+    start = data;
+    base = sctx->offset;
+    sctx->offset += len;
+
+    if (sctx->rec) {
+        privacy_memo_record_page(sctx->rec, data, len);
+    }
+
     while (privacy_script_next(&sctx->w, data, len, &s)) {
+
+        sctx->due = base + (data - start) + s.used;
 
         ngx_http_privacy_script_step(r, sctx, &s);
 
@@ -446,7 +597,8 @@ ngx_http_privacy_script_bytes(ngx_http_request_t *r,
             return NULL;
         }
 
-        ll = ngx_http_privacy_chain_copy(r->pool, free, ll, data, s.pass);
+        ll = ngx_http_privacy_script_out(r, sctx, free, ll, data, s.pass,
+                                         base + (data - start));
         if (ll == NULL) {
             return NULL;
         }
@@ -469,37 +621,92 @@ ngx_http_privacy_script_end(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, ngx_uint_t whole)
 {
-    size_t                           len;
-    const u_char                    *held;
-    ngx_http_privacy_script_page_t  *page;
+    size_t         len;
+    ngx_uint_t     marked;
+    const u_char  *held;
 
     if (sctx->done) {
         return ll;
     }
 
-    if (whole && !sctx->report) {
-        page = &ngx_http_privacy_script_pages[sctx->page
-                                          % NGX_HTTP_PRIVACY_SCRIPT_PAGES];
-        page->key = sctx->page;
-        page->seen = ngx_time();
-        page->marked = sctx->w.marked_seen;
+    if (sctx->memo) {
+
+        if (whole && privacy_memo_whole(&sctx->replay)) {
+            ll = ngx_http_privacy_script_replay(r, sctx, free, ll);
+            sctx->done = 1;
+
+            ngx_http_privacy_metric_page(NGX_HTTP_PRIVACY_PAGE_SAME);
+
+            ngx_http_privacy_script_marked(sctx,
+                                           sctx->memo->memo.marked_seen);
+            return ll;
+        }
+
+        ll = ngx_http_privacy_script_miss(r, sctx, free, ll);
+        if (ll == NULL) {
+            return NULL;
+        }
     }
+
+    if (whole && !sctx->report) {
+        ngx_http_privacy_script_marked(sctx, sctx->w.marked_seen);
+    }
+
+    marked = sctx->w.marked_seen;
 
     /* the rewriter is made new: nothing of it is read after this */
     len = privacy_script_finish(&sctx->w, &held);
     sctx->done = 1;
 
-    if (sctx->report || len == 0) {
+    if (sctx->report) {
         return ll;
     }
 
-    return ngx_http_privacy_chain_copy(r->pool, free, ll, held, len);
+    /* at the end only: a page that goes on may not have them so */
+    if (sctx->rec) {
+        privacy_memo_record_end(sctx->rec, held, len);
+        sctx->rec->marked_seen = marked;
+    }
+
+    sctx->due = PRIVACY_MEMO_END;
+
+    ll = ngx_http_privacy_script_out(r, sctx, free, ll, held, len,
+                                     NGX_HTTP_PRIVACY_SCRIPT_END);
+
+    if (ll && whole && sctx->rec && !sctx->rec->over) {
+        ngx_http_privacy_script_memo_keep(&sctx->key, sctx->rec,
+                                          r->connection->log);
+    }
+
+    return ll;
+}
+
+
+/* whether the page, read whole, has tags the site marked */
+
+static void
+ngx_http_privacy_script_marked(ngx_http_privacy_script_ctx_t *sctx,
+    ngx_uint_t marked)
+{
+    ngx_http_privacy_script_page_t  *page;
+
+    page = &ngx_http_privacy_script_pages[sctx->key.page
+                                          % NGX_HTTP_PRIVACY_SCRIPT_PAGES];
+    page->key = sctx->key.page;
+    page->seen = ngx_time();
+    page->marked = marked;
 }
 
 
 ngx_uint_t
 ngx_http_privacy_script_held(ngx_http_privacy_script_ctx_t *sctx)
 {
+    if (sctx->memo) {
+        /* pieces of the page's bytes so far may wait for its next ones */
+        return !sctx->done
+               && sctx->replay.piece < sctx->memo->memo.npieces;
+    }
+
     return !sctx->done && !sctx->report && sctx->w.held_len != 0;
 }
 
@@ -526,17 +733,18 @@ ngx_http_privacy_script_step(ngx_http_request_t *r,
         return;
     }
 
-    switch (s->held[0]) {
-    case 's':
-        element = NGX_HTTP_PRIVACY_ELEMENT_SCRIPT;
-        break;
-    case 'l':
-        element = NGX_HTTP_PRIVACY_ELEMENT_LINK;
-        break;
-    default:
-        element = (s->held[1] == 'f') ? NGX_HTTP_PRIVACY_ELEMENT_IFRAME
-                                      : NGX_HTTP_PRIVACY_ELEMENT_IMG;
+    if (sctx->rec) {
+        privacy_memo_record_held(sctx->rec, sctx->due, s->held,
+                                 s->held_category);
     }
+
+    if (sctx->skip_held) {
+        /* counted as the memo gave it */
+        sctx->skip_held--;
+        return;
+    }
+
+    element = ngx_http_privacy_script_element(s->held);
 
     name = (privacy_script_name_t *) &sctx->scripts->set.names[
                                                        s->held_category];
@@ -564,13 +772,28 @@ ngx_http_privacy_script_step(ngx_http_request_t *r,
 
 /* the rewriter's bytes of a step: its own copied, the configuration's not */
 
+/* the metric's element of a tag held back, by the rewriter's name of it */
+
+static ngx_uint_t
+ngx_http_privacy_script_element(const char *held)
+{
+    switch (held[0]) {
+    case 's':
+        return NGX_HTTP_PRIVACY_ELEMENT_SCRIPT;
+    case 'l':
+        return NGX_HTTP_PRIVACY_ELEMENT_LINK;
+    default:
+        return (held[1] == 'f') ? NGX_HTTP_PRIVACY_ELEMENT_IFRAME
+                                : NGX_HTTP_PRIVACY_ELEMENT_IMG;
+    }
+}
+
+
 static ngx_chain_t **
 ngx_http_privacy_script_emit(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, privacy_script_step_t *s)
 {
-    const u_char  *w;
-
     if (s->emit_len == 0) {
         return ll;
     }
@@ -582,21 +805,159 @@ ngx_http_privacy_script_emit(ngx_http_request_t *r,
     {
         sctx->placeholder = 0;
 
-        ll = ngx_http_privacy_script_placeholder(r, free, ll);
+        ll = ngx_http_privacy_script_placeholder(r, sctx, free, ll);
         if (ll == NULL) {
             return NULL;
         }
     }
 
-    w = (const u_char *) &sctx->w;
+    return ngx_http_privacy_script_out(r, sctx, free, ll, s->emit,
+                                       s->emit_len,
+                                       NGX_HTTP_PRIVACY_SCRIPT_OWN);
+}
 
-    if (s->emit >= w && s->emit < w + sizeof(privacy_script_rw_t)) {
-        return ngx_http_privacy_chain_copy(r->pool, free, ll, s->emit,
-                                           s->emit_len);
+
+/*
+ * LEN bytes of the page's rewrite at DATA, the page's own from its offset
+ * FROM or the rewriter's (NGX_HTTP_PRIVACY_SCRIPT_OWN): recorded, and
+ * linked at LL, less what the memo sent already.  The rewriter's memory
+ * and the page's bytes are copied (neither outlives the call), the
+ * configuration's and the request's are not.
+ */
+
+static ngx_chain_t **
+ngx_http_privacy_script_out(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, const u_char *data, size_t len, size_t from)
+{
+    size_t         skip;
+    const u_char  *w;
+
+    if (sctx->rec) {
+        if (from == NGX_HTTP_PRIVACY_SCRIPT_OWN) {
+            privacy_memo_record_text(sctx->rec, sctx->due, data, len);
+
+        } else if (from != NGX_HTTP_PRIVACY_SCRIPT_END) {
+            privacy_memo_record_pass(sctx->rec, sctx->due, from, len);
+        }
     }
 
-    return ngx_http_privacy_chain_memory(r->pool, free, ll, s->emit,
-                                         s->emit_len);
+    if (sctx->skip) {
+        skip = ngx_min(sctx->skip, len);
+        sctx->skip -= skip;
+        data += skip;
+        len -= skip;
+    }
+
+    if (len == 0) {
+        return ll;
+    }
+
+    w = (const u_char *) &sctx->w;
+
+    if ((from != NGX_HTTP_PRIVACY_SCRIPT_OWN
+         && from != NGX_HTTP_PRIVACY_SCRIPT_END)
+        || (data >= w && data < w + sizeof(privacy_script_rw_t)))
+    {
+        return ngx_http_privacy_chain_copy(r->pool, free, ll, data, len);
+    }
+
+    return ngx_http_privacy_chain_memory(r->pool, free, ll, data, len);
+}
+
+
+/* the pieces of the page remembered that its bytes so far make due */
+
+static ngx_chain_t **
+ngx_http_privacy_script_replay(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll)
+{
+    int            category;
+    size_t         len;
+    const char    *held;
+    const u_char  *data;
+
+    while ((held = privacy_memo_next_held(&sctx->replay, &category))) {
+
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy script: held back %s of category %d, "
+                       "as remembered", held, category);
+
+        ngx_http_privacy_metric_held(sctx->scripts->categories, category,
+                                     ngx_http_privacy_script_element(held));
+    }
+
+    /* the entry is the request's until it ends */
+
+    while (privacy_memo_next(&sctx->replay, &data, &len)) {
+        ll = ngx_http_privacy_chain_memory(r->pool, free, ll, data, len);
+        if (ll == NULL) {
+            return NULL;
+        }
+    }
+
+    return ll;
+}
+
+
+/*
+ * The page differs from the one remembered after the bytes found the
+ * same: the rewriter, made new, reads them again from the entry, and of
+ * what it says, what the entry's pieces gave already is not sent again
+ * (nor are its tags counted again).  The page is recorded anew.
+ */
+
+static ngx_chain_t **
+ngx_http_privacy_script_miss(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll)
+{
+    ngx_http_privacy_script_memo_t  *memo;
+
+    memo = sctx->memo;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "privacy script: not the page remembered after %uz "
+                   "bytes, %uz sent", sctx->replay.seen, sctx->replay.out);
+
+    ngx_http_privacy_metric_page(NGX_HTTP_PRIVACY_PAGE_DIFFERED);
+
+    sctx->memo = NULL;
+    sctx->skip = sctx->replay.out;
+    sctx->skip_held = sctx->replay.held;
+    sctx->placeholder = sctx->key.placeholder;
+    sctx->offset = 0;
+
+    ngx_http_privacy_script_rewriter(sctx);
+    ngx_http_privacy_script_record(r, sctx);
+
+    return ngx_http_privacy_script_bytes(r, sctx, free, ll, memo->memo.page,
+                                         sctx->replay.seen);
+}
+
+
+/*
+ * The page and its rewrite recorded, to be remembered if it ends whole;
+ * not when the worker records another page meanwhile
+ */
+
+static void
+ngx_http_privacy_script_record(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx)
+{
+    sctx->rec = ngx_http_privacy_script_memo_record(r->pool, &sctx->key,
+                                                    r->connection->log);
+}
+
+
+/* the rewriter made new, for the request's visitor */
+
+static void
+ngx_http_privacy_script_rewriter(ngx_http_privacy_script_ctx_t *sctx)
+{
+    privacy_script_init(&sctx->w, &sctx->scripts->set, sctx->key.granted);
+    sctx->w.live = sctx->key.live;
 }
 
 
@@ -610,7 +971,8 @@ ngx_http_privacy_script_emit(ngx_http_request_t *r,
 
 static ngx_chain_t **
 ngx_http_privacy_script_placeholder(ngx_http_request_t *r,
-    ngx_chain_t **free, ngx_chain_t **ll)
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll)
 {
     u_char                       *p, *tag;
     size_t                        len, url_len;
@@ -680,5 +1042,6 @@ ngx_http_privacy_script_placeholder(ngx_http_request_t *r,
                    "privacy script: the banner's script for a frame's "
                    "placeholder");
 
-    return ngx_http_privacy_chain_memory(r->pool, free, ll, tag, p - tag);
+    return ngx_http_privacy_script_out(r, sctx, free, ll, tag, p - tag,
+                                       NGX_HTTP_PRIVACY_SCRIPT_OWN);
 }

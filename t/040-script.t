@@ -11,15 +11,6 @@
 use lib 't/inc';
 use PrivacyTest;
 use Test::Nginx::Socket 'no_plan';
-use Digest::SHA qw(sha256_hex);
-
-sub read_asset {
-    my ($name) = @_;
-    open my $fh, '<:raw', "ngx_privacy_module/assets/$name"
-        or die "ngx_privacy_module/assets/$name: $!\n";
-    local $/;
-    return <$fh>;
-}
 
 our $Std = privacy_std_config() . q{
     privacy_script analytics www.googletagmanager.com
@@ -32,67 +23,18 @@ our $Std = privacy_std_config() . q{
 our $Head = q{<!DOCTYPE html><html><head><title>t</title>} . "\n";
 
 # each line: what the page has, what the visitor gets while undecided
-our @Lines = (
-    [q{<script async src="https://www.googletagmanager.com/gtag/js?id=G-1&amp;l=dl"></script>},
-     q{<script type="text/plain" data-privacy-category="analytics" async data-privacy-src="https://www.googletagmanager.com/gtag/js?id=G-1&amp;l=dl"></script>}],
-    [q{<script>window.dataLayer=[];</script>},
-     q{<script>window.dataLayer=[];</script>}],
-    [q{<script>(function(){var s=document.createElement('script');s.src='https://connect.facebook.net/en_US/fbevents.js';})();</script>},
-     q{<script type="text/plain" data-privacy-category="marketing">(function(){var s=document.createElement('script');s.src='https://connect.facebook.net/en_US/fbevents.js';})();</script>}],
-    [q{<link rel=preconnect href='https://www.googletagmanager.com'>},
-     q{<link data-privacy-category="analytics" rel=preconnect data-privacy-href='https://www.googletagmanager.com'>}],
-    [q{<link rel=stylesheet href="https://www.googletagmanager.com/x.css">},
-     q{<link rel=stylesheet href="https://www.googletagmanager.com/x.css">}],
-    [q{</head><body><p>text</p>}, q{</head><body><p>text</p>}],
-    [q{<IFRAME SRC="https://www.youtube.com/embed/xyz?rel=0" allowfullscreen></IFRAME>},
-     q{<IFRAME data-privacy-category="marketing" data-privacy-SRC="https://www.youtube.com/embed/xyz?rel=0" allowfullscreen></IFRAME>}],
-    [q{<iframe src="https://www.youtube.com/watch?v=1"></iframe>},
-     q{<iframe src="https://www.youtube.com/watch?v=1"></iframe>}],
-    [q{<img src=https://px.facebook.net/tr?id=1&amp;ev=PageView width=1>},
-     q{<img data-privacy-category="marketing" data-privacy-src=https://px.facebook.net/tr?id=1&amp;ev=PageView width=1>}],
-    [q{<img srcset="/a.png 1x, //cdn.facebook.net/b.png 2x" alt=''>},
-     q{<img data-privacy-category="marketing" data-privacy-srcset="/a.png 1x, //cdn.facebook.net/b.png 2x" alt=''>}],
-    [q{<img src="/local.png"><img src="https://notfacebook.net/x.png">},
-     q{<img src="/local.png"><img src="https://notfacebook.net/x.png">}],
-    [q{<script src="https://stats.example.org/s.js" defer></script>},
-     q{<script type="text/plain" data-privacy-category="analytics" data-privacy-src="https://stats.example.org/s.js" defer></script>}],
-    [q{<!-- <script src="https://www.googletagmanager.com/c.js"></script> -->},
-     q{<!-- <script src="https://www.googletagmanager.com/c.js"></script> -->}],
-    [q{<script>var a = "<img src='https://px.facebook.net/in-text'>";</script>},
-     q{<script type="text/plain" data-privacy-category="marketing">var a = "<img src='https://px.facebook.net/in-text'>";</script>}],
-    [q{<script>var b = "</script><script src='https://www.googletagmanager.com/after.js'></script>},
-     q{<script>var b = "</script><script type="text/plain" data-privacy-category="analytics" data-privacy-src='https://www.googletagmanager.com/after.js'></script>}],
-    [q{<noscript><img src="https://px.facebook.net/tr?noscript=1"></noscript>},
-     q{<noscript><img data-privacy-category="marketing" data-privacy-src="https://px.facebook.net/tr?noscript=1"></noscript>}],
-    [q{<textarea><img src="https://px.facebook.net/not-a-tag"></textarea>},
-     q{<textarea><img src="https://px.facebook.net/not-a-tag"></textarea>}],
-    [q{<script type="text/plain" data-privacy-category="analytics">ga('send')</script>},
-     q{<script type="text/plain" data-privacy-category="analytics">ga('send')</script>}],
-    [q{</body></html>}, q{</body></html>}],
-);
+our @Lines = script_lines();
 
 sub page { ('.' x ($_[0] // 0)) . $Head . join("\n", map { $_->[0] } @Lines) . "\n" }
 # the page held back where the banner is on it (its script makes the
 # frames' placeholders)
 sub held_with_banner { ('.' x ($_[0] // 0)) . $Head . join("\n", map { $_->[1] } @Lines) . "\n" }
 
-# the banner's files, linked by the rewriter before the first frame it
-# holds back on a page without the banner, with what the visitor granted
-our $CssHash = substr(sha256_hex(read_asset('banner.css')), 0, 12);
-our $JsHash  = substr(sha256_hex(read_asset('banner.js')), 0, 12);
-
-sub placeholder {
-    my ($granted) = @_;
-    qq{<link rel="stylesheet" href="/privacy/consent/banner.$CssHash.css">}
-    . qq{<script src="/privacy/consent/banner.$JsHash.js" data-privacy-granted="}
-    . ($granted // '') . q{" defer></script>};
-}
-
 # the page held back, without the banner; GRANTED: the visitor's grants
 sub held {
     my ($pad, $granted) = @_;
     my $p = held_with_banner($pad);
-    $p =~ s{(?=<IFRAME data-privacy-category)}{placeholder($granted)}e;
+    $p =~ s{(?=<IFRAME data-privacy-category)}{script_placeholder($granted)}e;
     $p;
 }
 
@@ -527,7 +469,7 @@ GET /two.html
 --- more_headers eval
 "Cookie: privacy_consent=" . ::mint(grant => 'analytics')
 --- response_body eval
-"<p>" . ::placeholder('analytics')
+"<p>" . ::script_placeholder('analytics')
 . q{<iframe data-privacy-category="marketing" data-privacy-src="https://www.youtube.com/embed/a"></iframe><iframe data-privacy-category="marketing" data-privacy-src="https://www.youtube.com/embed/b"></iframe></p>
 }
 
@@ -541,7 +483,7 @@ GET /two.html
 --- request
 GET /one.html
 --- response_body eval
-my $p = ::placeholder(''); $p =~ s{/privacy/consent/}{/privacy/c&amp;x/}g;
+my $p = ::script_placeholder(''); $p =~ s{/privacy/consent/}{/privacy/c&amp;x/}g;
 $p . q{<iframe data-privacy-category="marketing" data-privacy-src="https://www.youtube.com/embed/a"></iframe>
 }
 

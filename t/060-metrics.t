@@ -165,6 +165,14 @@ privacy_elements_held_total{category="social",element="script"} 0
 privacy_elements_held_total{category="social",element="iframe"} 0
 privacy_elements_held_total{category="social",element="img"} 0
 privacy_elements_held_total{category="social",element="link"} 0
+# HELP privacy_script_pages_total Pages through the rewriter of privacy_script: given again as the page of the same bytes was (same), read by the rewriter after the bytes found the same (differed), or whole (new).
+# TYPE privacy_script_pages_total counter
+privacy_script_pages_total{answer="same"} 0
+privacy_script_pages_total{answer="differed"} 0
+privacy_script_pages_total{answer="new"} 0
+# HELP privacy_script_pages_kept_total Pages remembered with their rewrite, per worker.
+# TYPE privacy_script_pages_kept_total counter
+privacy_script_pages_kept_total 0
 # HELP privacy_cookies_expired_total Cookies the browser held that were expired with a Set-Cookie.
 # TYPE privacy_cookies_expired_total counter
 privacy_cookies_expired_total 0

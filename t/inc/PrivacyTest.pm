@@ -13,10 +13,11 @@ use File::Basename qw(dirname);
 use IO::Socket::INET;
 use POSIX ();
 use File::Temp ();
+use Digest::SHA ();
 
 use Exporter 'import';
 our @EXPORT = qw(mint mint_cmd categories_arg redis redis_pid pause_redis
-                 default_http_config);
+                 default_http_config script_placeholder script_lines);
 
 my $top = abs_path(dirname(__FILE__) . '/../..');
 
@@ -30,6 +31,70 @@ for my $name (qw(primary retired unknown short)) {
     my $file = "$top/t/keys/$name.key";
     chmod 0600, $file if -e $file;
     $ENV{'TEST_NGINX_KEY_' . uc $name} ||= $file;
+}
+
+# A page of privacy_script's suites, line by line: each line as the page
+# has it and as an undecided visitor gets it where the configuration holds
+# back www.googletagmanager.com and ~^https://stats\.example\.org/ as
+# analytics, .facebook.net and https://www.youtube.com/embed/ as marketing
+# (t/040-script.t, and some of them t/043-script-memo.t)
+sub script_lines {
+    return (
+        [q{<script async src="https://www.googletagmanager.com/gtag/js?id=G-1&amp;l=dl"></script>},
+         q{<script type="text/plain" data-privacy-category="analytics" async data-privacy-src="https://www.googletagmanager.com/gtag/js?id=G-1&amp;l=dl"></script>}],
+        [q{<script>window.dataLayer=[];</script>},
+         q{<script>window.dataLayer=[];</script>}],
+        [q{<script>(function(){var s=document.createElement('script');s.src='https://connect.facebook.net/en_US/fbevents.js';})();</script>},
+         q{<script type="text/plain" data-privacy-category="marketing">(function(){var s=document.createElement('script');s.src='https://connect.facebook.net/en_US/fbevents.js';})();</script>}],
+        [q{<link rel=preconnect href='https://www.googletagmanager.com'>},
+         q{<link data-privacy-category="analytics" rel=preconnect data-privacy-href='https://www.googletagmanager.com'>}],
+        [q{<link rel=stylesheet href="https://www.googletagmanager.com/x.css">},
+         q{<link rel=stylesheet href="https://www.googletagmanager.com/x.css">}],
+        [q{</head><body><p>text</p>}, q{</head><body><p>text</p>}],
+        [q{<IFRAME SRC="https://www.youtube.com/embed/xyz?rel=0" allowfullscreen></IFRAME>},
+         q{<IFRAME data-privacy-category="marketing" data-privacy-SRC="https://www.youtube.com/embed/xyz?rel=0" allowfullscreen></IFRAME>}],
+        [q{<iframe src="https://www.youtube.com/watch?v=1"></iframe>},
+         q{<iframe src="https://www.youtube.com/watch?v=1"></iframe>}],
+        [q{<img src=https://px.facebook.net/tr?id=1&amp;ev=PageView width=1>},
+         q{<img data-privacy-category="marketing" data-privacy-src=https://px.facebook.net/tr?id=1&amp;ev=PageView width=1>}],
+        [q{<img srcset="/a.png 1x, //cdn.facebook.net/b.png 2x" alt=''>},
+         q{<img data-privacy-category="marketing" data-privacy-srcset="/a.png 1x, //cdn.facebook.net/b.png 2x" alt=''>}],
+        [q{<img src="/local.png"><img src="https://notfacebook.net/x.png">},
+         q{<img src="/local.png"><img src="https://notfacebook.net/x.png">}],
+        [q{<script src="https://stats.example.org/s.js" defer></script>},
+         q{<script type="text/plain" data-privacy-category="analytics" data-privacy-src="https://stats.example.org/s.js" defer></script>}],
+        [q{<!-- <script src="https://www.googletagmanager.com/c.js"></script> -->},
+         q{<!-- <script src="https://www.googletagmanager.com/c.js"></script> -->}],
+        [q{<script>var a = "<img src='https://px.facebook.net/in-text'>";</script>},
+         q{<script type="text/plain" data-privacy-category="marketing">var a = "<img src='https://px.facebook.net/in-text'>";</script>}],
+        [q{<script>var b = "</script><script src='https://www.googletagmanager.com/after.js'></script>},
+         q{<script>var b = "</script><script type="text/plain" data-privacy-category="analytics" data-privacy-src='https://www.googletagmanager.com/after.js'></script>}],
+        [q{<noscript><img src="https://px.facebook.net/tr?noscript=1"></noscript>},
+         q{<noscript><img data-privacy-category="marketing" data-privacy-src="https://px.facebook.net/tr?noscript=1"></noscript>}],
+        [q{<textarea><img src="https://px.facebook.net/not-a-tag"></textarea>},
+         q{<textarea><img src="https://px.facebook.net/not-a-tag"></textarea>}],
+        [q{<script type="text/plain" data-privacy-category="analytics">ga('send')</script>},
+         q{<script type="text/plain" data-privacy-category="analytics">ga('send')</script>}],
+        [q{</body></html>}, q{</body></html>}],
+    );
+}
+
+# What privacy_script's rewriter links before the first frame it holds back
+# on a page without the banner: the banner's stylesheet and script, their
+# names hashed from ngx_privacy_module/assets/, with the optional
+# categories the visitor GRANTED (space-separated names)
+sub script_placeholder {
+    my ($granted) = @_;
+    my %hash;
+    for my $name (qw(css js)) {
+        open my $fh, '<:raw', "$top/ngx_privacy_module/assets/banner.$name"
+            or die "ngx_privacy_module/assets/banner.$name: $!\n";
+        local $/;
+        $hash{$name} = substr(Digest::SHA::sha256_hex(<$fh>), 0, 12);
+    }
+    qq{<link rel="stylesheet" href="/privacy/consent/banner.$hash{css}.css">}
+    . qq{<script src="/privacy/consent/banner.$hash{js}.js" data-privacy-granted="}
+    . ($granted // '') . q{" defer></script>};
 }
 
 # the category list the suites configure, in privacy-mint's notation
