@@ -58,6 +58,8 @@ our $Cut = q{<IFRAME SRC="https://www.you};
 our $G = $C . $Cut;
 our $Late = q{<img src="https://px.facebook.net/late">} . "\n";
 our $D = $A . $Late;
+# a page over the 64 KB a worker remembers: A after 70,000 bytes of text
+our $L = ('x' x 70000) . $A;
 
 our $HeldA = held(\@Lines);
 our $HeldB = held(with(4, [q{</head><body><p>other text, a little longer</p>}, q{</head><body><p>other text, a little longer</p>}]));
@@ -78,6 +80,8 @@ our $Files = [
     ['e/page.html', $E],
     ['f/page.html', $F],
     ['g/page.html', $G],
+    ['h/page.html', ''],
+    ['l/page.html', $L],
     ['banner.html', '[B]'],
 ];
 
@@ -93,7 +97,7 @@ our $Config = $Std . join('', map {
         sendfile off;
         $buffers
     }
-} } map { my $p = $_; map { [$p, $_] } 1, 7, 13, 'w' } qw(a b c d e f g)) . q{
+} } map { my $p = $_; map { [$p, $_] } 1, 7, 13, 'w' } qw(a b c d e f g h l)) . q{
     location /pa/ {
         rewrite ^ /page.html break;
         proxy_buffering off;
@@ -330,6 +334,36 @@ $p =~ s{<script type="text/plain" data-privacy-category="analytics">ga}{<script 
 ["GET /b13/", "GET /b7/", "GET /status"]
 --- response_body eval
 [$::HeldB, $::HeldB, qr/privacy_script_pages_total\{answer="same"\} [12]\n/]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 15: an empty page, remembered too, and a page after it
+--- request eval
+["GET /h7/", "GET /h13/", "GET /a7/", "GET /status"]
+--- response_body eval
+["", "", $::HeldA, qr/privacy_script_pages_total\{answer="same"\} 1
+privacy_script_pages_total\{answer="differed"\} 1
+privacy_script_pages_total\{answer="new"\} 1
+.*privacy_script_pages_kept_total [12]
+/s]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 16: a page over 64 KB is not remembered
+--- request eval
+["GET /l7/", "GET /lw/", "GET /status"]
+--- response_body eval
+[('x' x 70000) . $::HeldA, ('x' x 70000) . $::HeldA, qr/privacy_script_pages_total\{answer="same"\} 0
+privacy_script_pages_total\{answer="differed"\} 0
+privacy_script_pages_total\{answer="new"\} 2
+.*privacy_script_pages_kept_total 0
+/s]
 --- no_error_log
 [error]
 [alert]
