@@ -271,7 +271,7 @@ fuzz_memo(const unsigned char *page, size_t len, uint32_t granted,
     int                    replaying;
     void                  *room, *block;
     size_t                 i, j, from, to, n, skip, sorted[FUZZ_NCUTS + 1],
-                           size, ref_len;
+                           said[FUZZ_NCUTS + 1], size, ref_len;
     unsigned char         *buf, *out, *o, *ref;
     const unsigned char   *held, *p;
     privacy_memo_t         rec, memo;
@@ -307,6 +307,7 @@ fuzz_memo(const unsigned char *page, size_t len, uint32_t granted,
         to = sorted[i];
         buf = fuzz_dup(page + from, to - from);
         o = fuzz_feed(o, buf, to - from, from, &rec, &skip);
+        said[i] = (size_t) (o - out);
         free(buf);
         from = to;
     }
@@ -337,6 +338,23 @@ fuzz_memo(const unsigned char *page, size_t len, uint32_t granted,
     }
 
     FUZZ_CHECK(i == rec.out_len && rp.piece == memo.npieces);
+
+    /*
+     * in the recording's buffers, what is due at the end of each is what
+     * the rewriter said by then: the banner may go between two of them
+     */
+
+    privacy_memo_replay_init(&rp, &memo);
+    from = 0;
+
+    for (i = 0; i <= ncuts; i++) {
+        FUZZ_CHECK(privacy_memo_same(&rp, page + from, sorted[i] - from));
+        from = sorted[i];
+
+        while (privacy_memo_next(&rp, &p, &n)) { /* void */ }
+
+        FUZZ_CHECK(rp.out == said[i]);
+    }
 
     /* the other page in buffers of UNIT bytes */
 

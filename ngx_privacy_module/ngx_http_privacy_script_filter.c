@@ -233,7 +233,7 @@ ngx_http_privacy_script_start(ngx_http_request_t *r,
     sctx->key.page = ngx_http_privacy_script_page_key(r);
     sctx->key.set = &plcf->scripts->set;
     sctx->key.granted = ctx->granted;
-    sctx->key.placeholder = sctx->placeholder;
+    sctx->key.banner = banner ? plcf->banner_position + 1 : 0;
     sctx->key.consent_url = plcf->consent_url;
 
     /* unless on, the site's marked tags stay as it wrote them */
@@ -926,7 +926,7 @@ ngx_http_privacy_script_miss(ngx_http_request_t *r,
     sctx->memo = NULL;
     sctx->skip = sctx->replay.out;
     sctx->skip_held = sctx->replay.held;
-    sctx->placeholder = sctx->key.placeholder;
+    sctx->placeholder = (sctx->key.banner == 0);
     sctx->offset = 0;
 
     ngx_http_privacy_script_rewriter(sctx);

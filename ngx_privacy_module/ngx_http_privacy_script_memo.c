@@ -70,7 +70,7 @@ ngx_http_privacy_script_memo_find(ngx_pool_t *pool,
         || m->key.set != key->set
         || m->key.granted != key->granted
         || m->key.live != key->live
-        || m->key.placeholder != key->placeholder
+        || m->key.banner != key->banner
         || m->key.consent_url.data != key->consent_url.data
         || m->key.consent_url.len != key->consent_url.len)
     {

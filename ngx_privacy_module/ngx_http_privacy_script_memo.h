@@ -20,7 +20,9 @@ typedef struct {
     const void                   *set;          /* privacy_script's */
     uint32_t                      granted;
     uint32_t                      live;
-    ngx_uint_t                    placeholder;
+    ngx_uint_t                    banner;       /* 0, or its position
+                                                   + 1: where the page's
+                                                   rewrite is cut for it */
     ngx_str_t                     consent_url;  /* the placeholder's */
 } ngx_http_privacy_script_memo_key_t;
 

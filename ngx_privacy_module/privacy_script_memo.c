@@ -41,14 +41,21 @@ privacy_memo_record_page(privacy_memo_t *m, const unsigned char *data,
         return;
     }
 
+    m->cut = 1;
+
+    if (len) {
+        m->call_due = m->page_len + 1;
+    }
+
     memcpy(m->page + m->page_len, data, len);
     m->page_len += len;
 }
 
 
 /*
- * A piece after the last; the same kind that goes on from where the last
- * ended joins it (and waits as long as its end does)
+ * A piece after the last, due past its call's first byte; the same kind
+ * that goes on from where the last of the call ended joins it (and waits
+ * as long as its end does)
  */
 
 static void
@@ -57,7 +64,11 @@ privacy_memo_record(privacy_memo_t *m, size_t due, size_t from, size_t len,
 {
     privacy_memo_piece_t  *last;
 
-    if (m->npieces) {
+    if (due < m->call_due) {
+        due = m->call_due;
+    }
+
+    if (m->npieces && !m->cut) {
         last = &m->pieces[m->npieces - 1];
 
         if (last->text == text && last->from + last->len == from) {
@@ -72,6 +83,8 @@ privacy_memo_record(privacy_memo_t *m, size_t due, size_t from, size_t len,
         m->over = 1;
         return;
     }
+
+    m->cut = 0;
 
     last = &m->pieces[m->npieces++];
     last->due = (uint32_t) due;
@@ -140,6 +153,9 @@ privacy_memo_record_end(privacy_memo_t *m, const unsigned char *data,
         return;
     }
 
+    /* joins nothing: what is due before the end stays so */
+    m->cut = 1;
+
     memcpy(m->text + m->text_len, data, len);
     privacy_memo_record(m, PRIVACY_MEMO_END, m->text_len, len, 1);
     m->text_len += len;
@@ -159,6 +175,10 @@ privacy_memo_record_held(privacy_memo_t *m, size_t due,
     if (m->nheld == PRIVACY_MEMO_HELD_MAX || due > m->page_len) {
         m->over = 1;
         return;
+    }
+
+    if (due < m->call_due) {
+        due = m->call_due;
     }
 
     h = &m->held[m->nheld++];

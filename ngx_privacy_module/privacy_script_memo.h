@@ -12,8 +12,12 @@
  * where a page turns out to differ from the one remembered, the pieces
  * given so far are a beginning of its own rewrite; the rewriter run again
  * over the bytes that were the same says the rest, less the bytes
- * already given (privacy_memo_test() in the unit tests and fuzz_script
- * drive exactly that).
+ * already given (fuzz_script drives exactly that).
+ *
+ * The caller may put bytes of its own between two calls of the rewriter
+ * (the banner): a piece never joins one of an earlier call, and is due
+ * past the call's first byte, so that the pieces due when the page is
+ * known up to the end of a call are those of it and the calls before.
  *
  * Server-agnostic core: plain C99, never allocates.
  */
@@ -65,6 +69,10 @@ typedef struct {
     size_t                  out_len;      /* the pieces' bytes */
     int                     marked_seen;  /* the rewriter's, at the end */
     int                     over;         /* a bound was passed */
+
+    /* recording: the call's first due, and no piece joins one before */
+    size_t                  call_due;
+    int                     cut;
 } privacy_memo_t;
 
 
@@ -76,6 +84,7 @@ typedef struct {
 
 
 void privacy_memo_record_init(privacy_memo_t *m, void *room);
+/* the bytes of a call of the rewriter, before what it says of them */
 void privacy_memo_record_page(privacy_memo_t *m, const unsigned char *data,
     size_t len);
 void privacy_memo_record_pass(privacy_memo_t *m, size_t due, size_t from,

@@ -117,6 +117,21 @@ our $Config = $Std . join('', map {
         sendfile off;
         output_buffers 1 7;
     }
+    location /bannerw/ {
+        root $TEST_NGINX_SERVER_ROOT/html/a;
+        rewrite ^ /page.html break;
+        privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+        sendfile off;
+        output_buffers 1 64k;
+    }
+    location /bannerend/ {
+        root $TEST_NGINX_SERVER_ROOT/html/a;
+        rewrite ^ /page.html break;
+        privacy_banner $TEST_NGINX_SERVER_ROOT/html/banner.html;
+        privacy_banner_position body_end;
+        sendfile off;
+        output_buffers 1 64k;
+    }
     location /elsewhere/ {
         root $TEST_NGINX_SERVER_ROOT/html/a;
         rewrite ^ /page.html break;
@@ -253,6 +268,21 @@ $banner =~ s{<body>}{<body>[B]};
 my $elsewhere = $::HeldA;
 $elsewhere =~ s{"/privacy/consent/banner}{"/elsewhere/consent/banner}g;
 [$::HeldA, $other, $banner, $elsewhere, $::HeldA, $banner, $other, $elsewhere]
+--- no_error_log
+[error]
+[alert]
+
+
+
+=== TEST 7a: the banner in a page read in one buffer: the page's bytes before it, then the banner, then the rest, each time; at body_end its own rewrite
+--- request eval
+["GET /bannerw/", "GET /bannerw/", "GET /banner/", "GET /bannerw/", "GET /bannerend/", "GET /bannerend/", "GET /bannerw/"]
+--- response_body eval
+my $start = ::held(\@::Lines, 1);
+my $end = $start;
+$start =~ s{<body>}{<body>[B]};
+$end =~ s{</body>}{[B]</body>};
+[($start) x 4, $end, $end, $start]
 --- no_error_log
 [error]
 [alert]

@@ -26,7 +26,10 @@ test_room(void)
 }
 
 
-/* "<a>xy<b>z" whose "<b>" the rewriter made "<B!>" */
+/*
+ * "<a>xy<b>z" in two calls, "<a>x" and "y<b>z", whose "<b>" the rewriter
+ * made "<B!>"
+ */
 
 static void
 test_record(privacy_memo_t *m, void *room)
@@ -37,7 +40,8 @@ test_record(privacy_memo_t *m, void *room)
     privacy_memo_record_pass(m, 3, 0, 3);
     privacy_memo_record_pass(m, 4, 3, 1);          /* joins the first */
     privacy_memo_record_page(m, S("y<b>z"));
-    privacy_memo_record_pass(m, 5, 4, 1);          /* joins again */
+    privacy_memo_record_pass(m, 4, 4, 1);          /* another call's: not,
+                                                      and due at 5 */
     privacy_memo_record_held(m, 8, "script", 1);
     privacy_memo_record_text(m, 8, S("<B"));
     privacy_memo_record_text(m, 8, S("!>"));       /* joins the text */
@@ -60,28 +64,35 @@ test_pieces(void)
     test_record(&m, room);
 
     CHECK(!m.over);
-    CHECK_INT(m.npieces, 3);
+    CHECK_INT(m.npieces, 4);
     CHECK_INT(m.page_len, 9);
     CHECK_INT(m.text_len, 4);
     CHECK_INT(m.out_len, 10);
     CHECK_INT(m.nheld, 1);
+    CHECK_INT(m.pieces[1].due, 5);
 
     block = malloc(privacy_memo_size(&m));
     privacy_memo_copy(&copy, block, &m);
     memset(room, 0, PRIVACY_MEMO_RECORD_SIZE);
     free(room);
 
-    /* the page's first 4 bytes: nothing due, the first piece waits for 5 */
+    /* the page's first 3 bytes: nothing due, the first piece waits for 4 */
     privacy_memo_replay_init(&rp, &copy);
-    CHECK(privacy_memo_same(&rp, S("<a>x")));
+    CHECK(privacy_memo_same(&rp, S("<a>")));
     CHECK(!privacy_memo_next(&rp, &p, &len));
     CHECK(privacy_memo_next_held(&rp, &category) == NULL);
 
+    /* the first call's end: its pieces, none of the next call's */
+    CHECK(privacy_memo_same(&rp, S("x")));
+    CHECK(privacy_memo_next(&rp, &p, &len));
+    CHECK_MEM(p, len, "<a>x", 4);
+    CHECK(!privacy_memo_next(&rp, &p, &len));
+    CHECK_INT(rp.out, 4);
+
     CHECK(privacy_memo_same(&rp, S("y")));
     CHECK(privacy_memo_next(&rp, &p, &len));
-    CHECK_MEM(p, len, "<a>xy", 5);
+    CHECK_MEM(p, len, "y", 1);
     CHECK(!privacy_memo_next(&rp, &p, &len));
-    CHECK_INT(rp.out, 5);
 
     /* a byte that differs is not seen, nor is a page longer than it */
     CHECK(!privacy_memo_same(&rp, S("<c")));
@@ -108,6 +119,39 @@ test_pieces(void)
     CHECK(!privacy_memo_same(&rp, S("z")));
 
     free(block);
+}
+
+
+/* what the rewriter held at the end is given at the end only */
+
+static void
+test_end(void)
+{
+    void                  *room;
+    size_t                 len;
+    privacy_memo_t         m;
+    const unsigned char   *p;
+    privacy_memo_replay_t  rp;
+
+    room = test_room();
+    privacy_memo_record_init(&m, room);
+    privacy_memo_record_page(&m, S("ab<im"));
+    privacy_memo_record_pass(&m, 2, 0, 2);
+    privacy_memo_record_end(&m, S("<im"));
+    CHECK(!m.over);
+    CHECK_INT(m.npieces, 2);
+
+    privacy_memo_replay_init(&rp, &m);
+    CHECK(privacy_memo_same(&rp, S("ab<im")));
+    CHECK(privacy_memo_next(&rp, &p, &len));
+    CHECK_MEM(p, len, "ab", 2);
+    CHECK(!privacy_memo_next(&rp, &p, &len));
+
+    CHECK(privacy_memo_whole(&rp));
+    CHECK(privacy_memo_next(&rp, &p, &len));
+    CHECK_MEM(p, len, "<im", 3);
+
+    free(room);
 }
 
 
@@ -188,6 +232,7 @@ int
 main(void)
 {
     test_pieces();
+    test_end();
     test_bounds();
 
     return unit_done();
