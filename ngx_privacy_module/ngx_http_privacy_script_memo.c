@@ -25,8 +25,7 @@
  */
 
 
-#include <sys/mman.h>
-
+/* mmap(): <sys/mman.h> comes with ngx_config.h, which goes first */
 #include "ngx_http_privacy.h"
 #include "ngx_http_privacy_metrics.h"
 #include "ngx_http_privacy_script_memo.h"
