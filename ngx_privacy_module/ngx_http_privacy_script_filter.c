@@ -108,6 +108,10 @@ static ngx_chain_t **ngx_http_privacy_script_placeholder(
 static ngx_chain_t **ngx_http_privacy_script_out(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, const u_char *data, size_t len, size_t from);
+static ngx_chain_t **ngx_http_privacy_script_remembered(
+    ngx_http_request_t *r, ngx_http_privacy_script_ctx_t *sctx,
+    ngx_chain_t **free, ngx_chain_t **ll, const u_char *data, size_t len,
+    ngx_uint_t *same);
 static ngx_chain_t **ngx_http_privacy_script_replay(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll);
@@ -284,8 +288,9 @@ ngx_http_privacy_script_buf(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
     ngx_chain_t **ll, ngx_buf_t *b, ngx_uint_t keep)
 {
-    u_char                 *p, *last, *start, *run;
+    u_char                 *p, *last, *start, *run, *data;
     size_t                  run_len, base, skip;
+    ngx_uint_t              same;
     ngx_chain_t            *cl;
     privacy_script_step_t   s;
 
@@ -294,11 +299,16 @@ ngx_http_privacy_script_buf(ngx_http_request_t *r,
     }
 
     if (sctx->memo && !sctx->done) {
+        data = ngx_buf_in_memory(b) ? b->pos : NULL;
 
-        if (ngx_buf_in_memory(b)
-            && privacy_memo_same(&sctx->replay, b->pos, b->last - b->pos))
-        {
-            /* the page remembered so far: its pieces, none on B */
+        ll = ngx_http_privacy_script_remembered(r, sctx, free, ll, data,
+                                                b->last - b->pos, &same);
+        if (ll == NULL) {
+            return NULL;
+        }
+
+        if (same) {
+            /* none of the pieces is on B */
             if (!keep) {
                 if (b->in_file) {
                     b->file_pos = b->file_last;
@@ -307,12 +317,7 @@ ngx_http_privacy_script_buf(ngx_http_request_t *r,
                 b->pos = b->last;
             }
 
-            return ngx_http_privacy_script_replay(r, sctx, free, ll);
-        }
-
-        ll = ngx_http_privacy_script_miss(r, sctx, free, ll);
-        if (ll == NULL) {
-            return NULL;
+            return ll;
         }
     }
 
@@ -537,6 +542,7 @@ ngx_http_privacy_script_bytes(ngx_http_request_t *r,
     ngx_chain_t **ll, const u_char *data, size_t len)
 {
     size_t                 base;
+    ngx_uint_t             same;
     const u_char          *start;
     privacy_script_step_t  s;
 
@@ -549,14 +555,10 @@ ngx_http_privacy_script_bytes(ngx_http_request_t *r,
     }
 
     if (sctx->memo && !sctx->done) {
-
-        if (privacy_memo_same(&sctx->replay, data, len)) {
-            return ngx_http_privacy_script_replay(r, sctx, free, ll);
-        }
-
-        ll = ngx_http_privacy_script_miss(r, sctx, free, ll);
-        if (ll == NULL) {
-            return NULL;
+        ll = ngx_http_privacy_script_remembered(r, sctx, free, ll, data, len,
+                                                &same);
+        if (ll == NULL || same) {
+            return ll;
         }
     }
 
@@ -648,11 +650,11 @@ ngx_http_privacy_script_end(ngx_http_request_t *r,
         }
     }
 
-    if (whole && !sctx->report) {
-        ngx_http_privacy_script_marked(sctx, sctx->w.marked_seen);
-    }
-
     marked = sctx->w.marked_seen;
+
+    if (whole && !sctx->report) {
+        ngx_http_privacy_script_marked(sctx, marked);
+    }
 
     /* the rewriter is made new: nothing of it is read after this */
     len = privacy_script_finish(&sctx->w, &held);
@@ -863,6 +865,27 @@ ngx_http_privacy_script_out(ngx_http_request_t *r,
     }
 
     return ngx_http_privacy_chain_memory(r->pool, free, ll, data, len);
+}
+
+
+/*
+ * The page's next LEN bytes at DATA (NULL: not in memory) against the
+ * page remembered: *SAME when they are its bytes, and the pieces they make
+ * due linked at LL; else the rewriter catches up, to read them next.
+ */
+
+static ngx_chain_t **
+ngx_http_privacy_script_remembered(ngx_http_request_t *r,
+    ngx_http_privacy_script_ctx_t *sctx, ngx_chain_t **free,
+    ngx_chain_t **ll, const u_char *data, size_t len, ngx_uint_t *same)
+{
+    *same = (data && privacy_memo_same(&sctx->replay, data, len));
+
+    if (*same) {
+        return ngx_http_privacy_script_replay(r, sctx, free, ll);
+    }
+
+    return ngx_http_privacy_script_miss(r, sctx, free, ll);
 }
 
 
