@@ -53,7 +53,7 @@
 
 /*
  * ngx_http_privacy_script_out(): the rewriter's bytes, not the page's;
- * those it held at the end, recorded as such by the caller
+ * those it held at the page's end
  */
 #define NGX_HTTP_PRIVACY_SCRIPT_OWN       ((size_t) -1)
 #define NGX_HTTP_PRIVACY_SCRIPT_END       ((size_t) -2)
@@ -120,6 +120,8 @@ static ngx_chain_t **ngx_http_privacy_script_miss(ngx_http_request_t *r,
     ngx_chain_t **ll);
 static void ngx_http_privacy_script_record(ngx_http_request_t *r,
     ngx_http_privacy_script_ctx_t *sctx);
+static size_t ngx_http_privacy_script_read(
+    ngx_http_privacy_script_ctx_t *sctx, const u_char *data, size_t len);
 static void ngx_http_privacy_script_rewriter(
     ngx_http_privacy_script_ctx_t *sctx);
 static ngx_uint_t ngx_http_privacy_script_element(const char *held);
@@ -365,12 +367,7 @@ ngx_http_privacy_script_buf(ngx_http_request_t *r,
     run = NULL;
     run_len = 0;
     cl = NULL;
-    base = sctx->offset;
-    sctx->offset += last - start;
-
-    if (sctx->rec) {
-        privacy_memo_record_page(sctx->rec, start, last - start);
-    }
+    base = ngx_http_privacy_script_read(sctx, start, last - start);
 
     while (privacy_script_next(&sctx->w, p, last - p, &s)) {
 
@@ -581,12 +578,7 @@ ngx_http_privacy_script_bytes(ngx_http_request_t *r,
     }
 
     start = data;
-    base = sctx->offset;
-    sctx->offset += len;
-
-    if (sctx->rec) {
-        privacy_memo_record_page(sctx->rec, data, len);
-    }
+    base = ngx_http_privacy_script_read(sctx, data, len);
 
     while (privacy_script_next(&sctx->w, data, len, &s)) {
 
@@ -664,13 +656,9 @@ ngx_http_privacy_script_end(ngx_http_request_t *r,
         return ll;
     }
 
-    /* at the end only: a page that goes on may not have them so */
     if (sctx->rec) {
-        privacy_memo_record_end(sctx->rec, held, len);
         sctx->rec->marked_seen = marked;
     }
-
-    sctx->due = PRIVACY_MEMO_END;
 
     ll = ngx_http_privacy_script_out(r, sctx, free, ll, held, len,
                                      NGX_HTTP_PRIVACY_SCRIPT_END);
@@ -839,7 +827,11 @@ ngx_http_privacy_script_out(ngx_http_request_t *r,
         if (from == NGX_HTTP_PRIVACY_SCRIPT_OWN) {
             privacy_memo_record_text(sctx->rec, sctx->due, data, len);
 
-        } else if (from != NGX_HTTP_PRIVACY_SCRIPT_END) {
+        } else if (from == NGX_HTTP_PRIVACY_SCRIPT_END) {
+            /* at the end only: a page that goes on may not have them so */
+            privacy_memo_record_end(sctx->rec, data, len);
+
+        } else {
             privacy_memo_record_pass(sctx->rec, sctx->due, from, len);
         }
     }
@@ -971,6 +963,25 @@ ngx_http_privacy_script_record(ngx_http_request_t *r,
 {
     sctx->rec = ngx_http_privacy_script_memo_record(r->pool, &sctx->key,
                                                     r->connection->log);
+}
+
+
+/* LEN bytes of the page the rewriter reads next: recorded; their offset */
+
+static size_t
+ngx_http_privacy_script_read(ngx_http_privacy_script_ctx_t *sctx,
+    const u_char *data, size_t len)
+{
+    size_t  base;
+
+    base = sctx->offset;
+    sctx->offset += len;
+
+    if (sctx->rec) {
+        privacy_memo_record_page(sctx->rec, data, len);
+    }
+
+    return base;
 }
 
 
